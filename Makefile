@@ -1,0 +1,114 @@
+# Keep — a MUD server whose single source of truth is PostgreSQL.
+#
+#   make run        build, start the embedded database, migrate, load the
+#                   world and serve telnet on port 4000 (KEEP_PORT)
+#   make test       build and run every test tier on a throw-away database
+#   make asan       the same tests with AddressSanitizer and UBSan
+#   make db-stop    stop the embedded database
+#   make psql       psql on the configured database (SQL='...' for one)
+#   make compose-test   build the image and test the Compose stack for real
+#
+# V=1 shows full compiler lines.
+
+CC	?= cc
+PKGS	 = libpq libevent libevent_pthreads jansson libsodium
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
+CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null)
+
+WARN	 = -Wall -Wextra -Wshadow -Wformat=2 -Wmissing-prototypes \
+	   -Wstrict-prototypes -Wpointer-arith -Wcast-qual -Wvla
+ifneq ($(CI),)
+WARN	+= -Werror
+endif
+OPT	?= -O2 -g
+CFLAGS	+= -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) -Iserver $(PKG_CFLAGS) -MMD -MP
+LDLIBS	+= $(PKG_LIBS) -lpthread
+
+BUILD	?= build
+SRCS	 = $(wildcard server/*.c server/*/*.c)
+OBJS	 = $(SRCS:%.c=$(BUILD)/%.o)
+LIB_OBJS = $(filter-out $(BUILD)/server/main.o,$(OBJS))
+TEST_SRCS = $(wildcard tests/*.c tests/*/*.c)
+TEST_OBJS = $(TEST_SRCS:%.c=$(BUILD)/%.o)
+
+ifeq ($(V),1)
+Q =
+else
+Q = @
+endif
+
+# The embedded database of `make run` (used when DATABASE_URL is unset).
+EMBED_DIR  = var/pg
+EMBED_PORT = 5433
+KEEP_PORT ?= 4000
+export KEEP_PORT
+
+.PHONY: all deps run test asan valgrind db-start db-stop psql compose-test \
+	clean
+
+all: $(BUILD)/keepd
+
+deps:
+	@sh .ci/deps.sh
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/tests/%.o: tests/%.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CFLAGS) $(CHECK_CFLAGS) -c $< -o $@
+
+$(BUILD)/keepd: $(OBJS)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(LDLIBS)
+
+$(BUILD)/keep-tests: $(LIB_OBJS) $(TEST_OBJS)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(LIB_OBJS) $(TEST_OBJS) \
+		$(CHECK_LIBS) $(LDLIBS)
+
+# Start the embedded database unless DATABASE_URL names another one.
+db-start: deps
+	@if [ -z "$$DATABASE_URL" ]; then \
+		db/pg.sh start $(EMBED_DIR) $(EMBED_PORT) >/dev/null && \
+		echo "embedded database: $$(db/pg.sh url $(EMBED_DIR) $(EMBED_PORT))"; \
+	fi
+
+run: deps db-start $(BUILD)/keepd
+	@url=$${DATABASE_URL:-$$(db/pg.sh url $(EMBED_DIR) $(EMBED_PORT))}; \
+	DATABASE_URL=$$url $(BUILD)/keepd migrate && \
+	DATABASE_URL=$$url $(BUILD)/keepd load-world && \
+	echo "Keep is starting: telnet 127.0.0.1 $(KEEP_PORT)  (Ctrl-C stops it)" && \
+	DATABASE_URL=$$url exec $(BUILD)/keepd
+
+db-stop:
+	@db/pg.sh stop $(EMBED_DIR)
+
+psql: db-start
+	@url=$${DATABASE_URL:-$$(db/pg.sh url $(EMBED_DIR) $(EMBED_PORT))}; \
+	if [ -n "$(SQL)" ]; then psql -X "$$url" -c "$(SQL)"; \
+	else psql -X "$$url"; fi
+
+test: deps $(BUILD)/keepd $(BUILD)/keep-tests
+	@sh tests/run.sh $(BUILD)
+
+asan:
+	@$(MAKE) --no-print-directory BUILD=build-asan \
+		OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" \
+		LDFLAGS="-fsanitize=address,undefined" test
+
+valgrind: deps $(BUILD)/keep-tests
+	@KEEP_VALGRIND=1 sh tests/run.sh $(BUILD)
+
+compose-test:
+	@bash tests/compose-test.sh
+
+clean:
+	rm -rf build build-asan
+
+-include $(OBJS:.o=.d) $(TEST_OBJS:.o=.d)

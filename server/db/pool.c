@@ -1,0 +1,201 @@
+/*
+ * pool.c — worker threads with one connection each, a job queue, and the
+ * hand-back of finished jobs to the loop thread through event_active().
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <event2/event.h>
+
+#include "db/pool.h"
+#include "db/store.h"
+#include "ops/log.h"
+#include "ops/util.h"
+
+struct pool_worker {
+	struct pool	*pool;
+	struct store	*store;
+	pthread_t	 thread;
+	bool		 started;
+};
+
+struct pool {
+	pthread_mutex_t		 lock;
+	pthread_cond_t		 cond;
+	struct job		*head, *tail;	/* waiting for a worker */
+	struct job		*done_head, *done_tail;	/* for the loop */
+	size_t			 queued;
+	size_t			 busy;
+	bool			 stopping;
+	struct event		*done_ev;
+	int			 n;
+	struct pool_worker	*workers;
+};
+
+/* Append a job to a singly linked queue. */
+static void
+pool_push(struct job **head, struct job **tail, struct job *j)
+{
+	j->next = NULL;
+	if (*tail != NULL)
+		(*tail)->next = j;
+	else
+		*head = j;
+	*tail = j;
+}
+
+/* Take the first job of a queue, or NULL. */
+static struct job *
+pool_pop(struct job **head, struct job **tail)
+{
+	struct job	*j = *head;
+
+	if (j != NULL) {
+		*head = j->next;
+		if (*head == NULL)
+			*tail = NULL;
+		j->next = NULL;
+	}
+	return j;
+}
+
+/* A worker: take jobs until told to stop, run them, hand them back. */
+static void *
+pool_worker_main(void *arg)
+{
+	struct pool_worker	*w = arg;
+	struct pool		*p = w->pool;
+	struct job		*j;
+
+	for (;;) {
+		pthread_mutex_lock(&p->lock);
+		while (p->head == NULL && !p->stopping)
+			pthread_cond_wait(&p->cond, &p->lock);
+		j = pool_pop(&p->head, &p->tail);
+		if (j != NULL)
+			p->queued--;
+		pthread_mutex_unlock(&p->lock);
+		if (j == NULL)
+			break;
+		j->run(j, w->store);
+		pthread_mutex_lock(&p->lock);
+		pool_push(&p->done_head, &p->done_tail, j);
+		pthread_mutex_unlock(&p->lock);
+		event_active(p->done_ev, EV_READ, 0);
+	}
+	return NULL;
+}
+
+/* Loop thread: hand every finished job to its done function. */
+static void
+pool_done_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct pool	*p = arg;
+	struct job	*list, *j;
+
+	(void)fd;
+	(void)what;
+	pthread_mutex_lock(&p->lock);
+	list = p->done_head;
+	p->done_head = p->done_tail = NULL;
+	pthread_mutex_unlock(&p->lock);
+	while ((j = list) != NULL) {
+		list = j->next;
+		pthread_mutex_lock(&p->lock);
+		p->busy--;
+		pthread_mutex_unlock(&p->lock);
+		j->done(j);
+	}
+}
+
+/* Start n workers connected to url. */
+struct pool *
+pool_create(struct event_base *base, const char *url, int n, int timeout_ms,
+    char *err, size_t errsz)
+{
+	struct pool	*p = xcalloc(1, sizeof *p);
+	char		 app[32];
+
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->cond, NULL);
+	p->done_ev = event_new(base, -1, 0, pool_done_cb, p);
+	p->n = n;
+	p->workers = xcalloc((size_t)n, sizeof *p->workers);
+	for (int i = 0; i < n; i++) {
+		struct pool_worker	*w = &p->workers[i];
+
+		snprintf(app, sizeof app, "keepd-worker-%d", i);
+		w->pool = p;
+		w->store = store_open(url, app, timeout_ms, err, errsz);
+		if (w->store == NULL) {
+			pool_destroy(p);
+			return NULL;
+		}
+	}
+	for (int i = 0; i < n; i++) {
+		if (pthread_create(&p->workers[i].thread, NULL,
+		    pool_worker_main, &p->workers[i]) != 0)
+			fatal("pool: cannot start worker thread");
+		p->workers[i].started = true;
+	}
+	return p;
+}
+
+/* Queue a job. */
+void
+pool_submit(struct pool *p, struct job *j)
+{
+	pthread_mutex_lock(&p->lock);
+	pool_push(&p->head, &p->tail, j);
+	p->queued++;
+	p->busy++;
+	pthread_cond_signal(&p->cond);
+	pthread_mutex_unlock(&p->lock);
+}
+
+/* Jobs queued or running, not yet handed back. */
+size_t
+pool_busy(struct pool *p)
+{
+	size_t	n;
+
+	pthread_mutex_lock(&p->lock);
+	n = p->busy;
+	pthread_mutex_unlock(&p->lock);
+	return n;
+}
+
+/* Jobs waiting for a worker. */
+size_t
+pool_queued(struct pool *p)
+{
+	size_t	n;
+
+	pthread_mutex_lock(&p->lock);
+	n = p->queued;
+	pthread_mutex_unlock(&p->lock);
+	return n;
+}
+
+/* Stop the workers once the queue is empty, then free the pool. */
+void
+pool_destroy(struct pool *p)
+{
+	pthread_mutex_lock(&p->lock);
+	p->stopping = true;
+	pthread_cond_broadcast(&p->cond);
+	pthread_mutex_unlock(&p->lock);
+	for (int i = 0; i < p->n; i++) {
+		if (p->workers[i].started)
+			pthread_join(p->workers[i].thread, NULL);
+		store_close(p->workers[i].store);
+	}
+	/* Jobs that finished after the loop stopped are freed unrun. */
+	pool_done_cb(-1, 0, p);
+	event_free(p->done_ev);
+	pthread_cond_destroy(&p->cond);
+	pthread_mutex_destroy(&p->lock);
+	free(p->workers);
+	free(p);
+}

@@ -1,0 +1,43 @@
+/*
+ * pool.h — the worker pool.  N threads, each with its own database
+ * connection (struct store), take jobs from one queue.  A job's run function
+ * executes on a worker; its done function then runs on the libevent loop
+ * thread, in completion order.  The loop thread never waits for a job.
+ */
+#ifndef KEEP_POOL_H
+#define KEEP_POOL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct event_base;
+struct store;
+struct job;
+
+/* Runs on a worker thread with that worker's store. */
+typedef void (*job_run_fn)(struct job *, struct store *);
+/* Runs on the loop thread after run; owns the job and frees it. */
+typedef void (*job_done_fn)(struct job *);
+
+/* Embed first in a job type's own struct. */
+struct job {
+	job_run_fn	 run;
+	job_done_fn	 done;
+	struct job	*next;
+};
+
+struct pool;
+
+/* Start n workers connected to url; NULL (and err) if any cannot connect. */
+struct pool	*pool_create(struct event_base *, const char *url, int n,
+		    int timeout_ms, char *err, size_t errsz);
+/* Queue a job; thread-safe. */
+void		 pool_submit(struct pool *, struct job *);
+/* Jobs queued or running, not yet handed back. */
+size_t		 pool_busy(struct pool *);
+/* Jobs waiting for a worker. */
+size_t		 pool_queued(struct pool *);
+/* Stop the workers after the queue drains, then free the pool. */
+void		 pool_destroy(struct pool *);
+
+#endif

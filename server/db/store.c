@@ -1,0 +1,361 @@
+/*
+ * store.c — the store's engine: connections, prepared statements, counters,
+ * errors and the transaction runner.  The SQL itself lives in the themed
+ * store_*.c files.
+ */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "db/store_int.h"
+#include "ops/log.h"
+#include "ops/util.h"
+
+struct store {
+	PGconn		*conn;
+	char		*url;
+	char		*app;
+	int		 timeout_ms;
+	bool		 prepared[STORE_MAX_STMTS + 1];
+	char		 error[512];
+	char		 sqlstate[6];
+};
+
+struct store_counter {
+	const char	*name;
+	atomic_ulong	 calls;
+	atomic_ulong	 errors;
+	atomic_ulong	 rows;
+	atomic_ulong	 usec;
+};
+
+static struct store_counter	 store_counters[STORE_MAX_STMTS + 1];
+static atomic_int		 store_nstmts;
+static atomic_ulong		 store_retries;
+static pthread_mutex_t		 store_id_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Record an error that did not come from a PGresult. */
+void
+store_set_error(struct store *s, const char *sqlstate, const char *msg)
+{
+	util_strlcpy(s->sqlstate, sqlstate, sizeof s->sqlstate);
+	util_strlcpy(s->error, msg, sizeof s->error);
+	/* libpq messages end in a newline; log lines should not. */
+	s->error[strcspn(s->error, "\n")] = '\0';
+}
+
+/* Record the error carried by a failed result (or the connection's). */
+static void
+store_set_result_error(struct store *s, const PGresult *res)
+{
+	const char	*state = NULL, *msg = NULL;
+
+	if (res != NULL) {
+		state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+		msg = PQresultErrorMessage(res);
+	}
+	if (msg == NULL || *msg == '\0')
+		msg = PQerrorMessage(s->conn);
+	/* No SQLSTATE means the connection itself failed (class 08). */
+	store_set_error(s, state != NULL ? state : "08006", msg);
+}
+
+/* Apply the per-connection settings every store connection needs. */
+static bool
+store_setup(struct store *s)
+{
+	char	sql[128];
+
+	memset(s->prepared, 0, sizeof s->prepared);
+	snprintf(sql, sizeof sql, "SET statement_timeout = %d; "
+	    "SET synchronous_commit = on; SET lock_timeout = %d",
+	    s->timeout_ms, s->timeout_ms);
+	return store_exec_simple(s, sql);
+}
+
+/* Route server notices (NOTICE, WARNING) into the log, not stderr. */
+static void
+store_notice_cb(void *arg, const char *msg)
+{
+	(void)arg;
+	log_debug("database: %.*s", (int)strcspn(msg, "\n"), msg);
+}
+
+/* Connect; sets statement_timeout and synchronous_commit; NULL on failure. */
+struct store *
+store_open(const char *url, const char *app, int timeout_ms, char *err,
+    size_t errsz)
+{
+	struct store	*s = xcalloc(1, sizeof *s);
+	const char	*keys[] = { "dbname", "application_name", NULL };
+	const char	*vals[] = { url, app, NULL };
+
+	s->url = xstrdup(url);
+	s->app = xstrdup(app);
+	s->timeout_ms = timeout_ms;
+	s->conn = PQconnectdbParams(keys, vals, 1);
+	PQsetNoticeProcessor(s->conn, store_notice_cb, NULL);
+	if (PQstatus(s->conn) != CONNECTION_OK || !store_setup(s)) {
+		snprintf(err, errsz, "cannot connect to the database: %s",
+		    PQerrorMessage(s->conn));
+		err[strcspn(err, "\n")] = '\0';
+		store_close(s);
+		return NULL;
+	}
+	return s;
+}
+
+/* Close the connection and free the store. */
+void
+store_close(struct store *s)
+{
+	if (s == NULL)
+		return;
+	PQfinish(s->conn);
+	free(s->url);
+	free(s->app);
+	free(s);
+}
+
+/* The last database error's message. */
+const char *
+store_error(const struct store *s)
+{
+	return s->error;
+}
+
+/* The last database error's SQLSTATE. */
+const char *
+store_sqlstate(const struct store *s)
+{
+	return s->sqlstate;
+}
+
+/* Whether the connection is still usable. */
+bool
+store_connected(const struct store *s)
+{
+	return PQstatus(s->conn) == CONNECTION_OK;
+}
+
+/* Re-establish a broken connection; prepared statements are redone lazily. */
+bool
+store_reconnect(struct store *s)
+{
+	PQreset(s->conn);
+	if (PQstatus(s->conn) != CONNECTION_OK) {
+		store_set_result_error(s, NULL);
+		return false;
+	}
+	return store_setup(s);
+}
+
+/* The store's connection. */
+PGconn *
+store_conn(struct store *s)
+{
+	return s->conn;
+}
+
+/* Give a statement its counter slot the first time it runs. */
+static int
+store_stmt_id(struct store_stmt *st)
+{
+	int	id = __atomic_load_n(&st->id, __ATOMIC_ACQUIRE);
+
+	if (id != 0)
+		return id;
+	pthread_mutex_lock(&store_id_lock);
+	if ((id = st->id) == 0) {
+		id = atomic_load(&store_nstmts) + 1;
+		if (id > STORE_MAX_STMTS)
+			fatal("store: more than %d statements", STORE_MAX_STMTS);
+		store_counters[id].name = st->name;
+		atomic_store(&store_nstmts, id);
+		__atomic_store_n(&st->id, id, __ATOMIC_RELEASE);
+	}
+	pthread_mutex_unlock(&store_id_lock);
+	return id;
+}
+
+/* Run a prepared statement with text parameters; NULL on error. */
+PGresult *
+store_exec(struct store *s, struct store_stmt *st, const char *const *params)
+{
+	int			 id = store_stmt_id(st);
+	struct store_counter	*c = &store_counters[id];
+	uint64_t		 start = util_now_us();
+	PGresult		*res;
+	ExecStatusType		 status;
+
+	if (!s->prepared[id]) {
+		res = PQprepare(s->conn, st->name, st->sql, st->nparams, NULL);
+		if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+			store_set_result_error(s, res);
+			log_error("store: prepare %s: %s", st->name, s->error);
+			PQclear(res);
+			atomic_fetch_add(&c->errors, 1);
+			return NULL;
+		}
+		PQclear(res);
+		s->prepared[id] = true;
+	}
+	res = PQexecPrepared(s->conn, st->name, st->nparams, params, NULL,
+	    NULL, 0);
+	status = PQresultStatus(res);
+	atomic_fetch_add(&c->calls, 1);
+	atomic_fetch_add(&c->usec, util_now_us() - start);
+	if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
+		store_set_result_error(s, res);
+		atomic_fetch_add(&c->errors, 1);
+		PQclear(res);
+		return NULL;
+	}
+	if (status == PGRES_TUPLES_OK)
+		atomic_fetch_add(&c->rows, (unsigned long)PQntuples(res));
+	else
+		atomic_fetch_add(&c->rows,
+		    strtoul(PQcmdTuples(res), NULL, 10));
+	return res;
+}
+
+/* Run plain SQL text through the simple protocol. */
+bool
+store_exec_simple(struct store *s, const char *sql)
+{
+	PGresult	*res = PQexec(s->conn, sql);
+	ExecStatusType	 status = PQresultStatus(res);
+	bool		 ok;
+
+	ok = status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK ||
+	    status == PGRES_EMPTY_QUERY;
+	if (!ok)
+		store_set_result_error(s, res);
+	PQclear(res);
+	return ok;
+}
+
+/* Execute a script for tests and tools. */
+bool
+store_exec_script(struct store *s, const char *sql)
+{
+	return store_exec_simple(s, sql);
+}
+
+/* Copy a text column into a bounded buffer. */
+void
+store_get_str(const PGresult *res, int row, int col, char *out, size_t outsz)
+{
+	util_strlcpy(out, PQgetvalue(res, row, col), outsz);
+}
+
+/* Read an integer column (0 for NULL). */
+int64_t
+store_get_int(const PGresult *res, int row, int col)
+{
+	if (PQgetisnull(res, row, col))
+		return 0;
+	return strtoll(PQgetvalue(res, row, col), NULL, 10);
+}
+
+/* Whether the last error is worth running the transaction again for. */
+static bool
+store_retryable(const struct store *s)
+{
+	return strcmp(s->sqlstate, "40001") == 0 ||
+	    strcmp(s->sqlstate, "40P01") == 0;
+}
+
+/* Leave a failed transaction; reconnect if the connection broke. */
+static void
+store_abort(struct store *s)
+{
+	char	state[6], msg[sizeof s->error];
+
+	/* Keep the error that made us abort, not ROLLBACK's. */
+	memcpy(state, s->sqlstate, sizeof state);
+	memcpy(msg, s->error, sizeof msg);
+	if (PQstatus(s->conn) != CONNECTION_OK ||
+	    !store_exec_simple(s, "ROLLBACK")) {
+		if (!store_reconnect(s))
+			log_error("store: reconnect failed: %s", s->error);
+	}
+	memcpy(s->sqlstate, state, sizeof state);
+	memcpy(s->error, msg, sizeof msg);
+}
+
+/* Sleep a little before a retry, longer each time, with jitter. */
+static void
+store_backoff(int attempt)
+{
+	struct timespec	ts;
+	long		us = (1000L << (attempt < 6 ? attempt : 6)) +
+			    (long)(random() % 1000);
+
+	ts.tv_sec = 0;
+	ts.tv_nsec = us * 1000;
+	nanosleep(&ts, NULL);
+}
+
+/* Run fn in a transaction, retrying on serialization failure and deadlock. */
+enum tx_result
+store_tx(struct store *s, bool read_only, int retries, store_tx_fn fn,
+    void *arg)
+{
+	enum tx_rc	rc;
+
+	for (int attempt = 0;; attempt++) {
+		s->error[0] = '\0';
+		s->sqlstate[0] = '\0';
+		if (PQstatus(s->conn) != CONNECTION_OK && !store_reconnect(s))
+			return TXR_FAILED;
+		if (!store_exec_simple(s, read_only ? "BEGIN READ ONLY" :
+		    "BEGIN")) {
+			store_abort(s);
+			return TXR_FAILED;
+		}
+		rc = fn(s, arg);
+		if (rc == TX_COMMIT && store_exec_simple(s, "COMMIT"))
+			return TXR_COMMITTED;
+		if (rc == TX_ROLLBACK) {
+			if (!store_exec_simple(s, "ROLLBACK"))
+				store_abort(s);
+			return TXR_ROLLED_BACK;
+		}
+		store_abort(s);
+		if (!store_retryable(s) || attempt >= retries)
+			return TXR_FAILED;
+		atomic_fetch_add(&store_retries, 1);
+		log_debug("store: retrying transaction (%s: %s)", s->sqlstate,
+		    s->error);
+		store_backoff(attempt);
+	}
+}
+
+/* How many retries store_tx has made in all. */
+uint64_t
+store_tx_retries(void)
+{
+	return atomic_load(&store_retries);
+}
+
+/* Copy out up to max statement counters; returns how many there are. */
+size_t
+store_stats(struct store_stat *out, size_t max)
+{
+	size_t	n = (size_t)atomic_load(&store_nstmts);
+
+	for (size_t i = 0; i < n && i < max; i++) {
+		struct store_counter	*c = &store_counters[i + 1];
+
+		out[i].name = c->name;
+		out[i].calls = atomic_load(&c->calls);
+		out[i].errors = atomic_load(&c->errors);
+		out[i].rows = atomic_load(&c->rows);
+		out[i].usec = atomic_load(&c->usec);
+	}
+	return n;
+}

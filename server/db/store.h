@@ -1,0 +1,218 @@
+/*
+ * store.h — the persistence facade.  Every SQL statement Keep runs lives
+ * behind these functions (in server/db/store_*.c); only this layer includes
+ * libpq.  Each statement is prepared once per connection, parameterised, and
+ * counted (calls, errors, time) for dbstats and metrics.
+ *
+ * Store functions return a store_rc: STORE_OK, STORE_NONE when the row asked
+ * for does not exist (or a conditional update matched nothing), STORE_ERR on
+ * a database error, which is kept on the store for the transaction runner.
+ */
+#ifndef KEEP_STORE_H
+#define KEEP_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct store;
+
+enum store_rc {
+	STORE_OK,
+	STORE_NONE,
+	STORE_ERR
+};
+
+/* What a transaction function tells the runner to do with its transaction. */
+enum tx_rc {
+	TX_COMMIT,	/* commit, then the caller may report success */
+	TX_ROLLBACK,	/* the rules refused: roll back, report the refusal */
+	TX_ERROR	/* a store call failed: roll back, maybe retry */
+};
+
+/* How a run of store_tx ended. */
+enum tx_result {
+	TXR_COMMITTED,
+	TXR_ROLLED_BACK,
+	TXR_FAILED	/* database error, or retries exhausted */
+};
+
+typedef enum tx_rc (*store_tx_fn)(struct store *, void *);
+
+#define STORE_NAME_MAX		16
+#define STORE_UUID_LEN		36
+#define STORE_TITLE_MAX		80
+#define STORE_DESC_MAX		4000
+#define STORE_LOOK_NAMES	50
+
+struct store_char {
+	int64_t	 id;
+	char	 name[STORE_NAME_MAX + 1];
+	char	 role[8];
+	int32_t	 room_id;
+	int32_t	 hp;
+	int32_t	 max_hp;
+	int64_t	 coins;
+	char	 session_instance[STORE_UUID_LEN + 1];	/* "" when offline */
+	int64_t	 session_id;
+};
+
+struct store_look {
+	int32_t	 id;
+	char	 title[STORE_TITLE_MAX + 1];
+	char	 description[STORE_DESC_MAX + 1];
+	char	 exits[64];		/* "north, east" or "" */
+	char	 names[STORE_LOOK_NAMES * (STORE_NAME_MAX + 1) + 1];
+					/* online others, '\n'-separated */
+	int	 others;		/* how many online others in all */
+};
+
+/* Per-statement counters, summed over every connection of the process. */
+struct store_stat {
+	const char	*name;
+	uint64_t	 calls;
+	uint64_t	 errors;
+	uint64_t	 rows;
+	uint64_t	 usec;
+};
+
+/* Connect; sets statement_timeout and synchronous_commit; NULL on failure. */
+struct store	*store_open(const char *url, const char *app, int timeout_ms,
+		    char *err, size_t errsz);
+/* Close the connection and free the store. */
+void		 store_close(struct store *);
+/* The last database error's message ("" if none). */
+const char	*store_error(const struct store *);
+/* The last database error's SQLSTATE ("" if none). */
+const char	*store_sqlstate(const struct store *);
+/* Whether the connection is still usable. */
+bool		 store_connected(const struct store *);
+/* Re-establish a broken connection; prepared statements are redone lazily. */
+bool		 store_reconnect(struct store *);
+
+/*
+ * Run fn inside BEGIN ... COMMIT (READ ONLY when read_only), retrying on
+ * serialization failure and deadlock up to retries times.  fn may run more
+ * than once, so it must only touch the database and its own argument.
+ */
+enum tx_result	 store_tx(struct store *, bool read_only, int retries,
+		    store_tx_fn fn, void *arg);
+/* How many retries store_tx has made in all (for dbstats). */
+uint64_t	 store_tx_retries(void);
+
+/* Copy out up to max statement counters; returns how many there are. */
+size_t		 store_stats(struct store_stat *, size_t max);
+
+/* --- server checks and instances (store_meta.c) --- */
+
+/* Whether fsync and synchronous_commit are on; why not in err. */
+enum store_rc	 store_check_durability(struct store *, char *err, size_t);
+/* Register this process as a live instance. */
+enum store_rc	 store_instance_register(struct store *, const char *id,
+		    const char *host, int pid);
+/* Refresh this instance's heartbeat. */
+enum store_rc	 store_instance_heartbeat(struct store *, const char *id);
+/* Delete this instance; its sessions end. */
+enum store_rc	 store_instance_remove(struct store *, const char *id);
+/*
+ * Delete instances whose heartbeat is older than secs, and those on this
+ * host whose process is gone (other than self); their sessions end.
+ */
+enum store_rc	 store_instance_reap(struct store *, int secs,
+		    const char *self);
+
+/* --- characters (store_char.c) --- */
+
+/* Find a character by name (any case); STORE_NONE if there is none. */
+enum store_rc	 store_char_by_name(struct store *, const char *name,
+		    struct store_char *, char *hash, size_t hashsz);
+/* Load a character by id. */
+enum store_rc	 store_char_load(struct store *, int64_t id,
+		    struct store_char *);
+/*
+ * Create a character in the start room, already in session (instance, sid);
+ * STORE_NONE if the name is taken.
+ */
+enum store_rc	 store_char_create(struct store *, const char *name,
+		    const char *hash, const char *instance, int64_t sid,
+		    struct store_char *);
+/*
+ * Make (instance, sid) the character's session; the previous session, if
+ * any, is returned in old_instance/old_sid (old_instance "" if none).
+ */
+enum store_rc	 store_char_take_session(struct store *, int64_t id,
+		    const char *instance, int64_t sid, char *old_instance,
+		    int64_t *old_sid);
+/* End the session if it is still (instance, sid); STORE_NONE if not. */
+enum store_rc	 store_char_end_session(struct store *, int64_t id,
+		    const char *instance, int64_t sid);
+/* Set a character's role; STORE_NONE if there is no such character. */
+enum store_rc	 store_char_set_role(struct store *, const char *name,
+		    const char *role);
+/* Move a character to the room through an exit; STORE_NONE if no exit. */
+enum store_rc	 store_char_move(struct store *, int64_t id, int32_t from,
+		    const char *dir, int32_t *to);
+/*
+ * Lock two characters in id order and move coins between them.  STORE_NONE
+ * when the giver lacks the coins (nothing changes).
+ */
+enum store_rc	 store_char_transfer_coins(struct store *, int64_t from,
+		    int64_t to, int64_t amount, int64_t *from_left);
+/* Find an online character by name in a room; STORE_NONE if not there. */
+enum store_rc	 store_char_in_room(struct store *, int32_t room,
+		    const char *name, struct store_char *);
+/* Names of online characters, '\n'-separated, sorted; count in *n. */
+enum store_rc	 store_char_who(struct store *, char *out, size_t outsz,
+		    int *n);
+
+/* --- rooms and world (store_room.c) --- */
+
+/* Everything look shows of a room, as seen by a character. */
+enum store_rc	 store_room_look(struct store *, int32_t room, int64_t viewer,
+		    struct store_look *);
+/* Insert a room unless it exists (update when overwrite). */
+enum store_rc	 store_room_upsert(struct store *, int32_t id, const char *area,
+		    const char *title, const char *desc, bool start,
+		    bool overwrite, bool *created);
+/* Insert an exit unless it exists (update when overwrite). */
+enum store_rc	 store_exit_upsert(struct store *, int32_t room,
+		    const char *dir, int32_t to, bool overwrite);
+/* Count rooms, and whether a start room exists. */
+enum store_rc	 store_world_counts(struct store *, int *rooms, int *exits,
+		    bool *has_start);
+
+/* --- messages to others (store_notify.c) --- */
+
+/* Tell every online character in a room but one (except; 0 for none). */
+enum store_rc	 store_notify_room(struct store *, int32_t room, int64_t except,
+		    const char *text);
+/* Tell one character, wherever its session is. */
+enum store_rc	 store_notify_char(struct store *, int64_t id, const char *text);
+/* Close a session (on any instance), showing it text first. */
+enum store_rc	 store_notify_kick(struct store *, const char *instance,
+		    int64_t sid, const char *text);
+
+/* --- migrations (store_migrate.c) --- */
+
+struct store_migration {
+	int	 version;
+	char	 name[128];
+	char	 checksum[65];
+};
+
+/* Create the bookkeeping table if missing. */
+enum store_rc	 store_migrations_init(struct store *);
+/* Applied migrations in version order; returns count or -1 on error. */
+int		 store_migrations_applied(struct store *,
+		    struct store_migration *, int max);
+/* Run a migration's SQL and record it, in one transaction. */
+enum store_rc	 store_migration_apply(struct store *, int version,
+		    const char *name, const char *checksum, const char *sql);
+/* Take the migration advisory lock (blocks until other migrators finish). */
+enum store_rc	 store_migrations_lock(struct store *);
+
+/* Execute a psql-like script for tests and tools; true when it succeeded. */
+bool		 store_exec_script(struct store *, const char *sql);
+
+#endif

@@ -1,0 +1,311 @@
+/*
+ * store_char.c — characters: lookup, creation, sessions, movement, coins.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "db/store_int.h"
+#include "ops/util.h"
+
+#define CHAR_COLS "id, name, role, room_id, hp, max_hp, coins, " \
+	"coalesce(session_instance::text, ''), coalesce(session_id, 0)"
+
+/* Fill a store_char from the CHAR_COLS columns of a row, from column col. */
+static void
+store_char_fill(const PGresult *res, int row, int col, struct store_char *c)
+{
+	c->id = store_get_int(res, row, col);
+	store_get_str(res, row, col + 1, c->name, sizeof c->name);
+	store_get_str(res, row, col + 2, c->role, sizeof c->role);
+	c->room_id = (int32_t)store_get_int(res, row, col + 3);
+	c->hp = (int32_t)store_get_int(res, row, col + 4);
+	c->max_hp = (int32_t)store_get_int(res, row, col + 5);
+	c->coins = store_get_int(res, row, col + 6);
+	store_get_str(res, row, col + 7, c->session_instance,
+	    sizeof c->session_instance);
+	c->session_id = store_get_int(res, row, col + 8);
+}
+
+/* Run a statement expected to return at most one character row. */
+static enum store_rc
+store_char_one(struct store *s, struct store_stmt *st,
+    const char *const *params, struct store_char *c, int extra_col,
+    char *extra, size_t extrasz)
+{
+	PGresult	*res = store_exec(s, st, params);
+	enum store_rc	 rc = STORE_NONE;
+
+	if (res == NULL)
+		return STORE_ERR;
+	if (PQntuples(res) > 0) {
+		store_char_fill(res, 0, 0, c);
+		if (extra != NULL)
+			store_get_str(res, 0, extra_col, extra, extrasz);
+		rc = STORE_OK;
+	}
+	PQclear(res);
+	return rc;
+}
+
+static struct store_stmt st_char_by_name = {
+	"char_by_name",
+	"SELECT " CHAR_COLS ", password_hash FROM characters"
+	" WHERE lower(name) = lower($1)", 1, 0
+};
+
+/* Find a character by name (any case), with its password hash. */
+enum store_rc
+store_char_by_name(struct store *s, const char *name, struct store_char *c,
+    char *hash, size_t hashsz)
+{
+	const char	*p[] = { name };
+
+	return store_char_one(s, &st_char_by_name, p, c, 9, hash, hashsz);
+}
+
+static struct store_stmt st_char_load = {
+	"char_load",
+	"SELECT " CHAR_COLS " FROM characters WHERE id = $1", 1, 0
+};
+
+/* Load a character by id. */
+enum store_rc
+store_char_load(struct store *s, int64_t id, struct store_char *c)
+{
+	char		 ids[24];
+	const char	*p[] = { ids };
+
+	snprintf(ids, sizeof ids, "%lld", (long long)id);
+	return store_char_one(s, &st_char_load, p, c, 0, NULL, 0);
+}
+
+static struct store_stmt st_char_create = {
+	"char_create",
+	"INSERT INTO characters (name, password_hash, room_id,"
+	"  session_instance, session_id, last_login_at)"
+	" SELECT $1, $2, r.id, $3, $4, now() FROM rooms r WHERE r.is_start"
+	" ON CONFLICT ((lower(name))) DO NOTHING"
+	" RETURNING " CHAR_COLS, 4, 0
+};
+
+/* Create a character in the start room, already in session. */
+enum store_rc
+store_char_create(struct store *s, const char *name, const char *hash,
+    const char *instance, int64_t sid, struct store_char *c)
+{
+	char		 sids[24];
+	const char	*p[] = { name, hash, instance, sids };
+
+	snprintf(sids, sizeof sids, "%lld", (long long)sid);
+	return store_char_one(s, &st_char_create, p, c, 0, NULL, 0);
+}
+
+static struct store_stmt st_char_take_session = {
+	"char_take_session",
+	"UPDATE characters c SET session_instance = $2, session_id = $3,"
+	"  last_login_at = now()"
+	" FROM (SELECT id, session_instance, session_id FROM characters"
+	"  WHERE id = $1 FOR UPDATE) old"
+	" WHERE c.id = old.id"
+	" RETURNING coalesce(old.session_instance::text, ''),"
+	"  coalesce(old.session_id, 0)", 3, 0
+};
+
+/* Make (instance, sid) the character's session; return the previous one. */
+enum store_rc
+store_char_take_session(struct store *s, int64_t id, const char *instance,
+    int64_t sid, char *old_instance, int64_t *old_sid)
+{
+	char		 ids[24], sids[24];
+	const char	*p[] = { ids, instance, sids };
+	PGresult	*res;
+	enum store_rc	 rc = STORE_NONE;
+
+	snprintf(ids, sizeof ids, "%lld", (long long)id);
+	snprintf(sids, sizeof sids, "%lld", (long long)sid);
+	if ((res = store_exec(s, &st_char_take_session, p)) == NULL)
+		return STORE_ERR;
+	if (PQntuples(res) == 1) {
+		store_get_str(res, 0, 0, old_instance, STORE_UUID_LEN + 1);
+		*old_sid = store_get_int(res, 0, 1);
+		rc = STORE_OK;
+	}
+	PQclear(res);
+	return rc;
+}
+
+static struct store_stmt st_char_end_session = {
+	"char_end_session",
+	"UPDATE characters SET session_instance = NULL, session_id = NULL"
+	" WHERE id = $1 AND session_instance = $2 AND session_id = $3", 3, 0
+};
+
+/* End the session if it is still (instance, sid). */
+enum store_rc
+store_char_end_session(struct store *s, int64_t id, const char *instance,
+    int64_t sid)
+{
+	char		 ids[24], sids[24];
+	const char	*p[] = { ids, instance, sids };
+	PGresult	*res;
+	enum store_rc	 rc;
+
+	snprintf(ids, sizeof ids, "%lld", (long long)id);
+	snprintf(sids, sizeof sids, "%lld", (long long)sid);
+	if ((res = store_exec(s, &st_char_end_session, p)) == NULL)
+		return STORE_ERR;
+	rc = strcmp(PQcmdTuples(res), "1") == 0 ? STORE_OK : STORE_NONE;
+	PQclear(res);
+	return rc;
+}
+
+static struct store_stmt st_char_set_role = {
+	"char_set_role",
+	"UPDATE characters SET role = $2 WHERE lower(name) = lower($1)", 2, 0
+};
+
+/* Set a character's role. */
+enum store_rc
+store_char_set_role(struct store *s, const char *name, const char *role)
+{
+	const char	*p[] = { name, role };
+	PGresult	*res;
+	enum store_rc	 rc;
+
+	if ((res = store_exec(s, &st_char_set_role, p)) == NULL)
+		return STORE_ERR;
+	rc = strcmp(PQcmdTuples(res), "1") == 0 ? STORE_OK : STORE_NONE;
+	PQclear(res);
+	return rc;
+}
+
+static struct store_stmt st_char_move = {
+	"char_move",
+	"UPDATE characters c SET room_id = e.to_room FROM exits e"
+	" WHERE c.id = $1 AND c.room_id = $2 AND e.room_id = $2"
+	"  AND e.direction = $3"
+	" RETURNING e.to_room", 3, 0
+};
+
+/* Move a character through an exit of its room; STORE_NONE if no exit. */
+enum store_rc
+store_char_move(struct store *s, int64_t id, int32_t from, const char *dir,
+    int32_t *to)
+{
+	char		 ids[24], froms[16];
+	const char	*p[] = { ids, froms, dir };
+	PGresult	*res;
+	enum store_rc	 rc = STORE_NONE;
+
+	snprintf(ids, sizeof ids, "%lld", (long long)id);
+	snprintf(froms, sizeof froms, "%d", from);
+	if ((res = store_exec(s, &st_char_move, p)) == NULL)
+		return STORE_ERR;
+	if (PQntuples(res) == 1) {
+		*to = (int32_t)store_get_int(res, 0, 0);
+		rc = STORE_OK;
+	}
+	PQclear(res);
+	return rc;
+}
+
+/*
+ * Both rows are locked in one statement, in id order, so two opposite
+ * transfers queue behind each other instead of deadlocking.
+ */
+static struct store_stmt st_char_lock_pair = {
+	"char_lock_pair",
+	"SELECT id, coins FROM characters WHERE id = $1 OR id = $2"
+	" ORDER BY id FOR UPDATE", 2, 0
+};
+
+static struct store_stmt st_char_move_coins = {
+	"char_move_coins",
+	"UPDATE characters SET coins = coins +"
+	"  CASE WHEN id = $1 THEN -$3::bigint ELSE $3::bigint END"
+	" WHERE id = $1 OR id = $2"
+	" RETURNING id, coins", 3, 0
+};
+
+/* Lock two characters in id order and move coins between them. */
+enum store_rc
+store_char_transfer_coins(struct store *s, int64_t from, int64_t to,
+    int64_t amount, int64_t *from_left)
+{
+	char		 a[24], b[24], n[24];
+	const char	*p[] = { a, b, n };
+	PGresult	*res;
+	int64_t		 have = -1;
+
+	snprintf(a, sizeof a, "%lld", (long long)from);
+	snprintf(b, sizeof b, "%lld", (long long)to);
+	snprintf(n, sizeof n, "%lld", (long long)amount);
+	if ((res = store_exec(s, &st_char_lock_pair, p)) == NULL)
+		return STORE_ERR;
+	for (int i = 0; i < PQntuples(res); i++) {
+		if (store_get_int(res, i, 0) == from)
+			have = store_get_int(res, i, 1);
+	}
+	if (PQntuples(res) != 2 || have < amount) {
+		*from_left = have;
+		PQclear(res);
+		return STORE_NONE;
+	}
+	PQclear(res);
+	if ((res = store_exec(s, &st_char_move_coins, p)) == NULL)
+		return STORE_ERR;
+	for (int i = 0; i < PQntuples(res); i++) {
+		if (store_get_int(res, i, 0) == from)
+			*from_left = store_get_int(res, i, 1);
+	}
+	PQclear(res);
+	return STORE_OK;
+}
+
+static struct store_stmt st_char_in_room = {
+	"char_in_room",
+	"SELECT " CHAR_COLS " FROM characters"
+	" WHERE room_id = $1 AND lower(name) = lower($2)"
+	"  AND session_instance IS NOT NULL", 2, 0
+};
+
+/* Find an online character by name in a room. */
+enum store_rc
+store_char_in_room(struct store *s, int32_t room, const char *name,
+    struct store_char *c)
+{
+	char		 rooms[16];
+	const char	*p[] = { rooms, name };
+
+	snprintf(rooms, sizeof rooms, "%d", room);
+	return store_char_one(s, &st_char_in_room, p, c, 0, NULL, 0);
+}
+
+static struct store_stmt st_char_who = {
+	"char_who",
+	"SELECT name, count(*) OVER () FROM characters"
+	" WHERE session_instance IS NOT NULL ORDER BY name LIMIT 200", 0, 0
+};
+
+/* Names of online characters, '\n'-separated, sorted; count in *n. */
+enum store_rc
+store_char_who(struct store *s, char *out, size_t outsz, int *n)
+{
+	PGresult	*res;
+	size_t		 o = 0;
+
+	if ((res = store_exec(s, &st_char_who, NULL)) == NULL)
+		return STORE_ERR;
+	out[0] = '\0';
+	*n = PQntuples(res) > 0 ? (int)store_get_int(res, 0, 1) : 0;
+	for (int i = 0; i < PQntuples(res); i++) {
+		int	w = snprintf(out + o, outsz - o, "%s%s", i ? "\n" : "",
+			    PQgetvalue(res, i, 0));
+
+		if (w < 0 || (size_t)w >= outsz - o)
+			break;
+		o += (size_t)w;
+	}
+	PQclear(res);
+	return STORE_OK;
+}

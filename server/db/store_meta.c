@@ -1,0 +1,156 @@
+/*
+ * store_meta.c — checks on the database server and the instances table.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "db/store_int.h"
+
+static struct store_stmt st_durability = {
+	"durability",
+	"SELECT current_setting('fsync'),"
+	" current_setting('synchronous_commit')", 0, 0
+};
+
+/*
+ * Whether fsync and synchronous_commit are on.  An acknowledgement after
+ * COMMIT means nothing if the commit can sit unflushed.
+ */
+enum store_rc
+store_check_durability(struct store *s, char *err, size_t errsz)
+{
+	PGresult	*res;
+	const char	*fsync, *sync;
+	enum store_rc	 rc = STORE_OK;
+
+	if ((res = store_exec(s, &st_durability, NULL)) == NULL) {
+		snprintf(err, errsz, "%s", store_error(s));
+		return STORE_ERR;
+	}
+	fsync = PQgetvalue(res, 0, 0);
+	sync = PQgetvalue(res, 0, 1);
+	if (strcmp(fsync, "on") != 0) {
+		snprintf(err, errsz, "the database runs with fsync = %s; "
+		    "keepd needs fsync = on", fsync);
+		rc = STORE_NONE;
+	} else if (strcmp(sync, "off") == 0) {
+		snprintf(err, errsz, "the database runs with synchronous_commit"
+		    " = %s; keepd needs it on", sync);
+		rc = STORE_NONE;
+	}
+	PQclear(res);
+	return rc;
+}
+
+static struct store_stmt st_instance_register = {
+	"instance_register",
+	"INSERT INTO instances (id, host, pid) VALUES ($1, $2, $3)", 3, 0
+};
+
+/* Register this process as a live instance. */
+enum store_rc
+store_instance_register(struct store *s, const char *id, const char *host,
+    int pid)
+{
+	char		 pids[16];
+	const char	*p[] = { id, host, pids };
+	PGresult	*res;
+
+	snprintf(pids, sizeof pids, "%d", pid);
+	if ((res = store_exec(s, &st_instance_register, p)) == NULL)
+		return STORE_ERR;
+	PQclear(res);
+	return STORE_OK;
+}
+
+static struct store_stmt st_instance_heartbeat = {
+	"instance_heartbeat",
+	"UPDATE instances SET seen_at = now() WHERE id = $1", 1, 0
+};
+
+/* Refresh this instance's heartbeat; STORE_NONE if it was reaped. */
+enum store_rc
+store_instance_heartbeat(struct store *s, const char *id)
+{
+	const char	*p[] = { id };
+	PGresult	*res;
+	enum store_rc	 rc;
+
+	if ((res = store_exec(s, &st_instance_heartbeat, p)) == NULL)
+		return STORE_ERR;
+	rc = strcmp(PQcmdTuples(res), "1") == 0 ? STORE_OK : STORE_NONE;
+	PQclear(res);
+	return rc;
+}
+
+static struct store_stmt st_instance_remove = {
+	"instance_remove",
+	"DELETE FROM instances WHERE id = $1", 1, 0
+};
+
+/* Delete this instance; its sessions end (ON DELETE SET NULL). */
+enum store_rc
+store_instance_remove(struct store *s, const char *id)
+{
+	const char	*p[] = { id };
+	PGresult	*res;
+
+	if ((res = store_exec(s, &st_instance_remove, p)) == NULL)
+		return STORE_ERR;
+	PQclear(res);
+	return STORE_OK;
+}
+
+static struct store_stmt st_instance_reap = {
+	"instance_reap",
+	"DELETE FROM instances"
+	" WHERE seen_at < now() - make_interval(secs => $1::int)", 1, 0
+};
+
+static struct store_stmt st_instance_on_host = {
+	"instance_on_host",
+	"SELECT id, pid FROM instances WHERE host = $1", 1, 0
+};
+
+/* Delete instances silent for over secs, and dead ones on this host. */
+enum store_rc
+store_instance_reap(struct store *s, int secs, const char *self)
+{
+	char		 secss[16], host[256];
+	const char	*p[] = { secss };
+	const char	*hp[] = { host };
+	PGresult	*res, *del;
+
+	snprintf(secss, sizeof secss, "%d", secs);
+	if ((res = store_exec(s, &st_instance_reap, p)) == NULL)
+		return STORE_ERR;
+	PQclear(res);
+	/*
+	 * An instance on this host whose process is gone (kill -9, a container
+	 * restart that reused the pid) is dead now, not in secs.
+	 */
+	if (gethostname(host, sizeof host) != 0)
+		return STORE_OK;
+	host[sizeof host - 1] = '\0';
+	if ((res = store_exec(s, &st_instance_on_host, hp)) == NULL)
+		return STORE_ERR;
+	for (int i = 0; i < PQntuples(res); i++) {
+		pid_t		 pid = (pid_t)store_get_int(res, i, 1);
+		const char	*dp[] = { PQgetvalue(res, i, 0) };
+
+		if (strcmp(dp[0], self) == 0)
+			continue;
+		if (pid != getpid() && (kill(pid, 0) == 0 || errno == EPERM))
+			continue;
+		if ((del = store_exec(s, &st_instance_remove, dp)) == NULL) {
+			PQclear(res);
+			return STORE_ERR;
+		}
+		PQclear(del);
+	}
+	PQclear(res);
+	return STORE_OK;
+}

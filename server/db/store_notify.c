@@ -1,0 +1,87 @@
+/*
+ * store_notify.c — messages to other players.  They are sent with pg_notify
+ * inside the command's transaction, so they are delivered only if it
+ * commits, by every keepd on the database to its own sessions (listen.c).
+ *
+ * Payloads are JSON: {"to": [ids], "text": "..."} for characters, and
+ * {"kick": {"instance": "...", "session": n}, "text": "..."} to close one
+ * session.  Recipients are chunked so a payload stays far below
+ * PostgreSQL's 8000-byte limit.
+ */
+#include <stdio.h>
+
+#include "db/store_int.h"
+
+#define NOTIFY_CHANNEL "keep"
+
+static struct store_stmt st_notify_room = {
+	"notify_room",
+	"SELECT pg_notify('" NOTIFY_CHANNEL "',"
+	"  json_build_object('to', array_agg(id), 'text', $3::text)::text)"
+	" FROM (SELECT id, (row_number() OVER ()) / 400 AS chunk"
+	"  FROM characters WHERE room_id = $1 AND id <> $2"
+	"  AND session_instance IS NOT NULL) c"
+	" GROUP BY chunk", 3, 0
+};
+
+/* Tell every online character in a room but one (except; 0 for none). */
+enum store_rc
+store_notify_room(struct store *s, int32_t room, int64_t except,
+    const char *text)
+{
+	char		 rooms[16], ids[24];
+	const char	*p[] = { rooms, ids, text };
+	PGresult	*res;
+
+	snprintf(rooms, sizeof rooms, "%d", room);
+	snprintf(ids, sizeof ids, "%lld", (long long)except);
+	if ((res = store_exec(s, &st_notify_room, p)) == NULL)
+		return STORE_ERR;
+	PQclear(res);
+	return STORE_OK;
+}
+
+static struct store_stmt st_notify_char = {
+	"notify_char",
+	"SELECT pg_notify('" NOTIFY_CHANNEL "',"
+	"  json_build_object('to', json_build_array($1::bigint),"
+	"  'text', $2::text)::text)", 2, 0
+};
+
+/* Tell one character, wherever its session is. */
+enum store_rc
+store_notify_char(struct store *s, int64_t id, const char *text)
+{
+	char		 ids[24];
+	const char	*p[] = { ids, text };
+	PGresult	*res;
+
+	snprintf(ids, sizeof ids, "%lld", (long long)id);
+	if ((res = store_exec(s, &st_notify_char, p)) == NULL)
+		return STORE_ERR;
+	PQclear(res);
+	return STORE_OK;
+}
+
+static struct store_stmt st_notify_kick = {
+	"notify_kick",
+	"SELECT pg_notify('" NOTIFY_CHANNEL "',"
+	"  json_build_object('kick', json_build_object('instance', $1::text,"
+	"  'session', $2::bigint), 'text', $3::text)::text)", 3, 0
+};
+
+/* Close a session (on any instance), showing it text first. */
+enum store_rc
+store_notify_kick(struct store *s, const char *instance, int64_t sid,
+    const char *text)
+{
+	char		 sids[24];
+	const char	*p[] = { instance, sids, text };
+	PGresult	*res;
+
+	snprintf(sids, sizeof sids, "%lld", (long long)sid);
+	if ((res = store_exec(s, &st_notify_kick, p)) == NULL)
+		return STORE_ERR;
+	PQclear(res);
+	return STORE_OK;
+}

@@ -1,0 +1,139 @@
+/*
+ * store_room.c — rooms, exits and loading the world.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "db/store_int.h"
+
+/*
+ * Everything look needs in one round trip: the room, its exits in compass
+ * order, and the online characters present other than the viewer.
+ */
+static struct store_stmt st_room_look = {
+	"room_look",
+	"SELECT r.id, r.title, r.description,"
+	" coalesce((SELECT string_agg(e.direction, ', ' ORDER BY"
+	"   array_position(ARRAY['north','east','south','west','up','down'],"
+	"   e.direction)) FROM exits e WHERE e.room_id = r.id), ''),"
+	" coalesce((SELECT string_agg(n.name, E'\\n' ORDER BY n.name) FROM"
+	"   (SELECT c.name FROM characters c WHERE c.room_id = r.id"
+	"    AND c.id <> $2 AND c.session_instance IS NOT NULL"
+	"    ORDER BY c.name LIMIT 50) n), ''),"
+	" (SELECT count(*) FROM characters c WHERE c.room_id = r.id"
+	"    AND c.id <> $2 AND c.session_instance IS NOT NULL)"
+	" FROM rooms r WHERE r.id = $1", 2, 0
+};
+
+/* Everything look shows of a room, as seen by a character. */
+enum store_rc
+store_room_look(struct store *s, int32_t room, int64_t viewer,
+    struct store_look *l)
+{
+	char		 rooms[16], ids[24];
+	const char	*p[] = { rooms, ids };
+	PGresult	*res;
+	enum store_rc	 rc = STORE_NONE;
+
+	snprintf(rooms, sizeof rooms, "%d", room);
+	snprintf(ids, sizeof ids, "%lld", (long long)viewer);
+	if ((res = store_exec(s, &st_room_look, p)) == NULL)
+		return STORE_ERR;
+	if (PQntuples(res) == 1) {
+		l->id = (int32_t)store_get_int(res, 0, 0);
+		store_get_str(res, 0, 1, l->title, sizeof l->title);
+		store_get_str(res, 0, 2, l->description, sizeof l->description);
+		store_get_str(res, 0, 3, l->exits, sizeof l->exits);
+		store_get_str(res, 0, 4, l->names, sizeof l->names);
+		l->others = (int)store_get_int(res, 0, 5);
+		rc = STORE_OK;
+	}
+	PQclear(res);
+	return rc;
+}
+
+static struct store_stmt st_room_insert = {
+	"room_insert",
+	"INSERT INTO rooms (id, area, title, description, is_start)"
+	" VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING", 5, 0
+};
+
+static struct store_stmt st_room_update = {
+	"room_update",
+	"INSERT INTO rooms (id, area, title, description, is_start)"
+	" VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO UPDATE SET"
+	" area = excluded.area, title = excluded.title,"
+	" description = excluded.description, is_start = excluded.is_start",
+	5, 0
+};
+
+/* Insert a room unless it exists (update it when overwrite). */
+enum store_rc
+store_room_upsert(struct store *s, int32_t id, const char *area,
+    const char *title, const char *desc, bool start, bool overwrite,
+    bool *created)
+{
+	char		 ids[16];
+	const char	*p[] = { ids, area, title, desc, start ? "t" : "f" };
+	PGresult	*res;
+
+	snprintf(ids, sizeof ids, "%d", id);
+	res = store_exec(s, overwrite ? &st_room_update : &st_room_insert, p);
+	if (res == NULL)
+		return STORE_ERR;
+	*created = strcmp(PQcmdTuples(res), "1") == 0;
+	PQclear(res);
+	return STORE_OK;
+}
+
+static struct store_stmt st_exit_insert = {
+	"exit_insert",
+	"INSERT INTO exits (room_id, direction, to_room) VALUES ($1, $2, $3)"
+	" ON CONFLICT (room_id, direction) DO NOTHING", 3, 0
+};
+
+static struct store_stmt st_exit_update = {
+	"exit_update",
+	"INSERT INTO exits (room_id, direction, to_room) VALUES ($1, $2, $3)"
+	" ON CONFLICT (room_id, direction) DO UPDATE SET"
+	" to_room = excluded.to_room", 3, 0
+};
+
+/* Insert an exit unless it exists (update it when overwrite). */
+enum store_rc
+store_exit_upsert(struct store *s, int32_t room, const char *dir, int32_t to,
+    bool overwrite)
+{
+	char		 rooms[16], tos[16];
+	const char	*p[] = { rooms, dir, tos };
+	PGresult	*res;
+
+	snprintf(rooms, sizeof rooms, "%d", room);
+	snprintf(tos, sizeof tos, "%d", to);
+	res = store_exec(s, overwrite ? &st_exit_update : &st_exit_insert, p);
+	if (res == NULL)
+		return STORE_ERR;
+	PQclear(res);
+	return STORE_OK;
+}
+
+static struct store_stmt st_world_counts = {
+	"world_counts",
+	"SELECT (SELECT count(*) FROM rooms), (SELECT count(*) FROM exits),"
+	" EXISTS (SELECT 1 FROM rooms WHERE is_start)", 0, 0
+};
+
+/* Count rooms and exits, and whether a start room exists. */
+enum store_rc
+store_world_counts(struct store *s, int *rooms, int *exits, bool *has_start)
+{
+	PGresult	*res;
+
+	if ((res = store_exec(s, &st_world_counts, NULL)) == NULL)
+		return STORE_ERR;
+	*rooms = (int)store_get_int(res, 0, 0);
+	*exits = (int)store_get_int(res, 0, 1);
+	*has_start = strcmp(PQgetvalue(res, 0, 2), "t") == 0;
+	PQclear(res);
+	return STORE_OK;
+}

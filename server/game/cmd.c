@@ -1,0 +1,163 @@
+/*
+ * cmd.c — the ordered command table and the lookup.
+ */
+#include <ctype.h>
+#include <string.h>
+
+#include "game/cmd.h"
+#include "ops/util.h"
+
+/* Row order decides abbreviations: the first prefix match wins. */
+static const struct cmd_entry cmd_entries[] = {
+	{ .name = "north", .handler = cmd_north,
+	  .usage = "north", .help = "Walk north (n)." },
+	{ .name = "east", .handler = cmd_east,
+	  .usage = "east", .help = "Walk east (e)." },
+	{ .name = "south", .handler = cmd_south,
+	  .usage = "south", .help = "Walk south (s)." },
+	{ .name = "west", .handler = cmd_west,
+	  .usage = "west", .help = "Walk west (w)." },
+	{ .name = "up", .handler = cmd_up,
+	  .usage = "up", .help = "Climb up (u)." },
+	{ .name = "down", .handler = cmd_down,
+	  .usage = "down", .help = "Climb down (d)." },
+	{ .name = "look", .handler = cmd_look, .flags = CMD_READ,
+	  .usage = "look", .help = "Look around the room (l)." },
+	{ .name = "say", .handler = cmd_say, .flags = CMD_ARGS,
+	  .usage = "say <text>", .help = "Speak to everyone in the room "
+	  "(also ' <text>)." },
+	{ .name = "score", .handler = cmd_score, .flags = CMD_READ,
+	  .usage = "score", .help = "Show your hit points, coins and role." },
+	{ .name = "who", .handler = cmd_who, .flags = CMD_READ,
+	  .usage = "who", .help = "List the players online." },
+	{ .name = "give", .handler = cmd_give, .flags = CMD_ARGS,
+	  .usage = "give <amount> coins to <name>",
+	  .help = "Give coins to someone in the room." },
+	{ .name = "help", .handler = cmd_help, .flags = CMD_READ,
+	  .usage = "help", .help = "List the commands." },
+	{ .name = "quit", .handler = cmd_quit, .flags = CMD_FULLNAME,
+	  .usage = "quit", .help = "Leave the game (type it in full)." },
+};
+
+/* The table, for help. */
+const struct cmd_entry *
+cmd_table(int *n)
+{
+	*n = (int)nitems(cmd_entries);
+	return cmd_entries;
+}
+
+/* Find a command by name or abbreviation; NULL if none matches. */
+const struct cmd_entry *
+cmd_lookup(const char *word, bool *abbrev_refused)
+{
+	size_t	len = strlen(word);
+
+	*abbrev_refused = false;
+	if (len == 0)
+		return NULL;
+	for (size_t i = 0; i < nitems(cmd_entries); i++) {
+		if (strcmp(word, cmd_entries[i].name) == 0)
+			return &cmd_entries[i];
+	}
+	for (size_t i = 0; i < nitems(cmd_entries); i++) {
+		if (strncmp(word, cmd_entries[i].name, len) != 0)
+			continue;
+		if (cmd_entries[i].flags & CMD_FULLNAME) {
+			*abbrev_refused = true;
+			return &cmd_entries[i];
+		}
+		return &cmd_entries[i];
+	}
+	return NULL;
+}
+
+/* Edit distance between two short words (bounded to 32 bytes). */
+static int
+cmd_distance(const char *a, const char *b)
+{
+	int	row[33], la = (int)strlen(a), lb = (int)strlen(b);
+
+	if (la > 32 || lb > 32)
+		return 99;
+	for (int j = 0; j <= lb; j++)
+		row[j] = j;
+	for (int i = 1; i <= la; i++) {
+		int	prev = row[0];
+
+		row[0] = i;
+		for (int j = 1; j <= lb; j++) {
+			int	cur = row[j];
+			int	best = prev + (a[i - 1] != b[j - 1]);
+
+			if (row[j] + 1 < best)
+				best = row[j] + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			prev = cur;
+		}
+	}
+	return row[lb];
+}
+
+/* The closest command name to a mistyped word, or NULL. */
+const char *
+cmd_suggest(const char *word)
+{
+	const char	*best = NULL;
+	int		 bestd = 3;
+
+	for (size_t i = 0; i < nitems(cmd_entries); i++) {
+		int	d = cmd_distance(word, cmd_entries[i].name);
+
+		if (d < bestd) {
+			bestd = d;
+			best = cmd_entries[i].name;
+		}
+	}
+	/* One-letter typos of two-letter words suggest nonsense. */
+	if (best != NULL && strlen(word) < 3 && bestd > 1)
+		return NULL;
+	return best;
+}
+
+/* Split a line into the command word (lower-cased) and its arguments. */
+void
+cmd_split(const char *line, char *word, size_t wordsz, const char **args)
+{
+	size_t	n = 0;
+
+	while (*line == ' ')
+		line++;
+	/* ' is say, as in most MUDs: "'hello" says hello. */
+	if (*line == '\'') {
+		util_strlcpy(word, "say", wordsz);
+		line++;
+	} else {
+		while (*line != '\0' && *line != ' ') {
+			if (n + 1 < wordsz)
+				word[n++] = (char)tolower((unsigned char)*line);
+			line++;
+		}
+		word[n] = '\0';
+	}
+	while (*line == ' ')
+		line++;
+	*args = line;
+}
+
+/* Parse a role name; false if unknown. */
+bool
+cmd_role_parse(const char *s, enum role *r)
+{
+	static const char	*names[] = { "player", "builder", "admin" };
+
+	for (size_t i = 0; i < nitems(names); i++) {
+		if (strcmp(s, names[i]) == 0) {
+			*r = (enum role)i;
+			return true;
+		}
+	}
+	return false;
+}

@@ -1,0 +1,95 @@
+/*
+ * cmd_info.c — commands that only read: look, score, who, help.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "game/cmd.h"
+#include "game/text.h"
+
+/* Write a room as look shows it. */
+enum tx_rc
+cmd_show_room(struct cmd_ctx *ctx, int32_t room)
+{
+	struct store_look	 l;
+	const char		*name, *nl;
+
+	switch (store_room_look(ctx->store, room, ctx->me.id, &l)) {
+	case STORE_ERR:
+		return TX_ERROR;
+	case STORE_NONE:
+		buf_add(ctx->out, "You are floating in a formless void.\n");
+		return TX_COMMIT;
+	case STORE_OK:
+		break;
+	}
+	buf_printf(ctx->out, "%s\n", l.title);
+	text_wrap(ctx->out, l.description, TEXT_WIDTH, 3);
+	buf_printf(ctx->out, "Exits: %s\n", l.exits[0] ? l.exits : "none");
+	for (name = l.names; *name != '\0'; name = nl + (*nl != '\0')) {
+		nl = name + strcspn(name, "\n");
+		buf_printf(ctx->out, "%.*s is here.\n", (int)(nl - name), name);
+	}
+	if (l.others > STORE_LOOK_NAMES)
+		buf_printf(ctx->out, "... and %d others are here.\n",
+		    l.others - STORE_LOOK_NAMES);
+	return TX_COMMIT;
+}
+
+/* look */
+enum tx_rc
+cmd_look(struct cmd_ctx *ctx, const char *args)
+{
+	(void)args;
+	return cmd_show_room(ctx, ctx->me.room_id);
+}
+
+/* score */
+enum tx_rc
+cmd_score(struct cmd_ctx *ctx, const char *args)
+{
+	(void)args;
+	buf_printf(ctx->out, "You are %s, a %s.\n", ctx->me.name, ctx->me.role);
+	buf_printf(ctx->out, "HP: %d/%d\n", ctx->me.hp, ctx->me.max_hp);
+	buf_printf(ctx->out, "Coins: %lld\n", (long long)ctx->me.coins);
+	return TX_COMMIT;
+}
+
+/* who */
+enum tx_rc
+cmd_who(struct cmd_ctx *ctx, const char *args)
+{
+	char		 names[200 * (STORE_NAME_MAX + 1) + 1];
+	const char	*name, *nl;
+	int		 n;
+
+	(void)args;
+	if (store_char_who(ctx->store, names, sizeof names, &n) != STORE_OK)
+		return TX_ERROR;
+	buf_printf(ctx->out, "Players online: %d\n", n);
+	for (name = names; *name != '\0'; name = nl + (*nl != '\0')) {
+		nl = name + strcspn(name, "\n");
+		buf_printf(ctx->out, "  %.*s\n", (int)(nl - name), name);
+	}
+	return TX_COMMIT;
+}
+
+/* help: the commands this character's role allows. */
+enum tx_rc
+cmd_help(struct cmd_ctx *ctx, const char *args)
+{
+	const struct cmd_entry	*t;
+	enum role		 role = ROLE_PLAYER;
+	int			 n;
+
+	(void)args;
+	(void)cmd_role_parse(ctx->me.role, &role);
+	t = cmd_table(&n);
+	buf_add(ctx->out, "Commands:\n");
+	for (int i = 0; i < n; i++) {
+		if (t[i].min_role <= role)
+			buf_printf(ctx->out, "  %-32s %s\n", t[i].usage,
+			    t[i].help);
+	}
+	return TX_COMMIT;
+}

@@ -1,0 +1,99 @@
+/*
+ * cmd_move.c — walking through exits.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "game/cmd.h"
+
+/* Where someone arriving through dir came from, as others see it. */
+static const char *
+cmd_move_from(const char *dir)
+{
+	static const char	*pairs[][2] = {
+		{ "north", "the south" }, { "south", "the north" },
+		{ "east", "the west" }, { "west", "the east" },
+		{ "up", "below" }, { "down", "above" },
+	};
+
+	for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
+		if (strcmp(dir, pairs[i][0]) == 0)
+			return pairs[i][1];
+	}
+	return "somewhere";
+}
+
+/* Move the actor through an exit, tell both rooms, and look. */
+static enum tx_rc
+cmd_move(struct cmd_ctx *ctx, const char *dir)
+{
+	int32_t	from = ctx->me.room_id, to;
+	char	msg[128];
+
+	switch (store_char_move(ctx->store, ctx->me.id, from, dir, &to)) {
+	case STORE_ERR:
+		return TX_ERROR;
+	case STORE_NONE:
+		buf_add(ctx->out, "You can't go that way.\n");
+		return TX_ROLLBACK;
+	case STORE_OK:
+		break;
+	}
+	snprintf(msg, sizeof msg, "%s leaves %s.", ctx->me.name, dir);
+	if (store_notify_room(ctx->store, from, ctx->me.id, msg) != STORE_OK)
+		return TX_ERROR;
+	snprintf(msg, sizeof msg, "%s arrives from %s.", ctx->me.name,
+	    cmd_move_from(dir));
+	if (store_notify_room(ctx->store, to, ctx->me.id, msg) != STORE_OK)
+		return TX_ERROR;
+	ctx->me.room_id = to;
+	return cmd_show_room(ctx, to);
+}
+
+/* north */
+enum tx_rc
+cmd_north(struct cmd_ctx *ctx, const char *args)
+{
+	(void)args;
+	return cmd_move(ctx, "north");
+}
+
+/* east */
+enum tx_rc
+cmd_east(struct cmd_ctx *ctx, const char *args)
+{
+	(void)args;
+	return cmd_move(ctx, "east");
+}
+
+/* south */
+enum tx_rc
+cmd_south(struct cmd_ctx *ctx, const char *args)
+{
+	(void)args;
+	return cmd_move(ctx, "south");
+}
+
+/* west */
+enum tx_rc
+cmd_west(struct cmd_ctx *ctx, const char *args)
+{
+	(void)args;
+	return cmd_move(ctx, "west");
+}
+
+/* up */
+enum tx_rc
+cmd_up(struct cmd_ctx *ctx, const char *args)
+{
+	(void)args;
+	return cmd_move(ctx, "up");
+}
+
+/* down */
+enum tx_rc
+cmd_down(struct cmd_ctx *ctx, const char *args)
+{
+	(void)args;
+	return cmd_move(ctx, "down");
+}

@@ -1,0 +1,277 @@
+/*
+ * game.c — the dispatcher: turns input lines into jobs (one in flight per
+ * session), runs each command as one transaction on a worker, and shows the
+ * result only after COMMIT.  Also delivers notifications to sessions.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "db/pool.h"
+#include "db/store.h"
+#include "game/cmd.h"
+#include "game/game.h"
+#include "game/login.h"
+#include "net/session.h"
+#include "ops/config.h"
+#include "ops/log.h"
+#include "ops/util.h"
+
+static const struct config	*game_cfg;
+static struct pool		*game_pool;
+static char			 game_instance_id[STORE_UUID_LEN + 1];
+
+#define GAME_RESISTS	"The world resists; try again.\n"
+
+struct cmd_job {
+	struct job		 job;
+	uint64_t		 sid;
+	int64_t			 char_id;
+	const struct cmd_entry	*cmd;
+	char			*args;
+	struct buf		 out;
+	bool			 close;
+	enum tx_result		 result;
+};
+
+/* Wire the game to the worker pool and configuration. */
+void
+game_init(const struct config *cfg, struct pool *pool, const char *instance)
+{
+	game_cfg = cfg;
+	game_pool = pool;
+	util_strlcpy(game_instance_id, instance, sizeof game_instance_id);
+	login_init(cfg, pool, instance);
+}
+
+/* This process's instance id. */
+const char *
+game_instance(void)
+{
+	return game_instance_id;
+}
+
+/* A new connection: greet it and ask for a name. */
+void
+game_session_start(struct session *s)
+{
+	login_start(s);
+}
+
+/*
+ * The command's transaction: load the actor, check that this session still
+ * owns the character and that its role allows the command, then run it.
+ */
+static enum tx_rc
+game_cmd_tx(struct store *st, void *arg)
+{
+	struct cmd_job	*j = arg;
+	struct cmd_ctx	 ctx = { .store = st, .out = &j->out };
+	enum role	 role = ROLE_PLAYER;
+
+	buf_reset(&j->out);
+	j->close = false;
+	switch (store_char_load(st, j->char_id, &ctx.me)) {
+	case STORE_ERR:
+		return TX_ERROR;
+	case STORE_NONE:
+		buf_add(&j->out, "Your character no longer exists.\n");
+		j->close = true;
+		return TX_ROLLBACK;
+	case STORE_OK:
+		break;
+	}
+	if (strcmp(ctx.me.session_instance, game_instance_id) != 0 ||
+	    ctx.me.session_id != (int64_t)j->sid) {
+		buf_add(&j->out, "You have logged in from somewhere else; "
+		    "this connection is closed.\n");
+		j->close = true;
+		return TX_ROLLBACK;
+	}
+	(void)cmd_role_parse(ctx.me.role, &role);
+	if (role < j->cmd->min_role) {
+		buf_add(&j->out, "Huh? (type 'help' for the commands)\n");
+		return TX_ROLLBACK;
+	}
+	enum tx_rc	rc = j->cmd->handler(&ctx, j->args);
+
+	j->close = ctx.close;
+	return rc;
+}
+
+/* Worker: run the command's transaction. */
+static void
+game_cmd_run(struct job *job, struct store *st)
+{
+	struct cmd_job	*j = (struct cmd_job *)job;
+
+	j->result = store_tx(st, (j->cmd->flags & CMD_READ) != 0,
+	    game_cfg->tx_retries, game_cmd_tx, j);
+	if (j->result == TXR_FAILED)
+		log_session(LOG_ERROR, j->sid, "%s failed: %s (SQLSTATE %s)",
+		    j->cmd->name, store_error(st), store_sqlstate(st));
+}
+
+/* Loop thread: show the committed result, then the prompt. */
+static void
+game_cmd_done(struct job *job)
+{
+	struct cmd_job	*j = (struct cmd_job *)job;
+	struct session	*s = session_find(j->sid);
+
+	if (s != NULL) {
+		if (j->result == TXR_FAILED)
+			session_write(s, GAME_RESISTS);
+		else
+			session_write(s, buf_str(&j->out));
+		if (j->close)
+			session_close(s, NULL);
+		else
+			session_prompt(s, "> ");
+		session_job_done(s);
+	}
+	buf_free(&j->out);
+	free(j->args);
+	free(j);
+}
+
+/* Refuse a line without a transaction, and prompt again. */
+static void __attribute__((format(printf, 2, 3)))
+game_refuse(struct session *s, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*text;
+
+	va_start(ap, fmt);
+	text = xvasprintf(fmt, ap);
+	va_end(ap);
+	session_write(s, text);
+	free(text);
+	session_prompt(s, "> ");
+}
+
+/* A playing session's line: look the command up, check it, queue the job. */
+static void
+game_command(struct session *s, const char *line)
+{
+	const struct cmd_entry	*cmd;
+	const char		*args, *hint;
+	char			 word[32];
+	bool			 refused;
+	struct cmd_job		*j;
+
+	cmd_split(line, word, sizeof word, &args);
+	if (word[0] == '\0') {
+		session_prompt(s, "> ");
+		return;
+	}
+	if ((cmd = cmd_lookup(word, &refused)) == NULL) {
+		if ((hint = cmd_suggest(word)) != NULL)
+			game_refuse(s, "Huh? Did you mean '%s'?\n", hint);
+		else
+			game_refuse(s, "%s", "Huh? (type 'help' for the "
+			    "commands)\n");
+		return;
+	}
+	if (refused) {
+		game_refuse(s, "To %s, type the whole word.\n", cmd->name);
+		return;
+	}
+	if ((cmd->flags & CMD_ARGS) && *args == '\0') {
+		game_refuse(s, "Usage: %s\n", cmd->usage);
+		return;
+	}
+	j = xcalloc(1, sizeof *j);
+	j->job.run = game_cmd_run;
+	j->job.done = game_cmd_done;
+	j->sid = s->id;
+	j->char_id = s->char_id;
+	j->cmd = cmd;
+	j->args = xstrdup(args);
+	s->busy = true;
+	pool_submit(game_pool, &j->job);
+}
+
+/* One input line when no job is running. */
+void
+game_input(struct session *s, const char *line)
+{
+	if (s->state == SESSION_PLAYING)
+		game_command(s, line);
+	else
+		login_input(s, line);
+}
+
+/* The session is going away: end it in the database. */
+void
+game_session_end(struct session *s)
+{
+	login_end(s);
+}
+
+/* Deliver {"to": [ids], "text": ...} to the local sessions addressed. */
+static void
+game_deliver_to(json_t *to, const char *text)
+{
+	size_t	 i;
+	json_t	*id;
+
+	json_array_foreach(to, i, id) {
+		struct session	*s;
+
+		if (!json_is_integer(id))
+			continue;
+		s = session_find_char((int64_t)json_integer_value(id));
+		if (s != NULL && s->state == SESSION_PLAYING)
+			session_notify(s, text);
+	}
+}
+
+/* Deliver {"kick": {"instance", "session"}, "text"}: close that session. */
+static void
+game_deliver_kick(json_t *kick, const char *text)
+{
+	const char	*inst = json_string_value(json_object_get(kick,
+			    "instance"));
+	json_t		*sid = json_object_get(kick, "session");
+	struct session	*s;
+
+	if (inst == NULL || strcmp(inst, game_instance_id) != 0 ||
+	    !json_is_integer(sid))
+		return;
+	s = session_find((uint64_t)json_integer_value(sid));
+	if (s == NULL || s->closing)
+		return;
+	log_session(LOG_INFO, s->id, "taken over by a new login");
+	if (s->at_prompt)
+		session_write(s, "\n");
+	/* The new session owns the character now; do not end it on close. */
+	session_unset_char(s);
+	session_close(s, text);
+}
+
+/* A NOTIFY payload from the LISTEN connection. */
+void
+game_deliver(const char *payload, void *arg)
+{
+	json_error_t	 je;
+	json_t		*msg = json_loads(payload, 0, &je), *to, *kick;
+	const char	*text;
+
+	(void)arg;
+	if (msg == NULL) {
+		log_warn("deliver: bad payload: %s", je.text);
+		return;
+	}
+	text = json_string_value(json_object_get(msg, "text"));
+	if (text == NULL)
+		text = "";
+	if ((to = json_object_get(msg, "to")) != NULL && json_is_array(to))
+		game_deliver_to(to, text);
+	else if ((kick = json_object_get(msg, "kick")) != NULL)
+		game_deliver_kick(kick, text);
+	json_decref(msg);
+}

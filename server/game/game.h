@@ -1,0 +1,28 @@
+/*
+ * game.h — what the network layer calls in the game: a new connection, an
+ * input line, the end of a session, and a notification payload.
+ */
+#ifndef KEEP_GAME_H
+#define KEEP_GAME_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct config;
+struct pool;
+struct session;
+
+/* Wire the game to the worker pool and configuration. */
+void	game_init(const struct config *, struct pool *, const char *instance);
+/* A new connection: greet it and ask for a name. */
+void	game_session_start(struct session *);
+/* One input line (valid UTF-8, at most 512 bytes) when no job is running. */
+void	game_input(struct session *, const char *line);
+/* The session is going away (no job in flight): end it in the database. */
+void	game_session_end(struct session *);
+/* A NOTIFY payload from the LISTEN connection. */
+void	game_deliver(const char *payload, void *arg);
+/* This process's instance id (a UUID). */
+const char *game_instance(void);
+
+#endif

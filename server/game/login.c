@@ -1,0 +1,446 @@
+/*
+ * login.c — the login dialog (docs/protocol.md fixes its wording):
+ *
+ *   Name:  → known:   Password:  → welcome, or "Wrong password." → Name:
+ *          → unknown: Create a new character named Xxx? (yes/no)
+ *                     → Choose a password:  → Repeat the password:
+ *
+ * Hashing (Argon2id, libsodium) and every database read or write run as jobs
+ * on the worker pool; the loop thread only keeps the dialog state.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <sodium.h>
+
+#include "db/pool.h"
+#include "db/store.h"
+#include "game/cmd.h"
+#include "game/login.h"
+#include "game/text.h"
+#include "net/session.h"
+#include "ops/config.h"
+#include "ops/log.h"
+#include "ops/util.h"
+
+#define LOGIN_MAX_FAILURES	3
+#define LOGIN_MIN_PASSWORD	8
+
+enum login_kind { LOGIN_LOOKUP, LOGIN_VERIFY, LOGIN_CREATE, LOGIN_LOGOUT };
+
+enum login_status {
+	LOGIN_OK,
+	LOGIN_UNKNOWN,		/* no such name */
+	LOGIN_WRONG,		/* wrong password */
+	LOGIN_TAKEN,		/* name created by someone else meanwhile */
+	LOGIN_FAILED		/* database or hashing error */
+};
+
+struct login_job {
+	struct job		 job;
+	enum login_kind		 kind;
+	uint64_t		 sid;
+	int64_t			 char_id;
+	char			 name[STORE_NAME_MAX + 1];
+	char			 password[SESSION_PASSWORD_MAX + 1];
+	char			 hash[crypto_pwhash_STRBYTES];
+	struct store_char	 ch;
+	struct buf		 out;
+	enum login_status	 status;
+};
+
+static const struct config	*login_cfg;
+static struct pool		*login_pool;
+static char			 login_instance[STORE_UUID_LEN + 1];
+
+/* Wire the dialog to the pool. */
+void
+login_init(const struct config *cfg, struct pool *pool, const char *instance)
+{
+	login_cfg = cfg;
+	login_pool = pool;
+	util_strlcpy(login_instance, instance, sizeof login_instance);
+}
+
+/* Ask for a name. */
+static void
+login_ask_name(struct session *s)
+{
+	s->state = SESSION_NAME;
+	explicit_bzero(s->password, sizeof s->password);
+	session_prompt(s, "Name: ");
+}
+
+/* Ask for a password with the client's echo off. */
+static void
+login_ask_password(struct session *s, enum session_state state,
+    const char *prompt)
+{
+	s->state = state;
+	session_echo(s, true);
+	session_prompt(s, prompt);
+}
+
+/* Greet a new connection and ask for its name. */
+void
+login_start(struct session *s)
+{
+	session_write(s, "\nWelcome to Keep, where nothing is ever lost.\n\n");
+	login_ask_name(s);
+}
+
+/* Lookup transaction: does the name exist? */
+static enum tx_rc
+login_lookup_tx(struct store *st, void *arg)
+{
+	struct login_job	*j = arg;
+
+	switch (store_char_by_name(st, j->name, &j->ch, j->hash,
+	    sizeof j->hash)) {
+	case STORE_ERR:
+		return TX_ERROR;
+	case STORE_NONE:
+		j->status = LOGIN_UNKNOWN;
+		break;
+	case STORE_OK:
+		j->status = LOGIN_OK;
+		break;
+	}
+	return TX_COMMIT;
+}
+
+/* Enter the world: take the session over, tell the room, and look. */
+static enum tx_rc
+login_enter_tx(struct store *st, void *arg)
+{
+	struct login_job	*j = arg;
+	struct cmd_ctx		 ctx = { .store = st, .out = &j->out };
+	char			 old[STORE_UUID_LEN + 1], msg[96];
+	int64_t			 old_sid;
+
+	buf_reset(&j->out);
+	if (j->kind == LOGIN_CREATE) {
+		switch (store_char_create(st, j->name, j->hash, login_instance,
+		    (int64_t)j->sid, &j->ch)) {
+		case STORE_ERR:
+			return TX_ERROR;
+		case STORE_NONE:
+			j->status = LOGIN_TAKEN;
+			return TX_ROLLBACK;
+		case STORE_OK:
+			break;
+		}
+	} else {
+		if (store_char_take_session(st, j->ch.id, login_instance,
+		    (int64_t)j->sid, old, &old_sid) != STORE_OK)
+			return TX_ERROR;
+		if (old[0] != '\0' && store_notify_kick(st, old, old_sid,
+		    "Someone logged in as you from elsewhere; this connection "
+		    "is closed.\n") != STORE_OK)
+			return TX_ERROR;
+		if (store_char_load(st, j->ch.id, &j->ch) != STORE_OK)
+			return TX_ERROR;
+	}
+	ctx.me = j->ch;
+	snprintf(msg, sizeof msg, "%s has entered the game.", j->ch.name);
+	if (store_notify_room(st, j->ch.room_id, j->ch.id, msg) != STORE_OK)
+		return TX_ERROR;
+	j->status = LOGIN_OK;
+	return cmd_show_room(&ctx, j->ch.room_id);
+}
+
+/* Logout transaction: end the session if it is still ours; tell the room. */
+static enum tx_rc
+login_logout_tx(struct store *st, void *arg)
+{
+	struct login_job	*j = arg;
+	char			 msg[64];
+
+	switch (store_char_load(st, j->char_id, &j->ch)) {
+	case STORE_ERR:
+		return TX_ERROR;
+	case STORE_NONE:
+		return TX_ROLLBACK;
+	case STORE_OK:
+		break;
+	}
+	switch (store_char_end_session(st, j->char_id, login_instance,
+	    (int64_t)j->sid)) {
+	case STORE_ERR:
+		return TX_ERROR;
+	case STORE_NONE:
+		return TX_ROLLBACK;	/* taken over, or quit already */
+	case STORE_OK:
+		break;
+	}
+	snprintf(msg, sizeof msg, "%s has left the game.", j->ch.name);
+	if (store_notify_room(st, j->ch.room_id, j->char_id, msg) != STORE_OK)
+		return TX_ERROR;
+	return TX_COMMIT;
+}
+
+/* Check the password against the stored hash, off the loop thread. */
+static void
+login_verify(struct login_job *j, struct store *st)
+{
+	if (store_tx(st, true, login_cfg->tx_retries, login_lookup_tx, j) !=
+	    TXR_COMMITTED) {
+		j->status = LOGIN_FAILED;
+		return;
+	}
+	if (j->status != LOGIN_OK)
+		return;
+	if (crypto_pwhash_str_verify(j->hash, j->password,
+	    strlen(j->password)) != 0) {
+		j->status = LOGIN_WRONG;
+		return;
+	}
+	if (store_tx(st, false, login_cfg->tx_retries, login_enter_tx, j) ==
+	    TXR_FAILED)
+		j->status = LOGIN_FAILED;
+}
+
+/* Hash the new password, off the loop thread, and create the character. */
+static void
+login_create(struct login_job *j, struct store *st)
+{
+	if (crypto_pwhash_str_alg(j->hash, j->password, strlen(j->password),
+	    (unsigned long long)login_cfg->argon2_ops,
+	    (size_t)login_cfg->argon2_mem_kib * 1024,
+	    crypto_pwhash_ALG_ARGON2ID13) != 0) {
+		log_session(LOG_ERROR, j->sid, "password hashing failed "
+		    "(out of memory?)");
+		j->status = LOGIN_FAILED;
+		return;
+	}
+	if (store_tx(st, false, login_cfg->tx_retries, login_enter_tx, j) ==
+	    TXR_FAILED)
+		j->status = LOGIN_FAILED;
+}
+
+/* Worker: run a login job. */
+static void
+login_run(struct job *job, struct store *st)
+{
+	struct login_job	*j = (struct login_job *)job;
+	enum tx_result		 r;
+
+	switch (j->kind) {
+	case LOGIN_LOOKUP:
+		r = store_tx(st, true, login_cfg->tx_retries, login_lookup_tx, j);
+		if (r != TXR_COMMITTED)
+			j->status = LOGIN_FAILED;
+		break;
+	case LOGIN_VERIFY:
+		login_verify(j, st);
+		break;
+	case LOGIN_CREATE:
+		login_create(j, st);
+		break;
+	case LOGIN_LOGOUT:
+		r = store_tx(st, false, login_cfg->tx_retries, login_logout_tx,
+		    j);
+		j->status = r == TXR_FAILED ? LOGIN_FAILED : LOGIN_OK;
+		break;
+	}
+	explicit_bzero(j->password, sizeof j->password);
+	if (j->status == LOGIN_FAILED)
+		log_session(LOG_ERROR, j->sid, "login step failed: %s (SQLSTATE"
+		    " %s)", store_error(st), store_sqlstate(st));
+}
+
+/* The character is in the world: switch the session to playing. */
+static void
+login_entered(struct session *s, struct login_job *j)
+{
+	s->state = SESSION_PLAYING;
+	s->failures = 0;
+	session_set_char(s, j->ch.id);
+	session_logged_in(s);
+	log_session(LOG_INFO, s->id, "%s %s (character %lld)",
+	    j->kind == LOGIN_CREATE ? "created" : "logged in as", j->ch.name,
+	    (long long)j->ch.id);
+	session_printf(s, "\n%s, %s.\n\n", j->kind == LOGIN_CREATE ?
+	    "Welcome" : "Welcome back", j->ch.name);
+	session_write(s, buf_str(&j->out));
+	session_prompt(s, "> ");
+}
+
+/* Loop thread: continue the dialog with the job's outcome. */
+static void
+login_done(struct job *job)
+{
+	struct login_job	*j = (struct login_job *)job;
+	struct session		*s = session_find(j->sid);
+
+	if (s == NULL || j->kind == LOGIN_LOGOUT)
+		goto out;
+	switch (j->status) {
+	case LOGIN_FAILED:
+		session_write(s, "The world resists; try again.\n");
+		login_ask_name(s);
+		break;
+	case LOGIN_UNKNOWN:
+		if (j->kind == LOGIN_LOOKUP) {
+			s->state = SESSION_CONFIRM;
+			session_printf(s, "Create a new character named %s? "
+			    "(yes/no) ", s->name);
+			session_prompt(s, "");
+		} else {
+			session_write(s, "Wrong password.\n");
+			login_ask_name(s);
+		}
+		break;
+	case LOGIN_WRONG:
+		log_session(LOG_INFO, s->id, "wrong password for %s", j->name);
+		session_write(s, "Wrong password.\n");
+		if (++s->failures >= LOGIN_MAX_FAILURES) {
+			session_close(s, "Too many failed attempts. Goodbye.\n");
+			break;
+		}
+		login_ask_name(s);
+		break;
+	case LOGIN_TAKEN:
+		session_write(s, "Someone has just taken that name; "
+		    "please choose another.\n");
+		login_ask_name(s);
+		break;
+	case LOGIN_OK:
+		if (j->kind == LOGIN_LOOKUP)
+			login_ask_password(s, SESSION_PASSWORD, "Password: ");
+		else
+			login_entered(s, j);
+		break;
+	}
+	session_job_done(s);
+out:
+	buf_free(&j->out);
+	explicit_bzero(j, sizeof *j);
+	free(j);
+}
+
+/* Queue a login job for a session. */
+static void
+login_submit(struct session *s, enum login_kind kind)
+{
+	struct login_job	*j = xcalloc(1, sizeof *j);
+
+	j->job.run = login_run;
+	j->job.done = login_done;
+	j->kind = kind;
+	j->sid = s->id;
+	j->char_id = s->char_id;
+	util_strlcpy(j->name, s->name, sizeof j->name);
+	util_strlcpy(j->password, s->password, sizeof j->password);
+	explicit_bzero(s->password, sizeof s->password);
+	if (kind != LOGIN_LOGOUT)
+		s->busy = true;
+	pool_submit(login_pool, &j->job);
+}
+
+/* Name: check the rules, then ask the database whether it exists. */
+static void
+login_name(struct session *s, const char *line)
+{
+	while (*line == ' ')
+		line++;
+	if (*line == '\0') {
+		login_ask_name(s);
+		return;
+	}
+	if (!text_name_normalise(line, s->name, sizeof s->name)) {
+		session_write(s, "A name is 3 to 16 letters (a-z), nothing "
+		    "else.\n");
+		login_ask_name(s);
+		return;
+	}
+	login_submit(s, LOGIN_LOOKUP);
+}
+
+/* Create a new character named Xxx? (yes/no) */
+static void
+login_confirm(struct session *s, const char *line)
+{
+	if (strcasecmp(line, "yes") == 0 || strcasecmp(line, "y") == 0)
+		login_ask_password(s, SESSION_NEW_PASSWORD,
+		    "Choose a password: ");
+	else if (strcasecmp(line, "no") == 0 || strcasecmp(line, "n") == 0)
+		login_ask_name(s);
+	else {
+		session_printf(s, "Please answer yes or no.\nCreate a new "
+		    "character named %s? (yes/no) ", s->name);
+		session_prompt(s, "");
+	}
+}
+
+/* A password line: echo back on, and check its length. */
+static bool
+login_password_line(struct session *s, const char *line)
+{
+	session_echo(s, false);
+	session_write(s, "\n");
+	if (strlen(line) > SESSION_PASSWORD_MAX) {
+		session_printf(s, "A password is at most %d characters.\n",
+		    SESSION_PASSWORD_MAX);
+		return false;
+	}
+	return true;
+}
+
+/* One line typed during the dialog. */
+void
+login_input(struct session *s, const char *line)
+{
+	switch (s->state) {
+	case SESSION_NAME:
+		login_name(s, line);
+		break;
+	case SESSION_CONFIRM:
+		login_confirm(s, line);
+		break;
+	case SESSION_PASSWORD:
+		if (!login_password_line(s, line)) {
+			login_ask_name(s);
+			break;
+		}
+		util_strlcpy(s->password, line, sizeof s->password);
+		login_submit(s, LOGIN_VERIFY);
+		break;
+	case SESSION_NEW_PASSWORD:
+		if (login_password_line(s, line) &&
+		    strlen(line) < LOGIN_MIN_PASSWORD)
+			session_printf(s, "A password needs at least %d "
+			    "characters.\n", LOGIN_MIN_PASSWORD);
+		else if (strlen(line) <= SESSION_PASSWORD_MAX) {
+			util_strlcpy(s->password, line, sizeof s->password);
+			login_ask_password(s, SESSION_REPEAT_PASSWORD,
+			    "Repeat the password: ");
+			break;
+		}
+		login_ask_password(s, SESSION_NEW_PASSWORD,
+		    "Choose a password: ");
+		break;
+	case SESSION_REPEAT_PASSWORD:
+		if (!login_password_line(s, line) ||
+		    strcmp(line, s->password) != 0) {
+			session_write(s, "The passwords do not match.\n");
+			login_ask_password(s, SESSION_NEW_PASSWORD,
+			    "Choose a password: ");
+			break;
+		}
+		login_submit(s, LOGIN_CREATE);
+		break;
+	case SESSION_PLAYING:
+		break;
+	}
+}
+
+/* The session is going: end its character's session in the database. */
+void
+login_end(struct session *s)
+{
+	if (s->char_id != 0 && s->state == SESSION_PLAYING)
+		login_submit(s, LOGIN_LOGOUT);
+}

@@ -1,0 +1,444 @@
+/*
+ * main.c — keepd: with no subcommand it serves; subcommands do ops work.
+ *
+ *   keepd [serve]            serve telnet (refuses unless the database is
+ *                            durable and fully migrated)
+ *   keepd migrate            apply pending migrations
+ *   keepd load-world [--overwrite]   load the world files (db/world)
+ *   keepd role NAME ROLE     set a character's role (player|builder|admin)
+ *   keepd check-config       load the configuration and report errors
+ *   keepd config-help        describe every configuration key
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sys/resource.h>
+
+#include <event2/event.h>
+#include <event2/thread.h>
+#include <sodium.h>
+
+#include "db/listen.h"
+#include "db/migrate.h"
+#include "db/pool.h"
+#include "db/store.h"
+#include "db/world.h"
+#include "game/cmd.h"
+#include "game/game.h"
+#include "net/session.h"
+#include "ops/config.h"
+#include "ops/log.h"
+#include "ops/util.h"
+
+/* Seconds between heartbeats; an instance silent for REAP_SECS is dead. */
+#define HEARTBEAT_SECS	10
+#define REAP_SECS	30
+/* How long shutdown waits for in-flight transactions. */
+#define DRAIN_SECS	10
+
+static struct config	 cfg;
+static char		 instance[STORE_UUID_LEN + 1];
+
+struct serve {
+	struct event_base	*base;
+	struct pool		*pool;
+	struct listener		*listener;
+	struct event		*heartbeat_ev;
+	struct event		*drain_ev;
+	struct event		*sig_term, *sig_int;
+	bool			 heartbeat_busy;
+	bool			 stopping;
+	uint64_t		 stop_started;
+};
+
+struct heartbeat_job {
+	struct job	 job;
+	struct serve	*sv;
+	bool		 lost;
+};
+
+/* Print usage and exit. */
+static void __attribute__((noreturn))
+usage(void)
+{
+	fprintf(stderr, "usage: keepd [serve | migrate | load-world "
+	    "[--overwrite] | role NAME player|builder|admin | check-config | "
+	    "config-help]\n");
+	exit(2);
+}
+
+/* Open a store for a subcommand, or exit with the reason. */
+static struct store *
+open_store(const char *app)
+{
+	char		 err[512];
+	struct store	*s;
+
+	if (cfg.database_url[0] == '\0')
+		fatal("no database: set DATABASE_URL or database_url in the "
+		    "configuration");
+	if ((s = store_open(cfg.database_url, app, cfg.statement_timeout_ms,
+	    err, sizeof err)) == NULL)
+		fatal("%s", err);
+	return s;
+}
+
+/* keepd migrate */
+static int
+cmd_migrate_main(void)
+{
+	struct store	*s = open_store("keepd-migrate");
+	char		 err[1024];
+
+	if (!migrate_apply(s, cfg.migrations_dir, err, sizeof err)) {
+		log_error("migrate: %s", err);
+		store_close(s);
+		return 1;
+	}
+	store_close(s);
+	return 0;
+}
+
+/* keepd load-world [--overwrite] */
+static int
+cmd_load_world_main(int argc, char **argv)
+{
+	struct store		*s;
+	struct world_counts	 c;
+	char			 err[1024];
+	bool			 overwrite = false;
+
+	if (argc == 3 && strcmp(argv[2], "--overwrite") == 0)
+		overwrite = true;
+	else if (argc != 2)
+		usage();
+	s = open_store("keepd-load-world");
+	if (!migrate_check(s, cfg.migrations_dir, err, sizeof err)) {
+		log_error("load-world: %s", err);
+		store_close(s);
+		return 1;
+	}
+	if (!world_load(s, cfg.world_dir, overwrite, &c, err, sizeof err)) {
+		log_error("load-world: %s", err);
+		store_close(s);
+		return 1;
+	}
+	log_info("load-world: %d files, %d rooms (%d new), %d exits%s",
+	    c.files, c.rooms, c.created, c.exits,
+	    overwrite ? " (overwritten)" : "");
+	store_close(s);
+	return 0;
+}
+
+/* keepd role NAME ROLE */
+static int
+cmd_role_main(int argc, char **argv)
+{
+	struct store	*s;
+	enum role	 role;
+	int		 rc = 1;
+
+	if (argc != 4)
+		usage();
+	if (!cmd_role_parse(argv[3], &role)) {
+		log_error("role: unknown role \"%s\" (player, builder or "
+		    "admin)", argv[3]);
+		return 1;
+	}
+	s = open_store("keepd-role");
+	switch (store_char_set_role(s, argv[2], argv[3])) {
+	case STORE_OK:
+		log_info("role: %s is now %s", argv[2], argv[3]);
+		rc = 0;
+		break;
+	case STORE_NONE:
+		log_error("role: no character named \"%s\"", argv[2]);
+		break;
+	case STORE_ERR:
+		log_error("role: %s", store_error(s));
+		break;
+	}
+	store_close(s);
+	return rc;
+}
+
+/* A random version-4 UUID naming this process. */
+static void
+make_instance_id(char out[STORE_UUID_LEN + 1])
+{
+	unsigned char	b[16];
+
+	randombytes_buf(b, sizeof b);
+	b[6] = (b[6] & 0x0f) | 0x40;
+	b[8] = (b[8] & 0x3f) | 0x80;
+	snprintf(out, STORE_UUID_LEN + 1, "%02x%02x%02x%02x-%02x%02x-%02x%02x-"
+	    "%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1], b[2], b[3], b[4],
+	    b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
+	    b[15]);
+}
+
+/* Raise the open-files limit as far as the hard limit allows. */
+static void
+raise_nofile(void)
+{
+	struct rlimit	rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rlim_t	old = rl.rlim_cur;
+
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) == 0)
+			log_info("open files limit raised from %llu to %llu",
+			    (unsigned long long)old,
+			    (unsigned long long)rl.rlim_cur);
+	} else
+		log_info("open files limit is %llu (the hard limit)",
+		    (unsigned long long)rl.rlim_cur);
+	if ((long long)rl.rlim_cur < (long long)cfg.max_connections + 64)
+		log_warn("open files limit %llu is below max_connections %d;"
+		    " some connections will be refused",
+		    (unsigned long long)rl.rlim_cur, cfg.max_connections);
+}
+
+/*
+ * Start-up checks on a blocking connection, before the loop runs: the
+ * database is durable, fully migrated, has a world; this instance is
+ * registered and dead ones are reaped.
+ */
+static bool
+serve_preflight(void)
+{
+	struct store	*s = open_store("keepd-start");
+	char		 err[1024], host[256] = "unknown";
+	int		 rooms, exits;
+	bool		 start, ok = false;
+
+	if (store_check_durability(s, err, sizeof err) != STORE_OK) {
+		log_error("refusing to serve: %s", err);
+		goto out;
+	}
+	if (!migrate_check(s, cfg.migrations_dir, err, sizeof err)) {
+		log_error("refusing to serve: %s", err);
+		goto out;
+	}
+	if (store_world_counts(s, &rooms, &exits, &start) != STORE_OK) {
+		log_error("refusing to serve: %s", store_error(s));
+		goto out;
+	}
+	if (!start) {
+		log_error("refusing to serve: the world has no start room "
+		    "(run `keepd load-world`)");
+		goto out;
+	}
+	gethostname(host, sizeof host);
+	host[sizeof host - 1] = '\0';
+	if (store_instance_reap(s, REAP_SECS, instance) != STORE_OK ||
+	    store_instance_register(s, instance, host, (int)getpid()) !=
+	    STORE_OK) {
+		log_error("refusing to serve: %s", store_error(s));
+		goto out;
+	}
+	log_info("world: %d rooms, %d exits; instance %s", rooms, exits,
+	    instance);
+	ok = true;
+out:
+	store_close(s);
+	return ok;
+}
+
+/* Worker: refresh this instance's heartbeat and reap dead instances. */
+static void
+heartbeat_run(struct job *job, struct store *st)
+{
+	struct heartbeat_job	*j = (struct heartbeat_job *)job;
+	char			 host[256] = "unknown";
+
+	switch (store_instance_heartbeat(st, instance)) {
+	case STORE_NONE:
+		/* Reaped while we stalled: come back. */
+		gethostname(host, sizeof host);
+		host[sizeof host - 1] = '\0';
+		j->lost = true;
+		(void)store_instance_register(st, instance, host,
+		    (int)getpid());
+		break;
+	case STORE_ERR:
+		log_warn("heartbeat: %s", store_error(st));
+		return;
+	case STORE_OK:
+		break;
+	}
+	if (store_instance_reap(st, REAP_SECS, instance) != STORE_OK)
+		log_warn("heartbeat: reaping: %s", store_error(st));
+}
+
+/* Loop thread: the heartbeat finished. */
+static void
+heartbeat_done(struct job *job)
+{
+	struct heartbeat_job	*j = (struct heartbeat_job *)job;
+
+	if (j->lost)
+		log_warn("heartbeat: this instance had been reaped as dead; "
+		    "re-registered (its sessions must log in again)");
+	j->sv->heartbeat_busy = false;
+	free(j);
+}
+
+/* Timer: queue a heartbeat unless one is still running. */
+static void
+heartbeat_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct serve		*sv = arg;
+	struct heartbeat_job	*j;
+
+	(void)fd;
+	(void)what;
+	if (sv->heartbeat_busy || sv->stopping)
+		return;
+	j = xcalloc(1, sizeof *j);
+	j->job.run = heartbeat_run;
+	j->job.done = heartbeat_done;
+	j->sv = sv;
+	sv->heartbeat_busy = true;
+	pool_submit(sv->pool, &j->job);
+}
+
+/* Shutdown: wait until in-flight transactions and goodbyes are done. */
+static void
+drain_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct serve	*sv = arg;
+	struct timeval	 tv = { 0, 50 * 1000 };
+
+	(void)fd;
+	(void)what;
+	if ((pool_busy(sv->pool) == 0 && session_count() == 0) ||
+	    util_now_us() - sv->stop_started > DRAIN_SECS * 1000000ULL) {
+		event_base_loopexit(sv->base, NULL);
+		return;
+	}
+	evtimer_add(sv->drain_ev, &tv);
+}
+
+/* SIGTERM/SIGINT: stop accepting, say goodbye, drain, exit the loop. */
+static void
+signal_cb(evutil_socket_t sig, short what, void *arg)
+{
+	struct serve	*sv = arg;
+
+	(void)what;
+	if (sv->stopping) {
+		log_warn("second signal: exiting without draining");
+		event_base_loopbreak(sv->base);
+		return;
+	}
+	log_info("signal %d: shutting down", (int)sig);
+	sv->stopping = true;
+	sv->stop_started = util_now_us();
+	session_stop_listening();
+	session_close_all("\nKeep is shutting down. Everything you did is "
+	    "saved; come back soon.\n");
+	drain_cb(-1, 0, sv);
+}
+
+/* keepd serve */
+static int
+cmd_serve_main(void)
+{
+	struct serve	 sv = { 0 };
+	struct timeval	 hb = { HEARTBEAT_SECS, 0 };
+	char		 err[1024];
+	struct store	*s;
+
+	if (cfg.database_url[0] == '\0')
+		fatal("no database: set DATABASE_URL or database_url in the "
+		    "configuration");
+	make_instance_id(instance);
+	if (!serve_preflight())
+		return 1;
+	raise_nofile();
+	signal(SIGPIPE, SIG_IGN);
+	evthread_use_pthreads();
+	sv.base = event_base_new();
+	if ((sv.pool = pool_create(sv.base, cfg.database_url, cfg.workers,
+	    cfg.statement_timeout_ms, err, sizeof err)) == NULL)
+		fatal("%s", err);
+	game_init(&cfg, sv.pool, instance);
+	if (!session_listen(sv.base, &cfg))
+		return 1;
+	sv.listener = listen_start(sv.base, cfg.database_url, game_deliver,
+	    NULL);
+	sv.heartbeat_ev = event_new(sv.base, -1, EV_PERSIST, heartbeat_cb,
+	    &sv);
+	event_add(sv.heartbeat_ev, &hb);
+	sv.drain_ev = evtimer_new(sv.base, drain_cb, &sv);
+	sv.sig_term = evsignal_new(sv.base, SIGTERM, signal_cb, &sv);
+	sv.sig_int = evsignal_new(sv.base, SIGINT, signal_cb, &sv);
+	event_add(sv.sig_term, NULL);
+	event_add(sv.sig_int, NULL);
+	log_info("keepd serving with %d workers", cfg.workers);
+	event_base_dispatch(sv.base);
+
+	session_stop_listening();
+	pool_destroy(sv.pool);
+	listen_stop(sv.listener);
+	/* The loop has stopped: blocking calls are fine now. */
+	s = open_store("keepd-stop");
+	if (store_instance_remove(s, instance) != STORE_OK)
+		log_warn("could not deregister: %s", store_error(s));
+	store_close(s);
+	event_free(sv.heartbeat_ev);
+	event_free(sv.drain_ev);
+	event_free(sv.sig_term);
+	event_free(sv.sig_int);
+	event_base_free(sv.base);
+	log_info("keepd stopped");
+	return 0;
+}
+
+/* Load configuration, set up logging and libsodium, run a subcommand. */
+int
+main(int argc, char **argv)
+{
+	const char	*sub = argc > 1 ? argv[1] : "serve";
+	char		 err[1024];
+	int		 rc;
+
+	if (strcmp(sub, "config-help") == 0) {
+		config_print_help(stdout);
+		return 0;
+	}
+	if (strcmp(sub, "-h") == 0 || strcmp(sub, "--help") == 0 ||
+	    strcmp(sub, "help") == 0)
+		usage();
+	if (!config_load(&cfg, NULL, err, sizeof err)) {
+		fprintf(stderr, "keepd: configuration error: %s\n", err);
+		return 1;
+	}
+	(void)log_set_level(cfg.log_level);
+	log_hook_libevent();
+	if (sodium_init() < 0)
+		fatal("libsodium failed to initialise");
+	if (strcmp(sub, "serve") == 0)
+		rc = cmd_serve_main();
+	else if (strcmp(sub, "migrate") == 0)
+		rc = cmd_migrate_main();
+	else if (strcmp(sub, "load-world") == 0)
+		rc = cmd_load_world_main(argc, argv);
+	else if (strcmp(sub, "role") == 0)
+		rc = cmd_role_main(argc, argv);
+	else if (strcmp(sub, "check-config") == 0) {
+		printf("configuration OK\n");
+		rc = 0;
+	} else
+		usage();
+	config_free(&cfg);
+	return rc;
+}

@@ -1,0 +1,646 @@
+/*
+ * session.c — connections: accept, telnet decoding, the bounded input queue
+ * (one command in flight per session), output with a bound, timers, and
+ * deferred freeing.
+ */
+#include <errno.h>
+#include <search.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <event2/listener.h>
+
+#include "game/game.h"
+#include "net/session.h"
+#include "ops/config.h"
+#include "ops/log.h"
+#include "ops/util.h"
+
+/* How long a closing session may take to flush its last output. */
+#define SESSION_FLUSH_SECS	5
+/* How long to stop accepting when out of file descriptors. */
+#define SESSION_EMFILE_SECS	1
+
+static struct event_base	*session_base;
+static const struct config	*session_cfg;
+static struct evconnlistener	*session_listener;
+static struct event		*session_resume_ev;
+static struct event		*session_reap_ev;
+static void			*session_by_id;		/* tsearch tree */
+static void			*session_by_char;	/* tsearch tree */
+static struct session		**session_dead;		/* to free */
+static int			 session_ndead, session_dead_cap;
+static uint64_t			 session_next_id = 1;
+static int			 session_n;
+
+static void	session_release(struct session *);
+
+/* Order sessions by id for the tsearch tree. */
+static int
+session_cmp_id(const void *a, const void *b)
+{
+	const struct session	*x = a, *y = b;
+
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+/* Order sessions by character id for the tsearch tree. */
+static int
+session_cmp_char(const void *a, const void *b)
+{
+	const struct session	*x = a, *y = b;
+
+	return (x->char_id > y->char_id) - (x->char_id < y->char_id);
+}
+
+/* The session with this id (perhaps closing), or NULL if it is gone. */
+struct session *
+session_find(uint64_t id)
+{
+	struct session	  key = { .id = id };
+	struct session	**found = tfind(&key, &session_by_id, session_cmp_id);
+
+	return found != NULL ? *found : NULL;
+}
+
+/* The playing session of a character on this process, or NULL. */
+struct session *
+session_find_char(int64_t char_id)
+{
+	struct session	  key = { .char_id = char_id };
+	struct session	**found;
+
+	found = tfind(&key, &session_by_char, session_cmp_char);
+	return found != NULL ? *found : NULL;
+}
+
+/* Mark a session as the character's, for notification delivery. */
+void
+session_set_char(struct session *s, int64_t char_id)
+{
+	struct session	*old;
+
+	/* A takeover on this process: the old session no longer owns it. */
+	if ((old = session_find_char(char_id)) != NULL && old != s) {
+		tdelete(old, &session_by_char, session_cmp_char);
+		old->char_id = 0;
+	}
+	s->char_id = char_id;
+	tsearch(s, &session_by_char, session_cmp_char);
+}
+
+/* Forget the session's character (it was taken over elsewhere). */
+void
+session_unset_char(struct session *s)
+{
+	if (s->char_id != 0 && session_find_char(s->char_id) == s)
+		tdelete(s, &session_by_char, session_cmp_char);
+	s->char_id = 0;
+}
+
+static struct session **session_walk_list;
+static int	 session_walk_n;
+
+/* twalk visitor: collect sessions (so fn may change the tree). */
+static void
+session_walk_cb(const void *node, VISIT which, int depth)
+{
+	(void)depth;
+	if (which == postorder || which == leaf)
+		session_walk_list[session_walk_n++] = *(struct session *const *)node;
+}
+
+/* Call fn for every open session. */
+void
+session_foreach(void (*fn)(struct session *, void *), void *arg)
+{
+	struct session	**list = xcalloc((size_t)session_n + 1, sizeof *list);
+
+	session_walk_list = list;
+	session_walk_n = 0;
+	twalk(session_by_id, session_walk_cb);
+	for (int i = 0, n = session_walk_n; i < n; i++) {
+		if (!list[i]->closing)
+			fn(list[i], arg);
+	}
+	free(list);
+}
+
+/* Open sessions. */
+int
+session_count(void)
+{
+	return session_n;
+}
+
+/* Queue raw bytes for the peer, enforcing the output bound. */
+static void
+session_send_raw(struct session *s, const void *data, size_t len)
+{
+	struct evbuffer	*out;
+
+	if (s->bev == NULL)
+		return;
+	out = bufferevent_get_output(s->bev);
+	if (evbuffer_get_length(out) + len >
+	    (size_t)session_cfg->max_output_kib * 1024) {
+		/* The client is not reading; do not buffer without bound. */
+		log_session(LOG_WARN, s->id, "output over %d KiB; closing",
+		    session_cfg->max_output_kib);
+		evbuffer_drain(out, evbuffer_get_length(out));
+		session_close(s, NULL);
+		return;
+	}
+	evbuffer_add(out, data, len);
+}
+
+/* Queue text for the peer; "\n" becomes CR LF, 0xFF is escaped. */
+void
+session_write(struct session *s, const char *text)
+{
+	uint8_t	 buf[1024];
+	size_t	 len = strlen(text), used, n;
+
+	if (s->closing || len == 0)
+		return;
+	s->at_prompt = false;
+	while (len > 0) {
+		n = telnet_escape(text, len, buf, sizeof buf, &used);
+		if (used == 0)
+			break;
+		session_send_raw(s, buf, n);
+		text += used;
+		len -= used;
+	}
+}
+
+/* printf into session_write. */
+void
+session_printf(struct session *s, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*text;
+
+	va_start(ap, fmt);
+	text = xvasprintf(fmt, ap);
+	va_end(ap);
+	session_write(s, text);
+	free(text);
+}
+
+/* Send a prompt ending in IAC GA (or IAC EOR when the client agreed). */
+void
+session_prompt(struct session *s, const char *prompt)
+{
+	uint8_t	ga[2] = { TELNET_IAC, TELNET_GA };
+
+	if (s->closing)
+		return;
+	if (telnet_enabled(&s->telnet, TELNET_OPT_EOR, true))
+		ga[1] = TELNET_EOR;
+	session_write(s, prompt);
+	session_send_raw(s, ga, sizeof ga);
+	s->at_prompt = true;
+}
+
+/* Unasked text: its own line, then the prompt again. */
+void
+session_notify(struct session *s, const char *text)
+{
+	if (s->closing)
+		return;
+	if (s->at_prompt)
+		session_write(s, "\n");
+	session_write(s, text);
+	session_write(s, "\n");
+	if (!s->busy && s->qlen == 0 && s->state == SESSION_PLAYING)
+		session_prompt(s, "> ");
+}
+
+/* Turn the client's local echo off (for a password) or back on. */
+void
+session_echo(struct session *s, bool off)
+{
+	if (s->echo_off == off)
+		return;
+	s->echo_off = off;
+	telnet_announce(&s->telnet, TELNET_OPT_ECHO, off);
+}
+
+/* Forget queued input lines. */
+static void
+session_queue_clear(struct session *s)
+{
+	int	max = session_cfg->max_queued_lines;
+
+	for (; s->qlen > 0; s->qlen--) {
+		free(s->queue[s->qhead]);
+		s->qhead = (s->qhead + 1) % max;
+	}
+}
+
+/* Hand queued lines to the game while no job is in flight. */
+static void
+session_run_queue(struct session *s)
+{
+	int	 max = session_cfg->max_queued_lines;
+	char	*line;
+
+	while (!s->busy && !s->closing && s->qlen > 0) {
+		line = s->queue[s->qhead];
+		s->qhead = (s->qhead + 1) % max;
+		s->qlen--;
+		game_input(s, line);
+		free(line);
+	}
+	if (s->qlen == 0) {
+		s->flood_warned = false;
+		s->flood_dropped = 0;
+	}
+}
+
+/* A job for this session finished: run the next queued line, if any. */
+void
+session_job_done(struct session *s)
+{
+	s->busy = false;
+	if (s->closing) {
+		if (s->bev == NULL)
+			session_release(s);
+		return;
+	}
+	session_run_queue(s);
+}
+
+/* Queue one input line, or refuse it when the client floods. */
+static void
+session_enqueue(struct session *s, const char *line)
+{
+	int	max = session_cfg->max_queued_lines;
+
+	if (s->qlen == max) {
+		if (++s->flood_dropped > max) {
+			log_session(LOG_WARN, s->id, "flooding; disconnected");
+			session_close(s, "You sent too much too fast. "
+			    "Goodbye.\n");
+			return;
+		}
+		if (!s->flood_warned) {
+			s->flood_warned = true;
+			log_session(LOG_INFO, s->id, "flood warning");
+			session_write(s, "You are sending commands faster than"
+			    " they can run; slow down or you will be cut "
+			    "off.\n");
+		}
+		return;
+	}
+	s->queue[(s->qhead + s->qlen) % max] = xstrdup(line);
+	s->qlen++;
+	session_run_queue(s);
+}
+
+/* Telnet events for one session. */
+static void
+session_telnet_cb(const struct telnet_event *ev, void *arg)
+{
+	struct session	*s = arg;
+
+	if (s->closing)
+		return;
+	switch (ev->type) {
+	case TELNET_EV_SEND:
+		session_send_raw(s, ev->data, ev->len);
+		break;
+	case TELNET_EV_LINE:
+		if (!telnet_utf8_valid(ev->data, ev->len)) {
+			log_session(LOG_INFO, s->id, "invalid UTF-8 line");
+			session_write(s, "That line was not valid UTF-8 text;"
+			    " it was ignored.\n");
+			break;
+		}
+		session_enqueue(s, (const char *)ev->data);
+		break;
+	case TELNET_EV_LINE_TOO_LONG:
+		log_session(LOG_INFO, s->id, "line over %d bytes refused",
+		    TELNET_MAX_LINE);
+		session_printf(s, "That line is too long (at most %d bytes);"
+		    " it was ignored.\n", TELNET_MAX_LINE);
+		break;
+	case TELNET_EV_INTERRUPT:
+		session_close(s, "Interrupted. Goodbye.\n");
+		break;
+	case TELNET_EV_SUBNEG:
+	case TELNET_EV_OPTION:
+		break;
+	}
+}
+
+/* Readable socket: feed the telnet machine. */
+static void
+session_read_cb(struct bufferevent *bev, void *arg)
+{
+	struct session	*s = arg;
+	struct evbuffer	*in = bufferevent_get_input(bev);
+	uint8_t		 buf[4096];
+	int		 n;
+
+	while (!s->closing && (n = evbuffer_remove(in, buf, sizeof buf)) > 0)
+		telnet_feed(&s->telnet, buf, (size_t)n);
+	if (s->closing)
+		evbuffer_drain(in, evbuffer_get_length(in));
+}
+
+/* Output flushed while closing: now the socket can go. */
+static void
+session_write_cb(struct bufferevent *bev, void *arg)
+{
+	struct session	*s = arg;
+
+	(void)bev;
+	if (s->closing)
+		session_release(s);
+}
+
+/* EOF or error on the socket. */
+static void
+session_event_cb(struct bufferevent *bev, short what, void *arg)
+{
+	struct session	*s = arg;
+
+	(void)bev;
+	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR)) {
+		log_session(LOG_INFO, s->id, "connection closed by peer%s",
+		    (what & BEV_EVENT_ERROR) ? " (error)" : "");
+		if (s->bev != NULL) {
+			evbuffer_drain(bufferevent_get_output(s->bev),
+			    evbuffer_get_length(bufferevent_get_output(s->bev)));
+		}
+		session_close(s, NULL);
+		session_release(s);
+	}
+}
+
+/* Login timer: a connection that has not logged in in time is closed. */
+static void
+session_login_timeout_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct session	*s = arg;
+
+	(void)fd;
+	(void)what;
+	if (s->state != SESSION_PLAYING && !s->closing) {
+		log_session(LOG_INFO, s->id, "login timed out");
+		session_echo(s, false);
+		session_close(s, "\nYou took too long to log in. Goodbye.\n");
+	}
+}
+
+/* Flush timer: a closing client that does not read loses its output. */
+static void
+session_flush_timeout_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	session_release(arg);
+}
+
+/* The login dialog finished: stop the login timer. */
+void
+session_logged_in(struct session *s)
+{
+	event_del(s->login_timer);
+}
+
+/* Show msg, flush, and close; freed once no job is in flight. */
+void
+session_close(struct session *s, const char *msg)
+{
+	struct timeval	tv = { SESSION_FLUSH_SECS, 0 };
+
+	if (s->closing)
+		return;
+	if (msg != NULL)
+		session_write(s, msg);
+	s->closing = true;
+	session_queue_clear(s);
+	event_del(s->login_timer);
+	if (s->bev == NULL) {
+		session_release(s);
+		return;
+	}
+	bufferevent_disable(s->bev, EV_READ);
+	if (evbuffer_get_length(bufferevent_get_output(s->bev)) == 0) {
+		session_release(s);
+		return;
+	}
+	/* Let the goodbye reach the client, but not forever. */
+	bufferevent_setwatermark(s->bev, EV_WRITE, 0, 0);
+	evtimer_add(s->close_timer, &tv);
+}
+
+/* Deferred: free sessions whose socket is gone and whose job finished. */
+static void
+session_reap_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	(void)arg;
+	for (int i = 0; i < session_ndead; i++) {
+		struct session	*s = session_dead[i];
+
+		game_session_end(s);
+		tdelete(s, &session_by_id, session_cmp_id);
+		session_unset_char(s);
+		event_free(s->login_timer);
+		event_free(s->close_timer);
+		explicit_bzero(s->password, sizeof s->password);
+		free(s->queue);
+		free(s);
+		session_n--;
+	}
+	session_ndead = 0;
+	if (session_n == 0 && session_listener == NULL)
+		log_debug("session: all sessions closed");
+}
+
+/*
+ * Close the socket; once no job is in flight, schedule the free.  Never
+ * frees inside the caller's callback: the reap event does it.
+ */
+static void
+session_release(struct session *s)
+{
+	if (s->bev != NULL) {
+		bufferevent_free(s->bev);
+		s->bev = NULL;
+		evtimer_del(s->close_timer);
+		log_session(LOG_DEBUG, s->id, "socket closed");
+	}
+	if (s->busy || s->freeing)
+		return;
+	if (session_ndead == session_dead_cap) {
+		session_dead_cap = session_dead_cap ? session_dead_cap * 2 : 64;
+		session_dead = xrealloc(session_dead,
+		    (size_t)session_dead_cap * sizeof *session_dead);
+	}
+	session_dead[session_ndead++] = s;
+	s->freeing = true;
+	event_active(session_reap_ev, EV_READ, 0);
+}
+
+/* Refuse a connection when the game is full. */
+static void
+session_refuse(evutil_socket_t fd)
+{
+	static const char	msg[] = "Keep is full right now; please try "
+				    "again in a few minutes.\r\n";
+
+	(void)!send(fd, msg, sizeof msg - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+	evutil_closesocket(fd);
+}
+
+/* A new connection. */
+static void
+session_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
+    struct sockaddr *sa, int salen, void *arg)
+{
+	struct session	*s;
+	struct timeval	 tv = { session_cfg->login_timeout, 0 };
+	char		 host[INET6_ADDRSTRLEN] = "?";
+	int		 one = 1;
+
+	(void)l;
+	(void)salen;
+	(void)arg;
+	if (sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((struct sockaddr_in *)sa)->sin_addr, host,
+		    sizeof host);
+	else if (sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)sa)->sin6_addr,
+		    host, sizeof host);
+	if (session_n >= session_cfg->max_connections) {
+		log_warn("session: refused %s: %d connections (the maximum)",
+		    host, session_n);
+		session_refuse(fd);
+		return;
+	}
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	s = xcalloc(1, sizeof *s);
+	s->id = session_next_id++;
+	util_strlcpy(s->peer, host, sizeof s->peer);
+	s->queue = xcalloc((size_t)session_cfg->max_queued_lines,
+	    sizeof *s->queue);
+	s->bev = bufferevent_socket_new(session_base, fd,
+	    BEV_OPT_CLOSE_ON_FREE);
+	bufferevent_setcb(s->bev, session_read_cb, session_write_cb,
+	    session_event_cb, s);
+	bufferevent_enable(s->bev, EV_READ | EV_WRITE);
+	s->login_timer = evtimer_new(session_base, session_login_timeout_cb, s);
+	s->close_timer = evtimer_new(session_base, session_flush_timeout_cb, s);
+	evtimer_add(s->login_timer, &tv);
+	telnet_init(&s->telnet, session_telnet_cb, s);
+	telnet_support(&s->telnet, TELNET_OPT_EOR, true, false);
+	tsearch(s, &session_by_id, session_cmp_id);
+	session_n++;
+	log_session(LOG_INFO, s->id, "connection from %s", host);
+	game_session_start(s);
+}
+
+/* Resume accepting after running out of file descriptors. */
+static void
+session_resume_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	(void)arg;
+	if (session_listener != NULL)
+		evconnlistener_enable(session_listener);
+}
+
+/* accept() failed: on EMFILE pause instead of spinning. */
+static void
+session_accept_error_cb(struct evconnlistener *l, void *arg)
+{
+	struct timeval	tv = { SESSION_EMFILE_SECS, 0 };
+	int		err = EVUTIL_SOCKET_ERROR();
+
+	(void)arg;
+	log_warn("session: accept: %s; pausing for %d s",
+	    evutil_socket_error_to_string(err), SESSION_EMFILE_SECS);
+	evconnlistener_disable(l);
+	evtimer_add(session_resume_ev, &tv);
+}
+
+/* Start accepting on the configured address. */
+bool
+session_listen(struct event_base *base, const struct config *cfg)
+{
+	struct evutil_addrinfo	 hints = { 0 }, *ai = NULL;
+	char			 port[16];
+	int			 rc;
+
+	session_base = base;
+	session_cfg = cfg;
+	session_resume_ev = evtimer_new(base, session_resume_cb, NULL);
+	session_reap_ev = event_new(base, -1, 0, session_reap_cb, NULL);
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = EVUTIL_AI_PASSIVE;
+	snprintf(port, sizeof port, "%d", cfg->port);
+	rc = evutil_getaddrinfo(cfg->listen_address, port, &hints, &ai);
+	if (rc != 0) {
+		log_error("listen: %s: %s", cfg->listen_address,
+		    evutil_gai_strerror(rc));
+		return false;
+	}
+	session_listener = evconnlistener_new_bind(base, session_accept_cb,
+	    NULL, LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE, 128,
+	    ai->ai_addr, (int)ai->ai_addrlen);
+	evutil_freeaddrinfo(ai);
+	if (session_listener == NULL) {
+		log_error("listen: cannot listen on %s port %d: %s",
+		    cfg->listen_address, cfg->port, strerror(errno));
+		return false;
+	}
+	evconnlistener_set_error_cb(session_listener, session_accept_error_cb);
+	log_info("listening on %s port %d", cfg->listen_address, cfg->port);
+	return true;
+}
+
+/* Stop accepting new connections. */
+void
+session_stop_listening(void)
+{
+	if (session_listener != NULL) {
+		evconnlistener_free(session_listener);
+		session_listener = NULL;
+	}
+}
+
+/* session_foreach visitor: close with the given message. */
+static void
+session_close_one(struct session *s, void *msg)
+{
+	session_close(s, msg);
+}
+
+/* Close every session, with a message (a copy is made). */
+void
+session_close_all(const char *msg)
+{
+	char	*copy = xstrdup(msg);
+
+	session_foreach(session_close_one, copy);
+	free(copy);
+}

@@ -1,0 +1,102 @@
+/*
+ * session.h — one telnet connection: its socket, telnet state, bounded input
+ * queue, output, timers and login dialog state.  This is all the state the
+ * process keeps about a player (DESIGN.md rule 2); the character itself
+ * lives in the database.
+ *
+ * Sessions are referred to by id from jobs and notifications, never by
+ * pointer across a wait, so a disconnect during a transaction is harmless:
+ * the job's result finds no session and is dropped.
+ */
+#ifndef KEEP_SESSION_H
+#define KEEP_SESSION_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "net/telnet.h"
+
+struct bufferevent;
+struct event;
+struct event_base;
+struct config;
+
+/* Where a session is in the login dialog, or playing. */
+enum session_state {
+	SESSION_NAME,		/* waiting for "Name: " */
+	SESSION_PASSWORD,	/* known name, waiting for "Password: " */
+	SESSION_CONFIRM,	/* unknown name, "Create ...? (yes/no) " */
+	SESSION_NEW_PASSWORD,	/* "Choose a password: " */
+	SESSION_REPEAT_PASSWORD,/* "Repeat the password: " */
+	SESSION_PLAYING
+};
+
+#define SESSION_PASSWORD_MAX	128
+
+struct session {
+	uint64_t		 id;
+	struct bufferevent	*bev;
+	struct telnet		 telnet;
+	char			 peer[64];
+
+	enum session_state	 state;
+	bool			 busy;		/* a job is in flight */
+	bool			 closing;	/* no more input; free when idle */
+	bool			 at_prompt;	/* last output was a prompt */
+	bool			 echo_off;	/* we said WILL ECHO */
+	bool			 freeing;	/* queued for the deferred free */
+
+	char			**queue;	/* lines waiting for busy */
+	int			 qhead, qlen;
+	int			 flood_dropped;
+	bool			 flood_warned;
+
+	/* Login dialog. */
+	char			 name[17];
+	char			 password[SESSION_PASSWORD_MAX + 1];
+	int			 failures;
+	int64_t			 char_id;	/* 0 until logged in */
+
+	struct event		*login_timer;
+	struct event		*close_timer;
+};
+
+/* Start accepting on the configured address; false (logged) on failure. */
+bool		 session_listen(struct event_base *, const struct config *);
+/* Stop accepting new connections. */
+void		 session_stop_listening(void);
+/* The session with this id (perhaps closing), or NULL if it is gone. */
+struct session	*session_find(uint64_t id);
+/* The playing session of a character on this process, or NULL. */
+struct session	*session_find_char(int64_t char_id);
+/* Mark a session as the character's, for notification delivery. */
+void		 session_set_char(struct session *, int64_t char_id);
+/* Forget the session's character (it was taken over elsewhere). */
+void		 session_unset_char(struct session *);
+/* Call fn for every open session. */
+void		 session_foreach(void (*fn)(struct session *, void *), void *);
+/* Open sessions. */
+int		 session_count(void);
+
+/* Queue text for the peer; "\n" becomes CR LF, 0xFF is escaped. */
+void		 session_write(struct session *, const char *);
+/* printf into session_write. */
+void		 session_printf(struct session *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+/* Send a prompt ending in IAC GA (or IAC EOR when agreed). */
+void		 session_prompt(struct session *, const char *);
+/* Text that arrives unasked (a say, an arrival): it gets its own line and
+ * the prompt is shown again after it. */
+void		 session_notify(struct session *, const char *);
+/* Turn the client's local echo off (password) or back on. */
+void		 session_echo(struct session *, bool off);
+/* A job for this session finished: run the next queued line, if any. */
+void		 session_job_done(struct session *);
+/* Show msg (may be NULL), flush, and close; freed once no job is in flight. */
+void		 session_close(struct session *, const char *msg);
+/* The login dialog finished: stop the login timer. */
+void		 session_logged_in(struct session *);
+/* Close every session (shutdown), with a message. */
+void		 session_close_all(const char *msg);
+
+#endif

@@ -1,0 +1,55 @@
+/*
+ * config.h — keepd's configuration: a declarative table of keys with types,
+ * defaults, bounds and help, read from a JSON file (jansson) and overridden
+ * by a few environment variables.
+ */
+#ifndef KEEP_CONFIG_H
+#define KEEP_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+struct config {
+	char	*listen_address;	/* "127.0.0.1" */
+	int	 port;			/* 4000; env KEEP_PORT */
+	char	*database_url;		/* ""; env DATABASE_URL */
+	int	 workers;		/* 4; 1..64 */
+	int	 max_connections;	/* 2500; 1..100000 */
+	int	 login_timeout;		/* seconds, 60; 5..3600 */
+	int	 max_queued_lines;	/* 20; 1..1000 */
+	int	 max_output_kib;	/* 1024; 16..65536: pending output before cut-off */
+	int	 tx_retries;		/* 5; 0..100 */
+	int	 statement_timeout_ms;	/* 5000; 100..600000 */
+	int	 argon2_ops;		/* 2; 1..10 (libsodium opslimit) */
+	int	 argon2_mem_kib;	/* 65536; 8..1048576 (libsodium memlimit / 1024) */
+	char	*migrations_dir;	/* "db/migrations" */
+	char	*world_dir;		/* "db/world" */
+	char	*log_level;		/* "info": debug|info|warn|error */
+};
+
+/*
+ * Fill cfg with defaults, then the JSON object in path (every key optional,
+ * unknown keys are errors), then the environment (DATABASE_URL, KEEP_PORT).
+ * A NULL path means $KEEP_CONFIG (which must then exist), else
+ * "config/keep.json" if it exists, else defaults only.  Keys starting with
+ * "_" are comments.  On failure returns false and writes a message naming the
+ * file and the key into err (capacity errsz); cfg is then left freed.
+ */
+bool	config_load(struct config *cfg, const char *path, char *err,
+	    size_t errsz) __attribute__((warn_unused_result));
+/* Same as config_load but from a JSON text, for tests; no environment. */
+bool	config_load_string(struct config *cfg, const char *json, char *err,
+	    size_t errsz) __attribute__((warn_unused_result));
+/* Free the strings a loaded config owns. */
+void	config_free(struct config *cfg);
+/* Print every key with type, default, bounds and help (keepd config-help). */
+void	config_print_help(FILE *);
+/* Number of keys in the table (tests check docs and example against it). */
+size_t	config_key_count(void);
+/* Name of table key i, or NULL past the end. */
+const char *config_key_name(size_t);
+/* Whether key i of cfg holds the table's default. */
+bool	config_key_is_default(const struct config *, size_t);
+
+#endif
