@@ -61,7 +61,7 @@ $(BUILD)/%.o: %.c
 $(BUILD)/tests/%.o: tests/%.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
-	$(Q)$(CC) $(CFLAGS) $(CHECK_CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) -Itests $(CHECK_CFLAGS) -c $< -o $@
 
 $(BUILD)/keepd: $(OBJS)
 	@$(if $(Q),echo "  LD      $@")

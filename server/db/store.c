@@ -245,6 +245,26 @@ store_exec_script(struct store *s, const char *sql)
 	return store_exec_simple(s, sql);
 }
 
+/* Run one query (tests and tools only); first value of the first row. */
+bool
+store_exec_value(struct store *s, const char *sql, char *out, size_t outsz)
+{
+	PGresult	*res = PQexec(s->conn, sql);
+	ExecStatusType	 status = PQresultStatus(res);
+
+	out[0] = '\0';
+	if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
+		store_set_result_error(s, res);
+		PQclear(res);
+		return false;
+	}
+	if (status == PGRES_TUPLES_OK && PQntuples(res) > 0 &&
+	    PQnfields(res) > 0)
+		store_get_str(res, 0, 0, out, outsz);
+	PQclear(res);
+	return true;
+}
+
 /* Copy a text column into a bounded buffer. */
 void
 store_get_str(const PGresult *res, int row, int col, char *out, size_t outsz)

@@ -212,7 +212,10 @@ enum store_rc	 store_migration_apply(struct store *, int version,
 /* Take the migration advisory lock (blocks until other migrators finish). */
 enum store_rc	 store_migrations_lock(struct store *);
 
-/* Execute a psql-like script for tests and tools; true when it succeeded. */
+/* Execute a script (tests and tools only); true when it succeeded. */
 bool		 store_exec_script(struct store *, const char *sql);
+/* Run one query (tests and tools only); first value of the first row. */
+bool		 store_exec_value(struct store *, const char *sql, char *out,
+		    size_t outsz);
 
 #endif

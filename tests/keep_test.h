@@ -1,0 +1,87 @@
+/*
+ * keep_test.h — what the test tiers share: the test database, a keepd
+ * started on a free port, and a telnet client with expect-style reads.
+ */
+#ifndef KEEP_TEST_H
+#define KEEP_TEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include <check.h>
+
+struct store;
+
+/* Suites, one per file. */
+Suite	*telnet_suite(void);
+Suite	*config_suite(void);
+Suite	*cmd_suite(void);
+Suite	*layering_suite(void);
+Suite	*store_suite(void);
+Suite	*handler_suite(void);
+Suite	*e2e_suite(void);
+Suite	*crash_suite(void);
+
+/* The migrated test database's URL ($DATABASE_URL); aborts if unset. */
+const char	*test_db_url(void);
+/* A store on the test database; aborts the test on failure. */
+struct store	*test_store(void);
+/* A fresh valid character name (letters only) starting with prefix. */
+void		 test_name(char out[17], const char *prefix);
+/* Run one SQL statement on the test database and return the first value
+ * of the first row as a number (0 if none). */
+long long	 test_sql_value(const char *sql);
+/* Run one SQL statement on the test database; aborts on error. */
+void		 test_sql(const char *sql);
+
+struct keepd {
+	pid_t	pid;
+	int	port;
+	char	log[256];
+	char	config[256];
+};
+
+/*
+ * Start build/keepd ($KEEPD) on a free port with the test configuration,
+ * or with config_json when not NULL, and wait until it accepts.
+ */
+void	keepd_start(struct keepd *, const char *config_json);
+/* Send sig (SIGTERM or SIGKILL) and wait for the process; returns status. */
+int	keepd_stop(struct keepd *, int sig);
+
+struct client {
+	int	fd;
+	size_t	len;
+	char	buf[256 * 1024];	/* raw bytes received, not consumed */
+};
+
+#define PROMPT	"> \xff\xf9"
+
+/* Connect to 127.0.0.1:port; aborts the test on failure. */
+void	client_connect(struct client *, int port);
+/* Connect and return false instead of aborting (for the full-game test). */
+bool	client_try_connect(struct client *, int port);
+/* Close the connection. */
+void	client_close(struct client *);
+/* Send raw bytes. */
+void	client_send_raw(struct client *, const void *, size_t);
+/* Send a line followed by CR LF. */
+void	client_send(struct client *, const char *line);
+/*
+ * Read until needle (raw bytes, may include IAC) appears; consume input up
+ * to and including it.  Copies what came before the needle into before (if
+ * not NULL).  False on timeout or EOF.
+ */
+bool	client_expect(struct client *, const char *needle, int timeout_ms,
+	    char *before, size_t beforesz);
+/* Wait for EOF; true if the server closed the connection in time. */
+bool	client_wait_closed(struct client *, int timeout_ms);
+/* Send a command, wait for the prompt, return the output before it. */
+bool	client_cmd(struct client *, const char *line, char *out, size_t outsz);
+/* Create a character through the dialog and wait for the first prompt. */
+void	client_create(struct client *, const char *name, const char *password);
+/* Log in an existing character and wait for the first prompt. */
+void	client_login(struct client *, const char *name, const char *password);
+
+#endif

@@ -1,0 +1,41 @@
+#!/bin/sh
+# Run every test tier against a throw-away PostgreSQL cluster of its own
+# (var/test-pg, never the `make run` data), then delete the cluster.
+#
+#   sh tests/run.sh BUILD_DIR
+#
+# The test binary gets DATABASE_URL (the migrated test database) and KEEPD
+# (the daemon to start for end-to-end and crash tests).
+set -eu
+
+build=${1:-build}
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+dir=${KEEP_TEST_PG_DIR:-var/test-pg}
+port=${KEEP_TEST_PG_PORT:-5434}
+
+cleanup() {
+	db/pg.sh destroy "$dir" >/dev/null 2>&1 || true
+}
+trap cleanup EXIT INT TERM
+
+db/pg.sh destroy "$dir" >/dev/null 2>&1 || true
+url=$(db/pg.sh start "$dir" "$port" keep_test)
+
+export DATABASE_URL="$url"
+export KEEPD="$top/$build/keepd"
+export KEEP_TEST_CONFIG="$top/tests/keep-test.json"
+export KEEP_CONFIG="$KEEP_TEST_CONFIG"
+"$KEEPD" migrate >"$dir/migrate.log" 2>&1 || { cat "$dir/migrate.log"; exit 1; }
+"$KEEPD" load-world >>"$dir/migrate.log" 2>&1 || { cat "$dir/migrate.log"; exit 1; }
+
+if [ -n "${KEEP_VALGRIND:-}" ]; then
+	CK_FORK=no exec_prefix="valgrind --error-exitcode=99 --leak-check=full"
+else
+	exec_prefix=
+fi
+set +e
+$exec_prefix "$build/keep-tests"
+rc=$?
+set -e
+exit $rc
