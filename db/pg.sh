@@ -31,64 +31,109 @@ fi
 # Run a PostgreSQL binary as the cluster's owner.
 as_owner() {
 	if [ "$(id -u)" = 0 ]; then
-		runuser -u postgres -- "$@"
+		(cd / && runuser -u postgres -- "$@")
 	else
 		"$@"
 	fi
 }
 
+# Unix socket paths are limited to ~100 bytes, so the socket lives in a
+# short directory named after the cluster's path.
+hash=$(printf %s "$dir" | md5sum | cut -c1-10)
+sock=/tmp/keep-pg-$hash
+
+# The data directory: under DIR when the cluster owner can reach it; if DIR
+# sits below a directory closed to that account (a clone in /root, say),
+# under /var/tmp with DIR/data a symlink to it, so it is still found there.
+data_dir() {
+	if [ -L "$dir/data" ]; then
+		readlink -f "$dir/data"
+		return
+	fi
+	echo "$dir/data"
+}
+
 url() {
-	echo "postgresql:///$db?host=$dir/run&port=$port&user=keep"
+	echo "postgresql:///$db?host=$sock&port=$port&user=keep"
 }
 
 running() {
-	as_owner "$bindir/pg_ctl" -D "$dir/data" status >/dev/null 2>&1
+	as_owner "$bindir/pg_ctl" -D "$(data_dir)" status >/dev/null 2>&1
+}
+
+# Create DIR/data (or its stand-in) owned by the cluster's account.
+make_data_dir() {
+	mkdir -p "$dir"
+	if [ "$(id -u)" != 0 ]; then
+		mkdir -p "$dir/data"
+		return
+	fi
+	chown postgres "$dir"
+	if ! (cd / && runuser -u postgres -- test -w "$dir"); then
+		real=/var/tmp/keep-pg-$hash
+		mkdir -p "$real/data"
+		chown -R postgres "$real"
+		chmod 700 "$real/data"
+		ln -sfn "$real/data" "$dir/data"
+		echo "pg.sh: $dir is closed to the postgres account; data in $real/data" >&2
+		return
+	fi
+	mkdir -p "$dir/data"
+	chown postgres "$dir/data"
 }
 
 case $cmd in
 start)
-	if [ ! -f "$dir/data/PG_VERSION" ]; then
-		mkdir -p "$dir/data" "$dir/run"
-		[ "$(id -u)" = 0 ] && chown -R postgres "$dir"
-		chmod 700 "$dir/data"
-		as_owner "$bindir/initdb" -D "$dir/data" -U keep -A trust \
-		    -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 ||
-		    { cat "$dir/initdb.log" >&2; exit 1; }
-		cat >>"$dir/data/postgresql.conf" <<CONF
+	if [ ! -f "$(data_dir)/PG_VERSION" ]; then
+		make_data_dir
+		data=$(data_dir)
+		chmod 700 "$data"
+		[ "$(id -u)" = 0 ] && chown postgres "$data"
+		as_owner "$bindir/initdb" -D "$data" -U keep -A trust \
+		    -E UTF8 --locale=C.UTF-8 >/tmp/keep-initdb-$hash.log 2>&1 ||
+		    { cat /tmp/keep-initdb-$hash.log >&2; exit 1; }
+		cat >>"$data/postgresql.conf" <<CONF
 listen_addresses = ''
-unix_socket_directories = '$dir/run'
+unix_socket_directories = '$sock'
 port = $port
 max_connections = 400
 shared_buffers = 128MB
 fsync = on
 synchronous_commit = on
+logging_collector = off
 CONF
 	fi
-	[ "$(id -u)" = 0 ] && chown postgres "$dir" "$dir/run"
+	data=$(data_dir)
+	mkdir -p "$sock"
+	[ "$(id -u)" = 0 ] && chown postgres "$sock"
+	chmod 755 "$sock"
 	if ! running; then
-		as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" \
+		as_owner "$bindir/pg_ctl" -D "$data" -l "$data/../postgres.log" \
 		    -w -t 60 start >/dev/null ||
-		    { tail -20 "$dir/postgres.log" >&2; exit 1; }
+		    { tail -20 "$data/../postgres.log" >&2; exit 1; }
 	fi
-	if ! "$bindir/psql" -XqtA "postgresql:///postgres?host=$dir/run&port=$port&user=keep" \
+	if ! "$bindir/psql" -XqtA "postgresql:///postgres?host=$sock&port=$port&user=keep" \
 	    -c "SELECT 1 FROM pg_database WHERE datname = '$db'" | grep -q 1; then
-		"$bindir/createdb" -h "$dir/run" -p "$port" -U keep "$db"
+		"$bindir/createdb" -h "$sock" -p "$port" -U keep "$db"
 	fi
 	url
 	;;
 stop)
-	if [ -f "$dir/data/PG_VERSION" ] && running; then
-		as_owner "$bindir/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null
+	if [ -f "$(data_dir)/PG_VERSION" ] && running; then
+		as_owner "$bindir/pg_ctl" -D "$(data_dir)" -m fast -w stop >/dev/null
 	fi
 	;;
 url)
 	url
 	;;
 destroy)
-	if [ -f "$dir/data/PG_VERSION" ] && running; then
-		as_owner "$bindir/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null
+	if [ -f "$(data_dir)/PG_VERSION" ] && running; then
+		as_owner "$bindir/pg_ctl" -D "$(data_dir)" -m immediate -w stop >/dev/null
 	fi
-	rm -rf "$dir"
+	if [ -L "$dir/data" ]; then
+		rm -rf "$(dirname "$(data_dir)")"
+	fi
+	rm -rf "$dir" "$sock"
 	;;
 *)
 	echo "usage: $0 start|stop|url|destroy DIR [PORT] [DB]" >&2; exit 2 ;;
