@@ -35,6 +35,9 @@ static const struct cmd_entry cmd_entries[] = {
 	  .help = "Give coins to someone in the room." },
 	{ .name = "help", .handler = cmd_help, .flags = CMD_READ,
 	  .usage = "help", .help = "List the commands." },
+	{ .name = "dbstats", .handler = cmd_dbstats, .flags = CMD_READ,
+	  .min_role = ROLE_ADMIN, .usage = "dbstats",
+	  .help = "Database statement counters of this keepd (admin)." },
 	{ .name = "quit", .handler = cmd_quit, .flags = CMD_FULLNAME,
 	  .usage = "quit", .help = "Leave the game (type it in full)." },
 };

@@ -72,6 +72,7 @@ enum tx_rc	cmd_score(struct cmd_ctx *, const char *);
 enum tx_rc	cmd_give(struct cmd_ctx *, const char *);
 enum tx_rc	cmd_help(struct cmd_ctx *, const char *);
 enum tx_rc	cmd_quit(struct cmd_ctx *, const char *);
+enum tx_rc	cmd_dbstats(struct cmd_ctx *, const char *);
 
 /* Write a room as look shows it; STORE_ERR is passed back as TX_ERROR. */
 enum tx_rc	cmd_show_room(struct cmd_ctx *, int32_t room);

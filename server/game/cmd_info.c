@@ -93,3 +93,25 @@ cmd_help(struct cmd_ctx *ctx, const char *args)
 	}
 	return TX_COMMIT;
 }
+
+/* dbstats: per-statement counters of this process (admins). */
+enum tx_rc
+cmd_dbstats(struct cmd_ctx *ctx, const char *args)
+{
+	struct store_stat	st[256];
+	size_t			n = store_stats(st, 256);
+
+	(void)args;
+	buf_printf(ctx->out, "%-22s %10s %8s %10s %10s\n", "statement", "calls",
+	    "errors", "rows", "avg us");
+	for (size_t i = 0; i < n && i < 256; i++)
+		buf_printf(ctx->out, "%-22s %10llu %8llu %10llu %10llu\n",
+		    st[i].name, (unsigned long long)st[i].calls,
+		    (unsigned long long)st[i].errors,
+		    (unsigned long long)st[i].rows,
+		    (unsigned long long)(st[i].calls ?
+		    st[i].usec / st[i].calls : 0));
+	buf_printf(ctx->out, "transaction retries: %llu\n",
+	    (unsigned long long)store_tx_retries());
+	return TX_COMMIT;
+}

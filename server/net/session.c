@@ -482,6 +482,17 @@ static void
 session_release(struct session *s)
 {
 	if (s->bev != NULL) {
+		evutil_socket_t	fd = bufferevent_getfd(s->bev);
+		char		tmp[4096];
+
+		/*
+		 * Unread input makes close() send a reset, which can destroy
+		 * the goodbye still in flight; discard it and half-close.
+		 */
+		while (fd >= 0 && recv(fd, tmp, sizeof tmp, MSG_DONTWAIT) > 0)
+			;
+		if (fd >= 0)
+			shutdown(fd, SHUT_WR);
 		bufferevent_free(s->bev);
 		s->bev = NULL;
 		evtimer_del(s->close_timer);
