@@ -10,7 +10,7 @@ set -eu
 
 mode=${1:-all}
 
-build_pkgs="gcc make pkg-config libpq-dev libevent-dev libjansson-dev libsodium-dev check"
+build_pkgs="gcc libc6-dev make pkg-config libpq-dev libevent-dev libjansson-dev libsodium-dev check"
 runtime_pkgs="libpq5 libevent-2.1-7 libevent-pthreads-2.1-7 libjansson4 libsodium23"
 test_pkgs="postgresql postgresql-client util-linux procps"
 

@@ -22,6 +22,7 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/keep-compose-test.XXXXXX") || exit 1
 t_start=$SECONDS
 failed=0
 stack_up=0
+up_failed=0
 started_tool=
 tool=
 compose=()
@@ -61,7 +62,7 @@ cleanup() {
 		rm -rf "$work"
 		printf 'PASS: compose-test (%ds)\n' $((SECONDS - t_start))
 	else
-		[ -f "$work/up.log" ] && { say "--- tail of build/up log ---"; tail -40 "$work/up.log"; }
+		[ "$up_failed" = 1 ] && { say "--- tail of the build/up log ---"; tail -40 "$work/up.log"; }
 		printf 'FAIL: compose-test (%ds); files kept in %s\n' \
 		    $((SECONDS - t_start)) "$work"
 	fi
@@ -197,7 +198,7 @@ expect() {
 			return 0
 		fi
 		if [ "$SECONDS" -ge "$end" ]; then
-			printf 'expected %q within %ss; got:\n' "$want" "$secs"
+			printf 'expected "%s" within %ss; got:\n' "$want" "$secs"
 			printf '%s\n' "$text" | sed 's/^/    | /'
 			return 1
 		fi
@@ -243,7 +244,8 @@ say "project $project, published port $port, work dir $work"
 say "building and starting the stack (log: $work/up.log)"
 t0=$SECONDS
 stack_up=1
-"${compose[@]}" up --build -d >"$work/up.log" 2>&1 || fail "docker-compose up --build -d failed"
+"${compose[@]}" up --build -d >"$work/up.log" 2>&1 ||
+    { up_failed=1; fail "docker-compose up --build -d failed"; }
 pass "docker-compose up --build -d took $((SECONDS - t0))s"
 wait_for_keepd "start"
 

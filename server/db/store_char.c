@@ -84,11 +84,18 @@ static struct store_stmt st_char_create = {
 	"INSERT INTO characters (name, password_hash, room_id,"
 	"  session_instance, session_id, last_login_at)"
 	" SELECT $1, $2, r.id, $3, $4, now() FROM rooms r WHERE r.is_start"
+	"  AND NOT EXISTS (SELECT 1 FROM characters"
+	"   WHERE lower(name) = lower($1))"
 	" ON CONFLICT ((lower(name))) DO NOTHING"
 	" RETURNING " CHAR_COLS, 4, 0
 };
 
-/* Create a character in the start room, already in session. */
+/*
+ * Create a character in the start room, already in session.  A name taken
+ * in another case ("BOB" for Bob) is STORE_NONE too: the NOT EXISTS finds
+ * it before the name CHECK, which would otherwise refuse the spelling and
+ * make it an error; ON CONFLICT still covers two creations racing.
+ */
 enum store_rc
 store_char_create(struct store *s, const char *name, const char *hash,
     const char *instance, int64_t sid, struct store_char *c)
@@ -247,7 +254,8 @@ store_char_transfer_coins(struct store *s, int64_t from, int64_t to,
 			have = store_get_int(res, i, 1);
 	}
 	if (PQntuples(res) != 2 || have < amount) {
-		*from_left = have;
+		/* -1 when either character is gone, as cmd_give expects. */
+		*from_left = PQntuples(res) == 2 ? have : -1;
 		PQclear(res);
 		return STORE_NONE;
 	}

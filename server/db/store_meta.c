@@ -11,13 +11,16 @@
 
 static struct store_stmt st_durability = {
 	"durability",
-	"SELECT current_setting('fsync'),"
-	" current_setting('synchronous_commit')", 0, 0
+	"SELECT (SELECT reset_val FROM pg_settings WHERE name = 'fsync'),"
+	" (SELECT reset_val FROM pg_settings"
+	"  WHERE name = 'synchronous_commit')", 0, 0
 };
 
 /*
  * Whether fsync and synchronous_commit are on.  An acknowledgement after
- * COMMIT means nothing if the commit can sit unflushed.
+ * COMMIT means nothing if the commit can sit unflushed.  reset_val is the
+ * server's (or database's, or role's) setting, not this connection's, which
+ * store_setup forces on anyway.
  */
 enum store_rc
 store_check_durability(struct store *s, char *err, size_t errsz)

@@ -63,8 +63,8 @@ static struct store_stmt st_room_update = {
 	"INSERT INTO rooms (id, area, title, description, is_start)"
 	" VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO UPDATE SET"
 	" area = excluded.area, title = excluded.title,"
-	" description = excluded.description, is_start = excluded.is_start",
-	5, 0
+	" description = excluded.description, is_start = excluded.is_start"
+	" RETURNING xmax = 0", 5, 0
 };
 
 /* Insert a room unless it exists (update it when overwrite). */
@@ -81,7 +81,16 @@ store_room_upsert(struct store *s, int32_t id, const char *area,
 	res = store_exec(s, overwrite ? &st_room_update : &st_room_insert, p);
 	if (res == NULL)
 		return STORE_ERR;
-	*created = strcmp(PQcmdTuples(res), "1") == 0;
+	/*
+	 * An upsert that updated reports one row too; a row version made by
+	 * the update carries the updating transaction in xmax, a fresh
+	 * insert has xmax = 0.
+	 */
+	if (overwrite)
+		*created = PQntuples(res) == 1 &&
+		    strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+	else
+		*created = strcmp(PQcmdTuples(res), "1") == 0;
 	PQclear(res);
 	return STORE_OK;
 }
