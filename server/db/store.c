@@ -222,6 +222,21 @@ store_exec(struct store *s, struct store_stmt *st, const char *const *params)
 	return res;
 }
 
+/* Run a statement that changes rows; STORE_NONE if it changed none. */
+enum store_rc
+store_exec_changed(struct store *s, struct store_stmt *st,
+    const char *const *params)
+{
+	PGresult	*res = store_exec(s, st, params);
+	enum store_rc	 rc;
+
+	if (res == NULL)
+		return STORE_ERR;
+	rc = strtoul(PQcmdTuples(res), NULL, 10) > 0 ? STORE_OK : STORE_NONE;
+	PQclear(res);
+	return rc;
+}
+
 /* Run plain SQL text through the simple protocol. */
 bool
 store_exec_simple(struct store *s, const char *sql)

@@ -154,16 +154,10 @@ store_char_end_session(struct store *s, int64_t id, const char *instance,
 {
 	char		 ids[24], sids[24];
 	const char	*p[] = { ids, instance, sids };
-	PGresult	*res;
-	enum store_rc	 rc;
 
 	snprintf(ids, sizeof ids, "%lld", (long long)id);
 	snprintf(sids, sizeof sids, "%lld", (long long)sid);
-	if ((res = store_exec(s, &st_char_end_session, p)) == NULL)
-		return STORE_ERR;
-	rc = strcmp(PQcmdTuples(res), "1") == 0 ? STORE_OK : STORE_NONE;
-	PQclear(res);
-	return rc;
+	return store_exec_changed(s, &st_char_end_session, p);
 }
 
 static struct store_stmt st_char_set_role = {
@@ -176,14 +170,8 @@ enum store_rc
 store_char_set_role(struct store *s, const char *name, const char *role)
 {
 	const char	*p[] = { name, role };
-	PGresult	*res;
-	enum store_rc	 rc;
 
-	if ((res = store_exec(s, &st_char_set_role, p)) == NULL)
-		return STORE_ERR;
-	rc = strcmp(PQcmdTuples(res), "1") == 0 ? STORE_OK : STORE_NONE;
-	PQclear(res);
-	return rc;
+	return store_exec_changed(s, &st_char_set_role, p);
 }
 
 static struct store_stmt st_char_move = {

@@ -27,6 +27,12 @@ struct store_stmt {
  */
 PGresult	*store_exec(struct store *, struct store_stmt *,
 		    const char *const *params);
+/*
+ * Run a statement that changes rows: STORE_OK if it changed at least one,
+ * STORE_NONE if none, STORE_ERR on error.
+ */
+enum store_rc	 store_exec_changed(struct store *, struct store_stmt *,
+		    const char *const *params);
 /* Run plain SQL text (no parameters) through the simple protocol. */
 bool		 store_exec_simple(struct store *, const char *sql);
 /* The store's connection, for the LISTEN thread and migrations. */

@@ -79,14 +79,8 @@ enum store_rc
 store_instance_heartbeat(struct store *s, const char *id)
 {
 	const char	*p[] = { id };
-	PGresult	*res;
-	enum store_rc	 rc;
 
-	if ((res = store_exec(s, &st_instance_heartbeat, p)) == NULL)
-		return STORE_ERR;
-	rc = strcmp(PQcmdTuples(res), "1") == 0 ? STORE_OK : STORE_NONE;
-	PQclear(res);
-	return rc;
+	return store_exec_changed(s, &st_instance_heartbeat, p);
 }
 
 static struct store_stmt st_instance_remove = {

@@ -142,14 +142,11 @@ game_cmd_done(struct job *job)
 static void __attribute__((format(printf, 2, 3)))
 game_refuse(struct session *s, const char *fmt, ...)
 {
-	va_list	 ap;
-	char	*text;
+	va_list	ap;
 
 	va_start(ap, fmt);
-	text = xvasprintf(fmt, ap);
+	session_vprintf(s, fmt, ap);
 	va_end(ap);
-	session_write(s, text);
-	free(text);
 	session_prompt(s, "> ");
 }
 

@@ -185,18 +185,25 @@ session_write(struct session *s, const char *text)
 	}
 }
 
+/* vprintf into session_write. */
+void
+session_vprintf(struct session *s, const char *fmt, va_list ap)
+{
+	char	*text = xvasprintf(fmt, ap);
+
+	session_write(s, text);
+	free(text);
+}
+
 /* printf into session_write. */
 void
 session_printf(struct session *s, const char *fmt, ...)
 {
-	va_list	 ap;
-	char	*text;
+	va_list	ap;
 
 	va_start(ap, fmt);
-	text = xvasprintf(fmt, ap);
+	session_vprintf(s, fmt, ap);
 	va_end(ap);
-	session_write(s, text);
-	free(text);
 }
 
 /* Send a prompt ending in IAC GA (or IAC EOR when the client agreed). */

@@ -11,6 +11,7 @@
 #ifndef KEEP_SESSION_H
 #define KEEP_SESSION_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -80,6 +81,9 @@ int		 session_count(void);
 
 /* Queue text for the peer; "\n" becomes CR LF, 0xFF is escaped. */
 void		 session_write(struct session *, const char *);
+/* vprintf into session_write. */
+void		 session_vprintf(struct session *, const char *, va_list)
+		    __attribute__((format(printf, 2, 0)));
 /* printf into session_write. */
 void		 session_printf(struct session *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
