@@ -296,6 +296,28 @@ store_get_int(const PGresult *res, int row, int col)
 	return strtoll(PQgetvalue(res, row, col), NULL, 10);
 }
 
+/*
+ * COMMIT, and make sure it committed: a transaction in which a statement
+ * failed answers COMMIT with "ROLLBACK" and no error, and acknowledging that
+ * as a success would break the first rule.
+ */
+static bool
+store_commit(struct store *s)
+{
+	PGresult	*res = PQexec(s->conn, "COMMIT");
+	bool		 ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+
+	if (!ok)
+		store_set_result_error(s, res);
+	else if (strcmp(PQcmdStatus(res), "COMMIT") != 0) {
+		store_set_error(s, "25P02", "COMMIT rolled back: a statement in"
+		    " the transaction had failed");
+		ok = false;
+	}
+	PQclear(res);
+	return ok;
+}
+
 /* Whether the last error is worth running the transaction again for. */
 static bool
 store_retryable(const struct store *s)
@@ -353,7 +375,7 @@ store_tx(struct store *s, bool read_only, int retries, store_tx_fn fn,
 			return TXR_FAILED;
 		}
 		rc = fn(s, arg);
-		if (rc == TX_COMMIT && store_exec_simple(s, "COMMIT"))
+		if (rc == TX_COMMIT && store_commit(s))
 			return TXR_COMMITTED;
 		if (rc == TX_ROLLBACK) {
 			if (!store_exec_simple(s, "ROLLBACK"))

@@ -317,6 +317,14 @@ session_enqueue(struct session *s, const char *line)
 	session_run_queue(s);
 }
 
+/* A line was refused: prompt again, unless a reply still will. */
+static void
+session_reprompt(struct session *s)
+{
+	if (!s->busy && s->qlen == 0 && s->state == SESSION_PLAYING)
+		session_prompt(s, "> ");
+}
+
 /* Telnet events for one session. */
 static void
 session_telnet_cb(const struct telnet_event *ev, void *arg)
@@ -334,6 +342,7 @@ session_telnet_cb(const struct telnet_event *ev, void *arg)
 			log_session(LOG_INFO, s->id, "invalid UTF-8 line");
 			session_write(s, "That line was not valid UTF-8 text;"
 			    " it was ignored.\n");
+			session_reprompt(s);
 			break;
 		}
 		session_enqueue(s, (const char *)ev->data);
@@ -343,6 +352,7 @@ session_telnet_cb(const struct telnet_event *ev, void *arg)
 		    TELNET_MAX_LINE);
 		session_printf(s, "That line is too long (at most %d bytes);"
 		    " it was ignored.\n", TELNET_MAX_LINE);
+		session_reprompt(s);
 		break;
 	case TELNET_EV_INTERRUPT:
 		session_close(s, "Interrupted. Goodbye.\n");

@@ -298,10 +298,7 @@ expect_notify(PGconn *c, const char *text, const int64_t *ids, size_t n)
 	json_decref(j);
 }
 
-/*
- * Commit a marker notification and read up to it, failing if text was
- * among what came before: nothing committed earlier can arrive later.
- */
+/* Send the marker notification (to character 1, who need not exist). */
 static enum tx_rc
 marker_tx(struct store *s, void *arg)
 {
@@ -309,7 +306,10 @@ marker_tx(struct store *s, void *arg)
 	    TX_ERROR;
 }
 
-/* Check that no notification with text was sent before now. */
+/*
+ * Check that no notification with text was sent before now: commit a
+ * marker and read up to it, since notifications arrive in commit order.
+ */
 static void
 expect_no_notify(struct store *s, PGconn *c, const char *text)
 {
@@ -361,6 +361,23 @@ has_line(const char *text, const char *line)
 			return true;
 	}
 	return false;
+}
+
+/* Copy tmpl into out with every '@' replaced by name. */
+static void
+fill(char *out, size_t outsz, const char *tmpl, const char *name)
+{
+	size_t	o = 0;
+
+	for (const char *p = tmpl; *p != '\0' && o + 1 < outsz; p++) {
+		if (*p == '@')
+			o += (size_t)snprintf(out + o, outsz - o, "%s", name);
+		else
+			out[o++] = *p;
+		if (o >= outsz)
+			o = outsz - 1;
+	}
+	out[o] = '\0';
 }
 
 /* A character's coins, read on another connection. */
@@ -435,3 +452,599 @@ START_TEST(test_look_exact)
 	store_close(w.s);
 }
 END_TEST
+
+/* A room without exits says so; a crowd past 50 is summed up. */
+START_TEST(test_look_crowd)
+{
+	struct world		w;
+	struct store_char	me, c;
+	struct run		r;
+	char			line[256];
+	int32_t			room;
+	int			here = 0;
+
+	world_open(&w);
+	room = new_room(w.s, "Crowded Hall");
+	new_char(&w, "Lkc", room, &me);
+	for (int i = 0; i < STORE_LOOK_NAMES + 3; i++)
+		new_char(&w, "Crowd", room, &c);
+	run(w.s, me.id, cmd_look, "", true, &r);
+	ck_assert(has_line(r.out, "Exits: none"));
+	for (int i = 0; line_of(r.out, i, line, sizeof line); i++) {
+		size_t	n = strlen(line);
+
+		if (n > 9 && strcmp(line + n - 9, " is here.") == 0)
+			here++;
+	}
+	ck_assert_int_eq(here, STORE_LOOK_NAMES);
+	ck_assert_msg(has_line(r.out, "... and 3 others are here."), "%s",
+	    r.out);
+	store_close(w.s);
+}
+END_TEST
+
+/* cmd_show_room shows any room; a missing one is the void, not an error. */
+START_TEST(test_show_room)
+{
+	struct world		w;
+	struct store_char	me;
+	struct run		r;
+	char			line[256];
+
+	world_open(&w);
+	new_char(&w, "Shw", 0, &me);
+	run_show(w.s, me.id, 1014, &r);
+	ck_assert_int_eq(r.rc, TX_COMMIT);
+	ck_assert(line_of(r.out, 0, line, sizeof line));
+	ck_assert_str_eq(line, "Atop the Watchtower");
+	ck_assert(has_line(r.out, "Exits: down"));
+
+	run_show(w.s, me.id, 2147483600, &r);
+	ck_assert_int_eq(r.result, TXR_COMMITTED);
+	ck_assert_str_eq(r.out, "You are floating in a formless void.\n");
+	store_close(w.s);
+}
+END_TEST
+
+/* A room edited with psql shows on the very next look. */
+START_TEST(test_look_sql_edit_is_live)
+{
+	struct world		w;
+	struct store_char	me;
+	struct run		r;
+	char			line[256];
+	int32_t			room;
+
+	world_open(&w);
+	room = new_room(w.s, "Before Edit");
+	new_char(&w, "Lke", room, &me);
+	run(w.s, me.id, cmd_look, "", true, &r);
+	ck_assert(line_of(r.out, 0, line, sizeof line));
+	ck_assert_str_eq(line, "Before Edit");
+	sqlf("UPDATE rooms SET title = 'After Edit', description = 'Fresh "
+	    "paint.' WHERE id = %d", room);
+	run(w.s, me.id, cmd_look, "", true, &r);
+	ck_assert_str_eq(r.out, "After Edit\n   Fresh paint.\nExits: none\n");
+	store_close(w.s);
+}
+END_TEST
+
+/* Each direction handler walks through its own exit and looks. */
+START_TEST(test_move_each_direction)
+{
+	static const struct {
+		const char	*dir;
+		cmd_fn		 fn;
+	} moves[] = {
+		{ "north", cmd_north }, { "east", cmd_east },
+		{ "south", cmd_south }, { "west", cmd_west },
+		{ "up", cmd_up }, { "down", cmd_down },
+	};
+	struct world		w;
+	struct store_char	me;
+	struct run		r;
+	int32_t			hub, to[6];
+	char			title[64], line[256];
+
+	world_open(&w);
+	hub = new_room(w.s, "The Hub");
+	new_char(&w, "Mvd", hub, &me);
+	for (size_t i = 0; i < 6; i++) {
+		snprintf(title, sizeof title, "Beyond %s", moves[i].dir);
+		to[i] = new_room(w.s, title);
+		new_exit(w.s, hub, moves[i].dir, to[i]);
+	}
+	for (size_t i = 0; i < 6; i++) {
+		sqlf("UPDATE characters SET room_id = %d WHERE id = %lld", hub,
+		    (long long)me.id);
+		run(w.s, me.id, moves[i].fn, "", false, &r);
+		ck_assert_int_eq(r.result, TXR_COMMITTED);
+		ck_assert_int_eq(r.room, to[i]);
+		ck_assert_int_eq(room_of(me.id), to[i]);
+		snprintf(title, sizeof title, "Beyond %s", moves[i].dir);
+		ck_assert(line_of(r.out, 0, line, sizeof line));
+		ck_assert_str_eq(line, title);
+		ck_assert(has_line(r.out, "Exits: none"));
+	}
+	store_close(w.s);
+}
+END_TEST
+
+/* A direction without an exit is refused, rolled back, and moves nobody. */
+START_TEST(test_move_no_exit)
+{
+	static const cmd_fn	 fns[] = {
+		cmd_east, cmd_south, cmd_west, cmd_up, cmd_down
+	};
+	struct world		 w;
+	struct store_char	 me;
+	struct run		 r;
+	int32_t			 room, north;
+
+	world_open(&w);
+	room = new_room(w.s, "Dead End");
+	north = new_room(w.s, "Only Way");
+	new_exit(w.s, room, "north", north);
+	new_char(&w, "Mvn", room, &me);
+	for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
+		run(w.s, me.id, fns[i], "", false, &r);
+		ck_assert_str_eq(r.out, "You can't go that way.\n");
+		ck_assert_int_eq(r.rc, TX_ROLLBACK);
+		ck_assert_int_eq(r.result, TXR_ROLLED_BACK);
+		ck_assert_int_eq(r.room, room);
+		ck_assert_int_eq(room_of(me.id), room);
+	}
+	store_close(w.s);
+}
+END_TEST
+
+/* Moving tells the room left and the room entered, not the mover. */
+START_TEST(test_move_notifies)
+{
+	struct world		w;
+	struct store_char	me, stay, there, off;
+	struct run		r;
+	PGconn			*lc = listen_open();
+	char			text[96], line[256];
+	int32_t			a, b;
+
+	world_open(&w);
+	a = new_room(w.s, "Room Left");
+	b = new_room(w.s, "Room Entered");
+	new_exit(w.s, a, "north", b);
+	new_char(&w, "Mvm", a, &me);
+	new_char(&w, "Mvs", a, &stay);
+	new_char(&w, "Mvt", b, &there);
+	new_char(&w, "Mvo", b, &off);
+	go_offline(&w, &off);
+	run(w.s, me.id, cmd_north, "", false, &r);
+	ck_assert_int_eq(r.result, TXR_COMMITTED);
+	ck_assert(line_of(r.out, 0, line, sizeof line));
+	ck_assert_str_eq(line, "Room Entered");
+	snprintf(text, sizeof text, "%s is here.", there.name);
+	ck_assert_msg(has_line(r.out, text), "%s", r.out);
+	snprintf(text, sizeof text, "%s is here.", off.name);
+	ck_assert(!has_line(r.out, text));
+	snprintf(text, sizeof text, "%s leaves north.", me.name);
+	expect_notify(lc, text, &stay.id, 1);
+	snprintf(text, sizeof text, "%s arrives from the south.", me.name);
+	expect_notify(lc, text, &there.id, 1);
+	PQfinish(lc);
+	store_close(w.s);
+}
+END_TEST
+
+/* say answers the speaker and tells the online others in the room. */
+START_TEST(test_say)
+{
+	struct world		w;
+	struct store_char	me, b, c, off, far;
+	struct run		r;
+	PGconn			*lc = listen_open();
+	char			text[128];
+	int64_t			want[2];
+	int32_t			room;
+
+	world_open(&w);
+	room = new_room(w.s, "Say Room");
+	new_char(&w, "Sya", room, &me);
+	new_char(&w, "Syb", room, &b);
+	new_char(&w, "Syc", room, &c);
+	new_char(&w, "Syo", room, &off);
+	new_char(&w, "Syf", 0, &far);
+	go_offline(&w, &off);
+	run(w.s, me.id, cmd_say, "Hello, \"world\" -- it's me!", false, &r);
+	ck_assert_int_eq(r.result, TXR_COMMITTED);
+	ck_assert_str_eq(r.out, "You say, 'Hello, \"world\" -- it's me!'\n");
+	snprintf(text, sizeof text, "%s says, 'Hello, \"world\" -- it's me!'",
+	    me.name);
+	want[0] = b.id;
+	want[1] = c.id;
+	expect_notify(lc, text, want, 2);
+	PQfinish(lc);
+	store_close(w.s);
+}
+END_TEST
+
+/* Alone in a room, say still answers and tells nobody. */
+START_TEST(test_say_alone)
+{
+	struct world		w;
+	struct store_char	me;
+	struct run		r;
+	PGconn			*lc = listen_open();
+	char			text[128];
+
+	world_open(&w);
+	new_char(&w, "Syl", new_room(w.s, "Empty Room"), &me);
+	run(w.s, me.id, cmd_say, "anyone?", false, &r);
+	ck_assert_str_eq(r.out, "You say, 'anyone?'\n");
+	snprintf(text, sizeof text, "%s says, 'anyone?'", me.name);
+	expect_no_notify(w.s, lc, text);
+	PQfinish(lc);
+	store_close(w.s);
+}
+END_TEST
+
+/* who lists the characters online and counts them. */
+START_TEST(test_who)
+{
+	struct world		w;
+	struct store_char	a, b, off;
+	struct run		r;
+	char			line[128], want[128];
+	long long		online;
+	int			lines = 0;
+
+	world_open(&w);
+	/* "Aaaa..." sorts first, so it is listed even with 200 online. */
+	new_char(&w, "Aaaah", 0, &a);
+	new_char(&w, "Aaaah", 0, &b);
+	new_char(&w, "Aaaah", 0, &off);
+	go_offline(&w, &off);
+	online = sqlv("SELECT count(*) FROM characters "
+	    "WHERE session_instance IS NOT NULL");
+	run(w.s, a.id, cmd_who, "", true, &r);
+	ck_assert_int_eq(r.result, TXR_COMMITTED);
+	snprintf(want, sizeof want, "Players online: %lld", online);
+	ck_assert(line_of(r.out, 0, line, sizeof line));
+	ck_assert_str_eq(line, want);
+	snprintf(line, sizeof line, "  %s", a.name);
+	ck_assert_msg(has_line(r.out, line), "%s", r.out);
+	snprintf(line, sizeof line, "  %s", b.name);
+	ck_assert_msg(has_line(r.out, line), "%s", r.out);
+	snprintf(line, sizeof line, "  %s", off.name);
+	ck_assert_msg(!has_line(r.out, line), "offline listed: %s", r.out);
+	while (line_of(r.out, lines + 1, line, sizeof line))
+		lines++;
+	ck_assert_int_eq(lines, online < 200 ? online : 200);
+	store_close(w.s);
+}
+END_TEST
+
+/* score shows name, role, hit points and coins. */
+START_TEST(test_score)
+{
+	struct world		w;
+	struct store_char	me;
+	struct run		r;
+	char			want[128];
+
+	world_open(&w);
+	new_char(&w, "Sco", 0, &me);
+	run(w.s, me.id, cmd_score, "", true, &r);
+	ck_assert_int_eq(r.result, TXR_COMMITTED);
+	snprintf(want, sizeof want, "You are %s, a player.\nHP: 20/20\n"
+	    "Coins: 100\n", me.name);
+	ck_assert_str_eq(r.out, want);
+	store_close(w.s);
+}
+END_TEST
+
+/* An UPDATE made with psql shows in the very next score. */
+START_TEST(test_score_sql_edit_is_live)
+{
+	struct world		w;
+	struct store_char	me;
+	struct run		r;
+	char			want[128];
+
+	world_open(&w);
+	new_char(&w, "Scl", 0, &me);
+	run(w.s, me.id, cmd_score, "", true, &r);
+	ck_assert(has_line(r.out, "Coins: 100"));
+	sqlf("UPDATE characters SET coins = 4242 WHERE id = %lld",
+	    (long long)me.id);
+	run(w.s, me.id, cmd_score, "", true, &r);
+	ck_assert(has_line(r.out, "Coins: 4242"));
+	sqlf("UPDATE characters SET hp = 7, max_hp = 30, role = 'builder' "
+	    "WHERE id = %lld", (long long)me.id);
+	run(w.s, me.id, cmd_score, "", true, &r);
+	snprintf(want, sizeof want, "You are %s, a builder.\nHP: 7/30\n"
+	    "Coins: 4242\n", me.name);
+	ck_assert_str_eq(r.out, want);
+	store_close(w.s);
+}
+END_TEST
+
+/* give moves the coins, answers the giver and tells the receiver. */
+START_TEST(test_give)
+{
+	struct world		w;
+	struct store_char	me, bob;
+	struct run		r;
+	PGconn			*lc = listen_open();
+	char			want[128], args[64], lower[17];
+	int32_t			room;
+
+	world_open(&w);
+	room = new_room(w.s, "Give Room");
+	new_char(&w, "Gva", room, &me);
+	new_char(&w, "Gvb", room, &bob);
+	snprintf(args, sizeof args, "7 coins to %s", bob.name);
+	run(w.s, me.id, cmd_give, args, false, &r);
+	ck_assert_int_eq(r.result, TXR_COMMITTED);
+	snprintf(want, sizeof want, "You give 7 coins to %s.\n", bob.name);
+	ck_assert_str_eq(r.out, want);
+	ck_assert_int_eq(coins_of(me.id), 93);
+	ck_assert_int_eq(coins_of(bob.id), 107);
+	snprintf(want, sizeof want, "%s gives you 7 coins.", me.name);
+	expect_notify(lc, want, &bob.id, 1);
+
+	/* One coin, the short form, and the name in lower case. */
+	for (size_t i = 0; i < sizeof lower; i++)
+		lower[i] = (char)(bob.name[i] >= 'A' && bob.name[i] <= 'Z' ?
+		    bob.name[i] + 32 : bob.name[i]);
+	snprintf(args, sizeof args, "1 coin %s", lower);
+	run(w.s, me.id, cmd_give, args, false, &r);
+	snprintf(want, sizeof want, "You give 1 coin to %s.\n", bob.name);
+	ck_assert_str_eq(r.out, want);
+	ck_assert_int_eq(coins_of(me.id), 92);
+	ck_assert_int_eq(coins_of(bob.id), 108);
+	snprintf(want, sizeof want, "%s gives you 1 coin.", me.name);
+	expect_notify(lc, want, &bob.id, 1);
+
+	/* Everything is allowed. */
+	snprintf(args, sizeof args, "92 coins to %s", bob.name);
+	run(w.s, me.id, cmd_give, args, false, &r);
+	ck_assert_int_eq(r.result, TXR_COMMITTED);
+	ck_assert_int_eq(coins_of(me.id), 0);
+	ck_assert_int_eq(coins_of(bob.id), 200);
+	PQfinish(lc);
+	store_close(w.s);
+}
+END_TEST
+
+/* Every refused give says why, rolls back, and changes no coins. */
+START_TEST(test_give_refused)
+{
+	struct world		w;
+	struct store_char	me, bob, far, off;
+	struct run		r;
+	PGconn			*lc = listen_open();
+	char			args[96], want[128], text[96];
+	int32_t			room;
+	struct {
+		const char	*args;		/* @: a name */
+		const char	*who;		/* the name, if not Bob's */
+		const char	*want;		/* @: the name */
+	} cases[] = {
+		{ "101 coins to @", NULL, "You only have 100 coins.\n" },
+		{ "1000000 coins to @", NULL, "You only have 100 coins.\n" },
+		{ "0 coins to @", NULL,
+		  "You can only give a positive number of coins.\n" },
+		{ "-5 coins to @", NULL,
+		  "You can only give a positive number of coins.\n" },
+		{ "7 coins to @", "Nosuchperson",
+		  "There is no one called @ here.\n" },
+		{ "7 coins to @", "far", "There is no one called @ here.\n" },
+		{ "7 coins to @", "off", "There is no one called @ here.\n" },
+		{ "7 coins to @", "me", "You can't give coins to yourself.\n" },
+		{ "7 apples to @", NULL,
+		  "Usage: give <amount> coins to <name>\n" },
+		{ "seven coins to @", NULL,
+		  "Usage: give <amount> coins to <name>\n" },
+		{ "7 coins to", "", "Usage: give <amount> coins to <name>\n" },
+		{ "7 coins to @ now", NULL,
+		  "Usage: give <amount> coins to <name>\n" },
+		{ "7", "", "Usage: give <amount> coins to <name>\n" },
+		{ "99999999999999999999 coins to @", NULL,
+		  "That is more coins than there are in the world.\n" },
+	};
+
+	world_open(&w);
+	room = new_room(w.s, "Refusal Room");
+	new_char(&w, "Gra", room, &me);
+	new_char(&w, "Grb", room, &bob);
+	new_char(&w, "Grf", 0, &far);
+	new_char(&w, "Gro", room, &off);
+	go_offline(&w, &off);
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		const char	*name = bob.name;
+
+		if (cases[i].who != NULL && strcmp(cases[i].who, "far") == 0)
+			name = far.name;
+		else if (cases[i].who != NULL &&
+		    strcmp(cases[i].who, "off") == 0)
+			name = off.name;
+		else if (cases[i].who != NULL &&
+		    strcmp(cases[i].who, "me") == 0)
+			name = me.name;
+		else if (cases[i].who != NULL)
+			name = cases[i].who;
+		fill(args, sizeof args, cases[i].args, name);
+		fill(want, sizeof want, cases[i].want, name);
+		run(w.s, me.id, cmd_give, args, false, &r);
+		ck_assert_msg(strcmp(r.out, want) == 0, "give %s: got \"%s\", "
+		    "want \"%s\"", args, r.out, want);
+		ck_assert_int_eq(r.rc, TX_ROLLBACK);
+		ck_assert_int_eq(r.result, TXR_ROLLED_BACK);
+		ck_assert_int_eq(coins_of(me.id), 100);
+		ck_assert_int_eq(coins_of(bob.id), 100);
+		ck_assert_int_eq(coins_of(far.id), 100);
+		ck_assert_int_eq(coins_of(off.id), 100);
+	}
+	/* Nobody was told of a gift. */
+	snprintf(text, sizeof text, "%s gives you 7 coins.", me.name);
+	expect_no_notify(w.s, lc, text);
+
+	/* With one coin left the refusal is singular. */
+	sqlf("UPDATE characters SET coins = 1 WHERE id = %lld",
+	    (long long)me.id);
+	snprintf(args, sizeof args, "2 coins to %s", bob.name);
+	run(w.s, me.id, cmd_give, args, false, &r);
+	ck_assert_str_eq(r.out, "You only have 1 coin.\n");
+	ck_assert_int_eq(coins_of(me.id), 1);
+	ck_assert_int_eq(coins_of(bob.id), 100);
+	PQfinish(lc);
+	store_close(w.s);
+}
+END_TEST
+
+/* help lists every command the role allows, one line each. */
+START_TEST(test_help)
+{
+	struct world		 w;
+	struct store_char	 me;
+	struct run		 r;
+	const struct cmd_entry	*t;
+	char			 line[256];
+	int			 n, shown = 0, allowed = 0;
+
+	world_open(&w);
+	new_char(&w, "Hlp", 0, &me);
+	run(w.s, me.id, cmd_help, "", true, &r);
+	ck_assert_int_eq(r.result, TXR_COMMITTED);
+	ck_assert(line_of(r.out, 0, line, sizeof line));
+	ck_assert_str_eq(line, "Commands:");
+	t = cmd_table(&n);
+	for (int i = 0; i < n; i++) {
+		snprintf(line, sizeof line, "  %-32s %s", t[i].usage,
+		    t[i].help);
+		ck_assert_msg(has_line(r.out, line) ==
+		    (t[i].min_role == ROLE_PLAYER), "%s: %s", t[i].name,
+		    r.out);
+		allowed += t[i].min_role == ROLE_PLAYER;
+	}
+	while (line_of(r.out, shown + 1, line, sizeof line))
+		shown++;
+	ck_assert_int_eq(shown, allowed);
+	ck_assert_int_ge(allowed, 13);
+	ck_assert(strstr(r.out, "give <amount> coins to <name>") != NULL);
+	ck_assert(strstr(r.out, "  quit ") != NULL);
+
+	/* An admin sees every row of the table. */
+	sqlf("UPDATE characters SET role = 'admin' WHERE id = %lld",
+	    (long long)me.id);
+	run(w.s, me.id, cmd_help, "", true, &r);
+	for (shown = 0; line_of(r.out, shown + 1, line, sizeof line);)
+		shown++;
+	ck_assert_int_eq(shown, n);
+	store_close(w.s);
+}
+END_TEST
+
+/* quit ends the session in the database, tells the room, closes. */
+START_TEST(test_quit)
+{
+	struct world		w;
+	struct store_char	me, other;
+	struct run		r;
+	PGconn			*lc = listen_open();
+	char			text[96];
+	int32_t			room;
+
+	world_open(&w);
+	room = new_room(w.s, "Quit Room");
+	new_char(&w, "Qta", room, &me);
+	new_char(&w, "Qtb", room, &other);
+	run(w.s, me.id, cmd_quit, "", false, &r);
+	ck_assert_int_eq(r.result, TXR_COMMITTED);
+	ck_assert_str_eq(r.out, "Goodbye. Your character is saved.\n");
+	ck_assert(r.close);
+	ck_assert_int_eq(sqlv("SELECT count(*) FROM characters WHERE id = %lld"
+	    " AND session_instance IS NULL", (long long)me.id), 1);
+	ck_assert_int_eq(sqlv("SELECT count(*) FROM characters WHERE id = %lld"
+	    " AND session_instance IS NOT NULL", (long long)other.id), 1);
+	snprintf(text, sizeof text, "%s has left the game.", me.name);
+	expect_notify(lc, text, &other.id, 1);
+	PQfinish(lc);
+	store_close(w.s);
+}
+END_TEST
+
+struct stale_quit {
+	struct store_char	 me;	/* as the old session last saw it */
+	struct buf		 out;
+	bool			 close;
+};
+
+/* Run quit with a stale view of the character, as an old session would. */
+static enum tx_rc
+stale_quit_tx(struct store *s, void *arg)
+{
+	struct stale_quit	*q = arg;
+	struct cmd_ctx		 ctx = { .store = s, .me = q->me,
+				    .out = &q->out };
+	enum tx_rc		 rc;
+
+	buf_reset(&q->out);
+	rc = cmd_quit(&ctx, "");
+	q->close = ctx.close;
+	return rc;
+}
+
+/* quit from a session that was taken over leaves the new session alone. */
+START_TEST(test_quit_after_takeover)
+{
+	struct world		w;
+	struct stale_quit	q = { .close = false };
+	char			old[STORE_UUID_LEN + 1];
+	int64_t			old_sid;
+
+	world_open(&w);
+	new_char(&w, "Qtt", 0, &q.me);
+	ck_assert_int_eq(store_char_take_session(w.s, q.me.id, w.inst,
+	    q.me.session_id + 1, old, &old_sid), STORE_OK);
+	ck_assert_int_eq(store_tx(w.s, false, 3, stale_quit_tx, &q),
+	    TXR_COMMITTED);
+	ck_assert_str_eq(buf_str(&q.out),
+	    "Goodbye. Your character is saved.\n");
+	ck_assert(q.close);
+	ck_assert_int_eq(sqlv("SELECT count(*) FROM characters WHERE id = %lld"
+	    " AND session_id = %lld AND session_instance IS NOT NULL",
+	    (long long)q.me.id, (long long)q.me.session_id + 1), 1);
+	buf_free(&q.out);
+	store_close(w.s);
+}
+END_TEST
+
+/* The handler suite. */
+Suite *
+handler_suite(void)
+{
+	Suite	*s = suite_create("handler");
+	TCase	*tc = tcase_create("handler");
+
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, test_look_start);
+	tcase_add_test(tc, test_look_exact);
+	tcase_add_test(tc, test_look_crowd);
+	tcase_add_test(tc, test_show_room);
+	tcase_add_test(tc, test_look_sql_edit_is_live);
+	tcase_add_test(tc, test_move_each_direction);
+	tcase_add_test(tc, test_move_no_exit);
+	tcase_add_test(tc, test_move_notifies);
+	tcase_add_test(tc, test_say);
+	tcase_add_test(tc, test_say_alone);
+	tcase_add_test(tc, test_who);
+	tcase_add_test(tc, test_score);
+	tcase_add_test(tc, test_score_sql_edit_is_live);
+	tcase_add_test(tc, test_give);
+	tcase_add_test(tc, test_give_refused);
+	tcase_add_test(tc, test_help);
+	tcase_add_test(tc, test_quit);
+	tcase_add_test(tc, test_quit_after_takeover);
+	suite_add_tcase(s, tc);
+	return s;
+}

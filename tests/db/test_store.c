@@ -1076,19 +1076,50 @@ START_TEST(test_notify_rollback)
 }
 END_TEST
 
-/* The test cluster runs with fsync and synchronous_commit on. */
+/* The test database's URL, connecting as role instead. */
+static void
+url_as(const char *role, char *out, size_t outsz)
+{
+	const char	*url = test_db_url(), *u = strstr(url, "user=");
+	const char	*rest;
+
+	if (u == NULL) {
+		snprintf(out, outsz, "%s%cuser=%s", url,
+		    strchr(url, '?') ? '&' : '?', role);
+		return;
+	}
+	rest = u + strcspn(u, "&");
+	snprintf(out, outsz, "%.*suser=%s%s", (int)(u - url), url, role, rest);
+}
+
+/*
+ * The test cluster runs with fsync and synchronous_commit on.  The check
+ * reads the server's setting for this role and database, not the
+ * connection's own (store_open forces that on), so a role configured with
+ * synchronous_commit = off is caught while a session SET is not.
+ */
 START_TEST(test_check_durability)
 {
-	struct store	*s = test_store();
-	char		 err[256] = "untouched";
+	struct store	*s = test_store(), *lax;
+	char		 err[256] = "untouched", url[1024];
 
 	ck_assert_int_eq(store_check_durability(s, err, sizeof err),
 	    STORE_OK);
-	/* synchronous_commit = off for this connection must be noticed. */
 	ck_assert(store_exec_script(s, "SET synchronous_commit = off"));
 	ck_assert_int_eq(store_check_durability(s, err, sizeof err),
+	    STORE_OK);
+
+	test_sql("DO $$ BEGIN CREATE ROLE keep_test_lax LOGIN; "
+	    "EXCEPTION WHEN duplicate_object THEN NULL; END $$");
+	test_sql("ALTER ROLE keep_test_lax SET synchronous_commit = off");
+	url_as("keep_test_lax", url, sizeof url);
+	lax = store_open(url, "keep-tests", 10000, err, sizeof err);
+	ck_assert_msg(lax != NULL, "%s", err);
+	err[0] = '\0';
+	ck_assert_int_eq(store_check_durability(lax, err, sizeof err),
 	    STORE_NONE);
 	ck_assert_msg(strstr(err, "synchronous_commit") != NULL, "%s", err);
+	store_close(lax);
 	store_close(s);
 }
 END_TEST
