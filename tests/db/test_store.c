@@ -1289,6 +1289,39 @@ START_TEST(test_tx_commit)
 }
 END_TEST
 
+/* Write a coin, then a failing statement, then claim success anyway. */
+static enum tx_rc
+ignore_error_tx(struct store *s, void *arg)
+{
+	struct write_arg	*a = arg;
+	char			 sql[160];
+
+	a->attempts++;
+	snprintf(sql, sizeof sql, "UPDATE characters SET coins = coins + 1 "
+	    "WHERE id = %lld", (long long)a->id);
+	ck_assert(store_exec_script(s, sql));
+	ck_assert(!store_exec_script(s, "SELECT 1 / 0"));
+	return TX_COMMIT;
+}
+
+/* A COMMIT that PostgreSQL answers with ROLLBACK is not a success. */
+START_TEST(test_tx_commit_after_error)
+{
+	struct world		w;
+	struct store_char	c;
+	struct write_arg	a = { .rc = TX_COMMIT };
+
+	world_open(&w);
+	new_char(&w, "Txe", &c);
+	a.id = c.id;
+	ck_assert_int_eq(store_tx(w.s, false, 3, ignore_error_tx, &a),
+	    TXR_FAILED);
+	ck_assert_int_eq(a.attempts, 1);
+	ck_assert_int_eq(coins_of(c.id), 100);
+	store_close(w.s);
+}
+END_TEST
+
 /* TX_ROLLBACK rolls back: the write made inside is gone. */
 START_TEST(test_tx_rollback)
 {
@@ -1643,6 +1676,7 @@ store_suite(void)
 	tcase_add_test(tc, test_instance_lifecycle);
 	tcase_add_test(tc, test_instance_reap);
 	tcase_add_test(tc, test_tx_commit);
+	tcase_add_test(tc, test_tx_commit_after_error);
 	tcase_add_test(tc, test_tx_rollback);
 	tcase_add_test(tc, test_tx_constraint_error);
 	tcase_add_test(tc, test_tx_retry_serialization);
