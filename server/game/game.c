@@ -202,6 +202,16 @@ game_input(struct session *s, const char *line)
 		login_input(s, line);
 }
 
+/* Show the prompt the session is waiting at again. */
+void
+game_reprompt(struct session *s)
+{
+	if (s->state == SESSION_PLAYING)
+		session_prompt(s, "> ");
+	else
+		login_reprompt(s);
+}
+
 /* The session is going away: end it in the database. */
 void
 game_session_end(struct session *s)

@@ -18,6 +18,8 @@ void	game_init(const struct config *, struct pool *, const char *instance);
 void	game_session_start(struct session *);
 /* One input line (valid UTF-8, at most 512 bytes) when no job is running. */
 void	game_input(struct session *, const char *line);
+/* Show the prompt the session is waiting at again (after a refusal). */
+void	game_reprompt(struct session *);
 /* The session is going away (no job in flight): end it in the database. */
 void	game_session_end(struct session *);
 /* A NOTIFY payload from the LISTEN connection. */

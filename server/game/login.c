@@ -437,6 +437,33 @@ login_input(struct session *s, const char *line)
 	}
 }
 
+/* Ask again what the dialog is waiting for (after a refused line). */
+void
+login_reprompt(struct session *s)
+{
+	switch (s->state) {
+	case SESSION_NAME:
+		session_prompt(s, "Name: ");
+		break;
+	case SESSION_CONFIRM:
+		session_printf(s, "Create a new character named %s? (yes/no) ",
+		    s->name);
+		session_prompt(s, "");
+		break;
+	case SESSION_PASSWORD:
+		session_prompt(s, "Password: ");
+		break;
+	case SESSION_NEW_PASSWORD:
+		session_prompt(s, "Choose a password: ");
+		break;
+	case SESSION_REPEAT_PASSWORD:
+		session_prompt(s, "Repeat the password: ");
+		break;
+	case SESSION_PLAYING:
+		break;
+	}
+}
+
 /* The session is going: end its character's session in the database. */
 void
 login_end(struct session *s)

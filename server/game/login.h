@@ -15,6 +15,8 @@ void	login_init(const struct config *, struct pool *, const char *instance);
 void	login_start(struct session *);
 /* One line typed during the dialog. */
 void	login_input(struct session *, const char *line);
+/* Ask again what the dialog is waiting for (after a refused line). */
+void	login_reprompt(struct session *);
 /* The session is going: end its character's session in the database. */
 void	login_end(struct session *);
 

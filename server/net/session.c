@@ -231,8 +231,8 @@ session_notify(struct session *s, const char *text)
 		session_write(s, "\n");
 	session_write(s, text);
 	session_write(s, "\n");
-	if (!s->busy && s->qlen == 0 && s->state == SESSION_PLAYING)
-		session_prompt(s, "> ");
+	if (!s->busy && s->qlen == 0)
+		game_reprompt(s);
 }
 
 /* Turn the client's local echo off (for a password) or back on. */
@@ -321,8 +321,8 @@ session_enqueue(struct session *s, const char *line)
 static void
 session_reprompt(struct session *s)
 {
-	if (!s->busy && s->qlen == 0 && s->state == SESSION_PLAYING)
-		session_prompt(s, "> ");
+	if (!s->busy && s->qlen == 0)
+		game_reprompt(s);
 }
 
 /* Telnet events for one session. */
