@@ -102,7 +102,7 @@ asan:
 		OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" \
 		LDFLAGS="-fsanitize=address,undefined" test
 
-valgrind: deps $(BUILD)/keep-tests
+valgrind: deps $(BUILD)/keepd $(BUILD)/keep-tests
 	@KEEP_VALGRIND=1 sh tests/run.sh $(BUILD)
 
 compose-test:

@@ -30,7 +30,8 @@ export KEEP_CONFIG="$KEEP_TEST_CONFIG"
 "$KEEPD" load-world >>"$dir/migrate.log" 2>&1 || { cat "$dir/migrate.log"; exit 1; }
 
 if [ -n "${KEEP_VALGRIND:-}" ]; then
-	CK_FORK=no exec_prefix="valgrind --error-exitcode=99 --leak-check=full"
+	export CK_FORK=no
+	exec_prefix="valgrind --error-exitcode=99 --leak-check=full"
 else
 	exec_prefix=
 fi
