@@ -29,6 +29,7 @@
 #include "db/world.h"
 #include "game/cmd.h"
 #include "game/game.h"
+#include "game/tick.h"
 #include "net/session.h"
 #include "ops/config.h"
 #include "ops/log.h"
@@ -378,6 +379,7 @@ cmd_serve_main(void)
 	sv.heartbeat_ev = event_new(sv.base, -1, EV_PERSIST, heartbeat_cb,
 	    &sv);
 	event_add(sv.heartbeat_ev, &hb);
+	tick_start(sv.base, sv.pool, &cfg);
 	sv.drain_ev = evtimer_new(sv.base, drain_cb, &sv);
 	sv.sig_term = evsignal_new(sv.base, SIGTERM, signal_cb, &sv);
 	sv.sig_int = evsignal_new(sv.base, SIGINT, signal_cb, &sv);

@@ -56,6 +56,10 @@ struct store_char {
 	int64_t	 coins;
 	char	 session_instance[STORE_UUID_LEN + 1];	/* "" when offline */
 	int64_t	 session_id;
+	int32_t	 level;
+	int64_t	 xp;
+	int64_t	 fighting_id;	/* 0 when not fighting */
+	bool	 npc;		/* an NPC (has a prototype) */
 };
 
 struct store_look {
@@ -121,6 +125,20 @@ enum store_rc	 store_instance_remove(struct store *, const char *id);
  */
 enum store_rc	 store_instance_reap(struct store *, int secs,
 		    const char *self);
+
+/* --- the world clock (store_meta.c) --- */
+
+/*
+ * Take the cluster-wide ticker lock for this transaction; STORE_NONE when
+ * another keepd holds it (then it is that one's turn).
+ */
+enum store_rc	 store_tick_lock(struct store *);
+/*
+ * Claim the periodic task name if it is due, moving it period_ms ahead;
+ * STORE_NONE when it is not due.  *runs gets the task's run count.
+ */
+enum store_rc	 store_clock_claim(struct store *, const char *name,
+		    int period_ms, int64_t *runs);
 
 /* --- characters (store_char.c) --- */
 

@@ -7,8 +7,11 @@
 #include "db/store_int.h"
 #include "ops/util.h"
 
-#define CHAR_COLS "id, name, role, room_id, hp, max_hp, coins, " \
-	"coalesce(session_instance::text, ''), coalesce(session_id, 0)"
+/* hp is computed: stored hp plus regeneration since hp_at (char_hp). */
+#define CHAR_COLS "id, name, role, room_id," \
+	" char_hp(hp, max_hp, hp_at, fighting_id), max_hp, coins," \
+	" coalesce(session_instance::text, ''), coalesce(session_id, 0)," \
+	" level, xp, coalesce(fighting_id, 0), proto_id IS NOT NULL"
 
 /* Fill a store_char from the CHAR_COLS columns of a row, from column col. */
 static void
@@ -24,6 +27,10 @@ store_char_fill(const PGresult *res, int row, int col, struct store_char *c)
 	store_get_str(res, row, col + 7, c->session_instance,
 	    sizeof c->session_instance);
 	c->session_id = store_get_int(res, row, col + 8);
+	c->level = (int32_t)store_get_int(res, row, col + 9);
+	c->xp = store_get_int(res, row, col + 10);
+	c->fighting_id = store_get_int(res, row, col + 11);
+	c->npc = strcmp(PQgetvalue(res, row, col + 12), "t") == 0;
 }
 
 /* Run a statement expected to return at most one character row. */
@@ -50,7 +57,7 @@ store_char_one(struct store *s, struct store_stmt *st,
 static struct store_stmt st_char_by_name = {
 	"char_by_name",
 	"SELECT " CHAR_COLS ", password_hash FROM characters"
-	" WHERE lower(name) = lower($1)", 1, 0
+	" WHERE lower(name) = lower($1) AND proto_id IS NULL", 1, 0
 };
 
 /* Find a character by name (any case), with its password hash. */
@@ -60,7 +67,7 @@ store_char_by_name(struct store *s, const char *name, struct store_char *c,
 {
 	const char	*p[] = { name };
 
-	return store_char_one(s, &st_char_by_name, p, c, 9, hash, hashsz);
+	return store_char_one(s, &st_char_by_name, p, c, 13, hash, hashsz);
 }
 
 static struct store_stmt st_char_load = {
@@ -85,8 +92,8 @@ static struct store_stmt st_char_create = {
 	"  session_instance, session_id, last_login_at)"
 	" SELECT $1, $2, r.id, $3, $4, now() FROM rooms r WHERE r.is_start"
 	"  AND NOT EXISTS (SELECT 1 FROM characters"
-	"   WHERE lower(name) = lower($1))"
-	" ON CONFLICT ((lower(name))) DO NOTHING"
+	"   WHERE lower(name) = lower($1) AND proto_id IS NULL)"
+	" ON CONFLICT ((lower(name))) WHERE proto_id IS NULL DO NOTHING"
 	" RETURNING " CHAR_COLS, 4, 0
 };
 
@@ -162,7 +169,8 @@ store_char_end_session(struct store *s, int64_t id, const char *instance,
 
 static struct store_stmt st_char_set_role = {
 	"char_set_role",
-	"UPDATE characters SET role = $2 WHERE lower(name) = lower($1)", 2, 0
+	"UPDATE characters SET role = $2"
+	" WHERE lower(name) = lower($1) AND proto_id IS NULL", 2, 0
 };
 
 /* Set a character's role. */

@@ -151,3 +151,57 @@ store_instance_reap(struct store *s, int secs, const char *self)
 	PQclear(res);
 	return STORE_OK;
 }
+
+/* The advisory lock that elects one ticker for the whole cluster. */
+#define TICK_LOCK_KEY "4242002"
+
+static struct store_stmt st_tick_lock = {
+	"tick_lock",
+	"SELECT pg_try_advisory_xact_lock(" TICK_LOCK_KEY ")", 0, 0
+};
+
+/* Take the cluster-wide ticker lock for this transaction. */
+enum store_rc
+store_tick_lock(struct store *s)
+{
+	PGresult	*res = store_exec(s, &st_tick_lock, NULL);
+	enum store_rc	 rc;
+
+	if (res == NULL)
+		return STORE_ERR;
+	rc = strcmp(PQgetvalue(res, 0, 0), "t") == 0 ? STORE_OK : STORE_NONE;
+	PQclear(res);
+	return rc;
+}
+
+/*
+ * The row lock and the next_at condition make a task run once per period
+ * even if two tickers raced past the advisory lock.
+ */
+static struct store_stmt st_clock_claim = {
+	"clock_claim",
+	"UPDATE world_clock SET runs = runs + 1,"
+	"  next_at = now() + make_interval(secs => $2::int / 1000.0)"
+	" WHERE name = $1 AND next_at <= now() RETURNING runs", 2, 0
+};
+
+/* Claim a periodic task if it is due. */
+enum store_rc
+store_clock_claim(struct store *s, const char *name, int period_ms,
+    int64_t *runs)
+{
+	char		 ms[16];
+	const char	*p[] = { name, ms };
+	PGresult	*res;
+	enum store_rc	 rc = STORE_NONE;
+
+	snprintf(ms, sizeof ms, "%d", period_ms);
+	if ((res = store_exec(s, &st_clock_claim, p)) == NULL)
+		return STORE_ERR;
+	if (PQntuples(res) == 1) {
+		*runs = store_get_int(res, 0, 0);
+		rc = STORE_OK;
+	}
+	PQclear(res);
+	return rc;
+}

@@ -73,6 +73,28 @@ enum tx_rc	cmd_give(struct cmd_ctx *, const char *);
 enum tx_rc	cmd_help(struct cmd_ctx *, const char *);
 enum tx_rc	cmd_quit(struct cmd_ctx *, const char *);
 enum tx_rc	cmd_dbstats(struct cmd_ctx *, const char *);
+/* cmd_item.c */
+enum tx_rc	cmd_inventory(struct cmd_ctx *, const char *);
+enum tx_rc	cmd_get(struct cmd_ctx *, const char *);
+enum tx_rc	cmd_drop(struct cmd_ctx *, const char *);
+enum tx_rc	cmd_put(struct cmd_ctx *, const char *);
+enum tx_rc	cmd_equipment(struct cmd_ctx *, const char *);
+enum tx_rc	cmd_examine(struct cmd_ctx *, const char *);
+enum tx_rc	cmd_wear(struct cmd_ctx *, const char *);
+enum tx_rc	cmd_wield(struct cmd_ctx *, const char *);
+enum tx_rc	cmd_remove(struct cmd_ctx *, const char *);
+/* Give an item (cmd_give hands over when the first word is not a number). */
+enum tx_rc	cmd_give_item(struct cmd_ctx *, const char *);
+/* cmd_combat.c */
+enum tx_rc	cmd_kill(struct cmd_ctx *, const char *);
+enum tx_rc	cmd_flee(struct cmd_ctx *, const char *);
+enum tx_rc	cmd_consider(struct cmd_ctx *, const char *);
+/* cmd_shop.c */
+enum tx_rc	cmd_list(struct cmd_ctx *, const char *);
+enum tx_rc	cmd_buy(struct cmd_ctx *, const char *);
+enum tx_rc	cmd_sell(struct cmd_ctx *, const char *);
+enum tx_rc	cmd_value(struct cmd_ctx *, const char *);
+enum tx_rc	cmd_heal(struct cmd_ctx *, const char *);
 
 /* Write a room as look shows it; STORE_ERR is passed back as TX_ERROR. */
 enum tx_rc	cmd_show_room(struct cmd_ctx *, int32_t room);

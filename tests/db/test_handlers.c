@@ -930,7 +930,7 @@ START_TEST(test_help)
 		shown++;
 	ck_assert_int_eq(shown, allowed);
 	ck_assert_int_ge(allowed, 13);
-	ck_assert(strstr(r.out, "give <amount> coins to <name>") != NULL);
+	ck_assert(strstr(r.out, "give <what> to <name>") != NULL);
 	ck_assert(strstr(r.out, "  quit ") != NULL);
 
 	/* An admin sees every row of the table. */

@@ -717,8 +717,7 @@ START_TEST(test_give_refusals)
 	    "coins to <name>\r\n" PROMPT);
 	send_want(&a, fmt("give 5 coins to %s now", bn), "Usage: give "
 	    "<amount> coins to <name>\r\n" PROMPT);
-	send_want(&a, "give", "Usage: give <amount> coins to <name>\r\n"
-	    PROMPT);
+	send_want(&a, "give", "Usage: give <what> to <name>\r\n" PROMPT);
 	send_want(&a, fmt("give 5 coins to %s", an), "You can't give coins "
 	    "to yourself.\r\n" PROMPT);
 	send_want(&a, fmt("give 5 coins to %s", ghost), fmt("There is no one "
@@ -779,7 +778,7 @@ START_TEST(test_who_score_help)
 	client_send(&a, "help");
 	want(&a, "Commands:\r\n");
 	want_before(&a, PROMPT, seen, sizeof seen);
-	ck_assert_msg(strstr(seen, "give <amount> coins to <name>") != NULL &&
+	ck_assert_msg(strstr(seen, "give <what> to <name>") != NULL &&
 	    strstr(seen, "quit") != NULL && strstr(seen, "north") != NULL,
 	    "help: \"%s\"", show(seen));
 	send_want(&a, "scroe", "Huh? Did you mean 'score'?\r\n" PROMPT);

@@ -1,0 +1,130 @@
+/*
+ * tick.c — the world ticker.  A loop timer queues one tick job at a time;
+ * on a worker it runs each due task in its own transaction.
+ */
+#include <stdlib.h>
+
+#include <event2/event.h>
+
+#include "db/pool.h"
+#include "game/tick.h"
+#include "ops/config.h"
+#include "ops/log.h"
+#include "ops/util.h"
+
+/* How often the loop asks whether a task is due. */
+#define TICK_POLL_MS	500
+
+struct tick_task {
+	const char	*name;
+	int		 period_ms;
+	store_tx_fn	 fn;
+};
+
+static const struct tick_task tick_tasks[] = {
+	{ "combat", 2000, combat_round_tx },
+	{ "npcs", 5000, npc_tick_tx },
+	{ "resets", 5000, reset_tick_tx },
+	{ "decay", 10000, decay_tick_tx },
+};
+
+struct tick_run {
+	const struct tick_task	*task;
+	int64_t			 runs;
+};
+
+static struct pool		*tick_pool;
+static const struct config	*tick_cfg;
+static struct event		*tick_ev;
+static bool			 tick_busy;
+
+/* One task's transaction: elected ticker, task due, then its body. */
+static enum tx_rc
+tick_task_tx(struct store *s, void *arg)
+{
+	struct tick_run	*r = arg;
+
+	switch (store_tick_lock(s)) {
+	case STORE_ERR:
+		return TX_ERROR;
+	case STORE_NONE:
+		return TX_ROLLBACK;
+	case STORE_OK:
+		break;
+	}
+	switch (store_clock_claim(s, r->task->name, r->task->period_ms,
+	    &r->runs)) {
+	case STORE_ERR:
+		return TX_ERROR;
+	case STORE_NONE:
+		return TX_ROLLBACK;
+	case STORE_OK:
+		break;
+	}
+	return r->task->fn(s, r);
+}
+
+/* Worker: run every task that is due. */
+static void
+tick_run(struct job *job, struct store *s)
+{
+	(void)job;
+	for (size_t i = 0; i < nitems(tick_tasks); i++) {
+		struct tick_run	r = { .task = &tick_tasks[i] };
+
+		if (store_tx(s, false, tick_cfg->tx_retries, tick_task_tx, &r) ==
+		    TXR_FAILED)
+			log_error("tick %s failed: %s (SQLSTATE %s)",
+			    tick_tasks[i].name, store_error(s),
+			    store_sqlstate(s));
+	}
+}
+
+/* Loop: the tick finished. */
+static void
+tick_done(struct job *job)
+{
+	free(job);
+	tick_busy = false;
+}
+
+/* Loop timer: queue a tick unless one is running. */
+static void
+tick_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct job	*j;
+
+	(void)fd;
+	(void)what;
+	(void)arg;
+	if (tick_busy)
+		return;
+	j = xcalloc(1, sizeof *j);
+	j->run = tick_run;
+	j->done = tick_done;
+	tick_busy = true;
+	pool_submit(tick_pool, j);
+}
+
+/* Start the tick timer on the loop. */
+void
+tick_start(struct event_base *base, struct pool *pool,
+    const struct config *cfg)
+{
+	struct timeval	tv = { 0, TICK_POLL_MS * 1000 };
+
+	tick_pool = pool;
+	tick_cfg = cfg;
+	tick_ev = event_new(base, -1, EV_PERSIST, tick_cb, NULL);
+	event_add(tick_ev, &tv);
+}
+
+/* Stop queueing ticks. */
+void
+tick_stop(void)
+{
+	if (tick_ev != NULL) {
+		event_free(tick_ev);
+		tick_ev = NULL;
+	}
+}
