@@ -22,6 +22,13 @@ Suite	*store_suite(void);
 Suite	*handler_suite(void);
 Suite	*e2e_suite(void);
 Suite	*crash_suite(void);
+Suite	*world_suite(void);
+Suite	*items_suite(void);
+Suite	*items_e2e_suite(void);
+Suite	*combat_suite(void);
+Suite	*combat_e2e_suite(void);
+Suite	*shop_suite(void);
+Suite	*economy_suite(void);
 
 /* The migrated test database's URL ($DATABASE_URL); aborts if unset. */
 const char	*test_db_url(void);

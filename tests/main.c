@@ -21,6 +21,10 @@ main(void)
 		{ "cmd", cmd_suite }, { "layering", layering_suite },
 		{ "store", store_suite }, { "handler", handler_suite },
 		{ "e2e", e2e_suite }, { "crash", crash_suite },
+		{ "world", world_suite }, { "items", items_suite },
+		{ "items_e2e", items_e2e_suite }, { "combat", combat_suite },
+		{ "combat_e2e", combat_e2e_suite }, { "shop", shop_suite },
+		{ "economy", economy_suite },
 	};
 	const char	*only = getenv("KEEP_SUITE");
 	SRunner		*sr = NULL;
