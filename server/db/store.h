@@ -45,6 +45,8 @@ typedef enum tx_rc (*store_tx_fn)(struct store *, void *);
 #define STORE_TITLE_MAX		80
 #define STORE_DESC_MAX		4000
 #define STORE_LOOK_NAMES	50
+#define STORE_LOOK_THINGS	50	/* lines of NPCs, of items */
+#define STORE_LOOK_LINE		210	/* "[99] " and a long description */
 
 struct store_char {
 	int64_t	 id;
@@ -70,6 +72,14 @@ struct store_look {
 	char	 names[STORE_LOOK_NAMES * (STORE_NAME_MAX + 1) + 1];
 					/* online others, '\n'-separated */
 	int	 others;		/* how many online others in all */
+	char	 npcs[STORE_LOOK_THINGS * (STORE_LOOK_LINE + 1) + 1];
+					/* NPC long descriptions, '\n'-sep.,
+					 * "[2] " before identical ones */
+	int	 npc_groups;		/* how many such lines in all */
+	char	 items[STORE_LOOK_THINGS * (STORE_LOOK_LINE + 1) + 1];
+					/* items on the floor, likewise */
+	int	 item_groups;		/* how many such lines in all */
+	int64_t	 coins;			/* coins on the floor */
 };
 
 /* Per-statement counters, summed over every connection of the process. */
@@ -205,6 +215,9 @@ enum store_rc	 store_world_counts(struct store *, int *rooms, int *exits,
 /* Tell every online character in a room but one (except; 0 for none). */
 enum store_rc	 store_notify_room(struct store *, int32_t room, int64_t except,
 		    const char *text);
+/* Tell every online character in a room but two (0 for none). */
+enum store_rc	 store_notify_room2(struct store *, int32_t room,
+		    int64_t except1, int64_t except2, const char *text);
 /* Tell one character, wherever its session is. */
 enum store_rc	 store_notify_char(struct store *, int64_t id, const char *text);
 /* Close a session (on any instance), showing it text first. */

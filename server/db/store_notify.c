@@ -17,28 +17,37 @@
 static struct store_stmt st_notify_room = {
 	"notify_room",
 	"SELECT pg_notify('" NOTIFY_CHANNEL "',"
-	"  json_build_object('to', array_agg(id), 'text', $3::text)::text)"
+	"  json_build_object('to', array_agg(id), 'text', $4::text)::text)"
 	" FROM (SELECT id, (row_number() OVER ()) / 400 AS chunk"
-	"  FROM characters WHERE room_id = $1 AND id <> $2"
+	"  FROM characters WHERE room_id = $1 AND id <> $2 AND id <> $3"
 	"  AND session_instance IS NOT NULL) c"
-	" GROUP BY chunk", 3, 0
+	" GROUP BY chunk", 4, 0
 };
+
+/* Tell every online character in a room but two (0 for none). */
+enum store_rc
+store_notify_room2(struct store *s, int32_t room, int64_t except1,
+    int64_t except2, const char *text)
+{
+	char		 rooms[16], a[24], b[24];
+	const char	*p[] = { rooms, a, b, text };
+	PGresult	*res;
+
+	snprintf(rooms, sizeof rooms, "%d", room);
+	snprintf(a, sizeof a, "%lld", (long long)except1);
+	snprintf(b, sizeof b, "%lld", (long long)except2);
+	if ((res = store_exec(s, &st_notify_room, p)) == NULL)
+		return STORE_ERR;
+	PQclear(res);
+	return STORE_OK;
+}
 
 /* Tell every online character in a room but one (except; 0 for none). */
 enum store_rc
 store_notify_room(struct store *s, int32_t room, int64_t except,
     const char *text)
 {
-	char		 rooms[16], ids[24];
-	const char	*p[] = { rooms, ids, text };
-	PGresult	*res;
-
-	snprintf(rooms, sizeof rooms, "%d", room);
-	snprintf(ids, sizeof ids, "%lld", (long long)except);
-	if ((res = store_exec(s, &st_notify_room, p)) == NULL)
-		return STORE_ERR;
-	PQclear(res);
-	return STORE_OK;
+	return store_notify_room2(s, room, except, 0, text);
 }
 
 static struct store_stmt st_notify_char = {

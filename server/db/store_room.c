@@ -8,7 +8,9 @@
 
 /*
  * Everything look needs in one round trip: the room, its exits in compass
- * order, and the online characters present other than the viewer.
+ * order, the online characters present other than the viewer, the NPCs
+ * and the items on the floor (identical ones grouped, "[2] " in front,
+ * first come first), and the coins on the floor.
  */
 static struct store_stmt st_room_look = {
 	"room_look",
@@ -21,7 +23,26 @@ static struct store_stmt st_room_look = {
 	"    AND c.id <> $2 AND c.session_instance IS NOT NULL"
 	"    ORDER BY c.name LIMIT 50) n), ''),"
 	" (SELECT count(*) FROM characters c WHERE c.room_id = r.id"
-	"    AND c.id <> $2 AND c.session_instance IS NOT NULL)"
+	"    AND c.id <> $2 AND c.session_instance IS NOT NULL),"
+	" coalesce((SELECT string_agg(CASE WHEN g.n > 1 THEN"
+	"   '[' || g.n || '] ' ELSE '' END || g.d, E'\\n' ORDER BY g.first)"
+	"   FROM (SELECT np.long_desc AS d, count(*) AS n, min(c.id) AS first"
+	"    FROM characters c JOIN npc_protos np ON np.id = c.proto_id"
+	"    WHERE c.room_id = r.id GROUP BY c.proto_id, np.long_desc"
+	"    ORDER BY min(c.id) LIMIT 50) g), ''),"
+	" (SELECT count(DISTINCT c.proto_id) FROM characters c"
+	"    WHERE c.room_id = r.id AND c.proto_id IS NOT NULL),"
+	" coalesce((SELECT string_agg(CASE WHEN g.n > 1 THEN"
+	"   '[' || g.n || '] ' ELSE '' END || g.d, E'\\n' ORDER BY g.first)"
+	"   FROM (SELECT CASE WHEN i.name IS NULL THEN p.long_desc"
+	"     ELSE upper(left(i.name, 1)) || substr(i.name, 2) ||"
+	"     ' lies here.' END AS d, count(*) AS n, min(i.id) AS first"
+	"    FROM items i JOIN item_protos p ON p.id = i.proto_id"
+	"    WHERE i.room_id = r.id GROUP BY i.proto_id, i.name, p.long_desc"
+	"    ORDER BY min(i.id) LIMIT 50) g), ''),"
+	" (SELECT count(*) FROM (SELECT 1 FROM items i WHERE i.room_id = r.id"
+	"    GROUP BY i.proto_id, i.name) g),"
+	" r.coins"
 	" FROM rooms r WHERE r.id = $1", 2, 0
 };
 
@@ -46,6 +67,11 @@ store_room_look(struct store *s, int32_t room, int64_t viewer,
 		store_get_str(res, 0, 3, l->exits, sizeof l->exits);
 		store_get_str(res, 0, 4, l->names, sizeof l->names);
 		l->others = (int)store_get_int(res, 0, 5);
+		store_get_str(res, 0, 6, l->npcs, sizeof l->npcs);
+		l->npc_groups = (int)store_get_int(res, 0, 7);
+		store_get_str(res, 0, 8, l->items, sizeof l->items);
+		l->item_groups = (int)store_get_int(res, 0, 9);
+		l->coins = store_get_int(res, 0, 10);
 		rc = STORE_OK;
 	}
 	PQclear(res);

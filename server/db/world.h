@@ -1,7 +1,12 @@
 /*
- * world.h — loading world content (db/world/NAME.json) into the database.
- * Loading is idempotent: rooms and exits that exist are left as they are
- * (so edits made in the game or with psql survive), unless overwrite.
+ * world.h — loading world content (db/world/NAME.json: an area with its
+ * rooms, exits, item and NPC prototypes, resets and shops) into the
+ * database.  Every file is checked first (errors name the file and the
+ * field), then everything is written in one transaction: a bad file
+ * changes nothing.  Loading is idempotent: rows that exist are left as
+ * they are (so edits made in the game or with psql survive), unless
+ * overwrite, which updates the rows that differ.  The format is in
+ * docs/world.md.
  */
 #ifndef KEEP_WORLD_H
 #define KEEP_WORLD_H
@@ -13,14 +18,26 @@ struct store;
 
 struct world_counts {
 	int	files;
-	int	rooms;		/* rooms in the files */
-	int	created;	/* rooms that were new */
+	int	areas;		/* what the files hold... */
+	int	rooms;
 	int	exits;
+	int	items;		/* item prototypes */
+	int	npcs;		/* NPC prototypes */
+	int	resets;
+	int	shops;
+	int	stock;		/* shop stock lines */
+	int	created;	/* rooms that were new */
+	int	inserted;	/* rows inserted, all tables */
+	int	updated;	/* rows updated (overwrite only) */
 };
 
 /* Load every *.json in dir in one transaction; err names file and field. */
 bool	world_load(struct store *, const char *dir, bool overwrite,
 	    struct world_counts *, char *err, size_t errsz)
 	    __attribute__((warn_unused_result));
+
+/* Describe counts in one line, for the load-world log. */
+void	world_counts_describe(const struct world_counts *, char *out,
+	    size_t outsz);
 
 #endif

@@ -73,7 +73,27 @@ cmd_parse_give(const char *args, int64_t *amount, char *name, size_t namesz,
 	return true;
 }
 
-/* give N coins to NAME */
+/*
+ * Whether a give is about coins: its first word is a number or "coins",
+ * or its second word is "coin(s)" ("give seven coins to Bob" is then a
+ * usage error, not an item called "seven").
+ */
+static bool
+cmd_give_is_coins(const char *args)
+{
+	char	 w[64], *end;
+
+	if (!cmd_word(&args, w, sizeof w))
+		return true;
+	(void)strtoll(w, &end, 10);
+	if ((*end == '\0' && end != w) || strcasecmp(w, "coins") == 0 ||
+	    strcasecmp(w, "coin") == 0)
+		return true;
+	return cmd_word(&args, w, sizeof w) && (strcasecmp(w, "coins") == 0 ||
+	    strcasecmp(w, "coin") == 0);
+}
+
+/* give N coins to NAME; give ITEM to NAME is cmd_give_item's. */
 enum tx_rc
 cmd_give(struct cmd_ctx *ctx, const char *args)
 {
@@ -82,6 +102,8 @@ cmd_give(struct cmd_ctx *ctx, const char *args)
 	const char		*why;
 	int64_t			 amount, left;
 
+	if (!cmd_give_is_coins(args))
+		return cmd_give_item(ctx, args);
 	if (!cmd_parse_give(args, &amount, name, sizeof name, &why)) {
 		buf_printf(ctx->out, "%s\n", why);
 		return TX_ROLLBACK;

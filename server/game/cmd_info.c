@@ -5,7 +5,23 @@
 #include <string.h>
 
 #include "game/cmd.h"
+#include "game/rules_combat.h"
 #include "game/text.h"
+
+/* Write '\n'-separated lines, then "... and N more <what>." if more > 0. */
+static void
+cmd_show_lines(struct cmd_ctx *ctx, const char *lines, int more,
+    const char *what)
+{
+	const char	*line, *nl;
+
+	for (line = lines; *line != '\0'; line = nl + (*nl != '\0')) {
+		nl = line + strcspn(line, "\n");
+		buf_printf(ctx->out, "%.*s\n", (int)(nl - line), line);
+	}
+	if (more > 0)
+		buf_printf(ctx->out, "... and %d more %s.\n", more, what);
+}
 
 /* Write a room as look shows it. */
 enum tx_rc
@@ -33,18 +49,27 @@ cmd_show_room(struct cmd_ctx *ctx, int32_t room)
 	if (l.others > STORE_LOOK_NAMES)
 		buf_printf(ctx->out, "... and %d others are here.\n",
 		    l.others - STORE_LOOK_NAMES);
+	cmd_show_lines(ctx, l.npcs, l.npc_groups - STORE_LOOK_THINGS,
+	    "creatures are here");
+	cmd_show_lines(ctx, l.items, l.item_groups - STORE_LOOK_THINGS,
+	    "kinds of things lie here");
+	if (l.coins > 0)
+		buf_printf(ctx->out, "There %s %lld coin%s here.\n",
+		    l.coins == 1 ? "is" : "are", (long long)l.coins,
+		    l.coins == 1 ? "" : "s");
 	return TX_COMMIT;
 }
 
-/* look */
+/* look [<target> | at <target> | in <container>] */
 enum tx_rc
 cmd_look(struct cmd_ctx *ctx, const char *args)
 {
-	(void)args;
+	if (args != NULL && args[strspn(args, " ")] != '\0')
+		return cmd_examine(ctx, args);
 	return cmd_show_room(ctx, ctx->me.room_id);
 }
 
-/* score */
+/* score: who you are, hit points, coins, level and experience. */
 enum tx_rc
 cmd_score(struct cmd_ctx *ctx, const char *args)
 {
@@ -52,6 +77,14 @@ cmd_score(struct cmd_ctx *ctx, const char *args)
 	buf_printf(ctx->out, "You are %s, a %s.\n", ctx->me.name, ctx->me.role);
 	buf_printf(ctx->out, "HP: %d/%d\n", ctx->me.hp, ctx->me.max_hp);
 	buf_printf(ctx->out, "Coins: %lld\n", (long long)ctx->me.coins);
+	buf_printf(ctx->out, "Level: %d\n", ctx->me.level);
+	if (ctx->me.level >= RULES_COMBAT_MAX_LEVEL)
+		buf_printf(ctx->out, "XP: %lld (maximum level)\n",
+		    (long long)ctx->me.xp);
+	else
+		buf_printf(ctx->out, "XP: %lld (next level at %lld)\n",
+		    (long long)ctx->me.xp,
+		    (long long)rules_combat_xp_for_level(ctx->me.level + 1));
 	return TX_COMMIT;
 }
 

@@ -30,6 +30,12 @@ cmd_move(struct cmd_ctx *ctx, const char *dir)
 	int32_t	from = ctx->me.room_id, to;
 	char	msg[128];
 
+	/* Walking away would end the fight for free; flee is the way out. */
+	if (ctx->me.fighting_id != 0) {
+		buf_add(ctx->out, "You are fighting for your life! Try to "
+		    "flee.\n");
+		return TX_ROLLBACK;
+	}
 	switch (store_char_move(ctx->store, ctx->me.id, from, dir, &to)) {
 	case STORE_ERR:
 		return TX_ERROR;

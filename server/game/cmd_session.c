@@ -13,6 +13,10 @@ cmd_quit(struct cmd_ctx *ctx, const char *args)
 	char	msg[64];
 
 	(void)args;
+	if (ctx->me.fighting_id != 0) {
+		buf_add(ctx->out, "No way! You are fighting for your life!\n");
+		return TX_ROLLBACK;
+	}
 	if (store_char_end_session(ctx->store, ctx->me.id,
 	    ctx->me.session_instance, ctx->me.session_id) == STORE_ERR)
 		return TX_ERROR;

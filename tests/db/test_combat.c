@@ -1,10 +1,1206 @@
 /*
- * test_combat.c — placeholder, being written.
+ * test_combat.c — combat: the pure rules, the kill/flee/consider handlers,
+ * combat rounds, deaths and corpses, experience, regeneration, NPC ticks,
+ * decay, and the ticker's once-per-period guarantee, against the real test
+ * database.
+ *
+ * Fixtures live in the area "cmbtest": NPC and item prototypes named cmb_*
+ * (created once, idempotently), and rooms in a private id range (900000 and
+ * up) made per test.  NPC characters are inserted with SQL, as a reset
+ * would, and deleted again at the end of each test.
  */
+#include <poll.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <libpq-fe.h>
+
+#include "db/store.h"
+#include "game/cmd.h"
+#include "game/rules_combat.h"
+#include "game/tick.h"
 #include "keep_test.h"
 
+#define START_ROOM	1000		/* The Village Square */
+
+struct world {
+	struct store	*s;
+	char		 inst[STORE_UUID_LEN + 1];
+};
+
+/* What running one handler gave. */
+struct run {
+	cmd_fn		 fn;
+	const char	*args;
+	int64_t		 id;
+	enum tx_rc	 rc;
+	enum tx_result	 result;
+	char		 out[16384];
+};
+
+/* Random bytes from the kernel. */
+static void
+rand_bytes(void *out, size_t n)
+{
+	FILE	*f = fopen("/dev/urandom", "r");
+
+	ck_assert(f != NULL);
+	ck_assert(fread(out, 1, n, f) == n);
+	fclose(f);
+}
+
+/* A random 31-bit number. */
+static int32_t
+rand31(void)
+{
+	uint32_t	v;
+
+	rand_bytes(&v, sizeof v);
+	return (int32_t)(v & 0x7fffffff);
+}
+
+/* A random version-4 UUID. */
+static void
+rand_uuid(char out[STORE_UUID_LEN + 1])
+{
+	unsigned char	b[16];
+
+	rand_bytes(b, sizeof b);
+	b[6] = (b[6] & 0x0f) | 0x40;
+	b[8] = (b[8] & 0x3f) | 0x80;
+	snprintf(out, STORE_UUID_LEN + 1, "%02x%02x%02x%02x-%02x%02x-%02x%02x-"
+	    "%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1], b[2], b[3], b[4],
+	    b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
+	    b[15]);
+}
+
+/* Run formatted SQL on its own connection. */
+static void __attribute__((format(printf, 1, 2)))
+sqlf(const char *fmt, ...)
+{
+	char	sql[2048];
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vsnprintf(sql, sizeof sql, fmt, ap);
+	va_end(ap);
+	test_sql(sql);
+}
+
+/* Run formatted SQL on its own connection; the first value as a number. */
+static long long __attribute__((format(printf, 1, 2)))
+sqlv(const char *fmt, ...)
+{
+	char	sql[2048];
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vsnprintf(sql, sizeof sql, fmt, ap);
+	va_end(ap);
+	return test_sql_value(sql);
+}
+
+/* The prototypes every test may use (idempotent). */
+static void
+fixtures(void)
+{
+	test_sql("INSERT INTO areas (id, name) VALUES ('cmbtest', 'Combat"
+	    " tests') ON CONFLICT DO NOTHING;"
+	    "INSERT INTO npc_protos (id, area, name, keywords, long_desc,"
+	    " description, level, max_hp, damage_min, damage_max, armor,"
+	    " aggressive, wanders) VALUES"
+	    " ('cmb_dummy', 'cmbtest', 'a training dummy', 'training dummy',"
+	    "  'A dummy stands here.', 'Straw.', 1, 10000, 0, 0, 0, false,"
+	    "  false),"
+	    " ('cmb_rat', 'cmbtest', 'a sickly rat', 'sickly rat',"
+	    "  'A rat is here.', 'Sick.', 1, 1, 0, 0, 0, false, false),"
+	    " ('cmb_brute', 'cmbtest', 'a hulking brute', 'hulking brute',"
+	    "  'A brute is here.', 'Big.', 100, 100000, 50, 50, 0, false,"
+	    "  false),"
+	    " ('cmb_pounder', 'cmbtest', 'a steady pounder', 'steady pounder',"
+	    "  'A pounder is here.', 'Steady.', 100, 100000, 5, 5, 0, false,"
+	    "  false),"
+	    " ('cmb_keeper', 'cmbtest', 'a shopkeeper', 'shopkeeper',"
+	    "  'A shopkeeper is here.', 'Shrewd.', 5, 50, 1, 2, 0, false,"
+	    "  false),"
+	    " ('cmb_lurker', 'cmbtest', 'a lurking shade', 'lurking shade',"
+	    "  'A shade lurks here.', 'Dark.', 1, 10000, 0, 0, 0, true,"
+	    "  false),"
+	    " ('cmb_walker', 'cmbtest', 'a restless wanderer',"
+	    "  'restless wanderer', 'A wanderer is here.', 'Restless.', 1, 10,"
+	    "  0, 0, 0, false, true)"
+	    " ON CONFLICT DO NOTHING;"
+	    "INSERT INTO shops (npc_proto) VALUES ('cmb_keeper')"
+	    " ON CONFLICT DO NOTHING;"
+	    "INSERT INTO item_protos (id, name, keywords, long_desc,"
+	    " description, type, weight, wear_slot, damage_min, damage_max,"
+	    " armor) VALUES"
+	    " ('cmb_sword', 'a test sword', 'test sword', 'A sword.',"
+	    "  'Sharp.', 'weapon', 1, 'wield', 2, 4, 0),"
+	    " ('cmb_helm', 'a test helm', 'test helm', 'A helm.', 'Hard.',"
+	    "  'armor', 1, 'head', 0, 0, 5),"
+	    " ('cmb_trinket', 'a test trinket', 'test trinket', 'A trinket.',"
+	    "  'Shiny.', 'treasure', 1, NULL, 0, 0, 0)"
+	    " ON CONFLICT DO NOTHING");
+}
+
+/* Open a store, make the fixtures and register a fresh instance. */
+static void
+world_open(struct world *w)
+{
+	fixtures();
+	w->s = test_store();
+	rand_uuid(w->inst);
+	ck_assert_int_eq(store_instance_register(w->s, w->inst, "keep-tests",
+	    (int)getpid()), STORE_OK);
+}
+
+/* Delete the test's NPCs (their fights end) and close the store. */
+static void
+world_close(struct world *w)
+{
+	test_sql("DELETE FROM characters WHERE proto_id LIKE 'cmb\\_%'");
+	store_close(w->s);
+}
+
+/* Create an online player named prefix..., in a room (0: the start). */
+static void
+new_char(struct world *w, const char *prefix, int32_t room,
+    struct store_char *c)
+{
+	char	name[17];
+
+	test_name(name, prefix);
+	ck_assert_int_eq(store_char_create(w->s, name, "hash-of-test",
+	    w->inst, rand31(), c), STORE_OK);
+	if (room != 0) {
+		sqlf("UPDATE characters SET room_id = %d WHERE id = %lld",
+		    room, (long long)c->id);
+		c->room_id = room;
+	}
+}
+
+/* Create a room of the test area in the private range. */
+static int32_t
+new_room(struct store *s, const char *title)
+{
+	bool	created = false;
+	int32_t	id;
+
+	do {
+		id = 900000 + rand31() % 100000000;
+		ck_assert_int_eq(store_room_upsert(s, id, "cmbtest", title,
+		    "A room made by a combat test.", false, false, &created),
+		    STORE_OK);
+	} while (!created);
+	return id;
+}
+
+/* Place an NPC of a prototype in a room, as a reset would; its id. */
+static int64_t
+new_npc(const char *proto, int32_t room)
+{
+	return sqlv("INSERT INTO characters (name, proto_id, room_id, level,"
+	    " hp, max_hp, coins) SELECT p.name, p.id, %d, p.level, p.max_hp,"
+	    " p.max_hp, p.coins FROM npc_protos p WHERE p.id = '%s'"
+	    " RETURNING id", room, proto);
+}
+
+/* Give a character an item (worn in slot unless slot is NULL); its id. */
+static int64_t
+new_item(const char *proto, int64_t carrier, const char *slot)
+{
+	char	worn[32];
+
+	snprintf(worn, sizeof worn, slot != NULL ? "'%s'" : "NULL",
+	    slot != NULL ? slot : "");
+	return sqlv("INSERT INTO items (proto_id, carrier_id, worn_slot)"
+	    " VALUES ('%s', %lld, %s) RETURNING id", proto,
+	    (long long)carrier, worn);
+}
+
+/* Make two characters fight each other. */
+static void
+set_fight(int64_t a, int64_t b)
+{
+	sqlf("UPDATE characters SET fighting_id = CASE id WHEN %lld THEN"
+	    " %lld ELSE %lld END WHERE id IN (%lld, %lld)", (long long)a,
+	    (long long)b, (long long)a, (long long)a, (long long)b);
+}
+
+/* The transaction: load the actor, run the handler, keep what it said. */
+static enum tx_rc
+run_tx(struct store *s, void *arg)
+{
+	struct run	*r = arg;
+	struct buf	 out = { 0 };
+	struct cmd_ctx	 ctx = { .store = s, .out = &out };
+
+	if (store_char_load(s, r->id, &ctx.me) != STORE_OK)
+		return TX_ERROR;
+	r->rc = r->fn(&ctx, r->args);
+	snprintf(r->out, sizeof r->out, "%s", buf_str(&out));
+	buf_free(&out);
+	return r->rc;
+}
+
+/* Run fn for character id in one transaction, as the dispatcher does. */
+static void
+run(struct store *s, int64_t id, cmd_fn fn, const char *args, bool ro,
+    struct run *r)
+{
+	memset(r, 0, sizeof *r);
+	r->fn = fn;
+	r->args = args;
+	r->id = id;
+	r->result = store_tx(s, ro, 3, run_tx, r);
+	ck_assert_msg(r->result != TXR_FAILED, "transaction failed: %s (%s)",
+	    store_error(s), store_sqlstate(s));
+}
+
+/* Run one world tick body in its own transaction; it must commit. */
+static void
+tick(struct store *s, store_tx_fn fn)
+{
+	ck_assert_msg(store_tx(s, false, 3, fn, NULL) == TXR_COMMITTED,
+	    "tick failed: %s (%s)", store_error(s), store_sqlstate(s));
+}
+
+/* A connection listening on the keep channel. */
+static PGconn *
+listen_open(void)
+{
+	PGconn		*c = PQconnectdb(test_db_url());
+	PGresult	*r;
+
+	ck_assert_msg(PQstatus(c) == CONNECTION_OK, "%s", PQerrorMessage(c));
+	r = PQexec(c, "LISTEN keep");
+	ck_assert(PQresultStatus(r) == PGRES_COMMAND_OK);
+	PQclear(r);
+	return c;
+}
+
+/* Milliseconds on the monotonic clock. */
+static long long
+now_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The next keep payload as JSON, or NULL when none comes within ms. */
+static json_t *
+listen_next(PGconn *c, int ms)
+{
+	long long	 end = now_ms() + ms;
+	PGnotify	*n;
+	json_error_t	 je;
+	json_t		*j;
+
+	for (;;) {
+		ck_assert(PQconsumeInput(c));
+		if ((n = PQnotifies(c)) != NULL) {
+			j = json_loads(n->extra, 0, &je);
+			ck_assert_msg(j != NULL, "bad payload: %s", n->extra);
+			PQfreemem(n);
+			return j;
+		}
+		long long	left = end - now_ms();
+		struct pollfd	pfd = { .fd = PQsocket(c), .events = POLLIN };
+
+		if (left <= 0)
+			return NULL;
+		(void)poll(&pfd, 1, (int)left);
+	}
+}
+
+/* Whether a payload goes to id. */
+static bool
+payload_to(json_t *j, int64_t id)
+{
+	json_t	*to = json_object_get(j, "to"), *v;
+	size_t	 i;
+
+	json_array_foreach(to, i, v) {
+		if (json_integer_value(v) == id)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Wait for a payload to id whose text contains needle; copy its text into
+ * got.  Fails the test if none comes within 5 s.
+ */
+static void
+expect_to(PGconn *c, int64_t id, const char *needle, char *got,
+    size_t gotsz)
+{
+	long long	 end = now_ms() + 5000;
+	json_t		*j;
+
+	while ((j = listen_next(c, (int)(end - now_ms()))) != NULL) {
+		const char	*t = json_string_value(json_object_get(j,
+				    "text"));
+
+		if (t != NULL && payload_to(j, id) &&
+		    strstr(t, needle) != NULL) {
+			if (got != NULL)
+				snprintf(got, gotsz, "%s", t);
+			json_decref(j);
+			return;
+		}
+		json_decref(j);
+	}
+	ck_abort_msg("no notification to %lld containing \"%s\"",
+	    (long long)id, needle);
+}
+
+/* A number about a character, read on another connection. */
+static long long
+char_num(const char *col, int64_t id)
+{
+	return sqlv("SELECT %s FROM characters WHERE id = %lld", col,
+	    (long long)id);
+}
+
+/* --- the rules, without a database --- */
+
+/* Hit chance: 70% between equals, level and armor move it, within 5..100. */
+START_TEST(test_rules_hit_chance)
+{
+	struct rules_combat_side	a = { .level = 1 }, d = { .level = 1 };
+
+	ck_assert_int_eq(rules_combat_hit_chance(&a, &d), 70);
+	a.level = 3;
+	ck_assert_int_eq(rules_combat_hit_chance(&a, &d), 80);
+	d.armor = 20;
+	ck_assert_int_eq(rules_combat_hit_chance(&a, &d), 75);
+	a.level = 100;
+	ck_assert_int_eq(rules_combat_hit_chance(&a, &d), 100);
+	a.level = 1;
+	d.level = 100;
+	ck_assert_int_eq(rules_combat_hit_chance(&a, &d), 5);
+}
+END_TEST
+
+/* Damage: roll plus level/10, less armor in percent; 0 glances off. */
+START_TEST(test_rules_damage)
+{
+	struct rules_combat_side	a = { .level = 1 }, d = { .level = 1 };
+	struct rules_combat_rng		rng;
+	struct rules_combat_blow	b;
+
+	ck_assert_int_eq(rules_combat_damage(&a, &d, 3), 3);
+	a.level = 100;
+	ck_assert_int_eq(rules_combat_damage(&a, &d, 5), 15);
+	d.armor = 50;
+	ck_assert_int_eq(rules_combat_damage(&a, &d, 5), 8);
+	d.armor = 100;	/* capped at 75% */
+	ck_assert_int_eq(rules_combat_damage(&a, &d, 5), 4);
+	a.level = 1;
+	d.armor = 0;
+	ck_assert_int_eq(rules_combat_damage(&a, &d, 0), 0);
+	/* A sure hit with a fixed weapon always does the same. */
+	a = (struct rules_combat_side){ .level = 100, .dam_min = 5,
+	    .dam_max = 5 };
+	d = (struct rules_combat_side){ .level = 1, .max_hp = 20 };
+	rules_combat_rng_seed(&rng, 42);
+	for (int i = 0; i < 100; i++) {
+		b = rules_combat_attack(&a, &d, &rng);
+		ck_assert(b.hit);
+		ck_assert_int_eq(b.damage, 15);
+	}
+	/* Nothing to hit with: always a miss. */
+	a = (struct rules_combat_side){ .level = 9 };
+	for (int i = 0; i < 100; i++)
+		ck_assert(!rules_combat_attack(&a, &d, &rng).hit);
+}
+END_TEST
+
+/* The PRNG: reproducible from its seed, ranges inclusive and bounded. */
+START_TEST(test_rules_rng)
+{
+	struct rules_combat_rng	a, b;
+	bool			lo = false, hi = false;
+
+	rules_combat_rng_seed(&a, 7);
+	rules_combat_rng_seed(&b, 7);
+	for (int i = 0; i < 50; i++)
+		ck_assert(rules_combat_rng_next(&a) ==
+		    rules_combat_rng_next(&b));
+	rules_combat_rng_seed(&b, 8);
+	ck_assert(rules_combat_rng_next(&a) != rules_combat_rng_next(&b));
+	for (int i = 0; i < 1000; i++) {
+		int32_t	v = rules_combat_rng_range(&a, 1, 6);
+
+		ck_assert(v >= 1 && v <= 6);
+		lo |= v == 1;
+		hi |= v == 6;
+	}
+	ck_assert(lo && hi);
+	ck_assert_int_eq(rules_combat_rng_range(&a, 4, 4), 4);
+	ck_assert_int_eq(rules_combat_rng_range(&a, 4, 2), 4);
+}
+END_TEST
+
+/* Experience: the level table, kills by level difference, hp per level. */
+START_TEST(test_rules_xp)
+{
+	ck_assert_int_eq(rules_combat_xp_for_level(1), 0);
+	ck_assert_int_eq(rules_combat_xp_for_level(2), 100);
+	ck_assert_int_eq(rules_combat_xp_for_level(3), 300);
+	ck_assert_int_eq(rules_combat_xp_for_level(4), 600);
+	ck_assert_int_eq(rules_combat_level_for_xp(99, 1), 1);
+	ck_assert_int_eq(rules_combat_level_for_xp(100, 1), 2);
+	ck_assert_int_eq(rules_combat_level_for_xp(650, 1), 4);
+	ck_assert_int_eq(rules_combat_level_for_xp(0, 7), 7);
+	ck_assert_int_eq(rules_combat_level_for_xp(INT64_MAX / 2, 1),
+	    RULES_COMBAT_MAX_LEVEL);
+	ck_assert_int_eq(rules_combat_kill_xp(1, 1), 25);
+	ck_assert_int_eq(rules_combat_kill_xp(1, 2), 48);
+	ck_assert_int_eq(rules_combat_kill_xp(20, 1), 2);
+	ck_assert_int_eq(rules_combat_kill_xp(1, 50), 760 * 3);
+	ck_assert_int_eq(rules_combat_hp_gain(1, 3), 20);
+	ck_assert_int_eq(rules_combat_hp_gain(3, 3), 0);
+}
+END_TEST
+
+/* Flight chances and losses; consider's verdicts; the words of a hit. */
+START_TEST(test_rules_flee_consider)
+{
+	struct rules_combat_words	w;
+
+	ck_assert_int_eq(rules_combat_flee_chance(5, 5), 50);
+	ck_assert_int_eq(rules_combat_flee_chance(7, 5), 70);
+	ck_assert_int_eq(rules_combat_flee_chance(1, 100), 10);
+	ck_assert_int_eq(rules_combat_flee_chance(100, 1), 90);
+	ck_assert_int_eq(rules_combat_flee_loss(1, 0), 0);
+	ck_assert_int_eq(rules_combat_flee_loss(1, 50), 10);
+	ck_assert_int_eq(rules_combat_flee_loss(2, 105), 5);	/* keeps 2 */
+	ck_assert_int_eq(rules_combat_flee_loss(10, 5000), 100);
+	ck_assert_str_eq(rules_combat_consider(10, 1),
+	    "You would win easily.");
+	ck_assert_str_eq(rules_combat_consider(5, 2),
+	    "You should win without much trouble.");
+	ck_assert_str_eq(rules_combat_consider(5, 6),
+	    "It would be a fair fight.");
+	ck_assert_str_eq(rules_combat_consider(5, 8),
+	    "You would need some luck.");
+	ck_assert_str_eq(rules_combat_consider(1, 100),
+	    "You would need a lot of luck!");
+	w = rules_combat_describe(0, 20);
+	ck_assert_str_eq(w.they, "misses");
+	w = rules_combat_describe(3, 20);
+	ck_assert(strcmp(w.you, "hit") == 0 && strcmp(w.how, " hard") == 0);
+	w = rules_combat_describe(15, 1000);
+	ck_assert_str_eq(w.they, "scratches");
+	w = rules_combat_describe(60, 20);
+	ck_assert_str_eq(w.you, "massacre");
+}
+END_TEST
+
+/* --- the handlers --- */
+
+/* kill refuses what it cannot attack, and changes nothing. */
+START_TEST(test_kill_refusals)
+{
+	struct world		w;
+	struct store_char	me, other;
+	struct run		r;
+	int32_t			room;
+	int64_t			keeper, dummy;
+
+	world_open(&w);
+	room = new_room(w.s, "Refusal Hall");
+	new_char(&w, "Kre", room, &me);
+	new_char(&w, "Kro", room, &other);
+	keeper = new_npc("cmb_keeper", room);
+	dummy = new_npc("cmb_dummy", room);
+	run(w.s, me.id, cmd_kill, "nobody", false, &r);
+	ck_assert_int_eq(r.rc, TX_ROLLBACK);
+	ck_assert_str_eq(r.out, "You don't see that here.\n");
+	run(w.s, me.id, cmd_kill, "2.dummy", false, &r);
+	ck_assert_str_eq(r.out, "You don't see that here.\n");
+	run(w.s, me.id, cmd_kill, other.name, false, &r);
+	ck_assert_int_eq(r.rc, TX_ROLLBACK);
+	ck_assert_str_eq(r.out, "You can't attack other players here.\n");
+	run(w.s, me.id, cmd_kill, "shopkeeper", false, &r);
+	ck_assert_int_eq(r.rc, TX_ROLLBACK);
+	ck_assert_str_eq(r.out, "A shopkeeper is under the protection of the "
+	    "town.\n");
+	run(w.s, me.id, cmd_kill, "all", false, &r);
+	ck_assert_str_eq(r.out, "One at a time, please.\n");
+	ck_assert_int_eq(sqlv("SELECT count(*) FROM characters WHERE id IN"
+	    " (%lld, %lld, %lld, %lld) AND fighting_id IS NOT NULL",
+	    (long long)me.id, (long long)other.id, (long long)keeper,
+	    (long long)dummy), 0);
+	set_fight(me.id, dummy);
+	run(w.s, me.id, cmd_kill, "dummy", false, &r);
+	ck_assert_int_eq(r.rc, TX_ROLLBACK);
+	ck_assert_str_eq(r.out, "You are already fighting!\n");
+	world_close(&w);
+}
+END_TEST
+
+/* kill starts the fight both ways and strikes at once; the room sees it. */
+START_TEST(test_kill_starts_fight)
+{
+	struct world		w;
+	struct store_char	me, by;
+	struct run		r;
+	PGconn			*l = listen_open();
+	int32_t			room;
+	int64_t			dummy;
+	char			want[128];
+
+	world_open(&w);
+	room = new_room(w.s, "Training Yard");
+	new_char(&w, "Ksf", room, &me);
+	new_char(&w, "Ksb", room, &by);
+	dummy = new_npc("cmb_dummy", room);
+	run(w.s, me.id, cmd_kill, "train", false, &r);
+	ck_assert_int_eq(r.rc, TX_COMMIT);
+	ck_assert_msg(strncmp(r.out, "You attack a training dummy!\n", 29) == 0,
+	    "%s", r.out);
+	ck_assert_msg(strstr(r.out, "You miss a training dummy.") != NULL ||
+	    strstr(r.out, " a training dummy") != NULL, "%s", r.out);
+	ck_assert_int_eq(char_num("fighting_id", me.id), dummy);
+	ck_assert_int_eq(char_num("fighting_id", dummy), me.id);
+	snprintf(want, sizeof want, "%s attacks a training dummy!", me.name);
+	expect_to(l, by.id, want, NULL, 0);
+	PQfinish(l);
+	world_close(&w);
+}
+END_TEST
+
+/* While fighting, walking away and quitting are refused; nothing moves. */
+START_TEST(test_fighting_pins_you)
+{
+	struct world		w;
+	struct store_char	me;
+	struct run		r;
+	int32_t			room, next;
+	int64_t			dummy;
+
+	world_open(&w);
+	room = new_room(w.s, "Arena");
+	next = new_room(w.s, "Arena Gate");
+	sqlf("INSERT INTO exits (room_id, direction, to_room) VALUES "
+	    "(%d, 'north', %d), (%d, 'south', %d)", room, next, next, room);
+	new_char(&w, "Pin", room, &me);
+	dummy = new_npc("cmb_dummy", room);
+	set_fight(me.id, dummy);
+	run(w.s, me.id, cmd_north, "", false, &r);
+	ck_assert_int_eq(r.rc, TX_ROLLBACK);
+	ck_assert_str_eq(r.out, "You are fighting for your life! Try to "
+	    "flee.\n");
+	ck_assert_int_eq(char_num("room_id", me.id), room);
+	run(w.s, me.id, cmd_quit, "", false, &r);
+	ck_assert_int_eq(r.rc, TX_ROLLBACK);
+	ck_assert_str_eq(r.out, "No way! You are fighting for your life!\n");
+	ck_assert_int_ne(char_num("(session_id IS NOT NULL)::int", me.id), 0);
+	world_close(&w);
+}
+END_TEST
+
+/* A first blow that kills: corpse with the NPC's things, xp, NPC gone. */
+START_TEST(test_kill_first_blow_kills)
+{
+	struct world		w;
+	struct store_char	me;
+	struct run		r;
+	int32_t			room;
+	int64_t			rat, trinket, helm, corpse;
+
+	world_open(&w);
+	room = new_room(w.s, "Rat Hole");
+	new_char(&w, "Kfb", room, &me);
+	sqlf("UPDATE characters SET level = 10, xp = 5000 WHERE id = %lld",
+	    (long long)me.id);
+	rat = new_npc("cmb_rat", room);
+	sqlf("UPDATE characters SET coins = 7 WHERE id = %lld",
+	    (long long)rat);
+	trinket = new_item("cmb_trinket", rat, NULL);
+	helm = new_item("cmb_helm", rat, "head");
+	run(w.s, me.id, cmd_kill, "rat", false, &r);
+	ck_assert_int_eq(r.rc, TX_COMMIT);
+	ck_assert_msg(strstr(r.out, "A sickly rat is dead! R.I.P.\n") != NULL,
+	    "%s", r.out);
+	ck_assert_msg(strstr(r.out, "You receive 2 experience points.\n") !=
+	    NULL, "%s", r.out);
+	ck_assert_int_eq(sqlv("SELECT count(*) FROM characters WHERE id ="
+	    " %lld", (long long)rat), 0);
+	corpse = sqlv("SELECT id FROM items WHERE room_id = %d AND proto_id ="
+	    " 'corpse' AND name = 'the corpse of a sickly rat' AND keywords ="
+	    " 'corpse sickly rat' AND coins = 7 AND decay_at > now() +"
+	    " interval '4 minutes'", room);
+	ck_assert_msg(corpse > 0, "no corpse of the rat");
+	ck_assert_int_eq(sqlv("SELECT count(*) FROM items WHERE id IN (%lld,"
+	    " %lld) AND container_id = %lld AND worn_slot IS NULL",
+	    (long long)trinket, (long long)helm, (long long)corpse), 2);
+	ck_assert_int_eq(char_num("xp", me.id), 5002);
+	ck_assert_int_eq(char_num("kills", me.id), 1);
+	ck_assert_int_eq(sqlv("SELECT count(*) FROM characters WHERE id = %lld"
+	    " AND fighting_id IS NULL", (long long)me.id), 1);
+	world_close(&w);
+}
+END_TEST
+
+/* consider gives the verdict by level difference. */
+START_TEST(test_consider)
+{
+	struct world		w;
+	struct store_char	me;
+	struct run		r;
+	int32_t			room;
+
+	world_open(&w);
+	room = new_room(w.s, "Judging Room");
+	new_char(&w, "Con", room, &me);
+	(void)new_npc("cmb_rat", room);
+	(void)new_npc("cmb_brute", room);
+	(void)new_npc("cmb_keeper", room);
+	run(w.s, me.id, cmd_consider, "brute", true, &r);
+	ck_assert_int_eq(r.rc, TX_COMMIT);
+	ck_assert_str_eq(r.out, "You would need a lot of luck!\n");
+	run(w.s, me.id, cmd_consider, "rat", true, &r);
+	ck_assert_str_eq(r.out, "It would be a fair fight.\n");
+	run(w.s, me.id, cmd_consider, "shop", true, &r);
+	ck_assert_str_eq(r.out, "You would need some luck.\n");
+	sqlf("UPDATE characters SET level = 8 WHERE id = %lld",
+	    (long long)me.id);
+	run(w.s, me.id, cmd_consider, "sick rat", true, &r);
+	ck_assert_str_eq(r.out, "You would win easily.\n");
+	run(w.s, me.id, cmd_consider, "shopkeeper", true, &r);
+	ck_assert_str_eq(r.out, "You should win without much trouble.\n");
+	run(w.s, me.id, cmd_consider, "goblin", true, &r);
+	ck_assert_int_eq(r.rc, TX_ROLLBACK);
+	ck_assert_str_eq(r.out, "You don't see that here.\n");
+	world_close(&w);
+}
+END_TEST
+
+/* score keeps its lines and adds level and experience. */
+START_TEST(test_score_level)
+{
+	struct world		w;
+	struct store_char	me;
+	struct run		r;
+	char			want[256];
+
+	world_open(&w);
+	new_char(&w, "Scx", 0, &me);
+	run(w.s, me.id, cmd_score, "", true, &r);
+	snprintf(want, sizeof want, "You are %s, a player.\nHP: 20/20\n"
+	    "Coins: 100\nLevel: 1\nXP: 0 (next level at 100)\n", me.name);
+	ck_assert_str_eq(r.out, want);
+	sqlf("UPDATE characters SET level = 3, xp = 450 WHERE id = %lld",
+	    (long long)me.id);
+	run(w.s, me.id, cmd_score, "", true, &r);
+	ck_assert_msg(strstr(r.out, "\nLevel: 3\nXP: 450 (next level at 600)\n")
+	    != NULL, "%s", r.out);
+	world_close(&w);
+}
+END_TEST
+
+/* --- rounds, deaths, experience --- */
+
+/* A round applies damage (fixed by the fixture) and tells the victim. */
+START_TEST(test_round_damage)
+{
+	struct world		w;
+	struct store_char	me;
+	PGconn			*l = listen_open();
+	int32_t			room;
+	int64_t			pounder;
+	char			got[4096];
+
+	world_open(&w);
+	room = new_room(w.s, "Pounding Room");
+	new_char(&w, "Rdm", room, &me);
+	sqlf("UPDATE characters SET max_hp = 1000, hp = 1000 WHERE id = %lld",
+	    (long long)me.id);
+	pounder = new_npc("cmb_pounder", room);
+	set_fight(me.id, pounder);
+	tick(w.s, combat_round_tx);
+	ck_assert_int_eq(char_num("hp", me.id), 985);
+	expect_to(l, me.id, "A steady pounder scratches you.", got,
+	    sizeof got);
+	ck_assert_msg(strncmp(got, "You ", 4) == 0, "the player's own blow "
+	    "comes first: %s", got);
+	tick(w.s, combat_round_tx);
+	ck_assert_int_eq(char_num("hp", me.id), 970);
+	ck_assert_int_eq(char_num("fighting_id", me.id), pounder);
+	PQfinish(l);
+	world_close(&w);
+}
+END_TEST
+
+/* A player's death: corpse with everything, respawn whole at the start. */
+START_TEST(test_round_player_death)
+{
+	struct world		w;
+	struct store_char	me, by;
+	PGconn			*l = listen_open();
+	int32_t			room;
+	int64_t			brute, sword, helm, corpse;
+	char			want[128];
+
+	world_open(&w);
+	room = new_room(w.s, "Killing Floor");
+	new_char(&w, "Rpd", room, &me);
+	new_char(&w, "Rpb", room, &by);
+	sword = new_item("cmb_sword", me.id, "wield");
+	helm = new_item("cmb_helm", me.id, NULL);
+	brute = new_npc("cmb_brute", room);
+	set_fight(me.id, brute);
+	tick(w.s, combat_round_tx);
+	corpse = sqlv("SELECT id FROM items WHERE room_id = %d AND proto_id ="
+	    " 'corpse' AND name = 'the corpse of %s' AND coins = 100 AND"
+	    " decay_at > now() + interval '14 minutes'", room, me.name);
+	ck_assert_msg(corpse > 0, "no corpse holding the coins");
+	ck_assert_int_eq(sqlv("SELECT count(*) FROM items WHERE id IN (%lld,"
+	    " %lld) AND container_id = %lld AND worn_slot IS NULL",
+	    (long long)sword, (long long)helm, (long long)corpse), 2);
+	ck_assert_int_eq(sqlv("SELECT count(*) FROM characters WHERE id = %lld"
+	    " AND room_id = %d AND hp = max_hp AND coins = 0 AND deaths = 1"
+	    " AND fighting_id IS NULL", (long long)me.id, START_ROOM), 1);
+	ck_assert_int_eq(sqlv("SELECT count(*) FROM characters WHERE id = %lld"
+	    " AND fighting_id IS NULL AND kills = 1", (long long)brute), 1);
+	expect_to(l, me.id, "You have been KILLED!", NULL, 0);
+	snprintf(want, sizeof want, "%s is dead! R.I.P.", me.name);
+	expect_to(l, by.id, want, NULL, 0);
+	/* The next round has nothing left to do with them. */
+	tick(w.s, combat_round_tx);
+	ck_assert_int_eq(char_num("deaths", me.id), 1);
+	PQfinish(l);
+	world_close(&w);
+}
+END_TEST
+
+/* Killing earns experience, a level and max_hp. */
+START_TEST(test_level_up)
+{
+	struct world		w;
+	struct store_char	me;
+	struct run		r;
+	int32_t			room;
+	int64_t			rat;
+	int			rounds = 0;
+
+	world_open(&w);
+	room = new_room(w.s, "Rat Run");
+	new_char(&w, "Lvu", room, &me);
+	sqlf("UPDATE characters SET xp = 90 WHERE id = %lld",
+	    (long long)me.id);
+	rat = new_npc("cmb_rat", room);
+	run(w.s, me.id, cmd_kill, "rat", false, &r);
+	ck_assert_int_eq(r.rc, TX_COMMIT);
+	while (sqlv("SELECT count(*) FROM characters WHERE id = %lld",
+	    (long long)rat) == 1 && rounds++ < 80)
+		tick(w.s, combat_round_tx);
+	ck_assert_msg(rounds < 80, "the rat never died");
+	ck_assert_int_eq(char_num("xp", me.id), 115);
+	ck_assert_int_eq(char_num("level", me.id), 2);
+	ck_assert_int_eq(char_num("max_hp", me.id), 30);
+	ck_assert_int_eq(char_num("kills", me.id), 1);
+	ck_assert_int_eq(char_num("hp", me.id), 20);	/* the rat never hits */
+	world_close(&w);
+}
+END_TEST
+
+/* Fights end when the sides part or a player goes offline. */
+START_TEST(test_fight_ends)
+{
+	struct world		w;
+	struct store_char	me, off;
+	int32_t			room, other;
+	int64_t			d1, d2;
+
+	world_open(&w);
+	room = new_room(w.s, "Parting Room");
+	other = new_room(w.s, "Elsewhere");
+	new_char(&w, "Fea", room, &me);
+	new_char(&w, "Feo", room, &off);
+	d1 = new_npc("cmb_dummy", other);
+	d2 = new_npc("cmb_dummy", room);
+	set_fight(me.id, d1);
+	set_fight(off.id, d2);
+	ck_assert_int_eq(store_char_end_session(w.s, off.id,
+	    off.session_instance, off.session_id), STORE_OK);
+	tick(w.s, combat_round_tx);
+	ck_assert_int_eq(sqlv("SELECT count(*) FROM characters WHERE id IN"
+	    " (%lld, %lld, %lld, %lld) AND fighting_id IS NOT NULL",
+	    (long long)me.id, (long long)off.id, (long long)d1,
+	    (long long)d2), 0);
+	ck_assert_int_eq(char_num("hp", me.id), 20);
+	world_close(&w);
+}
+END_TEST
+
+/* flee: refusals, failure changes nothing, success moves and costs xp. */
+START_TEST(test_flee)
+{
+	struct world		w;
+	struct store_char	me;
+	struct run		r;
+	int32_t			room, out, dead_end;
+	int64_t			brute, rat;
+	int			tries = 0;
+
+	world_open(&w);
+	room = new_room(w.s, "Fleeing Room");
+	out = new_room(w.s, "Way Out");
+	dead_end = new_room(w.s, "Dead End");
+	ck_assert_int_eq(store_exit_upsert(w.s, room, "east", out, false),
+	    STORE_OK);
+	new_char(&w, "Fle", room, &me);
+	run(w.s, me.id, cmd_flee, "", false, &r);
+	ck_assert_int_eq(r.rc, TX_ROLLBACK);
+	ck_assert_str_eq(r.out, "You aren't fighting anyone.\n");
+	/* Level 1 against 100: 10% to get away; a failure changes nothing. */
+	brute = new_npc("cmb_brute", room);
+	for (tries = 0; tries < 50; tries++) {
+		set_fight(me.id, brute);
+		sqlf("UPDATE characters SET room_id = %d WHERE id = %lld", room,
+		    (long long)me.id);
+		run(w.s, me.id, cmd_flee, "", false, &r);
+		if (strstr(r.out, "You flee") == NULL)
+			break;
+	}
+	ck_assert_str_eq(r.out, "You panic but can't get away!\n");
+	ck_assert_int_eq(r.rc, TX_COMMIT);
+	ck_assert_int_eq(char_num("room_id", me.id), room);
+	ck_assert_int_eq(char_num("fighting_id", me.id), brute);
+	sqlf("DELETE FROM characters WHERE id = %lld", (long long)brute);
+	/* Level 10 against 1: 90%; success moves east and costs 100 xp. */
+	sqlf("UPDATE characters SET level = 10, xp = 5000 WHERE id = %lld",
+	    (long long)me.id);
+	rat = new_npc("cmb_rat", room);
+	for (tries = 0; tries < 50; tries++) {
+		set_fight(me.id, rat);
+		run(w.s, me.id, cmd_flee, "", false, &r);
+		if (strstr(r.out, "You flee") != NULL)
+			break;
+	}
+	ck_assert_msg(strncmp(r.out, "You flee east!\nYou lose 100 experience "
+	    "points.\nWay Out\n", 55) == 0, "%s", r.out);
+	ck_assert_int_eq(char_num("room_id", me.id), out);
+	ck_assert_int_eq(char_num("xp", me.id), 4900);
+	ck_assert_int_eq(sqlv("SELECT count(*) FROM characters WHERE id IN"
+	    " (%lld, %lld) AND fighting_id IS NULL", (long long)me.id,
+	    (long long)rat), 2);
+	/* Nowhere to run. */
+	sqlf("UPDATE characters SET room_id = %d WHERE id IN (%lld, %lld)",
+	    dead_end, (long long)me.id, (long long)rat);
+	for (tries = 0; tries < 50; tries++) {
+		set_fight(me.id, rat);
+		run(w.s, me.id, cmd_flee, "", false, &r);
+		if (strstr(r.out, "nowhere") != NULL)
+			break;
+	}
+	ck_assert_str_eq(r.out, "You panic, but there is nowhere to run!\n");
+	ck_assert_int_eq(char_num("room_id", me.id), dead_end);
+	world_close(&w);
+}
+END_TEST
+
+/* --- regeneration --- */
+
+/* hp regenerates from timestamps: 1 per 3 s, not while fighting. */
+START_TEST(test_regen)
+{
+	struct world		w;
+	struct store_char	me, c;
+	int32_t			room;
+	int64_t			dummy;
+
+	world_open(&w);
+	room = new_room(w.s, "Resting Room");
+	new_char(&w, "Reg", room, &me);
+	sqlf("UPDATE characters SET hp = 5, hp_at = now() - interval '30 s'"
+	    " WHERE id = %lld", (long long)me.id);
+	ck_assert_int_eq(store_char_load(w.s, me.id, &c), STORE_OK);
+	ck_assert_int_eq(c.hp, 15);
+	sqlf("UPDATE characters SET hp = 5, hp_at = now() - interval '1 hour'"
+	    " WHERE id = %lld", (long long)me.id);
+	ck_assert_int_eq(store_char_load(w.s, me.id, &c), STORE_OK);
+	ck_assert_int_eq(c.hp, 20);
+	/* Entering a fight keeps what was regained... */
+	dummy = new_npc("cmb_dummy", room);
+	sqlf("UPDATE characters SET hp = 5, hp_at = now() - interval '30 s'"
+	    " WHERE id = %lld", (long long)me.id);
+	sqlf("UPDATE characters SET fighting_id = %lld WHERE id = %lld",
+	    (long long)dummy, (long long)me.id);
+	ck_assert_int_eq(store_char_load(w.s, me.id, &c), STORE_OK);
+	ck_assert_int_eq(c.hp, 15);
+	/* ...nothing regenerates while fighting... */
+	sqlf("UPDATE characters SET hp = 5, hp_at = now() - interval '60 s'"
+	    " WHERE id = %lld", (long long)me.id);
+	ck_assert_int_eq(store_char_load(w.s, me.id, &c), STORE_OK);
+	ck_assert_int_eq(c.hp, 5);
+	/* ...and leaving it does not credit the time spent fighting. */
+	sqlf("UPDATE characters SET fighting_id = NULL WHERE id = %lld",
+	    (long long)me.id);
+	ck_assert_int_eq(store_char_load(w.s, me.id, &c), STORE_OK);
+	ck_assert_int_eq(c.hp, 5);
+	ck_assert_int_eq(sqlv("SELECT count(*) FROM characters WHERE id = %lld"
+	    " AND hp_at > now() - interval '5 s'", (long long)me.id), 1);
+	world_close(&w);
+}
+END_TEST
+
+/* --- NPC behaviour and decay --- */
+
+/* An aggressive NPC picks a fight with an online player, not an offline. */
+START_TEST(test_aggro)
+{
+	struct world		w;
+	struct store_char	me, off;
+	PGconn			*l = listen_open();
+	int32_t			room, lonely;
+	int64_t			shade, shade2;
+
+	world_open(&w);
+	room = new_room(w.s, "Shadowy Room");
+	lonely = new_room(w.s, "Lonely Room");
+	new_char(&w, "Agg", room, &me);
+	new_char(&w, "Ago", lonely, &off);
+	ck_assert_int_eq(store_char_end_session(w.s, off.id,
+	    off.session_instance, off.session_id), STORE_OK);
+	shade = new_npc("cmb_lurker", room);
+	shade2 = new_npc("cmb_lurker", lonely);
+	tick(w.s, npc_tick_tx);
+	ck_assert_int_eq(char_num("fighting_id", shade), me.id);
+	ck_assert_int_eq(sqlv("SELECT count(*) FROM characters WHERE id = %lld"
+	    " AND fighting_id IS NULL", (long long)shade2), 1);
+	expect_to(l, me.id, "A lurking shade attacks you!", NULL, 0);
+	/* The next round it strikes, and the player fights back. */
+	tick(w.s, combat_round_tx);
+	ck_assert_int_eq(char_num("fighting_id", me.id), shade);
+	PQfinish(l);
+	world_close(&w);
+}
+END_TEST
+
+/* A wanderer moves, in time, but never out of its area. */
+START_TEST(test_wander)
+{
+	struct world	w;
+	PGconn		*l = listen_open();
+	int32_t		a, b, foreign;
+	int64_t		walker;
+	bool		moved = false;
+	bool		created;
+
+	world_open(&w);
+	a = new_room(w.s, "Wander A");
+	b = new_room(w.s, "Wander B");
+	do {
+		foreign = 900000 + rand31() % 100000000;
+		ck_assert_int_eq(store_room_upsert(w.s, foreign, "elsewhere",
+		    "Foreign", "Not the walker's area.", false, false,
+		    &created), STORE_OK);
+	} while (!created);
+	ck_assert_int_eq(store_exit_upsert(w.s, a, "north", b, false),
+	    STORE_OK);
+	ck_assert_int_eq(store_exit_upsert(w.s, b, "south", a, false),
+	    STORE_OK);
+	ck_assert_int_eq(store_exit_upsert(w.s, a, "west", foreign, false),
+	    STORE_OK);
+	ck_assert_int_eq(store_exit_upsert(w.s, b, "west", foreign, false),
+	    STORE_OK);
+	walker = new_npc("cmb_walker", a);
+	for (int i = 0; i < 40; i++) {
+		long long	at;
+
+		tick(w.s, npc_tick_tx);
+		at = char_num("room_id", walker);
+		ck_assert_msg(at == a || at == b, "wandered out of its area");
+		moved |= at == b;
+	}
+	ck_assert_msg(moved, "the wanderer never moved in 40 ticks");
+	PQfinish(l);
+	world_close(&w);
+}
+END_TEST
+
+/* Decay spills a corpse's contents and coins into the room, then rots it. */
+START_TEST(test_decay)
+{
+	struct world		w;
+	struct store_char	me;
+	PGconn			*l = listen_open();
+	int32_t			room;
+	int64_t			corpse, fresh, sword;
+	long long		coins0;
+
+	world_open(&w);
+	room = new_room(w.s, "Graveyard");
+	new_char(&w, "Dec", room, &me);
+	coins0 = sqlv("SELECT coins FROM rooms WHERE id = %d", room);
+	corpse = sqlv("INSERT INTO items (proto_id, room_id, name, keywords,"
+	    " coins, decay_at) VALUES ('corpse', %d, 'the corpse of a test',"
+	    " 'corpse test', 7, now() - interval '1 s') RETURNING id", room);
+	fresh = sqlv("INSERT INTO items (proto_id, room_id, name, keywords,"
+	    " decay_at) VALUES ('corpse', %d, 'the corpse of a fresh one',"
+	    " 'corpse fresh', now() + interval '5 minutes') RETURNING id",
+	    room);
+	sword = sqlv("INSERT INTO items (proto_id, container_id) VALUES"
+	    " ('cmb_sword', %lld) RETURNING id", (long long)corpse);
+	tick(w.s, decay_tick_tx);
+	ck_assert_int_eq(sqlv("SELECT count(*) FROM items WHERE id = %lld",
+	    (long long)corpse), 0);
+	ck_assert_int_eq(sqlv("SELECT count(*) FROM items WHERE id = %lld AND"
+	    " room_id = %d", (long long)sword, room), 1);
+	ck_assert_int_eq(sqlv("SELECT coins FROM rooms WHERE id = %d", room),
+	    coins0 + 7);
+	ck_assert_int_eq(sqlv("SELECT count(*) FROM items WHERE id = %lld",
+	    (long long)fresh), 1);
+	expect_to(l, me.id, "The corpse of a test rots away.", NULL, 0);
+	sqlf("DELETE FROM items WHERE id IN (%lld, %lld)", (long long)fresh,
+	    (long long)sword);
+	PQfinish(l);
+	world_close(&w);
+}
+END_TEST
+
+/* --- the ticker runs each period once --- */
+
+struct racer {
+	pthread_t		 thread;
+	pthread_barrier_t	*go;
+	bool			 use_lock;
+	bool			 claimed;
+	enum tx_result		 result;
+};
+
+/* The tick path: elected by the advisory lock, claim the clock, run. */
+static enum tx_rc
+racer_tx(struct store *s, void *arg)
+{
+	struct racer	*r = arg;
+	int64_t		 runs;
+
+	r->claimed = false;
+	if (r->use_lock) {
+		switch (store_tick_lock(s)) {
+		case STORE_ERR:
+			return TX_ERROR;
+		case STORE_NONE:
+			return TX_ROLLBACK;
+		case STORE_OK:
+			break;
+		}
+	}
+	switch (store_clock_claim(s, "combat", 2000, &runs)) {
+	case STORE_ERR:
+		return TX_ERROR;
+	case STORE_NONE:
+		return TX_ROLLBACK;
+	case STORE_OK:
+		break;
+	}
+	r->claimed = true;
+	return combat_round_tx(s, NULL);
+}
+
+/* One racer: its own connection, started with the other. */
+static void *
+racer_main(void *arg)
+{
+	struct racer	*r = arg;
+	struct store	*s = test_store();
+
+	pthread_barrier_wait(r->go);
+	r->result = store_tx(s, false, 3, racer_tx, r);
+	store_close(s);
+	return NULL;
+}
+
+/*
+ * Two stores take the tick path at the same moment, with and without the
+ * advisory lock: exactly one claims the due round, and the clock counts
+ * one run.
+ */
+START_TEST(test_tick_once)
+{
+	pthread_barrier_t	go;
+	struct racer		r[2];
+
+	fixtures();
+	for (int i = 0; i < 10; i++) {
+		long long	runs0;
+		int		claimed = 0;
+
+		test_sql("UPDATE world_clock SET next_at = now() -"
+		    " interval '1 s' WHERE name = 'combat'");
+		runs0 = sqlv("SELECT runs FROM world_clock WHERE"
+		    " name = 'combat'");
+		pthread_barrier_init(&go, NULL, 2);
+		for (int k = 0; k < 2; k++) {
+			memset(&r[k], 0, sizeof r[k]);
+			r[k].go = &go;
+			r[k].use_lock = i % 2 == 0;
+			ck_assert(pthread_create(&r[k].thread, NULL,
+			    racer_main, &r[k]) == 0);
+		}
+		for (int k = 0; k < 2; k++) {
+			pthread_join(r[k].thread, NULL);
+			ck_assert_int_ne(r[k].result, TXR_FAILED);
+			claimed += r[k].claimed && r[k].result ==
+			    TXR_COMMITTED;
+		}
+		pthread_barrier_destroy(&go);
+		ck_assert_int_eq(claimed, 1);
+		ck_assert_int_eq(sqlv("SELECT runs FROM world_clock WHERE"
+		    " name = 'combat'"), runs0 + 1);
+	}
+}
+END_TEST
+
+/* The combat suite: rules, handlers, rounds, regeneration, ticks. */
 Suite *
 combat_suite(void)
 {
-	return suite_create("combat");
+	Suite	*s = suite_create("combat");
+	TCase	*tc;
+
+	tc = tcase_create("rules");
+	tcase_add_test(tc, test_rules_hit_chance);
+	tcase_add_test(tc, test_rules_damage);
+	tcase_add_test(tc, test_rules_rng);
+	tcase_add_test(tc, test_rules_xp);
+	tcase_add_test(tc, test_rules_flee_consider);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("combat");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_kill_refusals);
+	tcase_add_test(tc, test_kill_starts_fight);
+	tcase_add_test(tc, test_fighting_pins_you);
+	tcase_add_test(tc, test_kill_first_blow_kills);
+	tcase_add_test(tc, test_consider);
+	tcase_add_test(tc, test_score_level);
+	tcase_add_test(tc, test_round_damage);
+	tcase_add_test(tc, test_round_player_death);
+	tcase_add_test(tc, test_level_up);
+	tcase_add_test(tc, test_fight_ends);
+	tcase_add_test(tc, test_flee);
+	tcase_add_test(tc, test_regen);
+	tcase_add_test(tc, test_aggro);
+	tcase_add_test(tc, test_wander);
+	tcase_add_test(tc, test_decay);
+	tcase_add_test(tc, test_tick_once);
+	suite_add_tcase(s, tc);
+	return s;
 }

@@ -735,7 +735,7 @@ START_TEST(test_score)
 	run(w.s, me.id, cmd_score, "", true, &r);
 	ck_assert_int_eq(r.result, TXR_COMMITTED);
 	snprintf(want, sizeof want, "You are %s, a player.\nHP: 20/20\n"
-	    "Coins: 100\n", me.name);
+	    "Coins: 100\nLevel: 1\nXP: 0 (next level at 100)\n", me.name);
 	ck_assert_str_eq(r.out, want);
 	store_close(w.s);
 }
@@ -761,7 +761,7 @@ START_TEST(test_score_sql_edit_is_live)
 	    "WHERE id = %lld", (long long)me.id);
 	run(w.s, me.id, cmd_score, "", true, &r);
 	snprintf(want, sizeof want, "You are %s, a builder.\nHP: 7/30\n"
-	    "Coins: 4242\n", me.name);
+	    "Coins: 4242\nLevel: 1\nXP: 0 (next level at 100)\n", me.name);
 	ck_assert_str_eq(r.out, want);
 	store_close(w.s);
 }

@@ -774,7 +774,8 @@ START_TEST(test_who_score_help)
 	    show(seen));
 
 	send_want(&a, "sc", fmt("You are %s, a player.\r\nHP: 20/20\r\n"
-	    "Coins: 100\r\n" PROMPT, an));
+	    "Coins: 100\r\nLevel: 1\r\nXP: 0 (next level at 100)\r\n"
+	    PROMPT, an));
 	client_send(&a, "help");
 	want(&a, "Commands:\r\n");
 	want_before(&a, PROMPT, seen, sizeof seen);
