@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,6 +94,105 @@ test_sql(const char *sql)
 
 	ck_assert_msg(ok, "SQL failed: %s: %s", sql, store_error(s));
 	store_close(s);
+}
+
+/* Run a statement built with printf on the test database. */
+void
+sqlf(const char *fmt, ...)
+{
+	char	*sql;
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	ck_assert(vasprintf(&sql, fmt, ap) >= 0);
+	va_end(ap);
+	test_sql(sql);
+	free(sql);
+}
+
+/* The first value of a statement built with printf, as a number. */
+long long
+sqlv(const char *fmt, ...)
+{
+	char		*sql;
+	va_list		 ap;
+	long long	 v;
+
+	va_start(ap, fmt);
+	ck_assert(vasprintf(&sql, fmt, ap) >= 0);
+	va_end(ap);
+	v = test_sql_value(sql);
+	free(sql);
+	return v;
+}
+
+/* Random bytes from the kernel. */
+void
+rand_bytes(void *out, size_t n)
+{
+	FILE	*f = fopen("/dev/urandom", "r");
+
+	ck_assert(f != NULL);
+	ck_assert(fread(out, 1, n, f) == n);
+	fclose(f);
+}
+
+/* A random 31-bit number. */
+int32_t
+rand31(void)
+{
+	uint32_t	v;
+
+	rand_bytes(&v, sizeof v);
+	return (int32_t)(v & 0x7fffffff);
+}
+
+/* Milliseconds on the monotonic clock. */
+long long
+now_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Occurrences of needle in s. */
+long
+str_count(const char *s, const char *needle)
+{
+	long	n = 0;
+
+	while ((s = strstr(s, needle)) != NULL) {
+		n++;
+		s += strlen(needle);
+	}
+	return n;
+}
+
+/* Render bytes printably for a failure message (a few rotating buffers). */
+const char *
+printable(const char *s)
+{
+	static char	 out[4][8192];
+	static int	 slot;
+	char		*o = out[slot++ % 4];
+	size_t		 n = 0;
+
+	for (; *s != '\0' && n + 5 < sizeof out[0]; s++) {
+		unsigned char	ch = (unsigned char)*s;
+
+		if (ch == '\r')
+			n += (size_t)snprintf(o + n, 5, "\\r");
+		else if (ch == '\n')
+			n += (size_t)snprintf(o + n, 5, "\\n");
+		else if (ch < 0x20 || ch >= 0x7f)
+			n += (size_t)snprintf(o + n, 5, "\\x%02x", ch);
+		else
+			o[n++] = (char)ch;
+	}
+	o[n] = '\0';
+	return o;
 }
 
 /* A TCP port nobody listens on right now. */
@@ -263,22 +363,12 @@ client_fill(struct client *c, int ms)
 	return true;
 }
 
-/* Milliseconds on the monotonic clock. */
-static long long
-client_ms(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Read until needle appears; consume through it. */
 bool
 client_expect(struct client *c, const char *needle, int timeout_ms,
     char *before, size_t beforesz)
 {
-	long long	 end = client_ms() + timeout_ms;
+	long long	 end = now_ms() + timeout_ms;
 	size_t		 nlen = strlen(needle);
 	char		*hit;
 
@@ -298,7 +388,7 @@ client_expect(struct client *c, const char *needle, int timeout_ms,
 			c->len -= pre + nlen;
 			return true;
 		}
-		long long	left = end - client_ms();
+		long long	left = end - now_ms();
 
 		if (left <= 0 || !client_fill(c, (int)left)) {
 			if (before != NULL && beforesz > 0) {
@@ -317,10 +407,10 @@ client_expect(struct client *c, const char *needle, int timeout_ms,
 bool
 client_wait_closed(struct client *c, int timeout_ms)
 {
-	long long	end = client_ms() + timeout_ms;
+	long long	end = now_ms() + timeout_ms;
 	char		tmp[4096];
 
-	while (client_ms() < end) {
+	while (now_ms() < end) {
 		struct pollfd	pfd = { .fd = c->fd, .events = POLLIN };
 		ssize_t		n;
 
@@ -381,4 +471,67 @@ client_login(struct client *c, const char *name, const char *password)
 	client_send(c, password);
 	ck_assert_msg(client_expect(c, PROMPT, 20000, got, sizeof got),
 	    "no prompt after logging in %s (got \"%s\")", name, got);
+}
+
+/* Connect and create a fresh character named prefix.... */
+void
+client_player(struct client *c, int port, char name[17], const char *prefix,
+    const char *password)
+{
+	test_name(name, prefix);
+	client_connect(c, port);
+	client_create(c, name, password);
+}
+
+/* Read and forget what c has been sent, until it is quiet for ms. */
+void
+client_quiet(struct client *c, int ms)
+{
+	while (client_expect(c, "\xff\xf9", ms, NULL, 0))
+		;
+	c->len = 0;
+}
+
+/* Wait for needle, or fail showing what came instead. */
+void
+client_want(struct client *c, const char *needle, int ms, char *before,
+    size_t beforesz)
+{
+	static char	got[65536];
+	bool		ok = client_expect(c, needle, ms, got, sizeof got);
+
+	ck_assert_msg(ok, "expected \"%s\", got \"%s\"", printable(needle),
+	    printable(got));
+	if (before != NULL && beforesz > 0) {
+		size_t	n = strnlen(got, beforesz - 1);
+
+		memcpy(before, got, n);
+		before[n] = '\0';
+	}
+}
+
+/* Send a line and wait for needle, or fail showing what came instead. */
+void
+client_send_want(struct client *c, const char *line, const char *needle,
+    int ms)
+{
+	static char	got[65536];
+	bool		ok;
+
+	client_send(c, line);
+	ok = client_expect(c, needle, ms, got, sizeof got);
+	ck_assert_msg(ok, "%s: expected \"%s\", got \"%s\"", line,
+	    printable(needle), printable(got));
+}
+
+/* Run score and return the coins it shows. */
+long long
+client_coins(struct client *c, int ms)
+{
+	char	line[256];
+
+	client_send(c, "score");
+	client_want(c, "Coins: ", ms, NULL, 0);
+	client_want(c, "\r\n", ms, line, sizeof line);
+	return strtoll(line, NULL, 10);
 }

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include <check.h>
@@ -41,6 +42,23 @@ void		 test_name(char out[17], const char *prefix);
 long long	 test_sql_value(const char *sql);
 /* Run one SQL statement on the test database; aborts on error. */
 void		 test_sql(const char *sql);
+/* test_sql of a statement built with printf. */
+void		 sqlf(const char *fmt, ...)
+		    __attribute__((format(printf, 1, 2)));
+/* test_sql_value of a statement built with printf. */
+long long	 sqlv(const char *fmt, ...)
+		    __attribute__((format(printf, 1, 2)));
+
+/* Fill out with n random bytes from the kernel. */
+void		 rand_bytes(void *out, size_t n);
+/* A random number in 0..2^31-1. */
+int32_t		 rand31(void);
+/* Milliseconds on the monotonic clock. */
+long long	 now_ms(void);
+/* How many times needle occurs in s (not overlapping). */
+long		 str_count(const char *s, const char *needle);
+/* s with unprintable bytes escaped, for messages (rotating buffers). */
+const char	*printable(const char *s);
 
 struct keepd {
 	pid_t	pid;
@@ -90,5 +108,18 @@ bool	client_cmd(struct client *, const char *line, char *out, size_t outsz);
 void	client_create(struct client *, const char *name, const char *password);
 /* Log in an existing character and wait for the first prompt. */
 void	client_login(struct client *, const char *name, const char *password);
+/* Connect to port and create a fresh character named prefix... into name. */
+void	client_player(struct client *, int port, char name[17],
+	    const char *prefix, const char *password);
+/* Read and forget what came until nothing arrives for ms; empty the buffer. */
+void	client_quiet(struct client *, int ms);
+/* Wait up to ms for needle or fail; what came before it goes to before. */
+void	client_want(struct client *, const char *needle, int ms, char *before,
+	    size_t beforesz);
+/* Send a line and wait up to ms for needle, or fail showing what came. */
+void	client_send_want(struct client *, const char *line,
+	    const char *needle, int ms);
+/* Run score and return the coins it shows; waits up to ms for each part. */
+long long	client_coins(struct client *, int ms);
 
 #endif

@@ -9,220 +9,45 @@
  * up) made per test.  NPC characters are inserted with SQL, as a reset
  * would, and deleted again at the end of each test.
  */
-#include <poll.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
-#include <jansson.h>
 #include <libpq-fe.h>
 
 #include "db/store.h"
 #include "game/cmd.h"
 #include "game/rules_combat.h"
 #include "game/tick.h"
+#include "db_test.h"
 #include "keep_test.h"
 
 #define START_ROOM	1000		/* The Village Square */
 
-struct world {
-	struct store	*s;
-	char		 inst[STORE_UUID_LEN + 1];
-};
-
-/* What running one handler gave. */
-struct run {
-	cmd_fn		 fn;
-	const char	*args;
-	int64_t		 id;
-	enum tx_rc	 rc;
-	enum tx_result	 result;
-	char		 out[16384];
-};
-
-/* Random bytes from the kernel. */
+/* Make the fixtures, open a store and register a fresh instance. */
 static void
-rand_bytes(void *out, size_t n)
+cmb_open(struct world *w)
 {
-	FILE	*f = fopen("/dev/urandom", "r");
-
-	ck_assert(f != NULL);
-	ck_assert(fread(out, 1, n, f) == n);
-	fclose(f);
-}
-
-/* A random 31-bit number. */
-static int32_t
-rand31(void)
-{
-	uint32_t	v;
-
-	rand_bytes(&v, sizeof v);
-	return (int32_t)(v & 0x7fffffff);
-}
-
-/* A random version-4 UUID. */
-static void
-rand_uuid(char out[STORE_UUID_LEN + 1])
-{
-	unsigned char	b[16];
-
-	rand_bytes(b, sizeof b);
-	b[6] = (b[6] & 0x0f) | 0x40;
-	b[8] = (b[8] & 0x3f) | 0x80;
-	snprintf(out, STORE_UUID_LEN + 1, "%02x%02x%02x%02x-%02x%02x-%02x%02x-"
-	    "%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1], b[2], b[3], b[4],
-	    b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
-	    b[15]);
-}
-
-/* Run formatted SQL on its own connection. */
-static void __attribute__((format(printf, 1, 2)))
-sqlf(const char *fmt, ...)
-{
-	char	sql[2048];
-	va_list	ap;
-
-	va_start(ap, fmt);
-	vsnprintf(sql, sizeof sql, fmt, ap);
-	va_end(ap);
-	test_sql(sql);
-}
-
-/* Run formatted SQL on its own connection; the first value as a number. */
-static long long __attribute__((format(printf, 1, 2)))
-sqlv(const char *fmt, ...)
-{
-	char	sql[2048];
-	va_list	ap;
-
-	va_start(ap, fmt);
-	vsnprintf(sql, sizeof sql, fmt, ap);
-	va_end(ap);
-	return test_sql_value(sql);
-}
-
-/* The prototypes every test may use (idempotent). */
-static void
-fixtures(void)
-{
-	test_sql("INSERT INTO areas (id, name) VALUES ('cmbtest', 'Combat"
-	    " tests') ON CONFLICT DO NOTHING;"
-	    "INSERT INTO npc_protos (id, area, name, keywords, long_desc,"
-	    " description, level, max_hp, damage_min, damage_max, armor,"
-	    " aggressive, wanders) VALUES"
-	    " ('cmb_dummy', 'cmbtest', 'a training dummy', 'training dummy',"
-	    "  'A dummy stands here.', 'Straw.', 1, 10000, 0, 0, 0, false,"
-	    "  false),"
-	    " ('cmb_rat', 'cmbtest', 'a sickly rat', 'sickly rat',"
-	    "  'A rat is here.', 'Sick.', 1, 1, 0, 0, 0, false, false),"
-	    " ('cmb_brute', 'cmbtest', 'a hulking brute', 'hulking brute',"
-	    "  'A brute is here.', 'Big.', 100, 100000, 50, 50, 0, false,"
-	    "  false),"
-	    " ('cmb_pounder', 'cmbtest', 'a steady pounder', 'steady pounder',"
-	    "  'A pounder is here.', 'Steady.', 100, 100000, 5, 5, 0, false,"
-	    "  false),"
-	    " ('cmb_keeper', 'cmbtest', 'a shopkeeper', 'shopkeeper',"
-	    "  'A shopkeeper is here.', 'Shrewd.', 5, 50, 1, 2, 0, false,"
-	    "  false),"
-	    " ('cmb_lurker', 'cmbtest', 'a lurking shade', 'lurking shade',"
-	    "  'A shade lurks here.', 'Dark.', 1, 10000, 0, 0, 0, true,"
-	    "  false),"
-	    " ('cmb_walker', 'cmbtest', 'a restless wanderer',"
-	    "  'restless wanderer', 'A wanderer is here.', 'Restless.', 1, 10,"
-	    "  0, 0, 0, false, true)"
-	    " ON CONFLICT DO NOTHING;"
-	    "INSERT INTO shops (npc_proto) VALUES ('cmb_keeper')"
-	    " ON CONFLICT DO NOTHING;"
-	    "INSERT INTO item_protos (id, name, keywords, long_desc,"
-	    " description, type, weight, wear_slot, damage_min, damage_max,"
-	    " armor) VALUES"
-	    " ('cmb_sword', 'a test sword', 'test sword', 'A sword.',"
-	    "  'Sharp.', 'weapon', 1, 'wield', 2, 4, 0),"
-	    " ('cmb_helm', 'a test helm', 'test helm', 'A helm.', 'Hard.',"
-	    "  'armor', 1, 'head', 0, 0, 5),"
-	    " ('cmb_trinket', 'a test trinket', 'test trinket', 'A trinket.',"
-	    "  'Shiny.', 'treasure', 1, NULL, 0, 0, 0)"
-	    " ON CONFLICT DO NOTHING");
-}
-
-/* Open a store, make the fixtures and register a fresh instance. */
-static void
-world_open(struct world *w)
-{
-	fixtures();
-	w->s = test_store();
-	rand_uuid(w->inst);
-	ck_assert_int_eq(store_instance_register(w->s, w->inst, "keep-tests",
-	    (int)getpid()), STORE_OK);
+	combat_fixtures();
+	world_open(w);
 }
 
 /* Delete the test's NPCs (their fights end) and close the store. */
 static void
-world_close(struct world *w)
+cmb_close(struct world *w)
 {
 	test_sql("DELETE FROM characters WHERE proto_id LIKE 'cmb\\_%'");
-	store_close(w->s);
-}
-
-/* Create an online player named prefix..., in a room (0: the start). */
-static void
-new_char(struct world *w, const char *prefix, int32_t room,
-    struct store_char *c)
-{
-	char	name[17];
-
-	test_name(name, prefix);
-	ck_assert_int_eq(store_char_create(w->s, name, "hash-of-test",
-	    w->inst, rand31(), c), STORE_OK);
-	if (room != 0) {
-		sqlf("UPDATE characters SET room_id = %d WHERE id = %lld",
-		    room, (long long)c->id);
-		c->room_id = room;
-	}
+	world_close(w);
 }
 
 /* Create a room of the test area in the private range. */
 static int32_t
-new_room(struct store *s, const char *title)
+cmb_room(struct store *s, const char *title)
 {
-	bool	created = false;
-	int32_t	id;
-
-	do {
-		id = 900000 + rand31() % 100000000;
-		ck_assert_int_eq(store_room_upsert(s, id, "cmbtest", title,
-		    "A room made by a combat test.", false, false, &created),
-		    STORE_OK);
-	} while (!created);
-	return id;
-}
-
-/* Place an NPC of a prototype in a room, as a reset would; its id. */
-static int64_t
-new_npc(const char *proto, int32_t room)
-{
-	return sqlv("INSERT INTO characters (name, proto_id, room_id, level,"
-	    " hp, max_hp, coins) SELECT p.name, p.id, %d, p.level, p.max_hp,"
-	    " p.max_hp, p.coins FROM npc_protos p WHERE p.id = '%s'"
-	    " RETURNING id", room, proto);
-}
-
-/* Give a character an item (worn in slot unless slot is NULL); its id. */
-static int64_t
-new_item(const char *proto, int64_t carrier, const char *slot)
-{
-	char	worn[32];
-
-	snprintf(worn, sizeof worn, slot != NULL ? "'%s'" : "NULL",
-	    slot != NULL ? slot : "");
-	return sqlv("INSERT INTO items (proto_id, carrier_id, worn_slot)"
-	    " VALUES ('%s', %lld, %s) RETURNING id", proto,
-	    (long long)carrier, worn);
+	return new_area_room(s, "cmbtest", title,
+	    "A room made by a combat test.");
 }
 
 /* Make two characters fight each other. */
@@ -234,134 +59,12 @@ set_fight(int64_t a, int64_t b)
 	    (long long)b, (long long)a, (long long)a, (long long)b);
 }
 
-/* The transaction: load the actor, run the handler, keep what it said. */
-static enum tx_rc
-run_tx(struct store *s, void *arg)
-{
-	struct run	*r = arg;
-	struct buf	 out = { 0 };
-	struct cmd_ctx	 ctx = { .store = s, .out = &out };
-
-	if (store_char_load(s, r->id, &ctx.me) != STORE_OK)
-		return TX_ERROR;
-	r->rc = r->fn(&ctx, r->args);
-	snprintf(r->out, sizeof r->out, "%s", buf_str(&out));
-	buf_free(&out);
-	return r->rc;
-}
-
-/* Run fn for character id in one transaction, as the dispatcher does. */
-static void
-run(struct store *s, int64_t id, cmd_fn fn, const char *args, bool ro,
-    struct run *r)
-{
-	memset(r, 0, sizeof *r);
-	r->fn = fn;
-	r->args = args;
-	r->id = id;
-	r->result = store_tx(s, ro, 3, run_tx, r);
-	ck_assert_msg(r->result != TXR_FAILED, "transaction failed: %s (%s)",
-	    store_error(s), store_sqlstate(s));
-}
-
 /* Run one world tick body in its own transaction; it must commit. */
 static void
 tick(struct store *s, store_tx_fn fn)
 {
 	ck_assert_msg(store_tx(s, false, 3, fn, NULL) == TXR_COMMITTED,
 	    "tick failed: %s (%s)", store_error(s), store_sqlstate(s));
-}
-
-/* A connection listening on the keep channel. */
-static PGconn *
-listen_open(void)
-{
-	PGconn		*c = PQconnectdb(test_db_url());
-	PGresult	*r;
-
-	ck_assert_msg(PQstatus(c) == CONNECTION_OK, "%s", PQerrorMessage(c));
-	r = PQexec(c, "LISTEN keep");
-	ck_assert(PQresultStatus(r) == PGRES_COMMAND_OK);
-	PQclear(r);
-	return c;
-}
-
-/* Milliseconds on the monotonic clock. */
-static long long
-now_ms(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* The next keep payload as JSON, or NULL when none comes within ms. */
-static json_t *
-listen_next(PGconn *c, int ms)
-{
-	long long	 end = now_ms() + ms;
-	PGnotify	*n;
-	json_error_t	 je;
-	json_t		*j;
-
-	for (;;) {
-		ck_assert(PQconsumeInput(c));
-		if ((n = PQnotifies(c)) != NULL) {
-			j = json_loads(n->extra, 0, &je);
-			ck_assert_msg(j != NULL, "bad payload: %s", n->extra);
-			PQfreemem(n);
-			return j;
-		}
-		long long	left = end - now_ms();
-		struct pollfd	pfd = { .fd = PQsocket(c), .events = POLLIN };
-
-		if (left <= 0)
-			return NULL;
-		(void)poll(&pfd, 1, (int)left);
-	}
-}
-
-/* Whether a payload goes to id. */
-static bool
-payload_to(json_t *j, int64_t id)
-{
-	json_t	*to = json_object_get(j, "to"), *v;
-	size_t	 i;
-
-	json_array_foreach(to, i, v) {
-		if (json_integer_value(v) == id)
-			return true;
-	}
-	return false;
-}
-
-/*
- * Wait for a payload to id whose text contains needle; copy its text into
- * got.  Fails the test if none comes within 5 s.
- */
-static void
-expect_to(PGconn *c, int64_t id, const char *needle, char *got,
-    size_t gotsz)
-{
-	long long	 end = now_ms() + 5000;
-	json_t		*j;
-
-	while ((j = listen_next(c, (int)(end - now_ms()))) != NULL) {
-		const char	*t = json_string_value(json_object_get(j,
-				    "text"));
-
-		if (t != NULL && payload_to(j, id) &&
-		    strstr(t, needle) != NULL) {
-			if (got != NULL)
-				snprintf(got, gotsz, "%s", t);
-			json_decref(j);
-			return;
-		}
-		json_decref(j);
-	}
-	ck_abort_msg("no notification to %lld containing \"%s\"",
-	    (long long)id, needle);
 }
 
 /* A number about a character, read on another connection. */
@@ -519,8 +222,8 @@ START_TEST(test_kill_refusals)
 	int32_t			room;
 	int64_t			keeper, dummy;
 
-	world_open(&w);
-	room = new_room(w.s, "Refusal Hall");
+	cmb_open(&w);
+	room = cmb_room(w.s, "Refusal Hall");
 	new_char(&w, "Kre", room, &me);
 	new_char(&w, "Kro", room, &other);
 	keeper = new_npc("cmb_keeper", room);
@@ -547,7 +250,7 @@ START_TEST(test_kill_refusals)
 	run(w.s, me.id, cmd_kill, "dummy", false, &r);
 	ck_assert_int_eq(r.rc, TX_ROLLBACK);
 	ck_assert_str_eq(r.out, "You are already fighting!\n");
-	world_close(&w);
+	cmb_close(&w);
 }
 END_TEST
 
@@ -562,8 +265,8 @@ START_TEST(test_kill_starts_fight)
 	int64_t			dummy;
 	char			want[128];
 
-	world_open(&w);
-	room = new_room(w.s, "Training Yard");
+	cmb_open(&w);
+	room = cmb_room(w.s, "Training Yard");
 	new_char(&w, "Ksf", room, &me);
 	new_char(&w, "Ksb", room, &by);
 	dummy = new_npc("cmb_dummy", room);
@@ -578,7 +281,7 @@ START_TEST(test_kill_starts_fight)
 	snprintf(want, sizeof want, "%s attacks a training dummy!", me.name);
 	expect_to(l, by.id, want, NULL, 0);
 	PQfinish(l);
-	world_close(&w);
+	cmb_close(&w);
 }
 END_TEST
 
@@ -591,9 +294,9 @@ START_TEST(test_fighting_pins_you)
 	int32_t			room, next;
 	int64_t			dummy;
 
-	world_open(&w);
-	room = new_room(w.s, "Arena");
-	next = new_room(w.s, "Arena Gate");
+	cmb_open(&w);
+	room = cmb_room(w.s, "Arena");
+	next = cmb_room(w.s, "Arena Gate");
 	sqlf("INSERT INTO exits (room_id, direction, to_room) VALUES "
 	    "(%d, 'north', %d), (%d, 'south', %d)", room, next, next, room);
 	new_char(&w, "Pin", room, &me);
@@ -608,7 +311,7 @@ START_TEST(test_fighting_pins_you)
 	ck_assert_int_eq(r.rc, TX_ROLLBACK);
 	ck_assert_str_eq(r.out, "No way! You are fighting for your life!\n");
 	ck_assert_int_ne(char_num("(session_id IS NOT NULL)::int", me.id), 0);
-	world_close(&w);
+	cmb_close(&w);
 }
 END_TEST
 
@@ -621,16 +324,16 @@ START_TEST(test_kill_first_blow_kills)
 	int32_t			room;
 	int64_t			rat, trinket, helm, corpse;
 
-	world_open(&w);
-	room = new_room(w.s, "Rat Hole");
+	cmb_open(&w);
+	room = cmb_room(w.s, "Rat Hole");
 	new_char(&w, "Kfb", room, &me);
 	sqlf("UPDATE characters SET level = 10, xp = 5000 WHERE id = %lld",
 	    (long long)me.id);
 	rat = new_npc("cmb_rat", room);
 	sqlf("UPDATE characters SET coins = 7 WHERE id = %lld",
 	    (long long)rat);
-	trinket = new_item("cmb_trinket", rat, NULL);
-	helm = new_item("cmb_helm", rat, "head");
+	trinket = item_on("cmb_trinket", rat, NULL);
+	helm = item_on("cmb_helm", rat, "head");
 	run(w.s, me.id, cmd_kill, "rat", false, &r);
 	ck_assert_int_eq(r.rc, TX_COMMIT);
 	ck_assert_msg(strstr(r.out, "A sickly rat is dead! R.I.P.\n") != NULL,
@@ -651,7 +354,7 @@ START_TEST(test_kill_first_blow_kills)
 	ck_assert_int_eq(char_num("kills", me.id), 1);
 	ck_assert_int_eq(sqlv("SELECT count(*) FROM characters WHERE id = %lld"
 	    " AND fighting_id IS NULL", (long long)me.id), 1);
-	world_close(&w);
+	cmb_close(&w);
 }
 END_TEST
 
@@ -663,8 +366,8 @@ START_TEST(test_consider)
 	struct run		r;
 	int32_t			room;
 
-	world_open(&w);
-	room = new_room(w.s, "Judging Room");
+	cmb_open(&w);
+	room = cmb_room(w.s, "Judging Room");
 	new_char(&w, "Con", room, &me);
 	(void)new_npc("cmb_rat", room);
 	(void)new_npc("cmb_brute", room);
@@ -685,7 +388,7 @@ START_TEST(test_consider)
 	run(w.s, me.id, cmd_consider, "goblin", true, &r);
 	ck_assert_int_eq(r.rc, TX_ROLLBACK);
 	ck_assert_str_eq(r.out, "You don't see that here.\n");
-	world_close(&w);
+	cmb_close(&w);
 }
 END_TEST
 
@@ -697,7 +400,7 @@ START_TEST(test_score_level)
 	struct run		r;
 	char			want[256];
 
-	world_open(&w);
+	cmb_open(&w);
 	new_char(&w, "Scx", 0, &me);
 	run(w.s, me.id, cmd_score, "", true, &r);
 	snprintf(want, sizeof want, "You are %s, a player.\nHP: 20/20\n"
@@ -708,7 +411,7 @@ START_TEST(test_score_level)
 	run(w.s, me.id, cmd_score, "", true, &r);
 	ck_assert_msg(strstr(r.out, "\nLevel: 3\nXP: 450 (next level at 600)\n")
 	    != NULL, "%s", r.out);
-	world_close(&w);
+	cmb_close(&w);
 }
 END_TEST
 
@@ -724,8 +427,8 @@ START_TEST(test_round_damage)
 	int64_t			pounder;
 	char			got[4096];
 
-	world_open(&w);
-	room = new_room(w.s, "Pounding Room");
+	cmb_open(&w);
+	room = cmb_room(w.s, "Pounding Room");
 	new_char(&w, "Rdm", room, &me);
 	sqlf("UPDATE characters SET max_hp = 1000, hp = 1000 WHERE id = %lld",
 	    (long long)me.id);
@@ -741,7 +444,7 @@ START_TEST(test_round_damage)
 	ck_assert_int_eq(char_num("hp", me.id), 970);
 	ck_assert_int_eq(char_num("fighting_id", me.id), pounder);
 	PQfinish(l);
-	world_close(&w);
+	cmb_close(&w);
 }
 END_TEST
 
@@ -755,12 +458,12 @@ START_TEST(test_round_player_death)
 	int64_t			brute, sword, helm, corpse;
 	char			want[128];
 
-	world_open(&w);
-	room = new_room(w.s, "Killing Floor");
+	cmb_open(&w);
+	room = cmb_room(w.s, "Killing Floor");
 	new_char(&w, "Rpd", room, &me);
 	new_char(&w, "Rpb", room, &by);
-	sword = new_item("cmb_sword", me.id, "wield");
-	helm = new_item("cmb_helm", me.id, NULL);
+	sword = item_on("cmb_sword", me.id, "wield");
+	helm = item_on("cmb_helm", me.id, NULL);
 	brute = new_npc("cmb_brute", room);
 	set_fight(me.id, brute);
 	tick(w.s, combat_round_tx);
@@ -783,7 +486,7 @@ START_TEST(test_round_player_death)
 	tick(w.s, combat_round_tx);
 	ck_assert_int_eq(char_num("deaths", me.id), 1);
 	PQfinish(l);
-	world_close(&w);
+	cmb_close(&w);
 }
 END_TEST
 
@@ -797,8 +500,8 @@ START_TEST(test_level_up)
 	int64_t			rat;
 	int			rounds = 0;
 
-	world_open(&w);
-	room = new_room(w.s, "Rat Run");
+	cmb_open(&w);
+	room = cmb_room(w.s, "Rat Run");
 	new_char(&w, "Lvu", room, &me);
 	sqlf("UPDATE characters SET xp = 90 WHERE id = %lld",
 	    (long long)me.id);
@@ -814,7 +517,7 @@ START_TEST(test_level_up)
 	ck_assert_int_eq(char_num("max_hp", me.id), 30);
 	ck_assert_int_eq(char_num("kills", me.id), 1);
 	ck_assert_int_eq(char_num("hp", me.id), 20);	/* the rat never hits */
-	world_close(&w);
+	cmb_close(&w);
 }
 END_TEST
 
@@ -826,9 +529,9 @@ START_TEST(test_fight_ends)
 	int32_t			room, other;
 	int64_t			d1, d2;
 
-	world_open(&w);
-	room = new_room(w.s, "Parting Room");
-	other = new_room(w.s, "Elsewhere");
+	cmb_open(&w);
+	room = cmb_room(w.s, "Parting Room");
+	other = cmb_room(w.s, "Elsewhere");
 	new_char(&w, "Fea", room, &me);
 	new_char(&w, "Feo", room, &off);
 	d1 = new_npc("cmb_dummy", other);
@@ -843,7 +546,7 @@ START_TEST(test_fight_ends)
 	    (long long)me.id, (long long)off.id, (long long)d1,
 	    (long long)d2), 0);
 	ck_assert_int_eq(char_num("hp", me.id), 20);
-	world_close(&w);
+	cmb_close(&w);
 }
 END_TEST
 
@@ -857,10 +560,10 @@ START_TEST(test_flee)
 	int64_t			brute, rat;
 	int			tries = 0;
 
-	world_open(&w);
-	room = new_room(w.s, "Fleeing Room");
-	out = new_room(w.s, "Way Out");
-	dead_end = new_room(w.s, "Dead End");
+	cmb_open(&w);
+	room = cmb_room(w.s, "Fleeing Room");
+	out = cmb_room(w.s, "Way Out");
+	dead_end = cmb_room(w.s, "Dead End");
 	ck_assert_int_eq(store_exit_upsert(w.s, room, "east", out, false),
 	    STORE_OK);
 	new_char(&w, "Fle", room, &me);
@@ -910,7 +613,7 @@ START_TEST(test_flee)
 	}
 	ck_assert_str_eq(r.out, "You panic, but there is nowhere to run!\n");
 	ck_assert_int_eq(char_num("room_id", me.id), dead_end);
-	world_close(&w);
+	cmb_close(&w);
 }
 END_TEST
 
@@ -924,8 +627,8 @@ START_TEST(test_regen)
 	int32_t			room;
 	int64_t			dummy;
 
-	world_open(&w);
-	room = new_room(w.s, "Resting Room");
+	cmb_open(&w);
+	room = cmb_room(w.s, "Resting Room");
 	new_char(&w, "Reg", room, &me);
 	sqlf("UPDATE characters SET hp = 5, hp_at = now() - interval '30 s'"
 	    " WHERE id = %lld", (long long)me.id);
@@ -955,7 +658,7 @@ START_TEST(test_regen)
 	ck_assert_int_eq(c.hp, 5);
 	ck_assert_int_eq(sqlv("SELECT count(*) FROM characters WHERE id = %lld"
 	    " AND hp_at > now() - interval '5 s'", (long long)me.id), 1);
-	world_close(&w);
+	cmb_close(&w);
 }
 END_TEST
 
@@ -970,9 +673,9 @@ START_TEST(test_aggro)
 	int32_t			room, lonely;
 	int64_t			shade, shade2;
 
-	world_open(&w);
-	room = new_room(w.s, "Shadowy Room");
-	lonely = new_room(w.s, "Lonely Room");
+	cmb_open(&w);
+	room = cmb_room(w.s, "Shadowy Room");
+	lonely = cmb_room(w.s, "Lonely Room");
 	new_char(&w, "Agg", room, &me);
 	new_char(&w, "Ago", lonely, &off);
 	ck_assert_int_eq(store_char_end_session(w.s, off.id,
@@ -988,7 +691,7 @@ START_TEST(test_aggro)
 	tick(w.s, combat_round_tx);
 	ck_assert_int_eq(char_num("fighting_id", me.id), shade);
 	PQfinish(l);
-	world_close(&w);
+	cmb_close(&w);
 }
 END_TEST
 
@@ -1002,9 +705,9 @@ START_TEST(test_wander)
 	bool		moved = false;
 	bool		created;
 
-	world_open(&w);
-	a = new_room(w.s, "Wander A");
-	b = new_room(w.s, "Wander B");
+	cmb_open(&w);
+	a = cmb_room(w.s, "Wander A");
+	b = cmb_room(w.s, "Wander B");
 	do {
 		foreign = 900000 + rand31() % 100000000;
 		ck_assert_int_eq(store_room_upsert(w.s, foreign, "elsewhere",
@@ -1030,7 +733,7 @@ START_TEST(test_wander)
 	}
 	ck_assert_msg(moved, "the wanderer never moved in 40 ticks");
 	PQfinish(l);
-	world_close(&w);
+	cmb_close(&w);
 }
 END_TEST
 
@@ -1044,8 +747,8 @@ START_TEST(test_decay)
 	int64_t			corpse, fresh, sword;
 	long long		coins0;
 
-	world_open(&w);
-	room = new_room(w.s, "Graveyard");
+	cmb_open(&w);
+	room = cmb_room(w.s, "Graveyard");
 	new_char(&w, "Dec", room, &me);
 	coins0 = sqlv("SELECT coins FROM rooms WHERE id = %d", room);
 	corpse = sqlv("INSERT INTO items (proto_id, room_id, name, keywords,"
@@ -1070,7 +773,7 @@ START_TEST(test_decay)
 	sqlf("DELETE FROM items WHERE id IN (%lld, %lld)", (long long)fresh,
 	    (long long)sword);
 	PQfinish(l);
-	world_close(&w);
+	cmb_close(&w);
 }
 END_TEST
 
@@ -1137,7 +840,7 @@ START_TEST(test_tick_once)
 	pthread_barrier_t	go;
 	struct racer		r[2];
 
-	fixtures();
+	combat_fixtures();
 	for (int i = 0; i < 10; i++) {
 		long long	runs0;
 		int		claimed = 0;

@@ -5,129 +5,20 @@
  * item prototypes (tst_<tag>_<random>), rooms (900000 and up), characters
  * and NPCs, so tests never depend on each other or on the world files.
  */
-#include <poll.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
-#include <jansson.h>
 #include <libpq-fe.h>
 
 #include "db/store.h"
 #include "db/store_item.h"
 #include "game/cmd.h"
+#include "db_test.h"
 #include "keep_test.h"
 #include "test_items.h"
-
-struct world {
-	struct store	*s;
-	char		 inst[STORE_UUID_LEN + 1];
-};
-
-/* What running one handler gave. */
-struct run {
-	cmd_fn		 fn;		/* NULL: cmd_show_room(show) */
-	const char	*args;
-	int32_t		 show;
-	int64_t		 id;
-	enum tx_rc	 rc;
-	enum tx_result	 result;
-	char		 out[16384];
-};
-
-/* A random 31-bit number. */
-static int32_t
-rand31(void)
-{
-	FILE		*f = fopen("/dev/urandom", "r");
-	uint32_t	 v = 0;
-
-	ck_assert(f != NULL);
-	ck_assert(fread(&v, sizeof v, 1, f) == 1);
-	fclose(f);
-	return (int32_t)(v & 0x7fffffff);
-}
-
-/* A random version-4 UUID. */
-static void
-rand_uuid(char out[STORE_UUID_LEN + 1])
-{
-	snprintf(out, STORE_UUID_LEN + 1, "%08x-%04x-4%03x-8%03x-%08x%04x",
-	    (unsigned)rand31(), (unsigned)rand31() & 0xffff,
-	    (unsigned)rand31() & 0xfff, (unsigned)rand31() & 0xfff,
-	    (unsigned)rand31(), (unsigned)rand31() & 0xffff);
-}
-
-/* Run formatted SQL on its own connection. */
-static void __attribute__((format(printf, 1, 2)))
-sqlf(const char *fmt, ...)
-{
-	char	sql[2048];
-	va_list	ap;
-
-	va_start(ap, fmt);
-	vsnprintf(sql, sizeof sql, fmt, ap);
-	va_end(ap);
-	test_sql(sql);
-}
-
-/* Run formatted SQL on its own connection; the first value as a number. */
-static long long __attribute__((format(printf, 1, 2)))
-sqlv(const char *fmt, ...)
-{
-	char	sql[2048];
-	va_list	ap;
-
-	va_start(ap, fmt);
-	vsnprintf(sql, sizeof sql, fmt, ap);
-	va_end(ap);
-	return test_sql_value(sql);
-}
-
-/* Open a store and register a fresh instance for the test's sessions. */
-static void
-world_open(struct world *w)
-{
-	w->s = test_store();
-	rand_uuid(w->inst);
-	ck_assert_int_eq(store_instance_register(w->s, w->inst, "keep-tests",
-	    (int)getpid()), STORE_OK);
-}
-
-/* Create an online character named prefix... in a room. */
-static void
-new_char(struct world *w, const char *prefix, int32_t room,
-    struct store_char *c)
-{
-	char	name[17];
-
-	test_name(name, prefix);
-	ck_assert_int_eq(store_char_create(w->s, name, "hash-of-test",
-	    w->inst, rand31(), c), STORE_OK);
-	sqlf("UPDATE characters SET room_id = %d WHERE id = %lld", room,
-	    (long long)c->id);
-	c->room_id = room;
-}
-
-/* Create a room in the private range; returns its id. */
-static int32_t
-new_room(struct store *s, const char *title)
-{
-	bool	created = false;
-	int32_t	id;
-
-	do {
-		id = 900000 + rand31() % 100000000;
-		ck_assert_int_eq(store_room_upsert(s, id, "testarea", title,
-		    "A room made by a test.", false, false, &created),
-		    STORE_OK);
-	} while (!created);
-	return id;
-}
 
 /*
  * Create an item prototype "tst_<tag>_<n>"; its long description is the
@@ -157,15 +48,6 @@ item_on_floor(const char *proto, int32_t room)
 	    " RETURNING id", proto, room);
 }
 
-/* An item of proto carried by a character (worn on slot unless NULL). */
-static int64_t
-item_on(const char *proto, int64_t who, const char *slot)
-{
-	return sqlv("INSERT INTO items (proto_id, carrier_id, worn_slot)"
-	    " VALUES ('%s', %lld, %s%s%s) RETURNING id", proto, (long long)who,
-	    slot ? "'" : "", slot ? slot : "NULL", slot ? "'" : "");
-}
-
 /* An item of proto inside container. */
 static int64_t
 item_inside(const char *proto, int64_t container)
@@ -192,8 +74,8 @@ item_worn(int64_t id, const char *slot)
 
 /* An NPC of a fresh prototype in room; its id. */
 static int64_t
-new_npc(int32_t room, const char *name, const char *kw, const char *ldesc,
-    char proto[49])
+new_proto_npc(int32_t room, const char *name, const char *kw,
+    const char *ldesc, char proto[49])
 {
 	snprintf(proto, 49, "tst_npc_%d", rand31());
 	sqlf("INSERT INTO areas (id, name) VALUES ('tstitems', 'Test items')"
@@ -213,14 +95,6 @@ more_npc(int32_t room, const char *name, const char *proto)
 	    " ('%s', %d, '%s') RETURNING id", name, room, proto);
 }
 
-/* A character's coins. */
-static long long
-coins_of(int64_t id)
-{
-	return sqlv("SELECT coins FROM characters WHERE id = %lld",
-	    (long long)id);
-}
-
 /* A room's coins. */
 static long long
 room_coins(int32_t room)
@@ -228,73 +102,12 @@ room_coins(int32_t room)
 	return sqlv("SELECT coins FROM rooms WHERE id = %d", room);
 }
 
-/* The transaction: load the actor, run the handler, keep what it said. */
-static enum tx_rc
-run_tx(struct store *s, void *arg)
-{
-	struct run	*r = arg;
-	struct buf	 out = { 0 };
-	struct cmd_ctx	 ctx = { .store = s, .out = &out };
-
-	if (store_char_load(s, r->id, &ctx.me) != STORE_OK)
-		return TX_ERROR;
-	r->rc = r->fn != NULL ? r->fn(&ctx, r->args) :
-	    cmd_show_room(&ctx, r->show);
-	snprintf(r->out, sizeof r->out, "%s", buf_str(&out));
-	buf_free(&out);
-	return r->rc;
-}
-
-/* Run fn for character id in one transaction, as the dispatcher does. */
-static void
-run(struct store *s, int64_t id, cmd_fn fn, const char *args, struct run *r)
-{
-	memset(r, 0, sizeof *r);
-	r->fn = fn;
-	r->args = args;
-	r->id = id;
-	r->result = store_tx(s, false, 3, run_tx, r);
-	ck_assert_msg(r->result != TXR_FAILED, "transaction failed: %s (%s)",
-	    store_error(s), store_sqlstate(s));
-}
-
-/* Run a read-only command (READ ONLY transaction, as CMD_READ does). */
-static void
-run_ro(struct store *s, int64_t id, cmd_fn fn, const char *args,
-    struct run *r)
-{
-	memset(r, 0, sizeof *r);
-	r->fn = fn;
-	r->args = args;
-	r->id = id;
-	r->result = store_tx(s, true, 3, run_tx, r);
-	ck_assert_msg(r->result != TXR_FAILED, "transaction failed: %s (%s)",
-	    store_error(s), store_sqlstate(s));
-}
-
-/* Run cmd_show_room(room) for character id in one transaction. */
-static void
-run_show(struct store *s, int64_t id, int32_t room, struct run *r)
-{
-	memset(r, 0, sizeof *r);
-	r->show = room;
-	r->id = id;
-	r->result = store_tx(s, true, 3, run_tx, r);
-	ck_assert_msg(r->result != TXR_FAILED, "transaction failed: %s (%s)",
-	    store_error(s), store_sqlstate(s));
-}
-
 /* Run fn and check its whole reply and that it committed. */
 static void
 run_ok(struct store *s, int64_t id, cmd_fn fn, const char *args,
     const char *want)
 {
-	struct run	r;
-
-	run(s, id, fn, args, &r);
-	ck_assert_msg(strcmp(r.out, want) == 0, "%s: got \"%s\", want \"%s\"",
-	    args, r.out, want);
-	ck_assert_msg(r.result == TXR_COMMITTED, "%s: not committed", args);
+	(void)run_want(s, id, fn, args, false, want, TXR_COMMITTED);
 }
 
 /* Run fn and check its whole reply and that it rolled back. */
@@ -302,103 +115,7 @@ static void
 run_no(struct store *s, int64_t id, cmd_fn fn, const char *args,
     const char *want)
 {
-	struct run	r;
-
-	run(s, id, fn, args, &r);
-	ck_assert_msg(strcmp(r.out, want) == 0, "%s: got \"%s\", want \"%s\"",
-	    args, r.out, want);
-	ck_assert_msg(r.result == TXR_ROLLED_BACK, "%s: not rolled back",
-	    args);
-}
-
-/* A connection listening on the keep channel. */
-static PGconn *
-listen_open(void)
-{
-	PGconn		*c = PQconnectdb(test_db_url());
-	PGresult	*r;
-
-	ck_assert_msg(PQstatus(c) == CONNECTION_OK, "%s", PQerrorMessage(c));
-	r = PQexec(c, "LISTEN keep");
-	ck_assert(PQresultStatus(r) == PGRES_COMMAND_OK);
-	PQclear(r);
-	return c;
-}
-
-/* Milliseconds on the monotonic clock. */
-static long long
-now_ms(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* The next keep payload as JSON, or NULL when none comes within ms. */
-static json_t *
-listen_next(PGconn *c, int ms)
-{
-	long long	 end = now_ms() + ms;
-	PGnotify	*n;
-
-	for (;;) {
-		ck_assert(PQconsumeInput(c));
-		if ((n = PQnotifies(c)) != NULL) {
-			json_t	*j = json_loads(n->extra, 0, NULL);
-
-			PQfreemem(n);
-			ck_assert(j != NULL);
-			return j;
-		}
-		long long	left = end - now_ms();
-		struct pollfd	pfd = { .fd = PQsocket(c), .events = POLLIN };
-
-		if (left <= 0)
-			return NULL;
-		(void)poll(&pfd, 1, (int)left);
-	}
-}
-
-/* The payload's text, or "". */
-static const char *
-payload_text(json_t *j)
-{
-	const char	*t = json_string_value(json_object_get(j, "text"));
-
-	return t != NULL ? t : "";
-}
-
-/*
- * Wait for the payload whose text is text; check it goes to exactly the
- * n ids.
- */
-static void
-expect_notify(PGconn *c, const char *text, const int64_t *ids, size_t n)
-{
-	long long	 end = now_ms() + 5000;
-	json_t		*j, *to, *v;
-	size_t		 i;
-
-	while ((j = listen_next(c, (int)(end - now_ms()))) != NULL) {
-		if (strcmp(payload_text(j), text) == 0)
-			break;
-		json_decref(j);
-	}
-	ck_assert_msg(j != NULL, "no notification \"%s\"", text);
-	to = json_object_get(j, "to");
-	ck_assert_msg(json_is_array(to) && json_array_size(to) == n,
-	    "\"%s\" went to %zu characters, not %zu", text,
-	    json_array_size(to), n);
-	json_array_foreach(to, i, v) {
-		bool	found = false;
-
-		for (size_t k = 0; k < n; k++)
-			found |= json_integer_value(v) == ids[k];
-		ck_assert_msg(found, "\"%s\" went to %lld", text,
-		    (long long)json_integer_value(v));
-	}
-	json_decref(j);
+	(void)run_want(s, id, fn, args, false, want, TXR_ROLLED_BACK);
 }
 
 /* get and drop one thing: it moves, both ways, and the room hears. */
@@ -435,7 +152,7 @@ START_TEST(test_get_drop_one)
 	/* take is get. */
 	run_ok(w.s, bob.id, cmd_get, "LONG SW", "You get a long sword.\n");
 	ck_assert_int_eq(item_col(s1, "carrier_id"), bob.id);
-	run(w.s, me.id, cmd_get, "sword", &r);
+	run(w.s, me.id, cmd_get, "sword", false, &r);
 	ck_assert_int_eq(r.rc, TX_ROLLBACK);
 	PQfinish(lc);
 	store_close(w.s);
@@ -530,7 +247,7 @@ START_TEST(test_get_limits)
 		item_on(pebble, me.id, NULL);
 	p = item_on_floor(pebble, room);
 	item_on_floor(pebble, room);
-	run(w.s, me.id, cmd_get, "all.pebble", &r);
+	run(w.s, me.id, cmd_get, "all.pebble", false, &r);
 	ck_assert_str_eq(r.out, "You get a pebble.\n"
 	    "You can't carry that many items.\n");
 	ck_assert_int_eq(r.result, TXR_COMMITTED);
@@ -687,7 +404,7 @@ START_TEST(test_put_and_containers)
 	/* ... and another dagger would make 11. */
 	run_no(w.s, me.id, cmd_put, "dagger sack", "It won't fit.\n");
 	ck_assert_int_eq(item_col(d2, "carrier_id"), me.id);
-	run(w.s, me.id, cmd_put, "all in sack", &r);
+	run(w.s, me.id, cmd_put, "all in sack", false, &r);
 	ck_assert_str_eq(r.out, "A dagger won't fit.\nA leather cap won't fit."
 	    "\n");
 	ck_assert_int_eq(r.result, TXR_ROLLED_BACK);
@@ -702,10 +419,10 @@ START_TEST(test_put_and_containers)
 	run_no(w.s, me.id, cmd_put, "cap", "Put what in what?\n");
 	ck_assert_int_eq(item_col(cp, "carrier_id"), me.id);
 	/* What is in it: look in, examine (description then contents). */
-	run_ro(w.s, me.id, cmd_look, "in sack", &r);
+	run(w.s, me.id, cmd_look, "in sack", true, &r);
 	ck_assert_str_eq(r.out, "A leather sack contains:\n  a dagger\n"
 	    "  a rock\n");
-	run_ro(w.s, me.id, cmd_examine, "sack", &r);
+	run(w.s, me.id, cmd_examine, "sack", true, &r);
 	ck_assert_str_eq(r.out, "It is a leather sack.\nA leather sack "
 	    "contains:\n  a dagger\n  a rock\n");
 	run_no(w.s, me.id, cmd_look, "in cap", "That isn't a container.\n");
@@ -720,7 +437,7 @@ START_TEST(test_put_and_containers)
 	    "You get a dagger from a leather sack.\n");
 	run_no(w.s, me.id, cmd_get, "all from sack",
 	    "A leather sack is empty.\n");
-	run_ro(w.s, me.id, cmd_look, "in sack", &r);
+	run(w.s, me.id, cmd_look, "in sack", true, &r);
 	ck_assert_str_eq(r.out, "A leather sack is empty.\n");
 	/* A container on the floor works the same; nothing in a worn cap. */
 	run_ok(w.s, me.id, cmd_drop, "sack", "You drop a leather sack.\n");
@@ -770,7 +487,7 @@ START_TEST(test_corpse)
 	run_show(w.s, me.id, room, &r);
 	ck_assert_msg(strstr(r.out, "\nThe corpse of a goblin lies here.\n") !=
 	    NULL, "%s", r.out);
-	run_ro(w.s, me.id, cmd_examine, "corpse", &r);
+	run(w.s, me.id, cmd_examine, "corpse", true, &r);
 	ck_assert_str_eq(r.out, "A lifeless body, already growing cold.\n"
 	    "The corpse of a goblin contains:\n  a dagger\n  a long sword\n"
 	    "  15 coins\n");
@@ -816,8 +533,8 @@ START_TEST(test_give_item)
 	d1 = item_on(dagger, me.id, NULL);
 	d2 = item_on(dagger, me.id, NULL);
 	rk = item_on(rock, me.id, NULL);
-	gob = new_npc(room, "a goblin", "goblin", "A goblin snarls at you.",
-	    npcp);
+	gob = new_proto_npc(room, "a goblin", "goblin",
+	    "A goblin snarls at you.", npcp);
 	snprintf(args, sizeof args, "dagger to %s", bob.name);
 	snprintf(want, sizeof want, "You give a dagger to %s.\n", bob.name);
 	run_ok(w.s, me.id, cmd_give, args, want);
@@ -855,7 +572,7 @@ START_TEST(test_give_item)
 	sqlf("UPDATE characters SET session_instance = NULL WHERE id = %lld",
 	    (long long)eve.id);
 	snprintf(args, sizeof args, "boulder to %s", eve.name);
-	run(w.s, me.id, cmd_give, args, &r);
+	run(w.s, me.id, cmd_give, args, false, &r);
 	ck_assert_int_eq(r.result, TXR_ROLLED_BACK);
 	ck_assert_int_eq(item_col(rk, "carrier_id"), me.id);
 	PQfinish(lc);
@@ -911,7 +628,7 @@ START_TEST(test_wear_wield_remove)
 	snprintf(text, sizeof text, "%s wields a long sword.", me.name);
 	expect_notify(lc, text, &bob.id, 1);
 	/* wear all: boots go on; the helm's slot is taken; rock ignored. */
-	run(w.s, me.id, cmd_wear, "all", &r);
+	run(w.s, me.id, cmd_wear, "all", false, &r);
 	ck_assert_str_eq(r.out, "You are already wearing something on your "
 	    "head.\nYou wear a pair of boots on your feet.\n");
 	ck_assert_int_eq(r.result, TXR_COMMITTED);
@@ -994,12 +711,12 @@ START_TEST(test_examine)
 	new_char(&w, "Exb", room, &bob);
 	new_proto(cap, "cap", "a leather cap", "leather cap", "armor", 1,
 	    "head", 0);
-	gob = new_npc(room, "a goblin", "goblin", "A goblin snarls at you.",
-	    npcp);
+	gob = new_proto_npc(room, "a goblin", "goblin",
+	    "A goblin snarls at you.", npcp);
 	item_on(cap, gob, "head");
 	item_on(cap, bob.id, "head");
 	item_on_floor(cap, room);
-	run_ro(w.s, me.id, cmd_examine, "goblin", &r);
+	run(w.s, me.id, cmd_examine, "goblin", true, &r);
 	ck_assert_str_eq(r.out, "A creature made by a test.\nA goblin is "
 	    "using:\n  <worn on head>        a leather cap\n");
 	ck_assert_int_eq(r.result, TXR_COMMITTED);
@@ -1008,25 +725,25 @@ START_TEST(test_examine)
 	snprintf(want, sizeof want, "You see nothing special about %s.\n"
 	    "%s is using:\n  <worn on head>        a leather cap\n", bob.name,
 	    bob.name);
-	run_ro(w.s, me.id, cmd_examine, args, &r);
+	run(w.s, me.id, cmd_examine, args, true, &r);
 	ck_assert_str_eq(r.out, want);
 	/* look <target> and look at <target> are examine. */
-	run_ro(w.s, me.id, cmd_look, args, &r);
+	run(w.s, me.id, cmd_look, args, true, &r);
 	ck_assert_str_eq(r.out, want);
 	snprintf(args, sizeof args, "at %s", bob.name);
-	run_ro(w.s, me.id, cmd_look, args, &r);
+	run(w.s, me.id, cmd_look, args, true, &r);
 	ck_assert_str_eq(r.out, want);
 	snprintf(want, sizeof want, "You see nothing special about %s.\n",
 	    me.name);
 	snprintf(args, sizeof args, "%s", me.name);
-	run_ro(w.s, bob.id, cmd_examine, args, &r);
+	run(w.s, bob.id, cmd_examine, args, true, &r);
 	ck_assert_str_eq(r.out, want);
-	run_ro(w.s, me.id, cmd_look, "cap", &r);
+	run(w.s, me.id, cmd_look, "cap", true, &r);
 	ck_assert_str_eq(r.out, "It is a leather cap.\n");
-	run_ro(w.s, me.id, cmd_examine, "nothing", &r);
+	run(w.s, me.id, cmd_examine, "nothing", true, &r);
 	ck_assert_str_eq(r.out, "You don't see that here.\n");
 	ck_assert_int_eq(r.result, TXR_ROLLED_BACK);
-	run_ro(w.s, me.id, cmd_look, "in goblin", &r);
+	run(w.s, me.id, cmd_look, "in goblin", true, &r);
 	ck_assert_str_eq(r.out, "You don't see that here.\n");
 	store_close(w.s);
 }
@@ -1050,8 +767,9 @@ START_TEST(test_look_contents)
 	    "wield", 0);
 	new_proto(sword, "sword", "a long sword", "long sword", "weapon", 5,
 	    "wield", 0);
-	new_npc(room, "a goblin", "goblin", "A goblin snarls at you.", npcp);
-	new_npc(room, "a rat", "rat", "A rat scurries about.", ratp);
+	new_proto_npc(room, "a goblin", "goblin", "A goblin snarls at you.",
+	    npcp);
+	new_proto_npc(room, "a rat", "rat", "A rat scurries about.", ratp);
 	more_npc(room, "a goblin", npcp);
 	item_on_floor(dagger, room);
 	item_on_floor(sword, room);
@@ -1067,7 +785,7 @@ START_TEST(test_look_contents)
 	sqlf("DELETE FROM characters WHERE room_id = %d AND proto_id IS NOT"
 	    " NULL", room);
 	sqlf("DELETE FROM items WHERE room_id = %d", room);
-	run(w.s, me.id, cmd_look, "", &r);
+	run(w.s, me.id, cmd_look, "", false, &r);
 	snprintf(want, sizeof want, "Busy Room\n   A room made by a test.\n"
 	    "Exits: none\n%s is here.\nThere is 1 coin here.\n", bob.name);
 	ck_assert_str_eq(r.out, want);

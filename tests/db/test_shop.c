@@ -10,16 +10,13 @@
  * the keeper's inventory, in a private room (900000 and up).  Refusals are
  * checked to change nothing: every purse and every item stays put.
  */
-#include <poll.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
-#include <jansson.h>
 #include <libpq-fe.h>
 
 #include "db/store.h"
@@ -44,30 +41,30 @@ START_TEST(test_list)
 	shopt_char(&w, sh.room, 0, &me);
 	shopt_done(w.s, me.id, cmd_list, "", "The shopkeeper has nothing for "
 	    "sale right now.\n");
-	shopt_stock(sh.keeper, "shpt_long", 3);
-	shopt_stock(sh.keeper, "shpt_bread", 1);
+	give_items(sh.keeper, "shpt_long", 3);
+	give_items(sh.keeper, "shpt_bread", 1);
 	shopt_done(w.s, me.id, cmd_list, "", "The shopkeeper sells:\n"
 	    "  a loaf of bread        x1      4 coins\n"
 	    "  a long sword           x3    120 coins\n");
 	/* A longer name widens the column for every line. */
-	shopt_sqlf("INSERT INTO item_protos (id, name, keywords, long_desc,"
+	sqlf("INSERT INTO item_protos (id, name, keywords, long_desc,"
 	    " description, type, value) VALUES ('shpt_gloves', 'a pair of"
 	    " leather gloves', 'leather gloves', 'Gloves.', 'Gloves.', 'misc',"
 	    " 15) ON CONFLICT DO NOTHING");
-	shopt_stock(sh.keeper, "shpt_gloves", 12);
+	give_items(sh.keeper, "shpt_gloves", 12);
 	shopt_done(w.s, me.id, cmd_list, "", "The shopkeeper sells:\n"
 	    "  a loaf of bread          x1      4 coins\n"
 	    "  a pair of leather gloves x12    18 coins\n"
 	    "  a long sword             x3    120 coins\n");
-	shopt_sqlf("UPDATE characters SET room_id = 1000 WHERE id = %lld",
+	sqlf("UPDATE characters SET room_id = 1000 WHERE id = %lld",
 	    (long long)me.id);
 	shopt_refused(w.s, me.id, cmd_list, "", "There is no shop here.\n");
 	shopt_shop(&w, &heal, "the healer", 0, 100, 10, "{}", true, 20);
-	shopt_sqlf("UPDATE characters SET room_id = %d WHERE id = %lld",
+	sqlf("UPDATE characters SET room_id = %d WHERE id = %lld",
 	    heal.room, (long long)me.id);
 	shopt_done(w.s, me.id, cmd_list, "", "The healer will mend your wounds "
 	    "for up to 20 coins ('heal').\n");
-	shopt_sqlf("UPDATE shops SET heal_price = 0 WHERE npc_proto = '%s'",
+	sqlf("UPDATE shops SET heal_price = 0 WHERE npc_proto = '%s'",
 	    heal.proto);
 	shopt_done(w.s, me.id, cmd_list, "", "The healer will mend your wounds "
 	    "for free ('heal').\n");
@@ -102,13 +99,13 @@ START_TEST(test_list_one_query)
 	shopt_world_open(&w);
 	shopt_plain_shop(&w, &sh, 0);
 	shopt_char(&w, sh.room, 0, &me);
-	shopt_stock(sh.keeper, "shpt_dagger", 1);
+	give_items(sh.keeper, "shpt_dagger", 1);
 	shopt_run(w.s, me.id, cmd_list, "", &r);
 	small = statements();
 	shopt_run(w.s, me.id, cmd_list, "", &r);
 	small = statements() - small;
 	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
-		shopt_stock(sh.keeper, all[i], 20);
+		give_items(sh.keeper, all[i], 20);
 	big = statements();
 	shopt_run(w.s, me.id, cmd_list, "", &r);
 	big = statements() - big;
@@ -118,57 +115,6 @@ START_TEST(test_list_one_query)
 	store_close(w.s);
 }
 END_TEST
-
-/* A connection listening on the keep channel. */
-static PGconn *
-listen_open(void)
-{
-	PGconn		*c = PQconnectdb(test_db_url());
-	PGresult	*r;
-
-	ck_assert_msg(PQstatus(c) == CONNECTION_OK, "%s", PQerrorMessage(c));
-	r = PQexec(c, "LISTEN keep");
-	ck_assert(PQresultStatus(r) == PGRES_COMMAND_OK);
-	PQclear(r);
-	return c;
-}
-
-/* Wait up to 5 s for a notification with text to exactly the one id. */
-static void
-expect_notify(PGconn *c, const char *text, int64_t id)
-{
-	struct timespec	 t0, t;
-	PGnotify	*n;
-	json_t		*j, *to;
-	json_error_t	 je;
-	const char	*got;
-	bool		 found = false;
-
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	do {
-		struct pollfd	pfd = { .fd = PQsocket(c), .events = POLLIN };
-
-		ck_assert(PQconsumeInput(c));
-		while (!found && (n = PQnotifies(c)) != NULL) {
-			j = json_loads(n->extra, 0, &je);
-			PQfreemem(n);
-			ck_assert(j != NULL);
-			to = json_object_get(j, "to");
-			got = json_string_value(json_object_get(j, "text"));
-			if (got != NULL && strcmp(got, text) == 0) {
-				ck_assert_int_eq(json_array_size(to), 1);
-				ck_assert_int_eq(json_integer_value(
-				    json_array_get(to, 0)), id);
-				found = true;
-			}
-			json_decref(j);
-		}
-		if (!found)
-			(void)poll(&pfd, 1, 100);
-		clock_gettime(CLOCK_MONOTONIC, &t);
-	} while (!found && t.tv_sec - t0.tv_sec < 5);
-	ck_assert_msg(found, "no notification \"%s\"", text);
-}
 
 /* buy: the item and the coins move together; others hear of it. */
 START_TEST(test_buy)
@@ -183,15 +129,15 @@ START_TEST(test_buy)
 	shopt_plain_shop(&w, &sh, 10);
 	shopt_char(&w, sh.room, 300, &me);
 	shopt_char(&w, sh.room, 0, &other);
-	shopt_stock(sh.keeper, "shpt_long", 2);
-	shopt_stock(sh.keeper, "shpt_short", 1);
-	shopt_stock(sh.keeper, "shpt_bread", 1);
+	give_items(sh.keeper, "shpt_long", 2);
+	give_items(sh.keeper, "shpt_short", 1);
+	give_items(sh.keeper, "shpt_bread", 1);
 	shopt_done(w.s, me.id, cmd_buy, "long", "You buy a long sword for 120 "
 	    "coins.\n");
 	snprintf(text, sizeof text, "%s buys a long sword.", me.name);
-	expect_notify(lc, text, other.id);
-	ck_assert_int_eq(shopt_coins_of(me.id), 180);
-	ck_assert_int_eq(shopt_coins_of(sh.keeper), 130);
+	expect_notify(lc, text, &other.id, 1);
+	ck_assert_int_eq(coins_of(me.id), 180);
+	ck_assert_int_eq(coins_of(sh.keeper), 130);
 	ck_assert_int_eq(shopt_items_of(me.id, "shpt_long"), 1);
 	ck_assert_int_eq(shopt_items_of(sh.keeper, "shpt_long"), 1);
 	/* "sword" is the cheapest sword in the list, "2.sword" the next. */
@@ -199,18 +145,18 @@ START_TEST(test_buy)
 	    "120 coins.\n");
 	shopt_done(w.s, me.id, cmd_buy, "sword", "You buy a short sword for 60 "
 	    "coins.\n");
-	ck_assert_int_eq(shopt_coins_of(me.id), 0);
-	ck_assert_int_eq(shopt_coins_of(sh.keeper), 310);
+	ck_assert_int_eq(coins_of(me.id), 0);
+	ck_assert_int_eq(coins_of(sh.keeper), 310);
 	ck_assert_int_eq(shopt_items_of(me.id, ""), 3);
 	ck_assert_int_eq(shopt_items_of(sh.keeper, ""), 1);
 	shopt_refused(w.s, me.id, cmd_buy, "loaf", "You can't afford a loaf of "
 	    "bread (4 coins).\n");
-	shopt_sqlf("UPDATE characters SET coins = 4 WHERE id = %lld",
+	sqlf("UPDATE characters SET coins = 4 WHERE id = %lld",
 	    (long long)me.id);
 	shopt_done(w.s, me.id, cmd_buy, "bread", "You buy a loaf of bread for "
 	    "4 coins.\n");
-	ck_assert_int_eq(shopt_coins_of(me.id), 0);
-	ck_assert_int_eq(shopt_coins_of(sh.keeper), 314);
+	ck_assert_int_eq(coins_of(me.id), 0);
+	ck_assert_int_eq(coins_of(sh.keeper), 314);
 	ck_assert_int_eq(shopt_items_of(sh.keeper, ""), 0);
 	PQfinish(lc);
 	store_close(w.s);
@@ -228,11 +174,11 @@ START_TEST(test_buy_refused)
 	shopt_world_open(&w);
 	shopt_plain_shop(&w, &sh, 10);
 	shopt_char(&w, sh.room, 1000, &me);
-	shopt_stock(sh.keeper, "shpt_long", 1);
-	shopt_stock(sh.keeper, "shpt_dagger", 1);
-	shopt_sqlf("UPDATE items SET worn_slot = 'wield' WHERE carrier_id = "
+	give_items(sh.keeper, "shpt_long", 1);
+	give_items(sh.keeper, "shpt_dagger", 1);
+	sqlf("UPDATE items SET worn_slot = 'wield' WHERE carrier_id = "
 	    "%lld AND proto_id = 'shpt_dagger'", (long long)sh.keeper);
-	shopt_sqlf("INSERT INTO shop_stock VALUES ('%s', 'shpt_bread', 3)",
+	sqlf("INSERT INTO shop_stock VALUES ('%s', 'shpt_bread', 3)",
 	    sh.proto);
 	fp = shopt_fingerprint(&sh, me.id);
 	shopt_refused(w.s, me.id, cmd_buy, "pebble", "The shopkeeper doesn't "
@@ -251,48 +197,48 @@ START_TEST(test_buy_refused)
 	shopt_refused(w.s, me.id, cmd_buy, "bread", "A loaf of bread is sold "
 	    "out.\n");
 	/* Only one kind of sword: the second is not "sold out". */
-	shopt_sqlf("INSERT INTO shop_stock VALUES ('%s', 'shpt_long', 3)",
+	sqlf("INSERT INTO shop_stock VALUES ('%s', 'shpt_long', 3)",
 	    sh.proto);
 	shopt_refused(w.s, me.id, cmd_buy, "2.long", "The shopkeeper doesn't "
 	    "sell that.\n");
-	shopt_stock(me.id, "shpt_pebble", (int)rules_item_max_count(1));
+	give_items(me.id, "shpt_pebble", (int)rules_item_max_count(1));
 	shopt_refused(w.s, me.id, cmd_buy, "sword", "You can't carry that many "
 	    "items.\n");
-	shopt_sqlf("DELETE FROM items WHERE carrier_id = %lld",
+	sqlf("DELETE FROM items WHERE carrier_id = %lld",
 	    (long long)me.id);
-	shopt_sqlf("INSERT INTO item_protos (id, name, keywords, long_desc,"
+	sqlf("INSERT INTO item_protos (id, name, keywords, long_desc,"
 	    " description, type, weight, value) VALUES ('shpt_anvil',"
 	    " 'an anvil', 'anvil', 'An anvil.', 'An anvil.', 'misc', %lld, 1)"
 	    " ON CONFLICT DO NOTHING", (long long)rules_item_max_weight(1) - 3);
-	shopt_stock(me.id, "shpt_anvil", 1);
+	give_items(me.id, "shpt_anvil", 1);
 	shopt_refused(w.s, me.id, cmd_buy, "sword", "That is too heavy for you "
 	    "to carry.\n");
-	shopt_sqlf("DELETE FROM items WHERE carrier_id = %lld",
+	sqlf("DELETE FROM items WHERE carrier_id = %lld",
 	    (long long)me.id);
-	shopt_sqlf("UPDATE characters SET fighting_id = %lld WHERE id = %lld",
+	sqlf("UPDATE characters SET fighting_id = %lld WHERE id = %lld",
 	    (long long)me.id, (long long)sh.keeper);
 	shopt_refused(w.s, me.id, cmd_buy, "sword", "The shopkeeper is too "
 	    "busy fighting.\n");
-	shopt_sqlf("UPDATE characters SET fighting_id = NULL WHERE id = %lld",
+	sqlf("UPDATE characters SET fighting_id = NULL WHERE id = %lld",
 	    (long long)sh.keeper);
 	ck_assert_int_eq(shopt_fingerprint(&sh, me.id), fp);
-	ck_assert_int_eq(shopt_coins_of(me.id), 1000);
+	ck_assert_int_eq(coins_of(me.id), 1000);
 	shopt_shop(&w, &heal, "the healer", 0, 100, 10, "{}", true, 20);
-	shopt_stock(heal.keeper, "shpt_dagger", 1);
-	shopt_sqlf("UPDATE characters SET room_id = %d WHERE id = %lld",
+	give_items(heal.keeper, "shpt_dagger", 1);
+	sqlf("UPDATE characters SET room_id = %d WHERE id = %lld",
 	    heal.room, (long long)me.id);
 	shopt_refused(w.s, me.id, cmd_buy, "dagger", "The healer does not "
 	    "trade; try 'heal'.\n");
 	shopt_refused(w.s, me.id, cmd_sell, "dagger", "The healer does not "
 	    "trade; try 'heal'.\n");
-	shopt_sqlf("UPDATE characters SET room_id = %d WHERE id = %lld",
+	sqlf("UPDATE characters SET room_id = %d WHERE id = %lld",
 	    shopt_room(w.s), (long long)me.id);
 	shopt_refused(w.s, me.id, cmd_buy, "sword", "There is no shop here.\n");
 	shopt_refused(w.s, me.id, cmd_sell, "sword", "There is no shop "
 	    "here.\n");
 	shopt_refused(w.s, me.id, cmd_value, "sword", "There is no shop "
 	    "here.\n");
-	ck_assert_int_eq(shopt_coins_of(me.id), 1000);
+	ck_assert_int_eq(coins_of(me.id), 1000);
 	ck_assert_int_eq(shopt_items_of(heal.keeper, ""), 1);
 	store_close(w.s);
 }
@@ -321,7 +267,7 @@ racer_main(void *arg)
 	x->r.fn = cmd_buy;
 	x->r.args = "sword";
 	x->r.id = x->id;
-	x->r.result = store_tx(s, false, 10, shopt_run_tx, &x->r);
+	x->r.result = store_tx(s, false, 10, run_tx, &x->r);
 	store_close(s);
 	return NULL;
 }
@@ -338,7 +284,7 @@ START_TEST(test_buy_race)
 
 	shopt_world_open(&w);
 	shopt_plain_shop(&w, &sh, 0);
-	shopt_stock(sh.keeper, "shpt_long", 3);
+	give_items(sh.keeper, "shpt_long", 3);
 	pthread_barrier_init(&go, NULL, 8);
 	for (int i = 0; i < 8; i++) {
 		shopt_char(&w, sh.room, 200, &c);
@@ -357,18 +303,18 @@ START_TEST(test_buy_race)
 		if (x[i].r.result == TXR_COMMITTED) {
 			ck_assert_str_eq(x[i].r.out, "You buy a long sword "
 			    "for 120 coins.\n");
-			ck_assert_int_eq(shopt_coins_of(x[i].id), 80);
+			ck_assert_int_eq(coins_of(x[i].id), 80);
 			ck_assert_int_eq(shopt_items_of(x[i].id, ""), 1);
 			won++;
 		} else {
 			ck_assert_str_eq(x[i].r.out, "The shopkeeper doesn't "
 			    "sell that.\n");
-			ck_assert_int_eq(shopt_coins_of(x[i].id), 200);
+			ck_assert_int_eq(coins_of(x[i].id), 200);
 			ck_assert_int_eq(shopt_items_of(x[i].id, ""), 0);
 		}
 	}
 	ck_assert_int_eq(won, 3);
-	ck_assert_int_eq(shopt_coins_of(sh.keeper), 360);
+	ck_assert_int_eq(coins_of(sh.keeper), 360);
 	ck_assert_int_eq(shopt_items_of(sh.keeper, ""), 0);
 	store_close(w.s);
 }
@@ -387,19 +333,19 @@ START_TEST(test_sell)
 	shopt_plain_shop(&w, &sh, 100);
 	shopt_char(&w, sh.room, 0, &me);
 	shopt_char(&w, sh.room, 0, &other);
-	shopt_stock(me.id, "shpt_dagger", 2);
-	shopt_stock(me.id, "shpt_long", 1);
+	give_items(me.id, "shpt_dagger", 2);
+	give_items(me.id, "shpt_long", 1);
 	shopt_done(w.s, me.id, cmd_sell, "dagger", "You sell a dagger for 5 "
 	    "coins.\n");
 	snprintf(text, sizeof text, "%s sells a dagger.", me.name);
-	expect_notify(lc, text, other.id);
-	ck_assert_int_eq(shopt_coins_of(me.id), 5);
-	ck_assert_int_eq(shopt_coins_of(sh.keeper), 95);
+	expect_notify(lc, text, &other.id, 1);
+	ck_assert_int_eq(coins_of(me.id), 5);
+	ck_assert_int_eq(coins_of(sh.keeper), 95);
 	ck_assert_int_eq(shopt_items_of(me.id, "shpt_dagger"), 1);
 	ck_assert_int_eq(shopt_items_of(sh.keeper, "shpt_dagger"), 1);
 	shopt_done(w.s, me.id, cmd_sell, "long sword", "You sell a long sword "
 	    "for 50 coins.\n");
-	ck_assert_int_eq(shopt_coins_of(me.id) + shopt_coins_of(sh.keeper),
+	ck_assert_int_eq(coins_of(me.id) + coins_of(sh.keeper),
 	    100);
 	/* What was sold is for sale again, at the shop's price. */
 	shopt_done(w.s, me.id, cmd_list, "", "The shopkeeper sells:\n"
@@ -423,22 +369,22 @@ START_TEST(test_sell_refused)
 	shopt_shop(&w, &sh, "a grumpy trader", 4, 120, 50,
 	    "{weapon,container}", false, 0);
 	shopt_char(&w, sh.room, 0, &me);
-	shopt_stock(me.id, "shpt_bread", 1);
-	shopt_stock(me.id, "shpt_long", 1);
-	shopt_stock(me.id, "shpt_dagger", 1);
-	shopt_stock(me.id, "shpt_sack", 1);
-	shopt_sqlf("INSERT INTO item_protos (id, name, keywords, long_desc,"
+	give_items(me.id, "shpt_bread", 1);
+	give_items(me.id, "shpt_long", 1);
+	give_items(me.id, "shpt_dagger", 1);
+	give_items(me.id, "shpt_sack", 1);
+	sqlf("INSERT INTO item_protos (id, name, keywords, long_desc,"
 	    " description, type, value, wear_slot) VALUES ('shpt_stick',"
 	    " 'a stick', 'stick', 'A stick.', 'A stick.', 'weapon', 1,"
 	    " 'wield') ON CONFLICT DO NOTHING");
-	shopt_stock(me.id, "shpt_stick", 1);
-	sack = shopt_sqlv("SELECT id FROM items WHERE carrier_id = %lld AND"
+	give_items(me.id, "shpt_stick", 1);
+	sack = sqlv("SELECT id FROM items WHERE carrier_id = %lld AND"
 	    " proto_id = 'shpt_sack'", (long long)me.id);
-	shopt_sqlf("UPDATE items SET carrier_id = NULL, container_id = %lld "
+	sqlf("UPDATE items SET carrier_id = NULL, container_id = %lld "
 	    "WHERE"
 	    " carrier_id = %lld AND proto_id = 'shpt_bread'", (long long)sack,
 	    (long long)me.id);
-	shopt_sqlf("UPDATE items SET worn_slot = 'wield' WHERE carrier_id = "
+	sqlf("UPDATE items SET worn_slot = 'wield' WHERE carrier_id = "
 	    "%lld AND proto_id = 'shpt_dagger'", (long long)me.id);
 	fp = shopt_fingerprint(&sh, me.id);
 	shopt_refused(w.s, me.id, cmd_sell, "bread", "You aren't carrying "
@@ -457,25 +403,25 @@ START_TEST(test_sell_refused)
 	    "burlap sack first.\n");
 	shopt_refused(w.s, me.id, cmd_sell, "sword", "A grumpy trader can't "
 	    "afford that.\n");
-	shopt_sqlf("UPDATE items SET container_id = NULL, carrier_id = %lld "
+	sqlf("UPDATE items SET container_id = NULL, carrier_id = %lld "
 	    "WHERE container_id = %lld", (long long)me.id, (long long)sack);
 	shopt_refused(w.s, me.id, cmd_sell, "bread", "A grumpy trader doesn't "
 	    "deal in that kind of thing.\n");
-	shopt_sqlf("UPDATE items SET carrier_id = NULL, container_id = %lld "
+	sqlf("UPDATE items SET carrier_id = NULL, container_id = %lld "
 	    "WHERE"
 	    " carrier_id = %lld AND proto_id = 'shpt_bread'", (long long)sack,
 	    (long long)me.id);
 	ck_assert_int_eq(shopt_fingerprint(&sh, me.id), fp);
 	/* Coins inside count as contents too. */
-	shopt_sqlf("DELETE FROM items WHERE container_id = %lld; UPDATE items "
+	sqlf("DELETE FROM items WHERE container_id = %lld; UPDATE items "
 	    "SET coins = 1 WHERE id = %lld", (long long)sack, (long long)sack);
 	shopt_refused(w.s, me.id, cmd_sell, "sack", "You'll have to empty a "
 	    "burlap sack first.\n");
-	shopt_sqlf("UPDATE items SET coins = 0 WHERE id = %lld",
+	sqlf("UPDATE items SET coins = 0 WHERE id = %lld",
 	    (long long)sack);
 	shopt_done(w.s, me.id, cmd_sell, "sack", "You sell a burlap sack for 2 "
 	    "coins.\n");
-	ck_assert_int_eq(shopt_coins_of(sh.keeper), 2);
+	ck_assert_int_eq(coins_of(sh.keeper), 2);
 	store_close(w.s);
 }
 END_TEST
@@ -491,10 +437,10 @@ START_TEST(test_value)
 	shopt_world_open(&w);
 	shopt_shop(&w, &sh, "the shopkeeper", 0, 120, 50, "{weapon}", false, 0);
 	shopt_char(&w, sh.room, 7, &me);
-	shopt_stock(me.id, "shpt_dagger", 1);
-	shopt_stock(me.id, "shpt_long", 1);
-	shopt_stock(me.id, "shpt_bread", 1);
-	shopt_sqlf("UPDATE items SET worn_slot = 'wield' WHERE carrier_id = "
+	give_items(me.id, "shpt_dagger", 1);
+	give_items(me.id, "shpt_long", 1);
+	give_items(me.id, "shpt_bread", 1);
+	sqlf("UPDATE items SET worn_slot = 'wield' WHERE carrier_id = "
 	    "%lld AND proto_id = 'shpt_long'", (long long)me.id);
 	fp = shopt_fingerprint(&sh, me.id);
 	shopt_done(w.s, me.id, cmd_value, "dagger", "The shopkeeper would pay "
@@ -523,39 +469,39 @@ START_TEST(test_heal)
 	shopt_shop(&w, &heal, "the healer", 0, 100, 10, "{}", true, 20);
 	shopt_char(&w, heal.room, 100, &me);
 	shopt_char(&w, heal.room, 0, &other);
-	shopt_sqlf("UPDATE characters SET hp = 5, hp_at = now() WHERE id = "
+	sqlf("UPDATE characters SET hp = 5, hp_at = now() WHERE id = "
 	    "%lld", (long long)me.id);
 	shopt_done(w.s, me.id, cmd_heal, "", "The healer lays hands on you. "
 	    "You feel much better. (15 coins)\n");
 	snprintf(text, sizeof text, "The healer lays hands on %s.", me.name);
-	expect_notify(lc, text, other.id);
-	ck_assert_int_eq(shopt_coins_of(me.id), 85);
-	ck_assert_int_eq(shopt_coins_of(heal.keeper), 15);
-	ck_assert_int_eq(shopt_sqlv("SELECT char_hp(hp, max_hp, hp_at, "
+	expect_notify(lc, text, &other.id, 1);
+	ck_assert_int_eq(coins_of(me.id), 85);
+	ck_assert_int_eq(coins_of(heal.keeper), 15);
+	ck_assert_int_eq(sqlv("SELECT char_hp(hp, max_hp, hp_at, "
 	    "fighting_id)"
 	    " FROM characters WHERE id = %lld", (long long)me.id), 20);
 	shopt_refused(w.s, me.id, cmd_heal, "", "You are not hurt.\n");
-	shopt_sqlf("UPDATE characters SET hp = 0, hp_at = now() WHERE id = "
+	sqlf("UPDATE characters SET hp = 0, hp_at = now() WHERE id = "
 	    "%lld", (long long)me.id);
-	shopt_sqlf("UPDATE characters SET coins = 19 WHERE id = %lld",
+	sqlf("UPDATE characters SET coins = 19 WHERE id = %lld",
 	    (long long)me.id);
 	shopt_refused(w.s, me.id, cmd_heal, "", "You can't afford that. It "
 	    "would cost 20 coins.\n");
-	shopt_sqlf("UPDATE characters SET fighting_id = %lld WHERE id = %lld",
+	sqlf("UPDATE characters SET fighting_id = %lld WHERE id = %lld",
 	    (long long)heal.keeper, (long long)me.id);
 	shopt_refused(w.s, me.id, cmd_heal, "", "Not while you are "
 	    "fighting!\n");
-	shopt_sqlf("UPDATE characters SET fighting_id = NULL, coins = 0 WHERE"
+	sqlf("UPDATE characters SET fighting_id = NULL, coins = 0 WHERE"
 	    " id = %lld", (long long)me.id);
-	ck_assert_int_eq(shopt_coins_of(heal.keeper), 15);
-	shopt_sqlf("UPDATE shops SET heal_price = 0 WHERE npc_proto = '%s'",
+	ck_assert_int_eq(coins_of(heal.keeper), 15);
+	sqlf("UPDATE shops SET heal_price = 0 WHERE npc_proto = '%s'",
 	    heal.proto);
 	shopt_done(w.s, me.id, cmd_heal, "", "The healer lays hands on you. "
 	    "You feel much better. (free)\n");
-	ck_assert_int_eq(shopt_sqlv("SELECT hp FROM characters WHERE id = %lld",
+	ck_assert_int_eq(sqlv("SELECT hp FROM characters WHERE id = %lld",
 	    (long long)me.id), 20);
-	ck_assert_int_eq(shopt_coins_of(heal.keeper), 15);
-	shopt_sqlf("UPDATE characters SET room_id = %d WHERE id = %lld",
+	ck_assert_int_eq(coins_of(heal.keeper), 15);
+	sqlf("UPDATE characters SET room_id = %d WHERE id = %lld",
 	    shopt_room(w.s), (long long)me.id);
 	shopt_refused(w.s, me.id, cmd_heal, "", "There is no healer here.\n");
 	PQfinish(lc);

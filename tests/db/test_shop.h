@@ -12,13 +12,8 @@
 #include <check.h>
 
 #include "db/store.h"
+#include "db_test.h"
 #include "game/cmd.h"
-
-/* A store with a registered instance for the test's players. */
-struct world {
-	struct store	*s;
-	char		 inst[STORE_UUID_LEN + 1];
-};
 
 /* A shop made by a test: its room, keeper and keeper prototype. */
 struct shop {
@@ -27,22 +22,6 @@ struct shop {
 	char	 proto[32];
 };
 
-/* What running one handler gave. */
-struct run {
-	cmd_fn		 fn;
-	const char	*args;
-	int64_t		 id;
-	enum tx_rc	 rc;
-	enum tx_result	 result;
-	char		 out[8192];
-};
-
-/* Run formatted SQL on its own connection. */
-void		 shopt_sqlf(const char *fmt, ...)
-		    __attribute__((format(printf, 1, 2)));
-/* Run formatted SQL on its own connection; the first value as a number. */
-long long	 shopt_sqlv(const char *fmt, ...)
-		    __attribute__((format(printf, 1, 2)));
 /* Make the shared prototypes, open a store, register an instance. */
 void		 shopt_world_open(struct world *);
 /* Create a room in the private range (900000 and up); returns its id. */
@@ -60,14 +39,8 @@ void		 shopt_shop(struct world *, struct shop *, const char *name,
 /* A plain shop: 120% to buy, 50% to sell, every type, no healing. */
 void		 shopt_plain_shop(struct world *, struct shop *,
 		    long long coins);
-/* Give a character n new items of proto. */
-void		 shopt_stock(int64_t who, const char *proto, int n);
 /* How many items of proto a character carries ("" for any). */
 long long	 shopt_items_of(int64_t who, const char *proto);
-/* A character's coins, read on another connection. */
-long long	 shopt_coins_of(int64_t id);
-/* The transaction body: load the actor, run the handler, keep the reply. */
-enum tx_rc	 shopt_run_tx(struct store *, void *run);
 /* Run fn for character id in one transaction, as the dispatcher does. */
 void		 shopt_run(struct store *, int64_t id, cmd_fn fn,
 		    const char *args, struct run *);

@@ -5,51 +5,12 @@
  * proto_id and no password) with a shops row, players online on the
  * test's own instance, and items in anyone's inventory.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "keep_test.h"
 #include "test_shop.h"
-
-static int32_t
-shopt_rand31(void)
-{
-	uint32_t	 v = 0;
-	FILE		*f = fopen("/dev/urandom", "r");
-
-	ck_assert(f != NULL && fread(&v, sizeof v, 1, f) == 1);
-	fclose(f);
-	return (int32_t)(v & 0x7fffffff);
-}
-
-/* Run formatted SQL on its own connection. */
-void
-shopt_sqlf(const char *fmt, ...)
-{
-	char	sql[2048];
-	va_list	ap;
-
-	va_start(ap, fmt);
-	vsnprintf(sql, sizeof sql, fmt, ap);
-	va_end(ap);
-	test_sql(sql);
-}
-
-/* Run formatted SQL on its own connection; the first value as a number. */
-long long
-shopt_sqlv(const char *fmt, ...)
-{
-	char	sql[2048];
-	va_list	ap;
-
-	va_start(ap, fmt);
-	vsnprintf(sql, sizeof sql, fmt, ap);
-	va_end(ap);
-	return test_sql_value(sql);
-}
 
 /* The shared test area and item prototypes (idempotent). */
 static void
@@ -76,41 +37,20 @@ shopt_protos(void)
 	    " ON CONFLICT DO NOTHING");
 }
 
-/* A random version-4 UUID. */
-static void
-shopt_rand_uuid(char out[STORE_UUID_LEN + 1])
-{
-	snprintf(out, STORE_UUID_LEN + 1, "%08x-%04x-4%03x-8%03x-%08x%04x",
-	    (unsigned)shopt_rand31(), (unsigned)shopt_rand31() & 0xffff,
-	    (unsigned)shopt_rand31() & 0xfff, (unsigned)shopt_rand31() & 0xfff,
-	    (unsigned)shopt_rand31(), (unsigned)shopt_rand31() & 0xffff);
-}
-
-/* Open a store and register a fresh instance for the test's sessions. */
+/* Make the shared prototypes, open a store, register an instance. */
 void
 shopt_world_open(struct world *w)
 {
 	shopt_protos();
-	w->s = test_store();
-	shopt_rand_uuid(w->inst);
-	ck_assert_int_eq(store_instance_register(w->s, w->inst, "keep-tests",
-	    (int)getpid()), STORE_OK);
+	world_open(w);
 }
 
 /* Create a room in the private range; returns its id. */
 int32_t
 shopt_room(struct store *s)
 {
-	bool	created = false;
-	int32_t	id;
-
-	do {
-		id = 900000 + shopt_rand31() % 100000000;
-		ck_assert_int_eq(store_room_upsert(s, id, "shoptest", "A Shop",
-		    "A room made by a shop test.", false, false, &created),
-		    STORE_OK);
-	} while (!created);
-	return id;
+	return new_area_room(s, "shoptest", "A Shop",
+	    "A room made by a shop test.");
 }
 
 /* Create an online player in room with coins. */
@@ -118,14 +58,9 @@ void
 shopt_char(struct world *w, int32_t room, long long coins,
     struct store_char *c)
 {
-	char	name[17];
-
-	test_name(name, "Shp");
-	ck_assert_int_eq(store_char_create(w->s, name, "hash-of-test",
-	    w->inst, shopt_rand31(), c), STORE_OK);
-	shopt_sqlf("UPDATE characters SET room_id = %d, coins = %lld"
-	    " WHERE id = %lld", room, coins, (long long)c->id);
-	c->room_id = room;
+	new_char(w, "Shp", room, c);
+	sqlf("UPDATE characters SET coins = %lld WHERE id = %lld", coins,
+	    (long long)c->id);
 	c->coins = coins;
 }
 
@@ -145,14 +80,14 @@ shopt_shop(struct world *w, struct shop *sh, const char *name,
 		*p = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
 	snprintf(sh->proto, sizeof sh->proto, "shpk_%s", n);
 	sh->room = shopt_room(w->s);
-	shopt_sqlf("INSERT INTO npc_protos (id, area, name, keywords, "
+	sqlf("INSERT INTO npc_protos (id, area, name, keywords, "
 	    "long_desc, description) VALUES ('%s', 'shoptest', '%s', 'keeper',"
 	    " 'A keeper stands here.', 'A keeper of a test shop.');"
 	    "INSERT INTO shops (npc_proto, buy_percent, sell_percent,"
 	    " buys_types, heals, heal_price) VALUES ('%s', %d, %d, '%s', %s,"
 	    " %d)", sh->proto, name, sh->proto, buy, sell, types,
 	    heals ? "true" : "false", heal_price);
-	sh->keeper = shopt_sqlv("INSERT INTO characters (name, room_id, "
+	sh->keeper = sqlv("INSERT INTO characters (name, room_id, "
 	    "proto_id, coins) VALUES ('%s', %d, '%s', %lld) RETURNING id", name,
 	    sh->room, sh->proto, coins);
 }
@@ -164,45 +99,20 @@ shopt_plain_shop(struct world *w, struct shop *sh, long long coins)
 	shopt_shop(w, sh, "the shopkeeper", coins, 120, 50, "{}", false, 0);
 }
 
-/* Give a character n new items of proto. */
-void
-shopt_stock(int64_t who, const char *proto, int n)
-{
-	shopt_sqlf("INSERT INTO items (proto_id, carrier_id) SELECT '%s', %lld"
-	    " FROM generate_series(1, %d)", proto, (long long)who, n);
-}
-
 /* How many items of proto a character carries ("" for any). */
 long long
 shopt_items_of(int64_t who, const char *proto)
 {
-	return shopt_sqlv("SELECT count(*) FROM items WHERE carrier_id = %lld"
+	return sqlv("SELECT count(*) FROM items WHERE carrier_id = %lld"
 	    " AND ('%s' = '' OR proto_id = '%s')", (long long)who, proto,
 	    proto);
 }
 
-/* A character's coins, read on another connection. */
-long long
-shopt_coins_of(int64_t id)
+/* Whether the dispatcher runs fn READ ONLY. */
+static bool
+shopt_ro(cmd_fn fn)
 {
-	return shopt_sqlv("SELECT coins FROM characters WHERE id = %lld",
-	    (long long)id);
-}
-
-/* The transaction: load the actor, run the handler, keep what it said. */
-enum tx_rc
-shopt_run_tx(struct store *s, void *arg)
-{
-	struct run	*r = arg;
-	struct buf	 out = { 0 };
-	struct cmd_ctx	 ctx = { .store = s, .out = &out };
-
-	if (store_char_load(s, r->id, &ctx.me) != STORE_OK)
-		return TX_ERROR;
-	r->rc = r->fn(&ctx, r->args);
-	snprintf(r->out, sizeof r->out, "%s", buf_str(&out));
-	buf_free(&out);
-	return r->rc;
+	return fn == cmd_list || fn == cmd_value;
 }
 
 /* Run fn for character id in one transaction, as the dispatcher does. */
@@ -210,14 +120,18 @@ void
 shopt_run(struct store *s, int64_t id, cmd_fn fn, const char *args,
     struct run *r)
 {
-	memset(r, 0, sizeof *r);
-	r->fn = fn;
-	r->args = args;
-	r->id = id;
-	r->result = store_tx(s, fn == cmd_list || fn == cmd_value, 3,
-	    shopt_run_tx, r);
-	ck_assert_msg(r->result != TXR_FAILED, "transaction failed: %s (%s)",
-	    store_error(s), store_sqlstate(s));
+	run(s, id, fn, args, shopt_ro(fn), r);
+}
+
+/* Run fn and check its whole reply, what it returned and the result. */
+static void
+shopt_want(struct store *s, int64_t id, cmd_fn fn, const char *args,
+    const char *want, enum tx_rc rc, enum tx_result result)
+{
+	enum tx_rc	got;
+
+	got = run_want(s, id, fn, args, shopt_ro(fn), want, result);
+	ck_assert_int_eq(got, rc);
 }
 
 /* Run fn and check it was refused with exactly want. */
@@ -225,12 +139,7 @@ void
 shopt_refused(struct store *s, int64_t id, cmd_fn fn, const char *args,
     const char *want)
 {
-	struct run	r;
-
-	shopt_run(s, id, fn, args, &r);
-	ck_assert_str_eq(r.out, want);
-	ck_assert_int_eq(r.rc, TX_ROLLBACK);
-	ck_assert_int_eq(r.result, TXR_ROLLED_BACK);
+	shopt_want(s, id, fn, args, want, TX_ROLLBACK, TXR_ROLLED_BACK);
 }
 
 /* Run fn and check it committed with exactly want. */
@@ -238,19 +147,14 @@ void
 shopt_done(struct store *s, int64_t id, cmd_fn fn, const char *args,
     const char *want)
 {
-	struct run	r;
-
-	shopt_run(s, id, fn, args, &r);
-	ck_assert_str_eq(r.out, want);
-	ck_assert_int_eq(r.rc, TX_COMMIT);
-	ck_assert_int_eq(r.result, TXR_COMMITTED);
+	shopt_want(s, id, fn, args, want, TX_COMMIT, TXR_COMMITTED);
 }
 
 /* A fingerprint of every item's place and every purse involved. */
 long long
 shopt_fingerprint(const struct shop *sh, int64_t player)
 {
-	return shopt_sqlv("SELECT (SELECT coalesce(sum(hashtext(id || ':' ||"
+	return sqlv("SELECT (SELECT coalesce(sum(hashtext(id || ':' ||"
 	    " coalesce(carrier_id, 0) || ':' || coalesce(container_id, 0) ||"
 	    " ':' || coalesce(worn_slot, '-') || ':' || coins)), 0)"
 	    " FROM items WHERE carrier_id IN (%lld, %lld) OR container_id IN"

@@ -151,11 +151,11 @@ START_TEST(test_store_find)
 	ck_assert_int_eq(f.keeper_id, heal.keeper);
 	ck_assert_int_eq(f.heal_price, 20);
 	shopt_plain_shop(&w, &sh, 500);
-	shopt_sqlf("UPDATE shops SET buys_types = '{weapon,food}' WHERE "
+	sqlf("UPDATE shops SET buys_types = '{weapon,food}' WHERE "
 	    "npc_proto = '%s'", sh.proto);
 	ck_assert_int_eq(store_shop_find(w.s, sh.room, true, &f), STORE_NONE);
 	/* The healer moves in with the trader: list and buy mean the trader. */
-	shopt_sqlf("UPDATE characters SET room_id = %d WHERE id = %lld",
+	sqlf("UPDATE characters SET room_id = %d WHERE id = %lld",
 	    sh.room, (long long)heal.keeper);
 	ck_assert_int_eq(store_shop_find(w.s, sh.room, false, &f), STORE_OK);
 	ck_assert_int_eq(f.keeper_id, sh.keeper);
@@ -169,9 +169,9 @@ START_TEST(test_store_find)
 	ck_assert_int_eq(store_shop_find(w.s, sh.room, true, &f), STORE_OK);
 	ck_assert_int_eq(f.keeper_id, heal.keeper);
 	/* A healer with stock rows trades too. */
-	shopt_sqlf("INSERT INTO shop_stock VALUES ('%s', 'shpt_bread', 2)",
+	sqlf("INSERT INTO shop_stock VALUES ('%s', 'shpt_bread', 2)",
 	    heal.proto);
-	shopt_sqlf("UPDATE characters SET room_id = %d WHERE id = %lld",
+	sqlf("UPDATE characters SET room_id = %d WHERE id = %lld",
 	    heal.room, (long long)heal.keeper);
 	ck_assert_int_eq(store_shop_find(w.s, heal.room, false, &f), STORE_OK);
 	ck_assert(f.trades && f.heals);
@@ -193,11 +193,11 @@ START_TEST(test_store_wares)
 	    STORE_OK);
 	ck_assert_int_eq(n, 0);
 	ck_assert_int_eq(more, 0);
-	shopt_stock(sh.keeper, "shpt_long", 3);
-	shopt_stock(sh.keeper, "shpt_dagger", 2);
-	shopt_stock(sh.keeper, "shpt_bread", 1);
-	shopt_stock(sh.keeper, "shpt_short", 1);
-	shopt_sqlf("UPDATE items SET worn_slot = 'wield' WHERE id = (SELECT "
+	give_items(sh.keeper, "shpt_long", 3);
+	give_items(sh.keeper, "shpt_dagger", 2);
+	give_items(sh.keeper, "shpt_bread", 1);
+	give_items(sh.keeper, "shpt_short", 1);
+	sqlf("UPDATE items SET worn_slot = 'wield' WHERE id = (SELECT "
 	    "min(id)"
 	    " FROM items WHERE carrier_id = %lld AND proto_id = 'shpt_short')",
 	    (long long)sh.keeper);
@@ -233,8 +233,8 @@ START_TEST(test_store_match)
 
 	shopt_world_open(&w);
 	shopt_plain_shop(&w, &sh, 0);
-	shopt_stock(sh.keeper, "shpt_long", 2);
-	shopt_stock(sh.keeper, "shpt_short", 1);
+	give_items(sh.keeper, "shpt_long", 2);
+	give_items(sh.keeper, "shpt_short", 1);
 	ck_assert_int_eq(store_shop_ware(w.s, sh.keeper, "sword", 1, &it),
 	    STORE_OK);
 	ck_assert_str_eq(it.proto, "shpt_short");
@@ -254,7 +254,7 @@ START_TEST(test_store_match)
 	/* sold_out names a stocked prototype only. */
 	ck_assert_int_eq(store_shop_sold_out(w.s, sh.proto, sh.keeper,
 	    "dagger", name, sizeof name), STORE_NONE);
-	shopt_sqlf("INSERT INTO shop_stock VALUES ('%s', 'shpt_dagger', 3),"
+	sqlf("INSERT INTO shop_stock VALUES ('%s', 'shpt_dagger', 3),"
 	    " ('%s', 'shpt_long', 1)", sh.proto, sh.proto);
 	ck_assert_int_eq(store_shop_sold_out(w.s, sh.proto, sh.keeper, "dag",
 	    name, sizeof name), STORE_OK);
@@ -264,10 +264,10 @@ START_TEST(test_store_match)
 	    "long", name, sizeof name), STORE_NONE);
 	/* carried: loose first, then worn, each by id; instance keywords. */
 	shopt_char(&w, sh.room, 0, &me);
-	shopt_stock(me.id, "shpt_long", 2);
-	first = shopt_sqlv("SELECT min(id) FROM items WHERE carrier_id = %lld",
+	give_items(me.id, "shpt_long", 2);
+	first = sqlv("SELECT min(id) FROM items WHERE carrier_id = %lld",
 	    (long long)me.id);
-	shopt_sqlf("UPDATE items SET worn_slot = 'wield' WHERE id = %lld",
+	sqlf("UPDATE items SET worn_slot = 'wield' WHERE id = %lld",
 	    (long long)first);
 	ck_assert_int_eq(store_shop_carried(w.s, me.id, "sword", 1, &it),
 	    STORE_OK);
@@ -276,7 +276,7 @@ START_TEST(test_store_match)
 	    STORE_OK);
 	ck_assert(it.worn && it.item_id == first);
 	ck_assert(!it.has_contents);
-	shopt_sqlf("UPDATE items SET name = 'Excalibur', keywords = 'excalibur'"
+	sqlf("UPDATE items SET name = 'Excalibur', keywords = 'excalibur'"
 	    " WHERE id = %lld", (long long)first);
 	ck_assert_int_eq(store_shop_carried(w.s, me.id, "exc", 1, &it),
 	    STORE_OK);
@@ -299,8 +299,8 @@ START_TEST(test_store_moves)
 	shopt_world_open(&w);
 	shopt_plain_shop(&w, &sh, 40);
 	shopt_char(&w, sh.room, 100, &me);
-	shopt_stock(sh.keeper, "shpt_dagger", 1);
-	shopt_stock(me.id, "shpt_bread", 2);
+	give_items(sh.keeper, "shpt_dagger", 1);
+	give_items(me.id, "shpt_bread", 2);
 	ck_assert_int_eq(store_shop_lock(w.s, me.id, sh.keeper, &p, &k),
 	    STORE_OK);
 	ck_assert_int_eq(p.id, me.id);
@@ -314,17 +314,17 @@ START_TEST(test_store_moves)
 	ck_assert_int_eq(store_shop_lock(w.s, me.id, 1LL << 60, &p, &k),
 	    STORE_NONE);
 	/* hand_over: only what the keeper has, loose. */
-	item = shopt_sqlv("SELECT id FROM items WHERE carrier_id = %lld",
+	item = sqlv("SELECT id FROM items WHERE carrier_id = %lld",
 	    (long long)sh.keeper);
-	bread = shopt_sqlv("SELECT min(id) FROM items WHERE carrier_id = %lld",
+	bread = sqlv("SELECT min(id) FROM items WHERE carrier_id = %lld",
 	    (long long)me.id);
 	ck_assert_int_eq(store_shop_hand_over(w.s, sh.keeper, bread, me.id),
 	    STORE_NONE);
-	shopt_sqlf("UPDATE items SET worn_slot = 'wield' WHERE id = %lld",
+	sqlf("UPDATE items SET worn_slot = 'wield' WHERE id = %lld",
 	    (long long)item);
 	ck_assert_int_eq(store_shop_hand_over(w.s, sh.keeper, item, me.id),
 	    STORE_NONE);
-	shopt_sqlf("UPDATE items SET worn_slot = NULL WHERE id = %lld",
+	sqlf("UPDATE items SET worn_slot = NULL WHERE id = %lld",
 	    (long long)item);
 	ck_assert_int_eq(store_shop_hand_over(w.s, sh.keeper, item, me.id),
 	    STORE_OK);
@@ -333,22 +333,22 @@ START_TEST(test_store_moves)
 	/* take_in: not from someone else, not worn, not full. */
 	ck_assert_int_eq(store_shop_take_in(w.s, sh.keeper, item, me.id),
 	    STORE_NONE);
-	shopt_sqlf("UPDATE items SET worn_slot = 'wield' WHERE id = %lld",
+	sqlf("UPDATE items SET worn_slot = 'wield' WHERE id = %lld",
 	    (long long)item);
 	ck_assert_int_eq(store_shop_take_in(w.s, me.id, item, sh.keeper),
 	    STORE_NONE);
-	shopt_sqlf("UPDATE items SET worn_slot = NULL WHERE id = %lld",
+	sqlf("UPDATE items SET worn_slot = NULL WHERE id = %lld",
 	    (long long)item);
-	shopt_stock(me.id, "shpt_sack", 1);
-	sack = shopt_sqlv("SELECT id FROM items WHERE carrier_id = %lld AND"
+	give_items(me.id, "shpt_sack", 1);
+	sack = sqlv("SELECT id FROM items WHERE carrier_id = %lld AND"
 	    " proto_id = 'shpt_sack'", (long long)me.id);
-	shopt_sqlf("UPDATE items SET carrier_id = NULL, container_id = %lld "
+	sqlf("UPDATE items SET carrier_id = NULL, container_id = %lld "
 	    "WHERE id = %lld", (long long)sack, (long long)item);
 	ck_assert_int_eq(store_shop_take_in(w.s, me.id, sack, sh.keeper),
 	    STORE_NONE);
-	shopt_sqlf("UPDATE items SET container_id = NULL, carrier_id = %lld "
+	sqlf("UPDATE items SET container_id = NULL, carrier_id = %lld "
 	    "WHERE id = %lld", (long long)me.id, (long long)item);
-	shopt_sqlf("UPDATE items SET coins = 3 WHERE id = %lld",
+	sqlf("UPDATE items SET coins = 3 WHERE id = %lld",
 	    (long long)sack);
 	ck_assert_int_eq(store_shop_take_in(w.s, me.id, sack, sh.keeper),
 	    STORE_NONE);
@@ -357,20 +357,20 @@ START_TEST(test_store_moves)
 	ck_assert_int_eq(shopt_items_of(sh.keeper, "shpt_dagger"), 1);
 	/* pay and heal move coins both ways and conserve them. */
 	ck_assert_int_eq(store_shop_pay(w.s, me.id, sh.keeper, 30), STORE_OK);
-	ck_assert_int_eq(shopt_coins_of(me.id), 70);
-	ck_assert_int_eq(shopt_coins_of(sh.keeper), 70);
+	ck_assert_int_eq(coins_of(me.id), 70);
+	ck_assert_int_eq(coins_of(sh.keeper), 70);
 	ck_assert_int_eq(store_shop_pay(w.s, me.id, 1LL << 60, 5), STORE_NONE);
 	ck_assert_int_eq(store_shop_pay(w.s, me.id, sh.keeper, 71), STORE_ERR);
-	ck_assert_int_eq(shopt_coins_of(me.id), 70);
-	shopt_sqlf("UPDATE characters SET hp = CASE WHEN id = %lld THEN 4 ELSE "
+	ck_assert_int_eq(coins_of(me.id), 70);
+	sqlf("UPDATE characters SET hp = CASE WHEN id = %lld THEN 4 ELSE "
 	    "10 END WHERE id IN (%lld, %lld)", (long long)me.id,
 	    (long long)me.id, (long long)sh.keeper);
 	ck_assert_int_eq(store_shop_heal(w.s, me.id, sh.keeper, 10), STORE_OK);
-	ck_assert_int_eq(shopt_coins_of(me.id), 60);
-	ck_assert_int_eq(shopt_coins_of(sh.keeper), 80);
-	ck_assert_int_eq(shopt_sqlv("SELECT hp FROM characters WHERE id = %lld",
+	ck_assert_int_eq(coins_of(me.id), 60);
+	ck_assert_int_eq(coins_of(sh.keeper), 80);
+	ck_assert_int_eq(sqlv("SELECT hp FROM characters WHERE id = %lld",
 	    (long long)me.id), 20);
-	ck_assert_int_eq(shopt_sqlv("SELECT hp FROM characters WHERE id = %lld",
+	ck_assert_int_eq(sqlv("SELECT hp FROM characters WHERE id = %lld",
 	    (long long)sh.keeper), 10);
 	store_close(w.s);
 }

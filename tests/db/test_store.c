@@ -8,13 +8,10 @@
  * its own rooms in a private id range (900000 and up), so tests never see
  * each other's data and the starter world is only read.
  */
-#include <poll.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <sys/wait.h>
@@ -23,224 +20,17 @@
 #include <libpq-fe.h>
 
 #include "db/store.h"
+#include "db_test.h"
 #include "keep_test.h"
 
 #define START_ROOM	1000		/* The Village Square */
 #define TEST_HOST	"keep-tests"	/* never this host: reap leaves it */
-
-struct world {
-	struct store	*s;
-	char		 inst[STORE_UUID_LEN + 1];
-};
-
-/* Random bytes from the kernel. */
-static void
-rand_bytes(void *out, size_t n)
-{
-	FILE	*f = fopen("/dev/urandom", "r");
-
-	ck_assert(f != NULL);
-	ck_assert(fread(out, 1, n, f) == n);
-	fclose(f);
-}
-
-/* A random 31-bit number. */
-static int32_t
-rand31(void)
-{
-	uint32_t	v;
-
-	rand_bytes(&v, sizeof v);
-	return (int32_t)(v & 0x7fffffff);
-}
-
-/* A random version-4 UUID. */
-static void
-rand_uuid(char out[STORE_UUID_LEN + 1])
-{
-	unsigned char	b[16];
-
-	rand_bytes(b, sizeof b);
-	b[6] = (b[6] & 0x0f) | 0x40;
-	b[8] = (b[8] & 0x3f) | 0x80;
-	snprintf(out, STORE_UUID_LEN + 1, "%02x%02x%02x%02x-%02x%02x-%02x%02x-"
-	    "%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1], b[2], b[3], b[4],
-	    b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
-	    b[15]);
-}
-
-/* Run formatted SQL on its own connection. */
-static void __attribute__((format(printf, 1, 2)))
-sqlf(const char *fmt, ...)
-{
-	char	sql[1024];
-	va_list	ap;
-
-	va_start(ap, fmt);
-	vsnprintf(sql, sizeof sql, fmt, ap);
-	va_end(ap);
-	test_sql(sql);
-}
-
-/* Run formatted SQL on its own connection; the first value as a number. */
-static long long __attribute__((format(printf, 1, 2)))
-sqlv(const char *fmt, ...)
-{
-	char	sql[1024];
-	va_list	ap;
-
-	va_start(ap, fmt);
-	vsnprintf(sql, sizeof sql, fmt, ap);
-	va_end(ap);
-	return test_sql_value(sql);
-}
-
-/* Open a store and register a fresh instance for the test's sessions. */
-static void
-world_open(struct world *w)
-{
-	w->s = test_store();
-	rand_uuid(w->inst);
-	ck_assert_int_eq(store_instance_register(w->s, w->inst, TEST_HOST,
-	    (int)getpid()), STORE_OK);
-}
-
-/* Create an online character (session on w's instance) named prefix.... */
-static void
-new_char(struct world *w, const char *prefix, struct store_char *c)
-{
-	char	name[17];
-
-	test_name(name, prefix);
-	ck_assert_int_eq(store_char_create(w->s, name, "hash-of-test",
-	    w->inst, rand31(), c), STORE_OK);
-}
-
-/* Create a room in the private range; returns its id. */
-static int32_t
-new_room(struct store *s, const char *title)
-{
-	bool	created = false;
-	int32_t	id;
-
-	do {
-		id = 900000 + rand31() % 100000000;
-		ck_assert_int_eq(store_room_upsert(s, id, "testarea", title,
-		    "A room made by a test.", false, false, &created),
-		    STORE_OK);
-	} while (!created);
-	return id;
-}
 
 /* Put a character in a room, behind the store's back. */
 static void
 put_in_room(int64_t id, int32_t room)
 {
 	sqlf("UPDATE characters SET room_id = %d WHERE id = %lld", room,
-	    (long long)id);
-}
-
-/* A connection listening on the keep channel. */
-static PGconn *
-listen_open(void)
-{
-	PGconn		*c = PQconnectdb(test_db_url());
-	PGresult	*r;
-
-	ck_assert_msg(PQstatus(c) == CONNECTION_OK, "%s", PQerrorMessage(c));
-	r = PQexec(c, "LISTEN keep");
-	ck_assert(PQresultStatus(r) == PGRES_COMMAND_OK);
-	PQclear(r);
-	return c;
-}
-
-/* Milliseconds on the monotonic clock. */
-static long long
-now_ms(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* The next keep payload as JSON, or NULL when none comes within ms. */
-static json_t *
-listen_next(PGconn *c, int ms)
-{
-	long long	 end = now_ms() + ms;
-	PGnotify	*n;
-	json_error_t	 je;
-	json_t		*j;
-
-	for (;;) {
-		ck_assert(PQconsumeInput(c));
-		if ((n = PQnotifies(c)) != NULL) {
-			ck_assert_str_eq(n->relname, "keep");
-			j = json_loads(n->extra, 0, &je);
-			ck_assert_msg(j != NULL, "bad payload: %s", n->extra);
-			PQfreemem(n);
-			return j;
-		}
-		long long	left = end - now_ms();
-		struct pollfd	pfd = { .fd = PQsocket(c), .events = POLLIN };
-
-		if (left <= 0)
-			return NULL;
-		(void)poll(&pfd, 1, (int)left);
-	}
-}
-
-/* The payload's text, or "". */
-static const char *
-payload_text(json_t *j)
-{
-	const char	*t = json_string_value(json_object_get(j, "text"));
-
-	return t != NULL ? t : "";
-}
-
-/* Wait for the payload whose text is text; NULL if it does not come. */
-static json_t *
-listen_expect(PGconn *c, const char *text, int ms)
-{
-	long long	 end = now_ms() + ms;
-	json_t		*j;
-
-	while ((j = listen_next(c, (int)(end - now_ms()))) != NULL) {
-		if (strcmp(payload_text(j), text) == 0)
-			return j;
-		json_decref(j);
-	}
-	return NULL;
-}
-
-/* Whether the payload's "to" holds exactly the n ids, in any order. */
-static bool
-payload_to_is(json_t *j, const int64_t *ids, size_t n)
-{
-	json_t	*to = json_object_get(j, "to"), *v;
-	size_t	 i;
-
-	if (!json_is_array(to) || json_array_size(to) != n)
-		return false;
-	json_array_foreach(to, i, v) {
-		bool	found = false;
-
-		for (size_t k = 0; k < n; k++)
-			found |= json_is_integer(v) &&
-			    json_integer_value(v) == ids[k];
-		if (!found)
-			return false;
-	}
-	return true;
-}
-
-/* A character's coins, read on another connection. */
-static long long
-coins_of(int64_t id)
-{
-	return sqlv("SELECT coins FROM characters WHERE id = %lld",
 	    (long long)id);
 }
 
@@ -374,7 +164,7 @@ START_TEST(test_char_load)
 	struct store_char	c, l;
 
 	world_open(&w);
-	new_char(&w, "Lod", &c);
+	new_char(&w, "Lod", 0, &c);
 	sqlf("UPDATE characters SET coins = 31, hp = 5, room_id = 1003 "
 	    "WHERE id = %lld", (long long)c.id);
 	ck_assert_int_eq(store_char_load(w.s, c.id, &l), STORE_OK);
@@ -405,7 +195,7 @@ START_TEST(test_char_take_session)
 	rand_uuid(inst2);
 	ck_assert_int_eq(store_instance_register(w.s, inst2, TEST_HOST, 1),
 	    STORE_OK);
-	new_char(&w, "Tak", &c);
+	new_char(&w, "Tak", 0, &c);
 	ck_assert_int_eq(store_char_take_session(w.s, c.id, inst2, 4242, old,
 	    &old_sid), STORE_OK);
 	ck_assert_str_eq(old, w.inst);
@@ -441,7 +231,7 @@ START_TEST(test_char_end_session)
 	rand_uuid(other);
 	ck_assert_int_eq(store_instance_register(w.s, other, TEST_HOST, 1),
 	    STORE_OK);
-	new_char(&w, "End", &c);
+	new_char(&w, "End", 0, &c);
 	ck_assert_int_eq(store_char_end_session(w.s, c.id, w.inst,
 	    c.session_id + 1), STORE_NONE);
 	ck_assert(online(c.id));
@@ -470,7 +260,7 @@ START_TEST(test_char_set_role)
 	char			lower[17], missing[17];
 
 	world_open(&w);
-	new_char(&w, "Rol", &c);
+	new_char(&w, "Rol", 0, &c);
 	for (size_t i = 0; i < sizeof lower; i++)
 		lower[i] = (char)(c.name[i] >= 'A' && c.name[i] <= 'Z' ?
 		    c.name[i] + 32 : c.name[i]);
@@ -503,7 +293,7 @@ START_TEST(test_char_move)
 	int32_t			to = -1;
 
 	world_open(&w);
-	new_char(&w, "Mov", &c);
+	new_char(&w, "Mov", 0, &c);
 	ck_assert_int_eq(store_char_move(w.s, c.id, START_ROOM, "north", &to),
 	    STORE_OK);
 	ck_assert_int_eq(to, 1001);
@@ -546,8 +336,8 @@ START_TEST(test_char_transfer_coins)
 	int64_t			left = -7;
 
 	world_open(&w);
-	new_char(&w, "Gva", &a);
-	new_char(&w, "Gvb", &b);
+	new_char(&w, "Gva", 0, &a);
+	new_char(&w, "Gvb", 0, &b);
 	ck_assert_int_eq(store_char_transfer_coins(w.s, a.id, b.id, 30,
 	    &left), STORE_OK);
 	ck_assert_int_eq(left, 70);
@@ -586,7 +376,7 @@ START_TEST(test_char_transfer_missing)
 	int64_t			left = 0;
 
 	world_open(&w);
-	new_char(&w, "Gvm", &a);
+	new_char(&w, "Gvm", 0, &a);
 	ck_assert_int_eq(store_char_transfer_coins(w.s, a.id, INT64_MAX, 5,
 	    &left), STORE_NONE);
 	ck_assert_msg(left < 0, "a missing receiver gave from_left = %lld, "
@@ -611,8 +401,8 @@ START_TEST(test_char_in_room)
 
 	world_open(&w);
 	room = new_room(w.s, "In Room");
-	new_char(&w, "Ina", &a);
-	new_char(&w, "Inb", &b);
+	new_char(&w, "Ina", 0, &a);
+	new_char(&w, "Inb", 0, &b);
 	put_in_room(a.id, room);
 	put_in_room(b.id, room);
 	for (size_t i = 0; i < sizeof lower; i++)
@@ -661,9 +451,9 @@ START_TEST(test_char_who)
 
 	world_open(&w);
 	/* "Aaaa..." sorts first, so it shows even with 200 online. */
-	new_char(&w, "Aaaaw", &a);
-	new_char(&w, "Aaaaw", &b);
-	new_char(&w, "Aaaaw", &off);
+	new_char(&w, "Aaaaw", 0, &a);
+	new_char(&w, "Aaaaw", 0, &b);
+	new_char(&w, "Aaaaw", 0, &off);
 	ck_assert_int_eq(store_char_end_session(w.s, off.id, w.inst,
 	    off.session_id), STORE_OK);
 	want = sqlv("SELECT count(*) FROM characters "
@@ -709,10 +499,10 @@ START_TEST(test_room_look)
 	for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++)
 		ck_assert_int_eq(store_exit_upsert(w.s, room, dirs[i], other,
 		    false), STORE_OK);
-	new_char(&w, "Lkv", &viewer);
-	new_char(&w, "Zlk", &zed);
-	new_char(&w, "Alk", &amy);
-	new_char(&w, "Blk", &gone);
+	new_char(&w, "Lkv", 0, &viewer);
+	new_char(&w, "Zlk", 0, &zed);
+	new_char(&w, "Alk", 0, &amy);
+	new_char(&w, "Blk", 0, &gone);
 	put_in_room(viewer.id, room);
 	put_in_room(zed.id, room);
 	put_in_room(amy.id, room);
@@ -935,11 +725,11 @@ START_TEST(test_notify_room)
 
 	world_open(&w);
 	room = new_room(w.s, "Notify Room");
-	new_char(&w, "Nra", &me);
-	new_char(&w, "Nrb", &b);
-	new_char(&w, "Nrc", &c);
-	new_char(&w, "Nro", &off);
-	new_char(&w, "Nrw", &away);
+	new_char(&w, "Nra", 0, &me);
+	new_char(&w, "Nrb", 0, &b);
+	new_char(&w, "Nrc", 0, &c);
+	new_char(&w, "Nro", 0, &off);
+	new_char(&w, "Nrw", 0, &away);
 	put_in_room(me.id, room);
 	put_in_room(b.id, room);
 	put_in_room(c.id, room);
@@ -984,7 +774,7 @@ START_TEST(test_notify_char)
 	char			text[64];
 
 	world_open(&w);
-	new_char(&w, "Nch", &c);
+	new_char(&w, "Nch", 0, &c);
 	snprintf(text, sizeof text, "Psst, %s.", c.name);
 	a.id = c.id;
 	a.text = text;
@@ -1039,7 +829,7 @@ START_TEST(test_notify_rollback)
 	char			lost[64], marker[64];
 
 	world_open(&w);
-	new_char(&w, "Nrl", &c);
+	new_char(&w, "Nrl", 0, &c);
 	snprintf(lost, sizeof lost, "never-%s", c.name);
 	snprintf(marker, sizeof marker, "marker-%s", c.name);
 	a.id = c.id;
@@ -1145,8 +935,8 @@ START_TEST(test_instance_lifecycle)
 	ck_assert_int_eq(sqlv("SELECT count(*) FROM instances WHERE id = '%s'"
 	    " AND seen_at > now() - interval '1 minute'", w.inst), 1);
 
-	new_char(&w, "Ins", &a);
-	new_char(&w, "Ins", &b);
+	new_char(&w, "Ins", 0, &a);
+	new_char(&w, "Ins", 0, &b);
 	ck_assert(online(a.id) && online(b.id));
 	ck_assert_int_eq(store_instance_remove(w.s, w.inst), STORE_OK);
 	ck_assert_int_eq(sqlv("SELECT count(*) FROM instances WHERE id = '%s'",
@@ -1209,9 +999,9 @@ START_TEST(test_instance_reap)
 	    (int)getppid()), STORE_OK);
 	memcpy(wo.inst, old, sizeof old);
 	memcpy(wd.inst, dead, sizeof dead);
-	new_char(&wo, "Rpo", &old_c);
-	new_char(&wd, "Rpd", &dead_c);
-	new_char(&w, "Rpl", &live_c);
+	new_char(&wo, "Rpo", 0, &old_c);
+	new_char(&wd, "Rpd", 0, &dead_c);
+	new_char(&w, "Rpl", 0, &live_c);
 
 	ck_assert_int_eq(store_instance_reap(w.s, 3600, self), STORE_OK);
 	ck_assert_int_eq(sqlv("SELECT count(*) FROM instances WHERE id = '%s'",
@@ -1280,7 +1070,7 @@ START_TEST(test_tx_commit)
 	struct write_arg	a = { .rc = TX_COMMIT };
 
 	world_open(&w);
-	new_char(&w, "Txc", &c);
+	new_char(&w, "Txc", 0, &c);
 	a.id = c.id;
 	ck_assert_int_eq(store_tx(w.s, false, 3, write_tx, &a), TXR_COMMITTED);
 	ck_assert_int_eq(a.attempts, 1);
@@ -1312,7 +1102,7 @@ START_TEST(test_tx_commit_after_error)
 	struct write_arg	a = { .rc = TX_COMMIT };
 
 	world_open(&w);
-	new_char(&w, "Txe", &c);
+	new_char(&w, "Txe", 0, &c);
 	a.id = c.id;
 	ck_assert_int_eq(store_tx(w.s, false, 3, ignore_error_tx, &a),
 	    TXR_FAILED);
@@ -1330,7 +1120,7 @@ START_TEST(test_tx_rollback)
 	struct write_arg	a = { .rc = TX_ROLLBACK };
 
 	world_open(&w);
-	new_char(&w, "Txr", &c);
+	new_char(&w, "Txr", 0, &c);
 	a.id = c.id;
 	ck_assert_int_eq(store_tx(w.s, false, 3, write_tx, &a),
 	    TXR_ROLLED_BACK);
@@ -1353,7 +1143,7 @@ START_TEST(test_tx_constraint_error)
 	uint64_t		retries = store_tx_retries();
 
 	world_open(&w);
-	new_char(&w, "Txe", &c);
+	new_char(&w, "Txe", 0, &c);
 	a.id = c.id;
 	ck_assert_int_eq(store_tx(w.s, false, 3, write_tx, &a), TXR_FAILED);
 	ck_assert_str_eq(store_sqlstate(w.s), "23514");
@@ -1377,7 +1167,7 @@ START_TEST(test_tx_retry_serialization)
 	uint64_t		retries = store_tx_retries();
 
 	world_open(&w);
-	new_char(&w, "Txs", &c);
+	new_char(&w, "Txs", 0, &c);
 	a.id = c.id;
 	ck_assert_int_eq(store_tx(w.s, false, 3, write_tx, &a), TXR_COMMITTED);
 	ck_assert_int_eq(a.attempts, 2);
@@ -1397,7 +1187,7 @@ START_TEST(test_tx_retry_deadlock)
 	uint64_t		retries = store_tx_retries();
 
 	world_open(&w);
-	new_char(&w, "Txd", &c);
+	new_char(&w, "Txd", 0, &c);
 	a.id = c.id;
 	ck_assert_int_eq(store_tx(w.s, false, 3, write_tx, &a), TXR_COMMITTED);
 	ck_assert_int_eq(a.attempts, 3);
@@ -1417,7 +1207,7 @@ START_TEST(test_tx_retries_exhausted)
 	uint64_t		retries = store_tx_retries();
 
 	world_open(&w);
-	new_char(&w, "Txx", &c);
+	new_char(&w, "Txx", 0, &c);
 	a.id = c.id;
 	ck_assert_int_eq(store_tx(w.s, false, 2, write_tx, &a), TXR_FAILED);
 	ck_assert_int_eq(a.attempts, 3);
@@ -1437,7 +1227,7 @@ START_TEST(test_tx_no_retry_other)
 				    .sqlstate = "22012" };
 
 	world_open(&w);
-	new_char(&w, "Txo", &c);
+	new_char(&w, "Txo", 0, &c);
 	a.id = c.id;
 	ck_assert_int_eq(store_tx(w.s, false, 5, write_tx, &a), TXR_FAILED);
 	ck_assert_int_eq(a.attempts, 1);
@@ -1455,7 +1245,7 @@ START_TEST(test_tx_read_only)
 	struct write_arg	a = { .rc = TX_COMMIT };
 
 	world_open(&w);
-	new_char(&w, "Txq", &c);
+	new_char(&w, "Txq", 0, &c);
 	a.id = c.id;
 	ck_assert_int_eq(store_tx(w.s, true, 3, write_tx, &a), TXR_FAILED);
 	ck_assert_str_eq(store_sqlstate(w.s), "25006");
@@ -1489,7 +1279,7 @@ START_TEST(test_tx_reconnect)
 	int			tries = 0;
 
 	world_open(&w);
-	new_char(&w, "Txk", &c);
+	new_char(&w, "Txk", 0, &c);
 	a.id = c.id;
 	ck_assert(store_exec_value(w.s, "SELECT pg_backend_pid()", pid,
 	    sizeof pid));
@@ -1566,8 +1356,8 @@ START_TEST(test_transfer_concurrent)
 	struct xfer		x1 = { .n = 200 }, x2 = { .n = 200 };
 
 	world_open(&w);
-	new_char(&w, "Cca", &a);
-	new_char(&w, "Ccb", &b);
+	new_char(&w, "Cca", 0, &a);
+	new_char(&w, "Ccb", 0, &b);
 	sqlf("UPDATE characters SET coins = 1000 WHERE id IN (%lld, %lld)",
 	    (long long)a.id, (long long)b.id);
 	pthread_barrier_init(&go, NULL, 2);
@@ -1615,7 +1405,7 @@ START_TEST(test_stats)
 	struct store_stat	before, after;
 
 	world_open(&w);
-	new_char(&w, "Sta", &c);
+	new_char(&w, "Sta", 0, &c);
 	before = stat_of("char_load");
 	for (int i = 0; i < 4; i++)
 		ck_assert_int_eq(store_char_load(w.s, c.id, &l), STORE_OK);

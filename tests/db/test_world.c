@@ -11,12 +11,10 @@
  * test database keeps only the real world.
  */
 #include <dirent.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
 
 #include "db/store.h"
 #include "db/world.h"
@@ -33,51 +31,13 @@ struct tw {
 	int32_t		 base;
 };
 
-/* Run one statement built with printf; aborts on error. */
-static void __attribute__((format(printf, 1, 2)))
-sqlf(const char *fmt, ...)
-{
-	char	sql[4096];
-	va_list	ap;
-
-	va_start(ap, fmt);
-	vsnprintf(sql, sizeof sql, fmt, ap);
-	va_end(ap);
-	test_sql(sql);
-}
-
-/* The first value of a query built with printf, as a number. */
-static long long __attribute__((format(printf, 1, 2)))
-sqlv(const char *fmt, ...)
-{
-	char	sql[4096];
-	va_list	ap;
-
-	va_start(ap, fmt);
-	vsnprintf(sql, sizeof sql, fmt, ap);
-	va_end(ap);
-	return test_sql_value(sql);
-}
-
-/* A random number from the kernel. */
-static uint32_t
-rand32(void)
-{
-	FILE		*f = fopen("/dev/urandom", "r");
-	uint32_t	 v;
-
-	ck_assert(f != NULL);
-	ck_assert(fread(&v, sizeof v, 1, f) == 1);
-	fclose(f);
-	return v;
-}
-
 /* Make a fresh test world: temp dir, area id, id base. */
 static void
 tw_open(struct tw *w)
 {
-	uint32_t	v = rand32();
+	uint32_t	v;
 
+	rand_bytes(&v, sizeof v);
 	memset(w, 0, sizeof *w);
 	w->s = test_store();
 	snprintf(w->dir, sizeof w->dir, "/tmp/keep-world-XXXXXX");
@@ -85,7 +45,7 @@ tw_open(struct tw *w)
 	snprintf(w->area, sizeof w->area, "tw");
 	for (int i = 2; i < 12; i++, v /= 26)
 		w->area[i] = (char)('a' + (v % 26));
-	w->base = (int32_t)(1100000000 + (rand32() % 1000000) * 1000);
+	w->base = (int32_t)(1100000000 + (rand31() % 1000000) * 1000);
 }
 
 /* Delete the test world's rows and files. */

@@ -19,19 +19,6 @@
 #include "keep_test.h"
 #include "test_world.h"
 
-/* The first value of a query built with printf, as a number. */
-static long long __attribute__((format(printf, 1, 2)))
-sqlv(const char *fmt, ...)
-{
-	char	sql[4096];
-	va_list	ap;
-
-	va_start(ap, fmt);
-	vsnprintf(sql, sizeof sql, fmt, ap);
-	va_end(ap);
-	return test_sql_value(sql);
-}
-
 /*
  * The real world's area ids and item prototype ids, read from db/world, as
  * PostgreSQL array literals (the database may hold other tests' rows too).

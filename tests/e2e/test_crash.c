@@ -16,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <sys/socket.h>
@@ -38,19 +37,6 @@ struct pair {
 	long		 other;		/* replies that were not a gift */
 	atomic_bool	*stop;
 };
-
-/* Occurrences of needle in s. */
-static long
-count(const char *s, const char *needle)
-{
-	long	n = 0;
-
-	while ((s = strstr(s, needle)) != NULL) {
-		n++;
-		s += strlen(needle);
-	}
-	return n;
-}
 
 /* Read what the sink has been sent so far without waiting; count gifts. */
 static void
@@ -96,7 +82,7 @@ giver_main(void *arg)
 		p->sent++;
 		ok = client_expect(p->giver, PROMPT, 5000, out, 65536);
 		/* A confirmation counts even if the prompt never came. */
-		n = count(out, mine);
+		n = str_count(out, mine);
 		p->confirmed += n;
 		if (ok && n == 0)
 			p->other++;
@@ -108,46 +94,12 @@ giver_main(void *arg)
 	return NULL;
 }
 
-/* Milliseconds on the monotonic clock. */
-static long long
-now_ms(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* One number from SQL about a character. */
 static long long
 char_value(const char *column, const char *name)
 {
-	char	sql[256];
-
-	snprintf(sql, sizeof sql, "SELECT %s FROM characters WHERE name = '%s'",
-	    column, name);
-	return test_sql_value(sql);
-}
-
-/* Read and forget whatever c has been sent, until it is quiet for ms. */
-static void
-quiet(struct client *c, int ms)
-{
-	while (client_expect(c, "\xff\xf9", ms, NULL, 0))
-		;
-	c->len = 0;
-}
-
-/* Run score and return the coins it shows. */
-static long long
-score_coins(struct client *c)
-{
-	char	line[256];
-
-	client_send(c, "score");
-	ck_assert(client_expect(c, "Coins: ", 5000, NULL, 0));
-	ck_assert(client_expect(c, "\r\n", 5000, line, sizeof line));
-	return strtoll(line, NULL, 10);
+	return sqlv("SELECT %s FROM characters WHERE name = '%s'", column,
+	    name);
 }
 
 /*
@@ -160,7 +112,7 @@ crash_run(int kill_ms, const char *tag)
 	static struct pair	 pairs[PAIRS];
 	struct keepd		 k;
 	atomic_bool		 stop = false;
-	char			 sql[512], gp[9], sp[9];
+	char			 gp[9], sp[9];
 	long long		 started, killed_at, g, s, total = 0, committed;
 	long			 confirmed = 0;
 	int			 status;
@@ -178,20 +130,15 @@ crash_run(int kill_ms, const char *tag)
 		p->giver = calloc(1, sizeof *p->giver);
 		p->sink = calloc(1, sizeof *p->sink);
 		ck_assert(p->giver != NULL && p->sink != NULL);
-		test_name(p->gname, gp);
-		test_name(p->sname, sp);
-		client_connect(p->sink, k.port);
-		client_create(p->sink, p->sname, PASSWORD);
-		client_connect(p->giver, k.port);
-		client_create(p->giver, p->gname, PASSWORD);
-		snprintf(sql, sizeof sql, "UPDATE characters SET coins = %lld"
-		    " WHERE name = '%s'", RICH, p->gname);
-		test_sql(sql);
+		client_player(p->sink, k.port, p->sname, sp, PASSWORD);
+		client_player(p->giver, k.port, p->gname, gp, PASSWORD);
+		sqlf("UPDATE characters SET coins = %lld WHERE name = '%s'",
+		    RICH, p->gname);
 	}
 	/* Let the arrival notices settle, so replies are all that is left. */
 	for (int i = 0; i < PAIRS; i++) {
-		quiet(pairs[i].giver, 50);
-		quiet(pairs[i].sink, 10);
+		client_quiet(pairs[i].giver, 50);
+		client_quiet(pairs[i].sink, 10);
 	}
 
 	started = now_ms();
@@ -243,10 +190,9 @@ crash_run(int kill_ms, const char *tag)
 	 * ended, and every character logs in (taking over nothing alive). */
 	keepd_start(&k, NULL);
 	for (int i = 0; i < PAIRS; i++) {
-		snprintf(sql, sizeof sql, "SELECT count(*) FROM characters"
+		ck_assert_int_eq(sqlv("SELECT count(*) FROM characters"
 		    " WHERE name IN ('%s', '%s') AND session_instance IS NOT"
-		    " NULL", pairs[i].gname, pairs[i].sname);
-		ck_assert_int_eq(test_sql_value(sql), 0);
+		    " NULL", pairs[i].gname, pairs[i].sname), 0);
 	}
 	for (int i = 0; i < PAIRS; i++) {
 		struct pair	*p = &pairs[i];
@@ -263,8 +209,8 @@ crash_run(int kill_ms, const char *tag)
 		char		 line[64], mine[64];
 
 		s = char_value("coins", p->sname);
-		ck_assert_int_eq(score_coins(p->sink), s);
-		ck_assert_int_eq(score_coins(p->giver), RICH + 100 - s);
+		ck_assert_int_eq(client_coins(p->sink, 5000), s);
+		ck_assert_int_eq(client_coins(p->giver, 5000), RICH + 100 - s);
 		snprintf(line, sizeof line, "give 1 coin to %s", p->sname);
 		snprintf(mine, sizeof mine, "You give 1 coin to %s.", p->sname);
 		client_send(p->giver, line);
@@ -279,10 +225,9 @@ crash_run(int kill_ms, const char *tag)
 		client_close(pairs[i].sink);
 		free(pairs[i].giver);
 		free(pairs[i].sink);
-		snprintf(sql, sizeof sql, "SELECT count(*) FROM characters"
+		ck_assert_int_eq(sqlv("SELECT count(*) FROM characters"
 		    " WHERE name IN ('%s', '%s') AND session_instance IS NOT"
-		    " NULL", pairs[i].gname, pairs[i].sname);
-		ck_assert_int_eq(test_sql_value(sql), 0);
+		    " NULL", pairs[i].gname, pairs[i].sname), 0);
 	}
 }
 
@@ -301,6 +246,79 @@ START_TEST(test_crash_late)
 END_TEST
 
 /* The crash suite: kill -9 under load, twice. */
+/* The room a move's output shows: its first line, the title. */
+static long long
+crash_room_of(const char *out)
+{
+	static const struct {
+		const char	*title;
+		long long	 id;
+	} rooms[] = {
+		{ "The Village Square\r\n", 1000 },
+		{ "Market Street\r\n", 1001 },
+		{ "North End of Market Street\r\n", 1002 },
+	};
+
+	for (size_t i = 0; i < sizeof rooms / sizeof rooms[0]; i++) {
+		if (strncmp(out, rooms[i].title, strlen(rooms[i].title)) == 0)
+			return rooms[i].id;
+	}
+	return -1;
+}
+
+/*
+ * Walk n, n, s, s through rooms 1000, 1001, 1002 while keepd is killed:
+ * after the restart the character is where the last confirmed move put it,
+ * or one step further (the move in flight may have committed unseen).
+ */
+START_TEST(test_crash_movement)
+{
+	static const char	*steps[] = { "north", "north", "south", "south" };
+	static const long long	 after[] = { 1001, 1002, 1001, 1000 };
+	struct keepd		 k;
+	struct client		 c;
+	char			 name[17], out[8192];
+	long long		 confirmed = 1000, room;
+	int			 moves = 0, status;
+	pid_t			 killer;
+
+	keepd_start(&k, NULL);
+	client_player(&c, k.port, name, "Walk", "walker123");
+	killer = fork();
+	ck_assert(killer >= 0);
+	if (killer == 0) {
+		usleep((useconds_t)(700 + rand() % 600) * 1000);
+		kill(k.pid, SIGKILL);
+		_exit(0);
+	}
+	for (;; moves++) {
+		if (!client_cmd(&c, steps[moves % 4], out, sizeof out))
+			break;
+		room = crash_room_of(out);
+		ck_assert_msg(room == after[moves % 4], "move %d to %s showed "
+		    "\"%s\"", moves, steps[moves % 4], printable(out));
+		confirmed = room;
+	}
+	waitpid(killer, NULL, 0);
+	status = keepd_stop(&k, SIGKILL);
+	(void)status;
+	client_close(&c);
+	ck_assert_int_gt(moves, 3);
+	room = char_value("room_id", name);
+	ck_assert_msg(room == confirmed || room == after[moves % 4],
+	    "after %d confirmed moves the last confirmed room is %lld (next "
+	    "%lld) but the database says %lld", moves, confirmed,
+	    after[moves % 4], room);
+	keepd_start(&k, NULL);
+	client_connect(&c, k.port);
+	client_login(&c, name, "walker123");
+	ck_assert(client_cmd(&c, "look", out, sizeof out));
+	ck_assert_int_eq(crash_room_of(out), room);
+	client_close(&c);
+	ck_assert_int_eq(keepd_stop(&k, SIGTERM), 0);
+}
+END_TEST
+
 Suite *
 crash_suite(void)
 {
@@ -310,6 +328,7 @@ crash_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_crash_early);
 	tcase_add_test(tc, test_crash_late);
+	tcase_add_test(tc, test_crash_movement);
 	suite_add_tcase(s, tc);
 	return s;
 }

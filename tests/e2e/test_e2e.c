@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <sys/wait.h>
@@ -54,51 +53,20 @@ server_teardown(void)
 	keepd_stop(&server, SIGTERM);
 }
 
-/* Render bytes printably for a failure message (a few rotating buffers). */
-static const char *
-show(const char *s)
-{
-	static char	 out[4][4096];
-	static int	 slot;
-	char		*o = out[slot++ % 4];
-	size_t		 n = 0;
-
-	for (; *s != '\0' && n + 5 < sizeof out[0]; s++) {
-		unsigned char	c = (unsigned char)*s;
-
-		if (c == '\r')
-			n += (size_t)snprintf(o + n, 5, "\\r");
-		else if (c == '\n')
-			n += (size_t)snprintf(o + n, 5, "\\n");
-		else if (c < 0x20 || c >= 0x7f)
-			n += (size_t)snprintf(o + n, 5, "\\x%02x", c);
-		else
-			o[n++] = (char)c;
-	}
-	o[n] = '\0';
-	return o;
-}
-
 /* Wait for needle on c, or fail showing what came instead; what preceded
  * it is left in before (if not NULL). */
 static void
 want_before(struct client *c, const char *needle, char *before,
     size_t beforesz)
 {
-	static char	got[65536];
-	bool		ok = client_expect(c, needle, WAIT_MS, got, sizeof got);
-
-	ck_assert_msg(ok, "expected \"%s\", got \"%s\"", show(needle),
-	    show(got));
-	if (before != NULL)
-		snprintf(before, beforesz, "%s", got);
+	client_want(c, needle, WAIT_MS, before, beforesz);
 }
 
 /* Wait for needle on c, or fail showing what came instead. */
 static void
 want(struct client *c, const char *needle)
 {
-	want_before(c, needle, NULL, 0);
+	client_want(c, needle, WAIT_MS, NULL, 0);
 }
 
 /* printf into a static buffer (a few rotating ones), for needles. */
@@ -120,29 +88,21 @@ fmt(const char *f, ...)
 static void
 send_want(struct client *c, const char *line, const char *needle)
 {
-	client_send(c, line);
-	want(c, needle);
+	client_send_want(c, line, needle, WAIT_MS);
 }
 
 /* Connect to port and create a fresh character; name receives it. */
 static void
 player(struct client *c, int port, char name[17], const char *prefix)
 {
-	test_name(name, prefix);
-	client_connect(c, port);
-	client_create(c, name, PASSWORD);
+	client_player(c, port, name, prefix, PASSWORD);
 }
 
 /* Run score on c and return the coins it shows. */
 static long long
 coins(struct client *c)
 {
-	char	line[256];
-
-	client_send(c, "score");
-	want(c, "Coins: ");
-	want_before(c, "\r\n", line, sizeof line);
-	return strtoll(line, NULL, 10);
+	return client_coins(c, WAIT_MS);
 }
 
 /*
@@ -158,19 +118,6 @@ sync_seen(struct client *c, char *out, size_t outsz)
 	snprintf(line, sizeof line, "say sync %d %u", (int)getpid(), ++n);
 	client_send(c, line);
 	want_before(c, fmt("You say, '%s'", line + 4), out, outsz);
-}
-
-/* One number from SQL built with printf. */
-static long long __attribute__((format(printf, 1, 2)))
-sqlv(const char *f, ...)
-{
-	char	sql[1024];
-	va_list	ap;
-
-	va_start(ap, f);
-	vsnprintf(sql, sizeof sql, f, ap);
-	va_end(ap);
-	return test_sql_value(sql);
 }
 
 /* Poll a SQL value until it equals target or ms pass; the last value. */
@@ -200,29 +147,13 @@ online(const char *name)
 	    " AND session_instance IS NOT NULL", name);
 }
 
-/* Occurrences of needle in s. */
-static long long
-count(const char *s, const char *needle)
-{
-	long long	n = 0;
-
-	while ((s = strstr(s, needle)) != NULL) {
-		n++;
-		s += strlen(needle);
-	}
-	return n;
-}
-
 /* Move a character (as psql would) to a room where no other test goes,
  * so that no unrelated notice reaches it; wait until it is seen there. */
 static void
 isolate(struct client *c, const char *name, int room)
 {
-	char	sql[256];
-
-	snprintf(sql, sizeof sql, "UPDATE characters SET room_id = %d WHERE"
-	    " name = '%s'", room, name);
-	test_sql(sql);
+	sqlf("UPDATE characters SET room_id = %d WHERE name = '%s'", room,
+	    name);
 	client_send(c, "look");
 	want(c, "Exits: ");
 	want(c, PROMPT);
@@ -297,7 +228,7 @@ START_TEST(test_create)
 	    SQUARE "\r\n", name));
 	want_before(&c, PROMPT, seen, sizeof seen);
 	ck_assert_msg(strstr(seen, "Exits: north, east, south, west\r\n") !=
-	    NULL, "look after creation: \"%s\"", show(seen));
+	    NULL, "look after creation: \"%s\"", printable(seen));
 	ck_assert_int_eq(c.len, 0);
 
 	/* Stored capitalised, in the start room, with the defaults, online. */
@@ -308,7 +239,7 @@ START_TEST(test_create)
 	client_send(&c, "score");
 	want_before(&c, PROMPT, seen, sizeof seen);
 	ck_assert_msg(strstr(seen, fmt("You are %s, a player.\r\nHP: 20/20\r\n"
-	    "Coins: 100\r\n", name)) != NULL, "score: \"%s\"", show(seen));
+	    "Coins: 100\r\n", name)) != NULL, "score: \"%s\"", printable(seen));
 	client_close(&c);
 }
 END_TEST
@@ -521,7 +452,7 @@ START_TEST(test_name_race)
 			lost++;
 	}
 	ck_assert_msg(won == 1 && lost == 1, "won %d lost %d: \"%s\" / \"%s\"",
-	    won, lost, show(got[0]), show(got[1]));
+	    won, lost, printable(got[0]), printable(got[1]));
 	ck_assert_int_eq(sqlv("SELECT count(*) FROM characters WHERE"
 	    " lower(name) = lower('%s')", name), 1);
 	client_close(&c[0]);
@@ -603,7 +534,7 @@ START_TEST(test_say)
 	/* By now c would have had it: nothing said reached Market Street. */
 	sync_seen(&c, seen, sizeof seen);
 	ck_assert_msg(strstr(seen, tok) == NULL, "heard next door: \"%s\"",
-	    show(seen));
+	    printable(seen));
 	client_close(&a);
 	client_close(&b);
 	client_close(&c);
@@ -646,7 +577,7 @@ START_TEST(test_arrivals)
 	/* p, next door, heard none of the square's comings and goings. */
 	sync_seen(&p, seen, sizeof seen);
 	ck_assert_msg(strstr(seen, fmt("%s has", mn)) == NULL, "Market Street"
-	    " heard: \"%s\"", show(seen));
+	    " heard: \"%s\"", printable(seen));
 	client_close(&o);
 	client_close(&p);
 }
@@ -736,7 +667,7 @@ START_TEST(test_give_refusals)
 	    " IN ('%s', '%s', '%s', '%s')", an, bn, cn, dn), 400);
 	sync_seen(&b, seen, sizeof seen);
 	ck_assert_msg(strstr(seen, "gives you") == NULL, "told of a refused "
-	    "gift: \"%s\"", show(seen));
+	    "gift: \"%s\"", printable(seen));
 	client_close(&a);
 	client_close(&b);
 	client_close(&c);
@@ -758,10 +689,10 @@ START_TEST(test_who_score_help)
 	/* As many names as the count (fewer than the 200 listed at most). */
 	n = strtoll(seen, NULL, 10);
 	ck_assert_int_ge(n, 2);
-	ck_assert_int_eq(n, count(seen, "\r\n  "));
+	ck_assert_int_eq(n, str_count(seen, "\r\n  "));
 	ck_assert_msg(strstr(seen, fmt("\r\n  %s\r\n", an)) != NULL &&
 	    strstr(seen, fmt("\r\n  %s\r\n", bn)) != NULL, "who: \"%s\"",
-	    show(seen));
+	    printable(seen));
 	send_want(&b, "quit", "Goodbye.");
 	client_close(&b);
 	ck_assert_int_eq(sqlv_until(0, WAIT_MS, "SELECT count(*) FROM"
@@ -771,7 +702,7 @@ START_TEST(test_who_score_help)
 	want(&a, "Players online: ");
 	want_before(&a, PROMPT, seen, sizeof seen);
 	ck_assert_msg(strstr(seen, bn) == NULL, "who after quit: \"%s\"",
-	    show(seen));
+	    printable(seen));
 
 	send_want(&a, "sc", fmt("You are %s, a player.\r\nHP: 20/20\r\n"
 	    "Coins: 100\r\nLevel: 1\r\nXP: 0 (next level at 100)\r\n"
@@ -781,7 +712,7 @@ START_TEST(test_who_score_help)
 	want_before(&a, PROMPT, seen, sizeof seen);
 	ck_assert_msg(strstr(seen, "give <what> to <name>") != NULL &&
 	    strstr(seen, "quit") != NULL && strstr(seen, "north") != NULL,
-	    "help: \"%s\"", show(seen));
+	    "help: \"%s\"", printable(seen));
 	send_want(&a, "scroe", "Huh? Did you mean 'score'?\r\n" PROMPT);
 	send_want(&a, "xyzzy", "Huh? (type 'help' for the commands)\r\n"
 	    PROMPT);
@@ -822,7 +753,7 @@ START_TEST(test_takeover)
 	want(&o, fmt("%s says, 'still here'", name));
 	sync_seen(&o, seen, sizeof seen);
 	ck_assert_msg(strstr(seen, fmt("%s has left", name)) == NULL,
-	    "a takeover was announced as leaving: \"%s\"", show(seen));
+	    "a takeover was announced as leaving: \"%s\"", printable(seen));
 	client_close(&cur);
 	client_close(&o);
 }
@@ -1011,7 +942,7 @@ START_TEST(test_long_line)
 	ck_assert_int_eq(coins(&a), 100);
 	sync_seen(&b, seen, sizeof seen);
 	ck_assert_msg(strstr(seen, "xy") == NULL && strstr(seen, "zzz") ==
-	    NULL, "an over-long line was said: \"%s\"", show(seen));
+	    NULL, "an over-long line was said: \"%s\"", printable(seen));
 	client_close(&a);
 	client_close(&b);
 }
@@ -1030,11 +961,11 @@ START_TEST(test_refusal_prompt)
 	    "was ignored.\r\n");
 	ck_assert_msg(client_expect(&a, PROMPT, 1000, seen, sizeof seen),
 	    "no prompt after refusing an over-long line (got \"%s\")",
-	    show(seen));
+	    printable(seen));
 	send_want(&a, "say \xff\xff", "That line was not valid UTF-8 text; it "
 	    "was ignored.\r\n");
 	ck_assert_msg(client_expect(&a, PROMPT, 1000, seen, sizeof seen),
-	    "no prompt after refusing invalid UTF-8 (got \"%s\")", show(seen));
+	    "no prompt after refusing invalid UTF-8 (got \"%s\")", printable(seen));
 	client_close(&a);
 }
 END_TEST
@@ -1052,7 +983,7 @@ START_TEST(test_refusal_reprompt_login)
 	client_send(&a, line);
 	ck_assert_msg(client_expect(&a, "it was ignored.\r\nName: \xff\xf9",
 	    5000, seen, sizeof seen), "no Name: after an over-long name "
-	    "(got \"%s\")", show(seen));
+	    "(got \"%s\")", printable(seen));
 	test_name(name, "Rep");
 	client_send(&a, name);
 	ck_assert(client_expect(&a, "(yes/no) \xff\xf9", 10000, NULL, 0));
@@ -1063,7 +994,7 @@ START_TEST(test_refusal_reprompt_login)
 	ck_assert_msg(client_expect(&a, "not valid UTF-8 text; it was ignored."
 	    "\r\nChoose a password: \xff\xf9", 5000, seen, sizeof seen),
 	    "no password question after invalid UTF-8 (got \"%s\")",
-	    show(seen));
+	    printable(seen));
 	client_close(&a);
 }
 END_TEST
@@ -1089,7 +1020,7 @@ START_TEST(test_invalid_utf8)
 	want(&b, fmt("%s says, 'caf\xc3\xa9 \xf0\x9f\x8d\xb5'", an));
 	sync_seen(&b, seen, sizeof seen);
 	ck_assert_msg(strstr(seen, fmt("%s says", an)) == NULL, "invalid text "
-	    "was said: \"%s\"", show(seen));
+	    "was said: \"%s\"", printable(seen));
 	ck_assert_int_eq(coins(&a), 100);
 	client_close(&a);
 	client_close(&b);
@@ -1123,7 +1054,7 @@ START_TEST(test_telnet_refuse)
 	client_send(&c, "");
 	want_before(&c, "Name: " GA, seen, sizeof seen);
 	ck_assert_msg(seen[0] == '\0', "answered a refusal: \"%s\"",
-	    show(seen));
+	    printable(seen));
 	test_name(name, "telnet");
 	client_send(&c, "");
 	client_create(&c, name, PASSWORD);
@@ -1152,21 +1083,21 @@ START_TEST(test_eor)
 	client_send(&c, PASSWORD);
 	want_before(&c, "> " EOR, seen, sizeof seen);
 	ck_assert_msg(strstr(seen, fmt("Welcome, %s.", name)) != NULL,
-	    "no welcome: \"%s\"", show(seen));
+	    "no welcome: \"%s\"", printable(seen));
 	client_send(&c, "look");
 	want_before(&c, "> " EOR, seen, sizeof seen);
 	ck_assert_msg(strstr(seen, GA) == NULL && strstr(seen, SQUARE) != NULL,
-	    "look with EOR: \"%s\"", show(seen));
+	    "look with EOR: \"%s\"", printable(seen));
 	client_send(&c, "score");
 	want_before(&c, "> " EOR, seen, sizeof seen);
 	ck_assert_msg(strstr(seen, GA) == NULL, "GA after EOR: \"%s\"",
-	    show(seen));
+	    printable(seen));
 	/* A repeated DO changes nothing and is not answered. */
 	client_send_raw(&c, "\xff\xfd\x19", 3);
 	client_send(&c, "look");
 	want_before(&c, "> " EOR, seen, sizeof seen);
 	ck_assert_msg(strstr(seen, "\xff\xfb\x19") == NULL,
-	    "DO EOR answered twice: \"%s\"", show(seen));
+	    "DO EOR answered twice: \"%s\"", printable(seen));
 	/* DONT EOR: back to GA. */
 	client_send_raw(&c, "\xff\xfe\x19", 3);		/* DONT EOR */
 	want(&c, "\xff\xfc\x19");			/* WONT EOR */
@@ -1199,14 +1130,14 @@ START_TEST(test_prompt_ga)
 	for (size_t i = 0; i < n; i++) {
 		want_before(&a, PROMPT, seen, sizeof seen);
 		ck_assert_msg(strstr(seen, GA) == NULL && strstr(seen, EOR) ==
-		    NULL, "reply %zu: \"%s\"", i, show(seen));
+		    NULL, "reply %zu: \"%s\"", i, printable(seen));
 		prompts++;
 	}
 	ck_assert_int_eq(prompts, n);
 	ck_assert_msg(!client_expect(&a, GA, 300, seen, sizeof seen),
-	    "more prompts than lines: \"%s\"", show(seen));
+	    "more prompts than lines: \"%s\"", printable(seen));
 	ck_assert_msg(strstr(seen, "> ") == NULL, "a prompt without GA: "
-	    "\"%s\"", show(seen));
+	    "\"%s\"", printable(seen));
 	a.len = 0;
 	/* Unasked text: own line, then the prompt with GA again. */
 	send_want(&b, "say ga", "You say, 'ga'");
@@ -1276,16 +1207,6 @@ END_TEST
  * Limits, shutdown and clusters: each starts its own keepd.
  */
 
-/* Milliseconds on the monotonic clock. */
-static long long
-now_ms(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Not logged in within login_timeout: told and closed; players are not. */
 START_TEST(test_login_timeout)
 {
@@ -1309,14 +1230,14 @@ START_TEST(test_login_timeout)
 
 	ck_assert_msg(client_expect(&idle, "\r\nYou took too long to log in. "
 	    "Goodbye.\r\n", 8000, seen, sizeof seen), "idle: \"%s\"",
-	    show(seen));
+	    printable(seen));
 	ck_assert_int_ge(now_ms() - t0, 4500);
 	ck_assert(client_wait_closed(&idle, WAIT_MS));
 	/* At the password prompt: echo back on before the goodbye. */
 	want_before(&half, "You took too long to log in. Goodbye.\r\n", seen,
 	    sizeof seen);
 	ck_assert_msg(strstr(seen, WONT_ECHO) != NULL, "echo left off: \"%s\"",
-	    show(seen));
+	    printable(seen));
 	ck_assert(client_wait_closed(&half, WAIT_MS));
 
 	/* The player who logged in in time plays on past the timeout. */
@@ -1359,7 +1280,7 @@ START_TEST(test_max_connections)
 	want_before(&extra, "Keep is full right now; please try again in a "
 	    "few minutes.\r\n", seen, sizeof seen);
 	ck_assert_msg(seen[0] == '\0', "before the refusal: \"%s\"",
-	    show(seen));
+	    printable(seen));
 	ck_assert(client_wait_closed(&extra, WAIT_MS));
 	client_close(&extra);
 	/* The three are unharmed, and a place that frees up is usable. */

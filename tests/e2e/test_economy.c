@@ -13,17 +13,16 @@
  */
 #include <pthread.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <sys/wait.h>
 
 #include "db/store.h"
+#include "db_test.h"
 #include "keep_test.h"
 
 #define PASSWORD	"economy test"
@@ -40,55 +39,6 @@ struct econ {
 	char		 names[16][17];
 	struct client	*c[16];
 };
-
-/* Run formatted SQL on its own connection. */
-static void __attribute__((format(printf, 1, 2)))
-sqlf(const char *fmt, ...)
-{
-	char	sql[2048];
-	va_list	ap;
-
-	va_start(ap, fmt);
-	vsnprintf(sql, sizeof sql, fmt, ap);
-	va_end(ap);
-	test_sql(sql);
-}
-
-/* Run formatted SQL on its own connection; the first value as a number. */
-static long long __attribute__((format(printf, 1, 2)))
-sqlv(const char *fmt, ...)
-{
-	char	sql[2048];
-	va_list	ap;
-
-	va_start(ap, fmt);
-	vsnprintf(sql, sizeof sql, fmt, ap);
-	va_end(ap);
-	return test_sql_value(sql);
-}
-
-/* Occurrences of needle in s. */
-static long
-count(const char *s, const char *needle)
-{
-	long	n = 0;
-
-	while ((s = strstr(s, needle)) != NULL) {
-		n++;
-		s += strlen(needle);
-	}
-	return n;
-}
-
-/* Milliseconds on the monotonic clock. */
-static long long
-now_ms(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* The test area, item prototypes, a room, and a keeper with coins. */
 static void
@@ -112,13 +62,8 @@ econ_shop(struct econ *e, long long coins)
 	    " ('econ_sack', 'a burlap sack', 'burlap sack', 'A sack.',"
 	    "  'A sack.', 'container', 1, 4, NULL, 0, 0, 20)"
 	    " ON CONFLICT DO NOTHING");
-	do {
-		e->room = (int32_t)sqlv("INSERT INTO rooms (id, area, title,"
-		    " description) VALUES (900000 + floor(random() *"
-		    " 100000000)::int, 'econtest', 'A Busy Shop', 'Coins and"
-		    " goods change hands here.') ON CONFLICT DO NOTHING"
-		    " RETURNING id");
-	} while (e->room == 0);
+	e->room = sql_room("econtest", "A Busy Shop",
+	    "Coins and goods change hands here.");
 	test_name(n, "e");
 	for (char *p = n; *p != '\0'; p++)
 		*p = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
@@ -130,23 +75,6 @@ econ_shop(struct econ *e, long long coins)
 	e->keeper = sqlv("INSERT INTO characters (name, room_id, proto_id,"
 	    " coins) VALUES ('the shopkeeper', %d, '%s', %lld) RETURNING id",
 	    e->room, e->proto, coins);
-}
-
-/* Give a character n new items of proto. */
-static void
-stock(long long who, const char *proto, int n)
-{
-	sqlf("INSERT INTO items (proto_id, carrier_id) SELECT '%s', %lld"
-	    " FROM generate_series(1, %d)", proto, who, n);
-}
-
-/* Read and forget whatever c has been sent until it is quiet for ms. */
-static void
-quiet(struct client *c, int ms)
-{
-	while (client_expect(c, "\xff\xf9", ms, NULL, 0))
-		;
-	c->len = 0;
 }
 
 /*
@@ -162,9 +90,7 @@ econ_players(struct econ *e, int port, int n, long long coins)
 
 		e->c[k] = calloc(1, sizeof *e->c[k]);
 		ck_assert(e->c[k] != NULL);
-		test_name(e->names[k], "Eco");
-		client_connect(e->c[k], port);
-		client_create(e->c[k], e->names[k], PASSWORD);
+		client_player(e->c[k], port, e->names[k], "Eco", PASSWORD);
 		e->ids[k] = sqlv("UPDATE characters SET room_id = %d, coins ="
 		    " %lld, level = 100 WHERE name = '%s' RETURNING id",
 		    e->room, coins, e->names[k]);
@@ -174,7 +100,7 @@ econ_players(struct econ *e, int port, int n, long long coins)
 		ck_assert(client_expect(e->c[k], PROMPT, WAIT_MS, NULL, 0));
 	}
 	for (int i = 0; i < e->n; i++)
-		quiet(e->c[i], 20);
+		client_quiet(e->c[i], 20);
 }
 
 /* Close and free every player's connection. */
@@ -245,7 +171,7 @@ START_TEST(test_race_last_items)
 
 	keepd_start(&k, NULL);
 	econ_shop(&e, 50);
-	stock(e.keeper, "econ_sword", 3);
+	give_items(e.keeper, "econ_sword", 3);
 	econ_players(&e, k.port, 10, 200);
 	coins0 = econ_coins(&e);
 	econ_items(&e, before, sizeof before);
@@ -260,7 +186,8 @@ START_TEST(test_race_last_items)
 		long long	swords = sqlv("SELECT count(*) FROM items WHERE"
 				    " carrier_id = %lld", e.ids[i]);
 
-		if (count(got[i], "You buy a long sword for 120 coins.") == 1) {
+		if (str_count(got[i],
+		    "You buy a long sword for 120 coins.") == 1) {
 			won++;
 			ck_assert_int_eq(swords, 1);
 			ck_assert_int_eq(sqlv("SELECT coins FROM characters"
@@ -337,10 +264,10 @@ trader_main(void *arg)
 			t->stuck = true;
 			break;
 		}
-		t->resists += count(out, "The world resists");
-		t->bought += count(out, "You buy ");
-		t->sold += count(out, "You sell ");
-		t->given += count(out, "You give ");
+		t->resists += str_count(out, "The world resists");
+		t->bought += str_count(out, "You buy ");
+		t->sold += str_count(out, "You sell ");
+		t->given += str_count(out, "You give ");
 	}
 	free(out);
 	return NULL;
@@ -358,13 +285,13 @@ START_TEST(test_conservation)
 
 	keepd_start(&k, NULL);
 	econ_shop(&e, 400);
-	stock(e.keeper, "econ_dagger", 10);
-	stock(e.keeper, "econ_bread", 10);
-	stock(e.keeper, "econ_sack", 3);
+	give_items(e.keeper, "econ_dagger", 10);
+	give_items(e.keeper, "econ_bread", 10);
+	give_items(e.keeper, "econ_sack", 3);
 	econ_players(&e, k.port, TRADERS, 300);
 	for (int i = 0; i < TRADERS; i++) {
-		stock(e.ids[i], "econ_dagger", 2);
-		stock(e.ids[i], "econ_bread", 2);
+		give_items(e.ids[i], "econ_dagger", 2);
+		give_items(e.ids[i], "econ_bread", 2);
 	}
 	sqlf("UPDATE rooms SET coins = 25 WHERE id = %d", e.room);
 	coins0 = econ_coins(&e);
@@ -447,7 +374,7 @@ START_TEST(test_purchases_survive_kill)
 
 	keepd_start(&k, NULL);
 	econ_shop(&e, 0);
-	stock(e.keeper, "econ_dagger", STOCK);
+	give_items(e.keeper, "econ_dagger", STOCK);
 	econ_players(&e, k.port, BUYERS, RICH);
 	coins0 = econ_coins(&e);
 	for (int i = 0; i < BUYERS; i++) {

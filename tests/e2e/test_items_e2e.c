@@ -12,7 +12,6 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +22,7 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 
+#include "db_test.h"
 #include "keep_test.h"
 
 #define PASSWORD	"items and more"
@@ -36,74 +36,17 @@
 			" \"argon2_ops\": 1, \"argon2_mem_kib\": 64," \
 			" \"log_level\": \"info\"}"
 
-/* Run formatted SQL. */
-static void __attribute__((format(printf, 1, 2)))
-sqlf(const char *fmt, ...)
-{
-	char	sql[2048];
-	va_list	ap;
-
-	va_start(ap, fmt);
-	vsnprintf(sql, sizeof sql, fmt, ap);
-	va_end(ap);
-	test_sql(sql);
-}
-
-/* Run formatted SQL; the first value as a number. */
-static long long __attribute__((format(printf, 1, 2)))
-sqlv(const char *fmt, ...)
-{
-	char	sql[2048];
-	va_list	ap;
-
-	va_start(ap, fmt);
-	vsnprintf(sql, sizeof sql, fmt, ap);
-	va_end(ap);
-	return test_sql_value(sql);
-}
-
-/* A random number for fresh ids. */
-static int
-rnd(void)
-{
-	static unsigned	seed;
-
-	if (seed == 0)
-		seed = (unsigned)getpid() ^ (unsigned)time(NULL);
-	return (int)(rand_r(&seed) & 0x3fffffff);
-}
-
-/* A private room without exits; its id. */
-static int
-private_room(const char *title)
-{
-	int	id = 900000 + rnd() % 100000000;
-
-	sqlf("INSERT INTO rooms (id, area, title, description) VALUES"
-	    " (%d, 'testarea', '%s', 'A room made by a test.')", id, title);
-	return id;
-}
-
 /* A fresh item prototype "tst_<tag>_<n>" into id. */
 static void
 proto(char id[49], const char *tag, const char *name, const char *kw,
     const char *type, const char *slot)
 {
-	snprintf(id, 49, "tst_%s_%d", tag, rnd());
+	snprintf(id, 49, "tst_%s_%d", tag, rand31());
 	sqlf("INSERT INTO item_protos (id, name, keywords, long_desc,"
 	    " description, type, weight, wear_slot) VALUES ('%s', '%s', '%s',"
 	    " 'Something lies here.', 'A thing made by a test.', '%s', 1,"
 	    " %s%s%s)", id, name, kw, type, slot ? "'" : "",
 	    slot ? slot : "NULL", slot ? "'" : "");
-}
-
-/* Read and forget what c has been sent, until it is quiet for ms. */
-static void
-quiet(struct client *c, int ms)
-{
-	while (client_expect(c, "\xff\xf9", ms, NULL, 0))
-		;
-	c->len = 0;
 }
 
 /* Create a player, move it to room with SQL, and wait until it is there. */
@@ -113,9 +56,7 @@ player_in(struct client *c, int port, char name[17], const char *prefix,
 {
 	char	out[8192];
 
-	test_name(name, prefix);
-	client_connect(c, port);
-	client_create(c, name, PASSWORD);
+	client_player(c, port, name, prefix, PASSWORD);
 	sqlf("UPDATE characters SET room_id = %d WHERE name = '%s'", room,
 	    name);
 	ck_assert(client_cmd(c, "look", out, sizeof out));
@@ -125,11 +66,7 @@ player_in(struct client *c, int port, char name[17], const char *prefix,
 static void
 send_want(struct client *c, const char *line, const char *needle)
 {
-	static char	got[65536];
-
-	client_send(c, line);
-	ck_assert_msg(client_expect(c, needle, WAIT_MS, got, sizeof got),
-	    "%s: expected \"%s\", got \"%s\"", line, needle, got);
+	client_send_want(c, line, needle, WAIT_MS);
 }
 
 /* A player's own get, wear, give and drop, as the room sees them. */
@@ -142,14 +79,14 @@ START_TEST(test_e2e_get_wear_give_drop)
 	long long	item;
 
 	keepd_start(&k, NULL);
-	room = private_room("Cloakroom");
+	room = sql_room("testarea", "Cloakroom", "A room made by a test.");
 	proto(cap, "cap", "a leather cap", "leather cap", "armor", "head");
 	item = sqlv("INSERT INTO items (proto_id, room_id) VALUES ('%s', %d)"
 	    " RETURNING id", cap, room);
 	player_in(&a, k.port, an, "Ita", room);
 	player_in(&b, k.port, bn, "Itb", room);
-	quiet(&a, 100);
-	quiet(&b, 100);
+	client_quiet(&a, 100);
+	client_quiet(&b, 100);
 	ck_assert(client_cmd(&a, "look", out, sizeof out));
 	ck_assert_msg(strstr(out, "Something lies here.\r\n") != NULL, "%s",
 	    out);
@@ -250,7 +187,7 @@ START_TEST(test_e2e_race)
 	int			room, wins[RACERS] = { 0 };
 
 	keepd_start(&k, RACE_CONFIG);
-	room = private_room("Treasure Vault");
+	room = sql_room("testarea", "Treasure Vault", "A room made by a test.");
 	proto(gem, "gem", "a gem", "gem", "treasure", NULL);
 	for (int i = 0; i < RACE_ITEMS; i++) {
 		race_kw(i, kw);
@@ -264,7 +201,7 @@ START_TEST(test_e2e_race)
 		sqlf("UPDATE characters SET level = 50 WHERE name = '%s'",
 		    names[i]);
 	for (int i = 0; i < RACERS; i++)
-		quiet(&c[i], 50);
+		client_quiet(&c[i], 50);
 
 	for (int item = 0; item < RACE_ITEMS; item++) {
 		int	got = 0, winner = -1;
@@ -452,11 +389,11 @@ START_TEST(test_e2e_sigkill)
 	ck_assert(c != NULL);
 	memset(&d, 0, sizeof d);
 	keepd_start(&k, NULL);
-	room = private_room("Strongroom");
+	room = sql_room("testarea", "Strongroom", "A room made by a test.");
 	proto(gem, "gem", "a gem", "gem", "treasure", NULL);
 	proto(helm, "helm", "a helm", "helm", "armor", "head");
 	for (int i = 0; i <= DURABLE_GEMS; i++) {
-		snprintf(d.kw[i], sizeof d.kw[i], "dk%c%c", 'a' + rnd() % 26,
+		snprintf(d.kw[i], sizeof d.kw[i], "dk%c%c", 'a' + rand31() % 26,
 		    'a' + i);
 		sqlf("INSERT INTO items (proto_id, room_id, name, keywords)"
 		    " VALUES ('%s', %d, '%s %s', '%s')", i < DURABLE_GEMS ?
@@ -465,14 +402,14 @@ START_TEST(test_e2e_sigkill)
 		d.confirmed[i] = AT_ROOM;
 	}
 	player_in(c, k.port, d.name, "Dur", room);
-	quiet(c, 50);
+	client_quiet(c, 50);
 	d.c = c;
 	d.stop = &stop;
 	d.progress = &progress;
 	ck_assert(pthread_create(&th, NULL, durable_main, &d) == 0);
 	/* Kill once a few cycles are confirmed, at a moment of its own. */
 	for (int i = 0; i < 200 && atomic_load(&progress) < 30 +
-	    rnd() % 20; i++)
+	    rand31() % 20; i++)
 		usleep(20 * 1000);
 	status = keepd_stop(&k, SIGKILL);
 	atomic_store(&stop, true);

@@ -1,0 +1,102 @@
+/*
+ * db_test.h — what the database-tier tests share: fixtures made with SQL
+ * (private rooms from 900000 up, characters online on the test's own
+ * instance, NPCs, items), running a command handler in store_tx as the
+ * dispatcher does, and a LISTEN connection that reads the notifications.
+ */
+#ifndef KEEP_DB_TEST_H
+#define KEEP_DB_TEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+#include <libpq-fe.h>
+
+#include "db/store.h"
+#include "game/cmd.h"
+
+/* A store with a registered instance for the test's players. */
+struct world {
+	struct store	*s;
+	char		 inst[STORE_UUID_LEN + 1];
+};
+
+/* What running one handler gave. */
+struct run {
+	cmd_fn		 fn;		/* NULL: cmd_show_room(show) */
+	const char	*args;
+	int32_t		 show;
+	int64_t		 id;
+	enum tx_rc	 rc;
+	enum tx_result	 result;
+	bool		 close;		/* ctx.close afterwards */
+	int32_t		 room;		/* ctx.me.room_id afterwards */
+	char		 out[16384];
+};
+
+/* A random version-4 UUID. */
+void		 rand_uuid(char out[STORE_UUID_LEN + 1]);
+/* Open a store and register a fresh instance for the test's sessions. */
+void		 world_open(struct world *);
+/* Close the store of world_open. */
+void		 world_close(struct world *);
+/* Create an online character named prefix..., in room (0: the start). */
+void		 new_char(struct world *, const char *prefix, int32_t room,
+		    struct store_char *);
+/* Create a room of area in the private range with the store; its id. */
+int32_t		 new_area_room(struct store *, const char *area,
+		    const char *title, const char *description);
+/* Create a room of "testarea" in the private range; its id. */
+int32_t		 new_room(struct store *, const char *title);
+/* Insert a room of area in the private range with SQL; its id. */
+int32_t		 sql_room(const char *area, const char *title,
+		    const char *description);
+/* The combat tests' area "cmbtest" and cmb_* prototypes (idempotent). */
+void		 combat_fixtures(void);
+/* Place an NPC of proto in room as a reset would, with its coins; its id. */
+int64_t		 new_npc(const char *proto, int32_t room);
+/* Place an NPC of proto in room with coins (< 0: the prototype's); its id. */
+int64_t		 new_npc_coins(const char *proto, int32_t room,
+		    long long coins);
+/* An item of proto carried by who (worn on slot unless NULL); its id. */
+int64_t		 item_on(const char *proto, int64_t who, const char *slot);
+/* Give a character n new items of proto. */
+void		 give_items(int64_t who, const char *proto, int n);
+/* A character's coins, read on another connection. */
+long long	 coins_of(int64_t id);
+
+/* The transaction body: load the actor, run the handler, keep the reply. */
+enum tx_rc	 run_tx(struct store *, void *run);
+/* Run fn for character id in one transaction (ro: READ ONLY) into r. */
+void		 run(struct store *, int64_t id, cmd_fn fn, const char *args,
+		    bool ro, struct run *r);
+/* Run cmd_show_room(room) for character id in one transaction into r. */
+void		 run_show(struct store *, int64_t id, int32_t room,
+		    struct run *r);
+/* Run fn, check its whole reply and the result; the handler's tx_rc. */
+enum tx_rc	 run_want(struct store *, int64_t id, cmd_fn fn,
+		    const char *args, bool ro, const char *want,
+		    enum tx_result result);
+
+/* A connection listening on the keep channel. */
+PGconn		*listen_open(void);
+/* The next keep payload as JSON, or NULL when none comes within ms. */
+json_t		*listen_next(PGconn *, int ms);
+/* The payload's text, or "". */
+const char	*payload_text(json_t *);
+/* Wait up to ms for the payload whose text is text; NULL if none came. */
+json_t		*listen_expect(PGconn *, const char *text, int ms);
+/* Whether the payload's "to" holds id. */
+bool		 payload_to(json_t *, int64_t id);
+/* Whether the payload's "to" holds exactly the n ids, in any order. */
+bool		 payload_to_is(json_t *, const int64_t *ids, size_t n);
+/* Wait 5 s for the payload text to exactly the n ids, or fail. */
+void		 expect_notify(PGconn *, const char *text, const int64_t *ids,
+		    size_t n);
+/* Wait 5 s for a payload to id containing needle (into got), or fail. */
+void		 expect_to(PGconn *, int64_t id, const char *needle, char *got,
+		    size_t gotsz);
+
+#endif
