@@ -35,6 +35,8 @@ struct store_counter {
 static struct store_counter	 store_counters[STORE_MAX_STMTS + 1];
 static atomic_int		 store_nstmts;
 static atomic_ulong		 store_retries;
+static atomic_ulong		 store_round_trips;
+static atomic_ulong		 store_tx_counts[3];	/* by enum tx_result */
 static pthread_mutex_t		 store_id_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* Record an error that did not come from a PGresult. */
@@ -192,6 +194,7 @@ store_exec(struct store *s, struct store_stmt *st, const char *const *params)
 	ExecStatusType		 status;
 
 	if (!s->prepared[id]) {
+		atomic_fetch_add(&store_round_trips, 1);
 		res = PQprepare(s->conn, st->name, st->sql, st->nparams, NULL);
 		if (PQresultStatus(res) != PGRES_COMMAND_OK) {
 			store_set_result_error(s, res);
@@ -203,6 +206,7 @@ store_exec(struct store *s, struct store_stmt *st, const char *const *params)
 		PQclear(res);
 		s->prepared[id] = true;
 	}
+	atomic_fetch_add(&store_round_trips, 1);
 	res = PQexecPrepared(s->conn, st->name, st->nparams, params, NULL,
 	    NULL, 0);
 	status = PQresultStatus(res);
@@ -241,9 +245,13 @@ store_exec_changed(struct store *s, struct store_stmt *st,
 bool
 store_exec_simple(struct store *s, const char *sql)
 {
-	PGresult	*res = PQexec(s->conn, sql);
-	ExecStatusType	 status = PQresultStatus(res);
+	PGresult	*res;
+	ExecStatusType	 status;
 	bool		 ok;
+
+	atomic_fetch_add(&store_round_trips, 1);
+	res = PQexec(s->conn, sql);
+	status = PQresultStatus(res);
 
 	ok = status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK ||
 	    status == PGRES_EMPTY_QUERY;
@@ -304,8 +312,12 @@ store_get_int(const PGresult *res, int row, int col)
 static bool
 store_commit(struct store *s)
 {
-	PGresult	*res = PQexec(s->conn, "COMMIT");
-	bool		 ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+	PGresult	*res;
+	bool		 ok;
+
+	atomic_fetch_add(&store_round_trips, 1);
+	res = PQexec(s->conn, "COMMIT");
+	ok = PQresultStatus(res) == PGRES_COMMAND_OK;
 
 	if (!ok)
 		store_set_result_error(s, res);
@@ -357,6 +369,14 @@ store_backoff(int attempt)
 	nanosleep(&ts, NULL);
 }
 
+/* Count how a transaction ended, for dbstats. */
+static enum tx_result
+store_tx_count(enum tx_result r)
+{
+	atomic_fetch_add(&store_tx_counts[r], 1);
+	return r;
+}
+
 /* Run fn in a transaction, retrying on serialization failure and deadlock. */
 enum tx_result
 store_tx(struct store *s, bool read_only, int retries, store_tx_fn fn,
@@ -368,28 +388,39 @@ store_tx(struct store *s, bool read_only, int retries, store_tx_fn fn,
 		s->error[0] = '\0';
 		s->sqlstate[0] = '\0';
 		if (PQstatus(s->conn) != CONNECTION_OK && !store_reconnect(s))
-			return TXR_FAILED;
+			return store_tx_count(TXR_FAILED);
 		if (!store_exec_simple(s, read_only ? "BEGIN READ ONLY" :
 		    "BEGIN")) {
 			store_abort(s);
-			return TXR_FAILED;
+			return store_tx_count(TXR_FAILED);
 		}
 		rc = fn(s, arg);
 		if (rc == TX_COMMIT && store_commit(s))
-			return TXR_COMMITTED;
+			return store_tx_count(TXR_COMMITTED);
 		if (rc == TX_ROLLBACK) {
 			if (!store_exec_simple(s, "ROLLBACK"))
 				store_abort(s);
-			return TXR_ROLLED_BACK;
+			return store_tx_count(TXR_ROLLED_BACK);
 		}
 		store_abort(s);
 		if (!store_retryable(s) || attempt >= retries)
-			return TXR_FAILED;
+			return store_tx_count(TXR_FAILED);
 		atomic_fetch_add(&store_retries, 1);
 		log_debug("store: retrying transaction (%s: %s)", s->sqlstate,
 		    s->error);
 		store_backoff(attempt);
 	}
+}
+
+/* Round trips to the database so far, and transactions by outcome. */
+void
+store_totals(uint64_t *round_trips, uint64_t *committed, uint64_t *rolled_back,
+    uint64_t *failed)
+{
+	*round_trips = atomic_load(&store_round_trips);
+	*committed = atomic_load(&store_tx_counts[TXR_COMMITTED]);
+	*rolled_back = atomic_load(&store_tx_counts[TXR_ROLLED_BACK]);
+	*failed = atomic_load(&store_tx_counts[TXR_FAILED]);
 }
 
 /* How many retries store_tx has made in all. */

@@ -112,6 +112,9 @@ bool		 store_reconnect(struct store *);
  */
 enum tx_result	 store_tx(struct store *, bool read_only, int retries,
 		    store_tx_fn fn, void *arg);
+/* Round trips so far, and transactions by outcome (for dbstats). */
+void		 store_totals(uint64_t *round_trips, uint64_t *committed,
+		    uint64_t *rolled_back, uint64_t *failed);
 /* How many retries store_tx has made in all (for dbstats). */
 uint64_t	 store_tx_retries(void);
 

@@ -133,6 +133,7 @@ cmd_dbstats(struct cmd_ctx *ctx, const char *args)
 {
 	struct store_stat	st[256];
 	size_t			n = store_stats(st, 256);
+	uint64_t		rt, ok, rb, failed;
 
 	(void)args;
 	buf_printf(ctx->out, "%-22s %10s %8s %10s %10s\n", "statement", "calls",
@@ -144,6 +145,11 @@ cmd_dbstats(struct cmd_ctx *ctx, const char *args)
 		    (unsigned long long)st[i].rows,
 		    (unsigned long long)(st[i].calls ?
 		    st[i].usec / st[i].calls : 0));
+	store_totals(&rt, &ok, &rb, &failed);
+	buf_printf(ctx->out, "transactions: %llu committed, %llu rolled back, "
+	    "%llu failed\n", (unsigned long long)ok, (unsigned long long)rb,
+	    (unsigned long long)failed);
+	buf_printf(ctx->out, "round trips: %llu\n", (unsigned long long)rt);
 	buf_printf(ctx->out, "transaction retries: %llu\n",
 	    (unsigned long long)store_tx_retries());
 	return TX_COMMIT;
