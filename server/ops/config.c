@@ -83,7 +83,7 @@ static const struct config_key config_keys[] = {
 	    "PostgreSQL statement_timeout for worker connections, in ms."),
 	CONFIG_INT_KEY(argon2_ops, 2, 1, 10, NULL,
 	    "Argon2id passes for password hashing (libsodium opslimit)."),
-	CONFIG_INT_KEY(argon2_mem_kib, 65536, 8, 1048576, NULL,
+	CONFIG_INT_KEY(argon2_mem_kib, 19456, 8, 1048576, NULL,
 	    "Argon2id memory for password hashing, in KiB (memlimit / 1024)."),
 	CONFIG_STR_KEY(migrations_dir, "db/migrations", 1, NULL, NULL,
 	    "Directory of numbered SQL migrations for keepd migrate."),

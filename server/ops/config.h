@@ -22,7 +22,7 @@ struct config {
 	int	 tx_retries;		/* 5; 0..100 */
 	int	 statement_timeout_ms;	/* 5000; 100..600000 */
 	int	 argon2_ops;		/* 2; 1..10 (libsodium opslimit) */
-	int	 argon2_mem_kib;	/* 65536; 8..1048576 (libsodium memlimit / 1024) */
+	int	 argon2_mem_kib;	/* 19456; 8..1048576 (libsodium memlimit / 1024) */
 	char	*migrations_dir;	/* "db/migrations" */
 	char	*world_dir;		/* "db/world" */
 	char	*log_level;		/* "info": debug|info|warn|error */
