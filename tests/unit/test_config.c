@@ -141,7 +141,7 @@ START_TEST(test_defaults)
 	ck_assert_int_eq(cfg.tx_retries, 5);
 	ck_assert_int_eq(cfg.statement_timeout_ms, 5000);
 	ck_assert_int_eq(cfg.argon2_ops, 2);
-	ck_assert_int_eq(cfg.argon2_mem_kib, 65536);
+	ck_assert_int_eq(cfg.argon2_mem_kib, 19456);
 	ck_assert_str_eq(cfg.migrations_dir, "db/migrations");
 	ck_assert_str_eq(cfg.world_dir, "db/world");
 	ck_assert_str_eq(cfg.log_level, "info");
