@@ -146,6 +146,9 @@ enum store_rc	 store_instance_reap(struct store *, int secs,
  * another keepd holds it (then it is that one's turn).
  */
 enum store_rc	 store_tick_lock(struct store *);
+/* The names of the periodic tasks that are due (a read, no lock). */
+enum store_rc	 store_clock_due(struct store *, char names[][32], int max,
+		    int *n);
 /*
  * Claim the periodic task name if it is due, moving it period_ms ahead;
  * STORE_NONE when it is not due.  *runs gets the task's run count.

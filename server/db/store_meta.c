@@ -205,3 +205,23 @@ store_clock_claim(struct store *s, const char *name, int period_ms,
 	PQclear(res);
 	return rc;
 }
+
+static struct store_stmt st_clock_due = {
+	"clock_due",
+	"SELECT name FROM world_clock WHERE next_at <= now()", 0, 0
+};
+
+/* Whether the periodic task name is due, from a list read once per poll. */
+enum store_rc
+store_clock_due(struct store *s, char names[][32], int max, int *n)
+{
+	PGresult	*res;
+
+	if ((res = store_exec(s, &st_clock_due, NULL)) == NULL)
+		return STORE_ERR;
+	*n = 0;
+	for (int i = 0; i < PQntuples(res) && *n < max; i++)
+		store_get_str(res, i, 0, names[(*n)++], 32);
+	PQclear(res);
+	return STORE_OK;
+}
