@@ -7,6 +7,8 @@
 #   make db-stop    stop the embedded database
 #   make psql       psql on the configured database (SQL='...' for one)
 #   make compose-test   build the image and test the Compose stack for real
+#   make bench      keepd against pgbench running the same statements
+#                   (docs/performance.md); a benchmark, not a test
 #
 # V=1 shows full compiler lines.
 
@@ -32,6 +34,9 @@ OBJS	 = $(SRCS:%.c=$(BUILD)/%.o)
 LIB_OBJS = $(filter-out $(BUILD)/server/main.o,$(OBJS))
 TEST_SRCS = $(wildcard tests/*.c tests/*/*.c)
 TEST_OBJS = $(TEST_SRCS:%.c=$(BUILD)/%.o)
+BENCH_SRCS = $(wildcard bench/*.c)
+BENCH_OBJS = $(BENCH_SRCS:%.c=$(BUILD)/%.o)
+BENCH_LIBS = $(shell pkg-config --libs libevent jansson 2>/dev/null) -lm
 
 ifeq ($(V),1)
 Q =
@@ -46,9 +51,9 @@ KEEP_PORT ?= 4000
 export KEEP_PORT
 
 .PHONY: all deps run test asan valgrind db-start db-stop psql compose-test \
-	clean
+	clean bench
 
-all: $(BUILD)/keepd
+all: $(BUILD)/keepd $(BUILD)/keep-bench
 
 deps:
 	@sh .ci/deps.sh
@@ -72,6 +77,11 @@ $(BUILD)/keep-tests: $(LIB_OBJS) $(TEST_OBJS)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(LIB_OBJS) $(TEST_OBJS) \
 		$(CHECK_LIBS) $(LDLIBS)
 
+# The load generator (bench/): libevent and jansson only.
+$(BUILD)/keep-bench: $(BENCH_OBJS)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(BENCH_OBJS) $(BENCH_LIBS)
+
 # Start the embedded database unless DATABASE_URL names another one.
 db-start: deps
 	@if [ -z "$$DATABASE_URL" ]; then \
@@ -94,7 +104,7 @@ psql: db-start
 	if [ -n "$(SQL)" ]; then psql -X "$$url" -c "$(SQL)"; \
 	else psql -X "$$url"; fi
 
-test: deps $(BUILD)/keepd $(BUILD)/keep-tests
+test: deps $(BUILD)/keepd $(BUILD)/keep-tests $(BUILD)/keep-bench
 	@sh tests/run.sh $(BUILD)
 
 asan:
@@ -108,7 +118,10 @@ valgrind: deps $(BUILD)/keepd $(BUILD)/keep-tests
 compose-test:
 	@bash tests/compose-test.sh
 
+bench: deps $(BUILD)/keepd $(BUILD)/keep-bench
+	@sh bench/run.sh $(BUILD)
+
 clean:
 	rm -rf build build-asan
 
--include $(OBJS:.o=.d) $(TEST_OBJS:.o=.d)
+-include $(OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(BENCH_OBJS:.o=.d)

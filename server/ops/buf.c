@@ -35,19 +35,14 @@ buf_add(struct buf *b, const char *s)
 void
 buf_printf(struct buf *b, const char *fmt, ...)
 {
-	va_list	ap;
-	int	n;
+	va_list	 ap;
+	char	*text;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	text = xvasprintf(fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		return;
-	buf_grow(b, (size_t)n);
-	va_start(ap, fmt);
-	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	b->len += (size_t)n;
+	buf_add(b, text);
+	free(text);
 }
 
 /* Empty the buffer, keeping its memory. */

@@ -1,0 +1,39 @@
+-- say: one `say <text>` command as keepd runs it, statement for statement.
+--
+-- Mirrors store_tx() in server/db/store.c (BEGIN ... COMMIT: say is not
+-- CMD_READ, its pg_notify must commit), game_cmd_tx() -> store_char_load()
+-- (st_char_load, CHAR_COLS in server/db/store_char.c), then cmd_say() ->
+-- store_notify_room() (st_notify_room in server/db/store_notify.c, with
+-- NOTIFY_CHANNEL 'keep' and no second exception: $3 = 0).  The SQL is
+-- copied from those statements, one C string fragment per line, with $n
+-- replaced by pgbench variables.  When any of them changes, update this
+-- file: bench/run.sh compares the text and warns when they differ.
+--
+-- Round trips as in keepd: store_tx() sends BEGIN along with the first
+-- statement in one pipeline (store_exec_pipelined in server/db/store.c),
+-- which \startpipeline ... \endpipeline reproduces; every other statement,
+-- COMMIT included, is a round trip of its own.  Run with -M prepared, as
+-- keepd prepares its statements.
+--
+-- Variables (bench/run.sh passes them with -D): lo, n = the pgbench
+-- characters' ids lo .. lo+n-1, all online; rlo, nr = the block of rooms
+-- rlo .. rlo+nr-1 they stand in, two by two: character id stands in room
+-- rlo + ((id - lo) / 2) % nr (run.sh puts them there before each run).
+-- none = 0; say_text = what keepd would send ("Name says, '...'").
+\set id random(:lo, :lo + :n - 1)
+\set room :rlo + ((:id - :lo) / 2) % :nr
+\startpipeline
+BEGIN;
+SELECT id, name, role, room_id,
+ char_hp(hp, max_hp, hp_at, fighting_id), max_hp, coins,
+ coalesce(session_instance::text, ''), coalesce(session_id, 0),
+ level, xp, coalesce(fighting_id, 0), proto_id IS NOT NULL
+ FROM characters WHERE id = :id;
+\endpipeline
+SELECT pg_notify('keep',
+  json_build_object('to', array_agg(id), 'text', :say_text::text)::text)
+ FROM (SELECT id, (row_number() OVER ()) / 400 AS chunk
+  FROM characters WHERE room_id = :room AND id <> :id AND id <> :none
+  AND session_instance IS NOT NULL) c
+ GROUP BY chunk;
+COMMIT;

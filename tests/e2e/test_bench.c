@@ -1,0 +1,257 @@
+/*
+ * test_bench.c — build/keep-bench against a real keepd: a short closed-loop
+ * run and a short open-loop run must answer every command kind of the mix
+ * without errors or timeouts, and a port where nothing listens, or a bad
+ * option, must make it exit non-zero.
+ */
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <jansson.h>
+
+#include "keep_test.h"
+
+#define BENCH_PREFIX	"Kbtest"
+#define BENCH_WAIT_MS	30000
+
+static struct keepd	bench_server;	/* the TCase's keepd */
+
+/* Start the TCase's keepd. */
+static void
+bench_setup(void)
+{
+	keepd_start(&bench_server, NULL);
+}
+
+/* Stop it. */
+static void
+bench_teardown(void)
+{
+	keepd_stop(&bench_server, SIGTERM);
+}
+
+/* build/keep-bench sits next to $KEEPD. */
+static void
+bench_path(char *out, size_t outsz)
+{
+	const char	*keepd = getenv("KEEPD");
+	const char	*slash;
+
+	ck_assert_msg(keepd != NULL, "KEEPD must name build/keepd");
+	slash = strrchr(keepd, '/');
+	if (slash == NULL)
+		snprintf(out, outsz, "keep-bench");
+	else
+		snprintf(out, outsz, "%.*s/keep-bench", (int)(slash - keepd),
+		    keepd);
+	ck_assert_msg(access(out, X_OK) == 0, "%s is not built", out);
+}
+
+/*
+ * Run keep-bench with args (NULL-terminated) and wait for it; its stdout
+ * goes into out, its stderr to var/test-logs/keep-bench-<port>.log.
+ * Returns the wait status.
+ */
+static int
+bench_exec(int port, const char *const *args, char *out, size_t outsz)
+{
+	char		 path[512], log[256], *argv[32];
+	int		 pfd[2], argc = 0, status = 0;
+	size_t		 len = 0;
+	long long	 end = now_ms() + BENCH_WAIT_MS;
+	pid_t		 pid;
+
+	bench_path(path, sizeof path);
+	argv[argc++] = path;
+	for (; *args != NULL && argc < 31; args++)
+		argv[argc++] = strdup(*args);	/* execv wants them writable */
+	argv[argc] = NULL;
+	mkdir("var", 0755);
+	mkdir("var/test-logs", 0755);
+	snprintf(log, sizeof log, "var/test-logs/keep-bench-%d.log", port);
+	ck_assert(pipe(pfd) == 0);
+	pid = fork();
+	ck_assert(pid >= 0);
+	if (pid == 0) {
+		int	fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644);
+
+		dup2(pfd[1], 1);
+		if (fd >= 0)
+			dup2(fd, 2);
+		close(pfd[0]);
+		execv(path, argv);
+		_exit(127);
+	}
+	for (int i = 1; i < argc; i++)
+		free(argv[i]);
+	close(pfd[1]);
+	for (;;) {
+		struct pollfd	pf = { .fd = pfd[0], .events = POLLIN };
+		ssize_t		n;
+		long long	left = end - now_ms();
+
+		if (left <= 0 || poll(&pf, 1, (int)left) <= 0)
+			break;
+		n = read(pfd[0], out + len, outsz - 1 - len);
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+		if (len == outsz - 1)
+			break;
+	}
+	out[len] = '\0';
+	close(pfd[0]);
+	if (now_ms() >= end)
+		kill(pid, SIGKILL);
+	ck_assert(waitpid(pid, &status, 0) == pid);
+	return status;
+}
+
+/* The JSON report of a run that exited 0. */
+static json_t *
+bench_report(int status, const char *out)
+{
+	json_error_t	 je;
+	json_t		*o;
+
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	    "keep-bench exited with status %d (see var/test-logs)", status);
+	o = json_loads(out, 0, &je);
+	ck_assert_msg(o != NULL, "keep-bench printed no JSON (%s): %s",
+	    je.text, printable(out));
+	return o;
+}
+
+/* A counter of an object in the report. */
+static long long
+bench_int(json_t *o, const char *key)
+{
+	json_t	*v = json_object_get(o, key);
+
+	ck_assert_msg(json_is_integer(v), "no integer \"%s\"", key);
+	return json_integer_value(v);
+}
+
+/* Every counter of a kind (or of the total) that must hold after a run. */
+static void
+bench_check(json_t *kinds, const char *name)
+{
+	json_t	*k = json_object_get(kinds, name), *p50;
+
+	ck_assert_msg(json_is_object(k), "no kind \"%s\" in the report", name);
+	ck_assert_msg(bench_int(k, "count") > 0, "%s: no commands", name);
+	ck_assert_msg(bench_int(k, "errors") == 0, "%s: %lld errors", name,
+	    bench_int(k, "errors"));
+	ck_assert_msg(bench_int(k, "timeouts") == 0, "%s: %lld timeouts",
+	    name, bench_int(k, "timeouts"));
+	p50 = json_object_get(k, "p50_ms");
+	ck_assert_msg(json_is_number(p50) && json_number_value(p50) > 0,
+	    "%s: p50 is not above 0", name);
+}
+
+/* Closed loop, five bots crowded in two rooms for two seconds. */
+START_TEST(test_closed)
+{
+	char		 port[16], out[65536];
+	const char	*args[] = { "--port", port, "--bots", "5", "--prefix",
+			    BENCH_PREFIX, "--mode", "closed", "--duration", "2",
+			    "--warmup", "0.5", "--rooms", "1000,1001",
+			    "--login-rate", "100", "--json", NULL };
+	json_t		*o, *kinds;
+
+	snprintf(port, sizeof port, "%d", bench_server.port);
+	o = bench_report(bench_exec(bench_server.port, args, out, sizeof out),
+	    out);
+	ck_assert_str_eq(json_string_value(json_object_get(o, "mode")),
+	    "closed");
+	ck_assert_int_eq(bench_int(json_object_get(o, "login"), "count"), 5);
+	bench_check(o, "total");
+	kinds = json_object_get(o, "kinds");
+	bench_check(kinds, "look");
+	bench_check(kinds, "move");
+	bench_check(kinds, "say");
+	bench_check(kinds, "score");
+	bench_check(kinds, "give");
+	ck_assert_int_eq(bench_int(o, "unexpected"), 0);
+	json_decref(o);
+}
+END_TEST
+
+/* Open loop at a low rate: about rate x bots x seconds commands. */
+START_TEST(test_open)
+{
+	char		 port[16], out[65536];
+	const char	*args[] = { "--port", port, "--bots", "5", "--prefix",
+			    BENCH_PREFIX, "--mode", "open", "--rate", "10",
+			    "--duration", "2", "--warmup", "0.5", "--rooms",
+			    "1000,1001", "--login-rate", "100", "--json",
+			    NULL };
+	json_t		*o;
+	long long	 n;
+
+	snprintf(port, sizeof port, "%d", bench_server.port);
+	o = bench_report(bench_exec(bench_server.port, args, out, sizeof out),
+	    out);
+	ck_assert_str_eq(json_string_value(json_object_get(o, "mode")),
+	    "open");
+	bench_check(o, "total");
+	n = bench_int(json_object_get(o, "total"), "count");
+	ck_assert_msg(n >= 30 && n <= 250, "%lld commands at 10/s x 5 bots x "
+	    "2 s", n);
+	ck_assert_int_eq(bench_int(o, "skipped"), 0);
+	json_decref(o);
+}
+END_TEST
+
+/* Nothing listens: exit 1; a bad option: exit 2. */
+START_TEST(test_refused)
+{
+	struct sockaddr_in	 sa = { .sin_family = AF_INET };
+	socklen_t		 len = sizeof sa;
+	char			 port[16], out[4096];
+	const char		*args[] = { "--port", port, "--bots", "2",
+				    "--duration", "1", "--json", NULL };
+	const char		*bad[] = { "--mode", "sideways", NULL };
+	int			 fd = socket(AF_INET, SOCK_STREAM, 0), status;
+
+	/* A bound socket that does not listen refuses connections. */
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ck_assert(bind(fd, (struct sockaddr *)&sa, sizeof sa) == 0);
+	ck_assert(getsockname(fd, (struct sockaddr *)&sa, &len) == 0);
+	snprintf(port, sizeof port, "%d", ntohs(sa.sin_port));
+	status = bench_exec(ntohs(sa.sin_port), args, out, sizeof out);
+	close(fd);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 1,
+	    "status %d against a closed port", status);
+	status = bench_exec(0, bad, out, sizeof out);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 2,
+	    "status %d for a bad option", status);
+}
+END_TEST
+
+/* keep-bench end to end. */
+Suite *
+bench_suite(void)
+{
+	Suite	*s = suite_create("bench");
+	TCase	*tc = tcase_create("bench");
+
+	tcase_add_unchecked_fixture(tc, bench_setup, bench_teardown);
+	tcase_set_timeout(tc, 40);
+	tcase_add_test(tc, test_closed);
+	tcase_add_test(tc, test_open);
+	tcase_add_test(tc, test_refused);
+	suite_add_tcase(s, tc);
+	return s;
+}
