@@ -40,7 +40,7 @@ MIX=look=40,move=20,say=15,score=10,give=10,who=5
 NPG=500			# pgbench's characters: as many as the most bots online
 FAKE=00000000-0000-0000-0000-0000000b0001	# their "instance"
 
-kpid= gpid= bpid= url=
+kpid='' gpid='' bpid='' url=''
 MEASURE=1
 started=$(awk '{ print $1 }' /proc/uptime)
 
@@ -720,7 +720,7 @@ idle)
 	kb idle 2000 Bench --mode idle --login-rate 1000 --warmup "$WARM" \
 	    --duration "$((DUR + WARM + 5))"
 	row idle - 2000 idle
-	read -r kc pc gc rss oc <"$out/idle.cpu" || true
+	read -r kc _ _ rss _ <"$out/idle.cpu" || true
 	mb=$(awk -v r="${rss:-0}" 'BEGIN { printf "%.1f", r / 1024 }')
 	ok=$(awk -v r="${rss:-999999999}" -v c="${kc:-100}" 'BEGIN { print ((r / 1024 < 100 && c < 2) ? 1 : 0) }')
 	say "idle: $(kv "$out/idle.kv" login.count) connected, keepd RSS $mb MB, CPU $kc% of one core"
