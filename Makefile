@@ -118,7 +118,8 @@ valgrind: deps $(BUILD)/keepd $(BUILD)/keep-tests
 compose-test:
 	@bash tests/compose-test.sh
 
-bench: deps $(BUILD)/keepd $(BUILD)/keep-bench
+bench: $(BUILD)/keepd $(BUILD)/keep-bench
+	@sh .ci/deps.sh bench
 	@sh bench/run.sh $(BUILD)
 
 clean:

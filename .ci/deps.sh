@@ -6,6 +6,7 @@
 #   .ci/deps.sh          build + test dependencies (PostgreSQL server too)
 #   .ci/deps.sh build    only what compiling keepd needs
 #   .ci/deps.sh runtime  only the shared libraries keepd links against
+#   .ci/deps.sh bench    build + test, and python3 for make bench's report
 set -eu
 
 mode=${1:-all}
@@ -18,7 +19,8 @@ case $mode in
 build)   want=$build_pkgs ;;
 runtime) want=$runtime_pkgs ;;
 all)     want="$build_pkgs $test_pkgs" ;;
-*)       echo "usage: $0 [all|build|runtime]" >&2; exit 2 ;;
+bench)   want="$build_pkgs $test_pkgs python3" ;;
+*)       echo "usage: $0 [all|build|runtime|bench]" >&2; exit 2 ;;
 esac
 
 missing=
