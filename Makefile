@@ -118,7 +118,7 @@ valgrind: deps $(BUILD)/keepd $(BUILD)/keep-tests
 compose-test:
 	@bash tests/compose-test.sh
 
-bench: $(BUILD)/keepd $(BUILD)/keep-bench
+bench: deps $(BUILD)/keepd $(BUILD)/keep-bench
 	@sh .ci/deps.sh bench
 	@sh bench/run.sh $(BUILD)
 
