@@ -50,4 +50,28 @@ enum store_rc	 cmd_item_news_send(struct cmd_ctx *, int32_t room,
 void		 cmd_item_contents(struct buf *, const struct store_item_set *,
 		    const struct store_item *container);
 
+/* How cmd_item_hand_over words what moved: "You put X in Y.", "Al puts X in Y." */
+struct cmd_item_words {
+	const char	*mine;		/* "drop", "put" */
+	const char	*theirs;	/* "drops", "puts" */
+	const char	*prep;		/* "" or " in " */
+	const char	*to;		/* "" or the container's name */
+};
+
+/* Longest argument word a command copies (what, from, into, whom). */
+#define CMD_ITEM_ARG_MAX	256
+
+/* Refuse with a line; the transaction rolls back. */
+enum tx_rc	 cmd_item_refuse(struct cmd_ctx *, const char *why);
+/* Whether id is among the n moved ids. */
+bool		 cmd_item_moved(const int64_t *moved, int n, int64_t id);
+/*
+ * Move the chosen inventory things (set indexes) with how, and say so to
+ * the actor and (in news) the room.  Returns how many moved, -1 on error.
+ */
+int		 cmd_item_hand_over(struct cmd_ctx *,
+		    const struct store_item_set *, const int *cand, int k,
+		    enum store_item_move how, int64_t to,
+		    const struct cmd_item_words *, struct cmd_item_news *);
+
 #endif
