@@ -16,6 +16,7 @@
 #include <libpq-fe.h>
 
 #include "db/listen.h"
+#include "db/store_int.h"
 #include "ops/log.h"
 #include "ops/util.h"
 
@@ -89,7 +90,7 @@ listen_connect(struct listener *l)
 		PQfinish(conn);
 		return NULL;
 	}
-	res = PQexec(conn, "LISTEN keep");
+	res = PQexec(conn, "LISTEN " STORE_CHANNEL);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
 		log_warn("listen: LISTEN failed: %s", PQerrorMessage(conn));
 		PQclear(res);

@@ -39,9 +39,6 @@
 	"  FROM items i JOIN item_protos ip ON ip.id = i.proto_id" \
 	"  WHERE i.carrier_id = c.id AND i.worn_slot IS NOT NULL) a ON true"
 
-/* The channel listen.c listens on (store_notify.c's NOTIFY_CHANNEL). */
-#define COMBAT_CHANNEL "keep"
-
 /* Fill a fighter from the FIGHTER_COLS of a row. */
 static void
 store_fighter_fill(const PGresult *res, int row, struct store_fighter *f)
@@ -495,7 +492,7 @@ static struct store_stmt st_combat_notify = {
 	" g AS (SELECT text, first, id,"
 	"  (row_number() OVER (PARTITION BY text ORDER BY id)) / 400 AS chunk"
 	"  FROM r)"
-	" SELECT pg_notify('" COMBAT_CHANNEL "', json_build_object('to', ids,"
+	" SELECT pg_notify('" STORE_CHANNEL "', json_build_object('to', ids,"
 	"  'text', text)::text)"
 	" FROM (SELECT array_agg(id ORDER BY id) AS ids, text FROM g"
 	"  GROUP BY text, chunk ORDER BY min(first), chunk) x", 1, 0

@@ -9,6 +9,10 @@
 
 #include "db/store.h"
 
+/* The one NOTIFY channel: store_notify.c and store_combat.c send on it,
+ * listen.c listens on it. */
+#define STORE_CHANNEL	"keep"
+
 #define STORE_MAX_STMTS	256
 #define STORE_MAX_PARAMS 16
 

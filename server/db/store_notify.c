@@ -12,11 +12,10 @@
 
 #include "db/store_int.h"
 
-#define NOTIFY_CHANNEL "keep"
 
 static struct store_stmt st_notify_room = {
 	"notify_room",
-	"SELECT pg_notify('" NOTIFY_CHANNEL "',"
+	"SELECT pg_notify('" STORE_CHANNEL "',"
 	"  json_build_object('to', array_agg(id), 'text', $4::text)::text)"
 	" FROM (SELECT id, (row_number() OVER ()) / 400 AS chunk"
 	"  FROM characters WHERE room_id = $1 AND id <> $2 AND id <> $3"
@@ -52,7 +51,7 @@ store_notify_room(struct store *s, int32_t room, int64_t except,
 
 static struct store_stmt st_notify_char = {
 	"notify_char",
-	"SELECT pg_notify('" NOTIFY_CHANNEL "',"
+	"SELECT pg_notify('" STORE_CHANNEL "',"
 	"  json_build_object('to', json_build_array($1::bigint),"
 	"  'text', $2::text)::text)", 2, 0
 };
@@ -74,7 +73,7 @@ store_notify_char(struct store *s, int64_t id, const char *text)
 
 static struct store_stmt st_notify_kick = {
 	"notify_kick",
-	"SELECT pg_notify('" NOTIFY_CHANNEL "',"
+	"SELECT pg_notify('" STORE_CHANNEL "',"
 	"  json_build_object('kick', json_build_object('instance', $1::text,"
 	"  'session', $2::bigint), 'text', $3::text)::text)", 3, 0
 };

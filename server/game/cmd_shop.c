@@ -184,16 +184,25 @@ shop_not_sold(struct cmd_ctx *ctx, const struct shop_here *h,
 	return TX_ROLLBACK;
 }
 
-/* Announce a deal to the rest of the room. */
+/*
+ * Settle a deal whose item has moved: coins from payer to payee, the room
+ * told ("Alice buys a dagger."), the actor answered ("You buy a dagger for
+ * 25 coins.").
+ */
 static enum tx_rc
-shop_tell_room(struct cmd_ctx *ctx, const char *verb, const char *what)
+shop_settle(struct cmd_ctx *ctx, int64_t payer, int64_t payee,
+    int64_t coins, const char *verb, const char *what)
 {
 	char	msg[256];
 
-	snprintf(msg, sizeof msg, "%s %s %s.", ctx->me.name, verb, what);
+	if (store_shop_pay(ctx->store, payer, payee, coins) != STORE_OK)
+		return TX_ERROR;
+	snprintf(msg, sizeof msg, "%s %ss %s.", ctx->me.name, verb, what);
 	if (store_notify_room(ctx->store, ctx->me.room_id, ctx->me.id, msg) !=
 	    STORE_OK)
 		return TX_ERROR;
+	buf_printf(ctx->out, "You %s %s for %lld coin%s.\n", verb, what,
+	    (long long)coins, shop_plural(coins));
 	return TX_COMMIT;
 }
 
@@ -287,13 +296,7 @@ cmd_buy(struct cmd_ctx *ctx, const char *args)
 	case STORE_OK:
 		break;
 	}
-	if (store_shop_pay(ctx->store, me.id, keeper.id, price) != STORE_OK)
-		return TX_ERROR;
-	if ((rc = shop_tell_room(ctx, "buys", ware.name)) != TX_COMMIT)
-		return rc;
-	buf_printf(ctx->out, "You buy %s for %lld coin%s.\n", ware.name,
-	    (long long)price, shop_plural(price));
-	return TX_COMMIT;
+	return shop_settle(ctx, me.id, keeper.id, price, "buy", ware.name);
 }
 
 /* Find the item the actor means; false with *rc set if there is none. */
@@ -381,13 +384,7 @@ cmd_sell(struct cmd_ctx *ctx, const char *args)
 	case STORE_OK:
 		break;
 	}
-	if (store_shop_pay(ctx->store, keeper.id, me.id, pay) != STORE_OK)
-		return TX_ERROR;
-	if ((rc = shop_tell_room(ctx, "sells", it.name)) != TX_COMMIT)
-		return rc;
-	buf_printf(ctx->out, "You sell %s for %lld coin%s.\n", it.name,
-	    (long long)pay, shop_plural(pay));
-	return TX_COMMIT;
+	return shop_settle(ctx, keeper.id, me.id, pay, "sell", it.name);
 }
 
 /* value ITEM: what the keeper would pay (reads only). */

@@ -836,6 +836,9 @@ START_TEST(test_get_race)
 	new_proto(gem, "gem", "a gem", "gem", "treasure", 0, NULL, 0);
 	for (int i = 0; i < RACERS; i++) {
 		new_char(&w, "Race", room, &c[i]);
+		/* Room for every gem: one racer may win all ROUNDS rounds. */
+		sqlf("UPDATE characters SET level = 10 WHERE id = %lld",
+		    (long long)c[i].id);
 		rc[i].s = test_store();
 		rc[i].id = c[i].id;
 		rc[i].args = "gem";
