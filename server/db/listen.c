@@ -80,9 +80,7 @@ listen_queue(struct listener *l, const char *payload)
 static PGconn *
 listen_connect(struct listener *l)
 {
-	const char	*keys[] = { "dbname", "application_name", NULL };
-	const char	*vals[] = { l->url, "keepd-listen", NULL };
-	PGconn		*conn = PQconnectdbParams(keys, vals, 1);
+	PGconn		*conn = store_connect(l->url, "keepd-listen");
 	PGresult	*res;
 
 	if (PQstatus(conn) != CONNECTION_OK) {

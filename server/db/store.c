@@ -87,20 +87,39 @@ store_notice_cb(void *arg, const char *msg)
 	log_debug("database: %.*s", (int)strcspn(msg, "\n"), msg);
 }
 
+/*
+ * Open a connection the way every keepd connection is opened: bounded
+ * connect, TCP keepalives and a TCP user timeout, so that a database that
+ * goes silent (packets dropped, no RST) breaks the connection in seconds
+ * instead of hanging a thread.  The URL comes after these defaults, so a
+ * setting in it wins.  Always returns a PGconn; check PQstatus.
+ */
+PGconn *
+store_connect(const char *url, const char *app)
+{
+	const char	*keys[] = { "connect_timeout", "keepalives",
+			    "keepalives_idle", "keepalives_interval",
+			    "keepalives_count", "tcp_user_timeout", "dbname",
+			    "application_name", NULL };
+	const char	*vals[] = { "3", "1", "5", "2", "2", "5000", url, app,
+			    NULL };
+	PGconn		*conn = PQconnectdbParams(keys, vals, 1);
+
+	PQsetNoticeProcessor(conn, store_notice_cb, NULL);
+	return conn;
+}
+
 /* Connect; sets statement_timeout and synchronous_commit; NULL on failure. */
 struct store *
 store_open(const char *url, const char *app, int timeout_ms, char *err,
     size_t errsz)
 {
 	struct store	*s = xcalloc(1, sizeof *s);
-	const char	*keys[] = { "dbname", "application_name", NULL };
-	const char	*vals[] = { url, app, NULL };
 
 	s->url = xstrdup(url);
 	s->app = xstrdup(app);
 	s->timeout_ms = timeout_ms;
-	s->conn = PQconnectdbParams(keys, vals, 1);
-	PQsetNoticeProcessor(s->conn, store_notice_cb, NULL);
+	s->conn = store_connect(url, app);
 	if (PQstatus(s->conn) != CONNECTION_OK || !store_setup(s)) {
 		snprintf(err, errsz, "cannot connect to the database: %s",
 		    PQerrorMessage(s->conn));

@@ -39,6 +39,9 @@ enum store_rc	 store_exec_changed(struct store *, struct store_stmt *,
 		    const char *const *params);
 /* Run plain SQL text (no parameters) through the simple protocol. */
 bool		 store_exec_simple(struct store *, const char *sql);
+/* Open a connection with keepd's timeouts and keepalives (see store.c);
+ * always returns a PGconn, check PQstatus. */
+PGconn		*store_connect(const char *url, const char *app);
 /* The store's connection, for the LISTEN thread and migrations. */
 PGconn		*store_conn(struct store *);
 /* Record an error that did not come from a PGresult. */
