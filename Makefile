@@ -4,6 +4,9 @@
 #                   world and serve telnet on port 4000 (KEEP_PORT)
 #   make test       build and run every test tier on a throw-away database
 #   make asan       the same tests with AddressSanitizer and UBSan
+#   make faults     the full database fault matrix (docs/reliability.md):
+#                   restarts, crashes, a 30 s outage, killed backends, a
+#                   silent network, 10 kill -9 and 10 crashes under load
 #   make db-stop    stop the embedded database
 #   make psql       psql on the configured database (SQL='...' for one)
 #   make compose-test   build the image and test the Compose stack for real
@@ -51,7 +54,7 @@ KEEP_PORT ?= 4000
 export KEEP_PORT
 
 .PHONY: all deps run test asan valgrind db-start db-stop psql compose-test \
-	clean bench
+	clean bench faults
 
 all: $(BUILD)/keepd $(BUILD)/keep-bench
 
@@ -106,6 +109,9 @@ psql: db-start
 
 test: deps $(BUILD)/keepd $(BUILD)/keep-tests $(BUILD)/keep-bench
 	@sh tests/run.sh $(BUILD)
+
+faults: deps $(BUILD)/keepd $(BUILD)/keep-tests
+	@KEEP_SUITE=faults KEEP_FAULTS_FULL=1 sh tests/run.sh $(BUILD)
 
 asan:
 	@$(MAKE) --no-print-directory BUILD=build-asan \

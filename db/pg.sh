@@ -6,14 +6,18 @@
 # directory, so clusters never collide on a TCP port.
 #
 #   db/pg.sh start DIR PORT [DB]   init if needed, start, create DB; print URL
-#   db/pg.sh stop DIR              stop (fast shutdown) if running
+#   db/pg.sh stop DIR [MODE]       stop if running (MODE: fast, the default,
+#                                  smart or immediate)
+#   db/pg.sh crash DIR             stop -m immediate: what a crash leaves
+#   db/pg.sh restart DIR [MODE]    stop with MODE (fast) and start again
 #   db/pg.sh url DIR PORT [DB]     print the libpq URL for the cluster
 #   db/pg.sh destroy DIR           stop and delete the cluster
 set -eu
 
 cmd=${1:-}
 dir=${2:-}
-[ -n "$cmd" ] && [ -n "$dir" ] || { echo "usage: $0 start|stop|url|destroy DIR [PORT] [DB]" >&2; exit 2; }
+usage="usage: $0 start|stop|crash|restart|url|destroy DIR [PORT|MODE] [DB]"
+[ -n "$cmd" ] && [ -n "$dir" ] || { echo "$usage" >&2; exit 2; }
 mkdir -p "$(dirname "$dir")"
 dir=$(cd "$(dirname "$dir")" && pwd)/$(basename "$dir")
 port=${3:-5433}
@@ -118,9 +122,23 @@ CONF
 	fi
 	url
 	;;
-stop)
+stop|crash|restart)
+	# The third argument is a shutdown mode here, not a port.
+	mode=${3:-fast}
+	[ "$cmd" = crash ] && mode=immediate
+	case $mode in
+	smart|fast|immediate) ;;
+	*) echo "pg.sh: unknown shutdown mode $mode" >&2; exit 2 ;;
+	esac
 	if [ -f "$(data_dir)/PG_VERSION" ] && running; then
-		as_owner "$bindir/pg_ctl" -D "$(data_dir)" -m fast -w stop >/dev/null
+		as_owner "$bindir/pg_ctl" -D "$(data_dir)" -m "$mode" -w stop \
+		    >/dev/null
+	fi
+	if [ "$cmd" = restart ]; then
+		# The port and socket stay in postgresql.conf.
+		as_owner "$bindir/pg_ctl" -D "$(data_dir)" \
+		    -l "$(data_dir)/../postgres.log" -w -t 60 start >/dev/null ||
+		    { tail -20 "$(data_dir)/../postgres.log" >&2; exit 1; }
 	fi
 	;;
 url)
@@ -136,5 +154,5 @@ destroy)
 	rm -rf "$dir" "$sock"
 	;;
 *)
-	echo "usage: $0 start|stop|url|destroy DIR [PORT] [DB]" >&2; exit 2 ;;
+	echo "$usage" >&2; exit 2 ;;
 esac

@@ -10,10 +10,13 @@
  *   keepd config-help        describe every configuration key
  */
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sys/resource.h>
@@ -38,11 +41,11 @@
 /* Seconds between heartbeats; an instance silent for REAP_SECS is dead. */
 #define HEARTBEAT_SECS	10
 #define REAP_SECS	30
-/* How long shutdown waits for in-flight transactions. */
-#define DRAIN_SECS	10
 
 static struct config	 cfg;
 static char		 instance[STORE_UUID_LEN + 1];
+/* What shutdown is doing, for the watchdog's last words. */
+static _Atomic(const char *) shutdown_phase = "draining sessions";
 
 struct serve {
 	struct event_base	*base;
@@ -311,24 +314,69 @@ heartbeat_cb(evutil_socket_t fd, short what, void *arg)
 	pool_submit(sv->pool, &j->job);
 }
 
-/* Shutdown: wait until in-flight transactions and goodbyes are done. */
+/*
+ * The shutdown watchdog: whatever keepd is waiting for (a worker stuck on
+ * a database that went silent, a connect that does not return), it exits
+ * once shutdown_timeout has passed since the signal, saying why.
+ */
+static void *
+shutdown_watchdog_main(void *arg)
+{
+	struct timespec	ts = { *(int *)arg, 0 };
+
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+	log_error("shutdown: not done after %d s (shutdown_timeout) while %s;"
+	    " exiting now", *(int *)arg, atomic_load(&shutdown_phase));
+	_exit(1);
+}
+
+/* Start the watchdog thread. */
+static void
+shutdown_watchdog_start(void)
+{
+	static int	secs;
+	pthread_t	t;
+
+	secs = cfg.shutdown_timeout;
+	if (pthread_create(&t, NULL, shutdown_watchdog_main, &secs) != 0)
+		fatal("cannot start the shutdown watchdog");
+	pthread_detach(t);
+}
+
+/*
+ * Shutdown: wait until in-flight commands have answered, the goodbyes are
+ * out and the logouts are done, for two thirds of shutdown_timeout; the
+ * rest is for stopping the workers and deregistering.
+ */
 static void
 drain_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct serve	*sv = arg;
 	struct timeval	 tv = { 0, 50 * 1000 };
+	uint64_t	 bound = (uint64_t)cfg.shutdown_timeout * 2000000 / 3;
 
 	(void)fd;
 	(void)what;
-	if ((pool_busy(sv->pool) == 0 && session_count() == 0) ||
-	    util_now_us() - sv->stop_started > DRAIN_SECS * 1000000ULL) {
+	if (pool_busy(sv->pool) == 0 && session_count() == 0) {
+		event_base_loopexit(sv->base, NULL);
+		return;
+	}
+	if (util_now_us() - sv->stop_started > bound) {
+		log_warn("shutdown: %zu jobs and %d sessions still open after "
+		    "%llu ms; closing them", pool_busy(sv->pool),
+		    session_count(), (unsigned long long)bound / 1000);
+		session_close_all("\nKeep is shutting down.\n");
 		event_base_loopexit(sv->base, NULL);
 		return;
 	}
 	evtimer_add(sv->drain_ev, &tv);
 }
 
-/* SIGTERM/SIGINT: stop accepting, say goodbye, drain, exit the loop. */
+/*
+ * SIGTERM/SIGINT: stop accepting and reading input, let the commands in
+ * flight finish and write their replies, say goodbye, drain, exit the loop.
+ */
 static void
 signal_cb(evutil_socket_t sig, short what, void *arg)
 {
@@ -340,11 +388,13 @@ signal_cb(evutil_socket_t sig, short what, void *arg)
 		event_base_loopbreak(sv->base);
 		return;
 	}
-	log_info("signal %d: shutting down", (int)sig);
+	log_info("signal %d: shutting down (at most %d s)", (int)sig,
+	    cfg.shutdown_timeout);
 	sv->stopping = true;
 	sv->stop_started = util_now_us();
-	session_stop_listening();
-	session_close_all("\nKeep is shutting down. Everything you did is "
+	shutdown_watchdog_start();
+	tick_stop();
+	session_shutdown("\nKeep is shutting down. Everything you did is "
 	    "saved; come back soon.\n");
 	drain_cb(-1, 0, sv);
 }
@@ -389,13 +439,21 @@ cmd_serve_main(void)
 	event_base_dispatch(sv.base);
 
 	session_stop_listening();
+	atomic_store(&shutdown_phase, "stopping the workers");
 	pool_destroy(sv.pool);
+	atomic_store(&shutdown_phase, "stopping the listen thread");
 	listen_stop(sv.listener);
-	/* The loop has stopped: blocking calls are fine now. */
-	s = open_store("keepd-stop");
-	if (store_instance_remove(s, instance) != STORE_OK)
-		log_warn("could not deregister: %s", store_error(s));
-	store_close(s);
+	/* The loop has stopped: blocking calls are fine now.  Without a
+	 * database the row stays; another instance reaps it. */
+	atomic_store(&shutdown_phase, "deregistering the instance");
+	if ((s = store_open(cfg.database_url, "keepd-stop",
+	    cfg.statement_timeout_ms, err, sizeof err)) == NULL)
+		log_warn("could not deregister: %s", err);
+	else {
+		if (store_instance_remove(s, instance) != STORE_OK)
+			log_warn("could not deregister: %s", store_error(s));
+		store_close(s);
+	}
 	event_free(sv.heartbeat_ev);
 	event_free(sv.drain_ev);
 	event_free(sv.sig_term);

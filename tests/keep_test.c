@@ -215,6 +215,13 @@ test_free_port(void)
 void
 keepd_start(struct keepd *k, const char *config_json)
 {
+	keepd_start_url(k, config_json, NULL);
+}
+
+/* keepd_start on the database at url (NULL: $DATABASE_URL). */
+void
+keepd_start_url(struct keepd *k, const char *config_json, const char *url)
+{
 	const char	*keepd = getenv("KEEPD");
 	const char	*cfg = getenv("KEEP_TEST_CONFIG");
 	char		 port[16];
@@ -245,6 +252,8 @@ keepd_start(struct keepd *k, const char *config_json)
 		dup2(fd, 2);
 		dup2(fd, 1);
 		setenv("KEEP_PORT", port, 1);
+		if (url != NULL)
+			setenv("DATABASE_URL", url, 1);
 		if (cfg != NULL)
 			setenv("KEEP_CONFIG", cfg, 1);
 		execl(keepd, keepd, (char *)NULL);

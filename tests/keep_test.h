@@ -31,6 +31,8 @@ Suite	*combat_e2e_suite(void);
 Suite	*shop_suite(void);
 Suite	*economy_suite(void);
 Suite	*bench_suite(void);
+Suite	*faults_suite(void);
+Suite	*shutdown_suite(void);
 
 /* The migrated test database's URL ($DATABASE_URL); aborts if unset. */
 const char	*test_db_url(void);
@@ -73,6 +75,9 @@ struct keepd {
  * or with config_json when not NULL, and wait until it accepts.
  */
 void	keepd_start(struct keepd *, const char *config_json);
+/* keepd_start on the database at url (NULL: $DATABASE_URL). */
+void	keepd_start_url(struct keepd *, const char *config_json,
+	    const char *url);
 /* Send sig (SIGTERM or SIGKILL) and wait for the process; returns status. */
 int	keepd_stop(struct keepd *, int sig);
 

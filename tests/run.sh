@@ -4,8 +4,12 @@
 #
 #   sh tests/run.sh BUILD_DIR
 #
-# The test binary gets DATABASE_URL (the migrated test database) and KEEPD
-# (the daemon to start for end-to-end and crash tests).
+# The test binary gets DATABASE_URL (the migrated test database), KEEPD
+# (the daemon to start for end-to-end and crash tests), and the cluster's
+# directory and port (KEEP_TEST_PG_DIR, KEEP_TEST_PG_PORT) so the fault
+# tests can stop, crash and restart it with db/pg.sh.
+#
+# KEEP_FAULTS_FULL=1 (make faults) runs the fault suite's full matrix.
 set -eu
 
 build=${1:-build}
@@ -23,6 +27,7 @@ db/pg.sh destroy "$dir" >/dev/null 2>&1 || true
 url=$(db/pg.sh start "$dir" "$port" keep_test)
 
 export DATABASE_URL="$url"
+export KEEP_TEST_PG_DIR="$dir" KEEP_TEST_PG_PORT="$port"
 export KEEPD="$top/$build/keepd"
 export KEEP_TEST_CONFIG="$top/tests/keep-test.json"
 export KEEP_CONFIG="$KEEP_TEST_CONFIG"

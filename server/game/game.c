@@ -127,9 +127,10 @@ game_cmd_done(struct job *job)
 			session_write(s, GAME_RESISTS);
 		else
 			session_write(s, buf_str(&j->out));
+		/* At shutdown the goodbye follows the reply, not a prompt. */
 		if (j->close)
 			session_close(s, NULL);
-		else
+		else if (!session_shutting_down())
 			session_prompt(s, "> ");
 		session_job_done(s);
 	}

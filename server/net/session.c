@@ -43,6 +43,7 @@ static struct session		**session_dead;		/* to free */
 static int			 session_ndead, session_dead_cap;
 static uint64_t			 session_next_id = 1;
 static int			 session_n;
+static char			*session_goodbye;	/* set at shutdown */
 
 static void	session_release(struct session *);
 
@@ -277,7 +278,11 @@ session_run_queue(struct session *s)
 	}
 }
 
-/* A job for this session finished: run the next queued line, if any. */
+/*
+ * A job for this session finished: run the next queued line, if any.  At
+ * shutdown the job's reply has been written by now, so the session can
+ * say goodbye and go.
+ */
 void
 session_job_done(struct session *s)
 {
@@ -285,6 +290,10 @@ session_job_done(struct session *s)
 	if (s->closing) {
 		if (s->bev == NULL)
 			session_release(s);
+		return;
+	}
+	if (session_goodbye != NULL) {
+		session_close(s, session_goodbye);
 		return;
 	}
 	session_run_queue(s);
@@ -671,4 +680,38 @@ session_close_all(const char *msg)
 
 	session_foreach(session_close_one, copy);
 	free(copy);
+}
+
+/* session_foreach visitor: stop reading; an idle session goes now. */
+static void
+session_shutdown_one(struct session *s, void *arg)
+{
+	(void)arg;
+	if (s->bev != NULL)
+		bufferevent_disable(s->bev, EV_READ);
+	session_queue_clear(s);
+	if (!s->busy)
+		session_close(s, session_goodbye);
+}
+
+/*
+ * Shutdown: stop accepting and reading input; idle sessions are closed
+ * with msg at once, busy ones once their command's reply is written
+ * (session_job_done), so no player loses the answer to a command that ran.
+ */
+void
+session_shutdown(const char *msg)
+{
+	session_stop_listening();
+	if (session_goodbye != NULL)
+		return;
+	session_goodbye = xstrdup(msg);
+	session_foreach(session_shutdown_one, NULL);
+}
+
+/* Whether shutdown has begun (replies then end without a prompt). */
+bool
+session_shutting_down(void)
+{
+	return session_goodbye != NULL;
 }

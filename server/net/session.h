@@ -100,7 +100,12 @@ void		 session_job_done(struct session *);
 void		 session_close(struct session *, const char *msg);
 /* The login dialog finished: stop the login timer. */
 void		 session_logged_in(struct session *);
-/* Close every session (shutdown), with a message. */
+/* Close every session at once, with a message. */
 void		 session_close_all(const char *msg);
+/* Shutdown: stop accepting and reading; close each session with msg once
+ * its command in flight has written its reply. */
+void		 session_shutdown(const char *msg);
+/* Whether session_shutdown has been called. */
+bool		 session_shutting_down(void);
 
 #endif

@@ -91,6 +91,8 @@ static const struct config_key config_keys[] = {
 	    "Directory of world data files (zones, rooms, items, NPCs)."),
 	CONFIG_STR_KEY(log_level, "info", 1, config_log_levels, NULL,
 	    "Lowest log level written: debug, info, warn or error."),
+	CONFIG_INT_KEY(shutdown_timeout, 15, 2, 3600, NULL,
+	    "Seconds from SIGTERM to exit, database or not; then forced."),
 };
 
 /* Write one formatted line into err, if there is room for one. */

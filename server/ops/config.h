@@ -26,6 +26,7 @@ struct config {
 	char	*migrations_dir;	/* "db/migrations" */
 	char	*world_dir;		/* "db/world" */
 	char	*log_level;		/* "info": debug|info|warn|error */
+	int	 shutdown_timeout;	/* seconds, 15; 2..3600: SIGTERM to exit */
 };
 
 /*
