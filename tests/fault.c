@@ -87,6 +87,13 @@ pg_accepting(void)
 long long
 pg_start(void)
 {
+	return pg_start_watch(0, NULL);
+}
+
+/* pg_start, also reading watch's CPU time (ms) into *cpu at that moment. */
+long long
+pg_start_watch(pid_t watch, long long *cpu)
+{
 	const char	*dir = getenv("KEEP_TEST_PG_DIR");
 	const char	*port = getenv("KEEP_TEST_PG_PORT");
 	char		 db[64];
@@ -107,8 +114,11 @@ pg_start(void)
 		_exit(127);
 	}
 	while (waitpid(pid, &status, WNOHANG) == 0) {
-		if (ready == 0 && pg_accepting())
+		if (ready == 0 && pg_accepting()) {
 			ready = now_ms();
+			if (cpu != NULL)
+				*cpu = proc_cpu_ms(watch);
+		}
 		usleep(10 * 1000);
 	}
 	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
@@ -116,6 +126,8 @@ pg_start(void)
 	if (ready == 0) {
 		ck_assert(pg_accepting());
 		ready = now_ms();
+		if (cpu != NULL)
+			*cpu = proc_cpu_ms(watch);
 	}
 	return ready;
 }

@@ -25,6 +25,8 @@
 void		 pg_stop(const char *mode);
 /* Start the test cluster; returns now_ms() when it accepted connections. */
 long long	 pg_start(void);
+/* pg_start, also reading watch's CPU time (ms) into *cpu at that moment. */
+long long	 pg_start_watch(pid_t watch, long long *cpu);
 /* Start the test cluster if a failed test left it down (a fixture). */
 void		 pg_ensure_up(void);
 /* Whether the test cluster accepts connections right now. */

@@ -175,16 +175,19 @@ faults_break(const struct fault_row *r, struct fault_proxy *px)
 	return t;
 }
 
-/* Heal it; returns now_ms() when the database accepted connections. */
+/*
+ * Heal it; returns now_ms() when the database accepted connections, with
+ * keepd's CPU time (ms) at that moment in *cpu.
+ */
 static long long
-faults_heal(const struct fault_row *r, struct fault_proxy *px)
+faults_heal(const struct fault_row *r, struct fault_proxy *px, pid_t pid,
+    long long *cpu)
 {
-	if (r->silent) {
-		fault_proxy_set(px, FAULT_PASS);
-		return now_ms();
-	}
 	if (r->stop != NULL)
-		return pg_start();
+		return pg_start_watch(pid, cpu);
+	*cpu = proc_cpu_ms(pid);
+	if (r->silent)
+		fault_proxy_set(px, FAULT_PASS);
 	return now_ms();
 }
 
@@ -201,7 +204,7 @@ faults_row(const struct fault_row *r, struct fault_figures *f)
 	struct client		 a, b;
 	struct faults_beat	 beat;
 	char			 sock[256], url[256], an[17];
-	long long		 broke, healed, cpu0, t0, ticks, first;
+	long long		 broke, healed, cpu0, cpu1, t0, ticks, first;
 	int			 down = faults_full() ? r->down_full_ms :
 				    r->down_ms;
 
@@ -221,17 +224,19 @@ faults_row(const struct fault_row *r, struct fault_figures *f)
 	broke = faults_break(r, px);
 	if (down >= 5000)
 		faults_login_probe(k.port);
-	/* CPU while waiting: from a second after the fault to the heal. */
-	usleep(1000 * 1000);
+	/* CPU while waiting: from the fault (a second after it, when the
+	 * outage is long enough to leave out the commands it cut short) to
+	 * the moment the database is back. */
+	if (down >= 3000)
+		usleep(1000 * 1000);
 	cpu0 = proc_cpu_ms(k.pid);
 	t0 = now_ms();
 	while (now_ms() < broke + down)
 		usleep(50 * 1000);
-	f->cpu_ms = proc_cpu_ms(k.pid) - cpu0;
-	f->window_ms = now_ms() - t0;
-
 	load_mark(&l);
-	healed = faults_heal(r, px);
+	healed = faults_heal(r, px, k.pid, &cpu1);
+	f->cpu_ms = cpu1 - cpu0;
+	f->window_ms = healed - t0;
 	beat.pid = k.pid;
 	beat.since = healed;
 	while ((first = load_first_ok(&l)) == 0 && now_ms() < healed + 10000)
