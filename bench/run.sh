@@ -442,7 +442,7 @@ store = {}
 for st in re.finditer(r'static struct store_stmt \w+ = \{\s*"(\w+)",((?:\s*"(?:[^"\\]|\\.)*")+)', src):
     sql = "".join(re.findall(frag, st.group(2))).replace("\\\\", "\\")
     store[norm(sql)] = st.group(1)
-tx = set(re.findall(r'"((?:BEGIN|COMMIT)[A-Z ]*)"', open("server/db/store.c").read()))
+tx = set(re.findall(r'"((?:BEGIN|COMMIT)[A-Z ]*)"', src))
 bad = 0
 for f in sorted(glob.glob("bench/*.sql")):
     text = "\n".join(l for l in open(f).read().split("\n")

@@ -273,12 +273,15 @@ heartbeat_run(struct job *job, struct store *st)
 		    (int)getpid());
 		break;
 	case STORE_ERR:
-		log_warn("heartbeat: %s", store_error(st));
+		/* An outage is logged once, by the store. */
+		if (!store_unavailable(st))
+			log_warn("heartbeat: %s", store_error(st));
 		return;
 	case STORE_OK:
 		break;
 	}
-	if (store_instance_reap(st, REAP_SECS, instance) != STORE_OK)
+	if (store_instance_reap(st, REAP_SECS, instance) != STORE_OK &&
+	    !store_unavailable(st))
 		log_warn("heartbeat: reaping: %s", store_error(st));
 }
 
@@ -419,7 +422,8 @@ cmd_serve_main(void)
 	evthread_use_pthreads();
 	sv.base = event_base_new();
 	if ((sv.pool = pool_create(sv.base, cfg.database_url, cfg.workers,
-	    cfg.statement_timeout_ms, err, sizeof err)) == NULL)
+	    cfg.statement_timeout_ms, cfg.in_doubt_wait_ms, err,
+	    sizeof err)) == NULL)
 		fatal("%s", err);
 	game_init(&cfg, sv.pool, instance);
 	if (!session_listen(sv.base, &cfg))

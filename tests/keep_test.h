@@ -31,6 +31,7 @@ Suite	*combat_e2e_suite(void);
 Suite	*shop_suite(void);
 Suite	*economy_suite(void);
 Suite	*bench_suite(void);
+Suite	*tx_faults_suite(void);
 Suite	*faults_suite(void);
 Suite	*shutdown_suite(void);
 

@@ -25,8 +25,8 @@ main(void)
 		{ "items_e2e", items_e2e_suite }, { "combat", combat_suite },
 		{ "combat_e2e", combat_e2e_suite }, { "shop", shop_suite },
 		{ "economy", economy_suite },
-		{ "bench", bench_suite }, { "faults", faults_suite },
-		{ "shutdown", shutdown_suite },
+		{ "bench", bench_suite }, { "tx_faults", tx_faults_suite },
+		{ "faults", faults_suite }, { "shutdown", shutdown_suite },
 	};
 	const char	*only = getenv("KEEP_SUITE");
 	SRunner		*sr = NULL;

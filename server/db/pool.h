@@ -28,9 +28,12 @@ struct job {
 
 struct pool;
 
-/* Start n workers connected to url; NULL (and err) if any cannot connect. */
+/*
+ * Start n workers connected to url; NULL (and err) if any cannot connect.
+ * in_doubt_ms bounds the chase of a COMMIT whose answer was lost.
+ */
 struct pool	*pool_create(struct event_base *, const char *url, int n,
-		    int timeout_ms, char *err, size_t errsz);
+		    int timeout_ms, int in_doubt_ms, char *err, size_t errsz);
 /* Queue a job; thread-safe. */
 void		 pool_submit(struct pool *, struct job *);
 /* Jobs queued or running, not yet handed back. */

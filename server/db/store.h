@@ -35,8 +35,26 @@ enum tx_rc {
 enum tx_result {
 	TXR_COMMITTED,
 	TXR_ROLLED_BACK,
-	TXR_FAILED	/* database error, or retries exhausted */
+	TXR_FAILED,	/* database error, or retries exhausted */
+	TXR_UNAVAILABLE,	/* the database cannot be reached: nothing
+				 * was done */
+	TXR_ABORTED,	/* the connection failed after COMMIT was sent and
+			 * the transaction turned out not to have committed:
+			 * nothing changed */
+	TXR_IN_DOUBT	/* COMMIT was sent and the database did not come back
+			 * in time to tell whether it committed */
 };
+#define TXR_COUNT	6
+
+/* How long an in-doubt COMMIT is chased without a gate's setting. */
+#define STORE_IN_DOUBT_MS	10000
+
+/*
+ * What the stores of one pool share: whether the database is reachable,
+ * the backoff of connection attempts while it is not, the in-doubt wait,
+ * and the test-only fault hook (KEEP_FAULT_COMMIT_DROP).
+ */
+struct store_gate;
 
 typedef enum tx_rc (*store_tx_fn)(struct store *, void *);
 
@@ -102,13 +120,38 @@ const char	*store_error(const struct store *);
 const char	*store_sqlstate(const struct store *);
 /* Whether the connection is still usable. */
 bool		 store_connected(const struct store *);
-/* Re-establish a broken connection; prepared statements are redone lazily. */
+/*
+ * Re-establish a broken connection; prepared statements are redone lazily.
+ * With a gate, false at once while the database is down and the next probe
+ * is not due yet.
+ */
 bool		 store_reconnect(struct store *);
+/*
+ * Whether the last error was the database being out of reach (a lost
+ * connection, or no connection to be had), as opposed to a failed statement.
+ */
+bool		 store_unavailable(const struct store *);
+
+/*
+ * A gate for the stores of a pool: in_doubt_ms bounds the chase of an
+ * in-doubt COMMIT.  Reads KEEP_FAULT_COMMIT_DROP (a test hook) once.
+ */
+struct store_gate	*store_gate_new(int in_doubt_ms);
+/* Put a store behind a gate (the gate outlives the store). */
+void		 store_set_gate(struct store *, struct store_gate *);
+/* The pool is stopping: in-doubt chases give up at once. */
+void		 store_gate_stop(struct store_gate *);
+/* Free a gate whose stores are closed. */
+void		 store_gate_free(struct store_gate *);
 
 /*
  * Run fn inside BEGIN ... COMMIT (READ ONLY when read_only), retrying on
- * serialization failure and deadlock up to retries times.  fn may run more
- * than once, so it must only touch the database and its own argument.
+ * serialization failure, deadlock and a connection lost before COMMIT was
+ * sent, up to retries times in all.  fn may run more than once, so it must
+ * only touch the database and its own argument.  A COMMIT whose answer was
+ * lost is never run again: the runner asks the database whether it
+ * committed (TXR_COMMITTED, TXR_ABORTED, or TXR_IN_DOUBT when it cannot
+ * tell in time).
  */
 enum tx_result	 store_tx(struct store *, bool read_only, int retries,
 		    store_tx_fn fn, void *arg);

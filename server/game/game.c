@@ -25,6 +25,13 @@ static struct pool		*game_pool;
 static char			 game_instance_id[STORE_UUID_LEN + 1];
 
 #define GAME_RESISTS	"The world resists; try again.\n"
+#define GAME_UNAVAILABLE "The world is out of reach for a moment; nothing " \
+			"you did was lost. Try again shortly.\n"
+#define GAME_ABORTED	"That did not happen: the world went out of reach " \
+			"before it was saved. Nothing changed.\n"
+#define GAME_IN_DOUBT	"The world went out of reach just as that was " \
+			"saved; it may or may not have happened. Look again " \
+			"in a moment.\n"
 
 struct cmd_job {
 	struct job		 job;
@@ -115,18 +122,42 @@ game_cmd_run(struct job *job, struct store *st)
 		    j->cmd->name, store_error(st), store_sqlstate(st));
 }
 
+/*
+ * What the player reads when the transaction did not end as the command
+ * meant: NULL when it did (its own output stands).
+ */
+static const char *
+game_tx_message(enum tx_result r)
+{
+	switch (r) {
+	case TXR_COMMITTED:
+	case TXR_ROLLED_BACK:
+		return NULL;
+	case TXR_FAILED:
+		return GAME_RESISTS;
+	case TXR_UNAVAILABLE:
+		return GAME_UNAVAILABLE;
+	case TXR_ABORTED:
+		return GAME_ABORTED;
+	case TXR_IN_DOUBT:
+		return GAME_IN_DOUBT;
+	}
+	return GAME_RESISTS;
+}
+
 /* Loop thread: show the committed result, then the prompt. */
 static void
 game_cmd_done(struct job *job)
 {
 	struct cmd_job	*j = (struct cmd_job *)job;
 	struct session	*s = session_find(j->sid);
+	const char	*msg = game_tx_message(j->result);
 
 	if (s != NULL) {
-		if (j->result == TXR_FAILED)
-			session_write(s, GAME_RESISTS);
-		else
-			session_write(s, buf_str(&j->out));
+		session_write(s, msg != NULL ? msg : buf_str(&j->out));
+		/* A command that did not happen does not end the session. */
+		if (msg != NULL && j->result != TXR_FAILED)
+			j->close = false;
 		/* At shutdown the goodbye follows the reply, not a prompt. */
 		if (j->close)
 			session_close(s, NULL);

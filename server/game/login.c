@@ -35,7 +35,9 @@ enum login_status {
 	LOGIN_UNKNOWN,		/* no such name */
 	LOGIN_WRONG,		/* wrong password */
 	LOGIN_TAKEN,		/* name created by someone else meanwhile */
-	LOGIN_FAILED		/* database or hashing error */
+	LOGIN_FAILED,		/* database or hashing error */
+	LOGIN_UNAVAILABLE	/* the database is out of reach, or the
+				 * step's COMMIT was lost */
 };
 
 struct login_job {
@@ -181,15 +183,37 @@ login_logout_tx(struct store *st, void *arg)
 	return TX_COMMIT;
 }
 
+/*
+ * The status a login step ends with after its transaction: the function's
+ * own on COMMITTED or ROLLED_BACK; otherwise the database failed, or could
+ * not be reached or not say whether the step happened (the player is sent
+ * back to the name prompt either way, and may simply try again).
+ */
+static enum login_status
+login_tx_status(enum tx_result r, enum login_status own)
+{
+	switch (r) {
+	case TXR_COMMITTED:
+	case TXR_ROLLED_BACK:
+		return own;
+	case TXR_FAILED:
+		return LOGIN_FAILED;
+	case TXR_UNAVAILABLE:
+	case TXR_ABORTED:
+	case TXR_IN_DOUBT:
+		return LOGIN_UNAVAILABLE;
+	}
+	return LOGIN_FAILED;
+}
+
 /* Check the password against the stored hash, off the loop thread. */
 static void
 login_verify(struct login_job *j, struct store *st)
 {
-	if (store_tx(st, true, login_cfg->tx_retries, login_lookup_tx, j) !=
-	    TXR_COMMITTED) {
-		j->status = LOGIN_FAILED;
-		return;
-	}
+	enum tx_result	r;
+
+	r = store_tx(st, true, login_cfg->tx_retries, login_lookup_tx, j);
+	j->status = login_tx_status(r, j->status);
 	if (j->status != LOGIN_OK)
 		return;
 	if (crypto_pwhash_str_verify(j->hash, j->password,
@@ -197,15 +221,16 @@ login_verify(struct login_job *j, struct store *st)
 		j->status = LOGIN_WRONG;
 		return;
 	}
-	if (store_tx(st, false, login_cfg->tx_retries, login_enter_tx, j) ==
-	    TXR_FAILED)
-		j->status = LOGIN_FAILED;
+	r = store_tx(st, false, login_cfg->tx_retries, login_enter_tx, j);
+	j->status = login_tx_status(r, j->status);
 }
 
 /* Hash the new password, off the loop thread, and create the character. */
 static void
 login_create(struct login_job *j, struct store *st)
 {
+	enum tx_result	r;
+
 	if (crypto_pwhash_str_alg(j->hash, j->password, strlen(j->password),
 	    (unsigned long long)login_cfg->argon2_ops,
 	    (size_t)login_cfg->argon2_mem_kib * 1024,
@@ -215,9 +240,8 @@ login_create(struct login_job *j, struct store *st)
 		j->status = LOGIN_FAILED;
 		return;
 	}
-	if (store_tx(st, false, login_cfg->tx_retries, login_enter_tx, j) ==
-	    TXR_FAILED)
-		j->status = LOGIN_FAILED;
+	r = store_tx(st, false, login_cfg->tx_retries, login_enter_tx, j);
+	j->status = login_tx_status(r, j->status);
 }
 
 /* Worker: run a login job. */
@@ -230,8 +254,7 @@ login_run(struct job *job, struct store *st)
 	switch (j->kind) {
 	case LOGIN_LOOKUP:
 		r = store_tx(st, true, login_cfg->tx_retries, login_lookup_tx, j);
-		if (r != TXR_COMMITTED)
-			j->status = LOGIN_FAILED;
+		j->status = login_tx_status(r, j->status);
 		break;
 	case LOGIN_VERIFY:
 		login_verify(j, st);
@@ -242,7 +265,7 @@ login_run(struct job *job, struct store *st)
 	case LOGIN_LOGOUT:
 		r = store_tx(st, false, login_cfg->tx_retries, login_logout_tx,
 		    j);
-		j->status = r == TXR_FAILED ? LOGIN_FAILED : LOGIN_OK;
+		j->status = login_tx_status(r, LOGIN_OK);
 		break;
 	}
 	explicit_bzero(j->password, sizeof j->password);
@@ -280,6 +303,11 @@ login_done(struct job *job)
 	switch (j->status) {
 	case LOGIN_FAILED:
 		session_write(s, "The world resists; try again.\n");
+		login_ask_name(s);
+		break;
+	case LOGIN_UNAVAILABLE:
+		session_write(s, "Keep cannot reach its world right now; please "
+		    "come back in a minute.\n");
 		login_ask_name(s);
 		break;
 	case LOGIN_UNKNOWN:

@@ -89,7 +89,9 @@ tick_run(struct job *job, struct store *s)
 
 	(void)job;
 	if (store_clock_due(s, due, 16, &n) != STORE_OK) {
-		log_warn("tick: %s", store_error(s));
+		/* An outage is logged once, by the store. */
+		if (!store_unavailable(s))
+			log_warn("tick: %s", store_error(s));
 		return;
 	}
 	for (size_t i = 0; i < nitems(tick_tasks); i++) {

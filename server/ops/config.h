@@ -21,6 +21,7 @@ struct config {
 	int	 max_output_kib;	/* 1024; 16..65536: pending output before cut-off */
 	int	 tx_retries;		/* 5; 0..100 */
 	int	 statement_timeout_ms;	/* 5000; 100..600000 */
+	int	 in_doubt_wait_ms;	/* 10000; 0..600000 */
 	int	 argon2_ops;		/* 2; 1..10 (libsodium opslimit) */
 	int	 argon2_mem_kib;	/* 19456; 8..1048576 (libsodium memlimit / 1024) */
 	char	*migrations_dir;	/* "db/migrations" */
