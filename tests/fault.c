@@ -236,8 +236,11 @@ load_answer(struct load_pair *p, const char *out, const char *mine,
 		p->first_ok = now_ms();
 	if (!answered || n > 0)
 		return;
-	if (strstr(out, FAULT_OUTAGE) != NULL)
+	if (strstr(out, FAULT_OUTAGE) != NULL ||
+	    strstr(out, FAULT_ABORTED) != NULL)
 		p->outage++;
+	else if (strstr(out, FAULT_IN_DOUBT) != NULL)
+		p->doubt++;
 	else if (p->other++ == 0)
 		snprintf(p->sample, sizeof p->sample, "%s", printable(out));
 }
@@ -396,7 +399,7 @@ load_check(struct load *l, bool exact)
 		ck_assert_msg(committed <= p->sent, "pair %d: %lld committed "
 		    "but %ld sent", i, committed, p->sent);
 		if (exact)
-			ck_assert_msg(committed <= p->confirmed +
+			ck_assert_msg(committed <= p->confirmed + p->doubt +
 			    (p->unanswered ? 1 : 0), "pair %d: %lld gifts "
 			    "committed but %ld confirmed: a player was told "
 			    "a gift did not happen", i, committed,

@@ -18,6 +18,11 @@
 /* What a command gets while the database is out of reach, and a login. */
 #define FAULT_OUTAGE	"The world is out of reach for a moment; nothing you" \
 			" did was lost. Try again shortly."
+/* A command that did not happen because the database went away in it. */
+#define FAULT_ABORTED	"That did not happen: the world went out of reach" \
+			" before it was saved. Nothing changed."
+/* A COMMIT whose fate keepd could not learn. */
+#define FAULT_IN_DOUBT	"it may or may not have happened"
 #define FAULT_LOGIN_OUTAGE "Keep cannot reach its world right now; please" \
 			" come back in a minute."
 
@@ -50,7 +55,8 @@ struct load_pair {
 	long		 sent;		/* give lines sent */
 	long		 confirmed;	/* "You give 1 coin to S." received */
 	long		 told;		/* "G gives you 1 coin." received by S */
-	long		 outage;	/* FAULT_OUTAGE answers */
+	long		 outage;	/* FAULT_OUTAGE and FAULT_ABORTED */
+	long		 doubt;		/* FAULT_IN_DOUBT answers */
 	long		 other;		/* answers that were neither */
 	bool		 unanswered;	/* the last line got no answer */
 	long long	 max_wait;	/* longest wait for an answer, ms */

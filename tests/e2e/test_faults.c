@@ -34,7 +34,7 @@ struct fault_row {
 	const char	*name;
 	const char	*stop;		/* pg_stop mode, or NULL */
 	bool		 kill_backends;
-	bool		 silent;	/* the network through the proxy */
+	enum fault_mode	 net;		/* what the proxy does meanwhile */
 	int		 down_ms, down_full_ms;
 };
 
@@ -43,7 +43,7 @@ struct fault_figures {
 	long long	 cpu_ms, window_ms;
 	long long	 recovery_ms;
 	long long	 max_wait_ms;
-	long		 confirmed, outage;
+	long		 confirmed, outage, doubt;
 };
 
 /* Whether make faults asked for the full matrix. */
@@ -107,19 +107,21 @@ faults_hear(struct client *a, struct client *b, const char *an, int ms)
 	    "database coming back", ms);
 }
 
-/* A new connection is told to come back shortly, not left waiting. */
-static void
+/* Whether a new connection is told to come back shortly, in time. */
+static bool
 faults_login_probe(int port)
 {
 	struct client	c;
 	char		name[17];
+	bool		ok;
 
 	test_name(name, "Late");
 	client_connect(&c, port);
 	client_want(&c, "Name: \xff\xf9", 10000, NULL, 0);
 	client_send(&c, name);
-	client_want(&c, FAULT_LOGIN_OUTAGE, ANSWER_BOUND_MS, NULL, 0);
+	ok = client_expect(&c, FAULT_LOGIN_OUTAGE, ANSWER_BOUND_MS, NULL, 0);
 	client_close(&c);
+	return ok;
 }
 
 /* Wait until cond(arg) holds, up to ms; false if it never did. */
@@ -170,8 +172,8 @@ faults_break(const struct fault_row *r, struct fault_proxy *px)
 		pg_stop(r->stop);
 	if (r->kill_backends)
 		ck_assert_int_gt(pg_kill_backends(), 0);
-	if (r->silent)
-		fault_proxy_set(px, FAULT_SILENT);
+	if (r->net != FAULT_PASS)
+		fault_proxy_set(px, r->net);
 	return t;
 }
 
@@ -186,7 +188,7 @@ faults_heal(const struct fault_row *r, struct fault_proxy *px, pid_t pid,
 	if (r->stop != NULL)
 		return pg_start_watch(pid, cpu);
 	*cpu = proc_cpu_ms(pid);
-	if (r->silent)
+	if (r->net != FAULT_PASS)
 		fault_proxy_set(px, FAULT_PASS);
 	return now_ms();
 }
@@ -207,6 +209,7 @@ faults_row(const struct fault_row *r, struct fault_figures *f)
 	long long		 broke, healed, cpu0, cpu1, t0, ticks, first;
 	int			 down = faults_full() ? r->down_full_ms :
 				    r->down_ms;
+	bool			 login_told;
 
 	memset(f, 0, sizeof *f);
 	pg_socket_path(sock, sizeof sock);
@@ -222,8 +225,7 @@ faults_row(const struct fault_row *r, struct fault_figures *f)
 	ck_assert_msg(load_confirmed(&l) > 0, "no gift before the fault");
 
 	broke = faults_break(r, px);
-	if (down >= 5000)
-		faults_login_probe(k.port);
+	login_told = down < 5000 || faults_login_probe(k.port);
 	/* CPU while waiting: from the fault (a second after it, when the
 	 * outage is long enough to leave out the commands it cut short) to
 	 * the moment the database is back. */
@@ -263,15 +265,19 @@ faults_row(const struct fault_row *r, struct fault_figures *f)
 			f->max_wait_ms = p->max_wait;
 		f->confirmed += p->confirmed;
 		f->outage += p->outage;
+		f->doubt += p->doubt;
 		/* The sink is still connected and served. */
 		ck_assert(client_coins(p->sink, 5000) >= 100);
 	}
 	faults_note("%-16s recovery %5lld ms  cpu %3lld ms in %5lld ms "
-	    "(%.1f%%)  longest answer %5lld ms  gifts %ld  outage answers %ld",
+	    "(%.1f%%)  longest answer %5lld ms  gifts %ld  refused %ld  "
+	    "in doubt %ld",
 	    r->name, f->recovery_ms, f->cpu_ms, f->window_ms,
 	    f->window_ms > 0 ? 100.0 * (double)f->cpu_ms /
 	    (double)f->window_ms : 0.0, f->max_wait_ms, f->confirmed,
-	    f->outage);
+	    f->outage, f->doubt);
+	ck_assert_msg(login_told, "%s: a login during the outage was not "
+	    "told to come back within %d ms", r->name, ANSWER_BOUND_MS);
 	load_check(&l, true);
 	ck_assert_msg(f->max_wait_ms <= ANSWER_BOUND_MS, "%s: an answer took "
 	    "%lld ms", r->name, f->max_wait_ms);
@@ -302,7 +308,7 @@ faults_run(const struct fault_row *r)
 START_TEST(test_fault_fast_restart)
 {
 	static const struct fault_row	r = { "fast restart", "fast", false,
-					    false, 0, 0 };
+					    FAULT_PASS, 0, 0 };
 
 	faults_run(&r);
 }
@@ -312,7 +318,7 @@ END_TEST
 START_TEST(test_fault_crash_restart)
 {
 	static const struct fault_row	r = { "crash + restart", "immediate",
-					    false, false, 3000, 3000 };
+					    false, FAULT_PASS, 3000, 3000 };
 
 	faults_run(&r);
 }
@@ -322,7 +328,7 @@ END_TEST
 START_TEST(test_fault_down)
 {
 	static const struct fault_row	r = { "down 30 s", "fast", false,
-					    false, 6000, 30000 };
+					    FAULT_PASS, 6000, 30000 };
 
 	faults_run(&r);
 }
@@ -332,7 +338,7 @@ END_TEST
 START_TEST(test_fault_kill_backends)
 {
 	static const struct fault_row	r = { "backends killed", NULL, true,
-					    false, 0, 0 };
+					    FAULT_PASS, 0, 0 };
 
 	faults_run(&r);
 }
@@ -342,7 +348,17 @@ END_TEST
 START_TEST(test_fault_net_silent)
 {
 	static const struct fault_row	r = { "network silent", NULL, false,
-					    true, 8000, 30000 };
+					    FAULT_SILENT, 8000, 30000 };
+
+	faults_run(&r);
+}
+END_TEST
+
+/* Every connection to the database reset, and refused for 3 s. */
+START_TEST(test_fault_net_reset)
+{
+	static const struct fault_row	r = { "network reset", NULL, false,
+					    FAULT_RESET, 3000, 3000 };
 
 	faults_run(&r);
 }
@@ -422,6 +438,7 @@ faults_suite(void)
 	tcase_add_test(tc, test_fault_down);
 	tcase_add_test(tc, test_fault_kill_backends);
 	tcase_add_test(tc, test_fault_net_silent);
+	tcase_add_test(tc, test_fault_net_reset);
 	tcase_add_test(tc, test_fault_pg_crash_repeated);
 	tcase_add_test(tc, test_fault_kill9_repeated);
 	suite_add_tcase(s, tc);
