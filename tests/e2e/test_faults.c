@@ -28,6 +28,12 @@
 #define RECOVERY_MS	1000	/* first success after the database is back */
 #define CPU_MAX_PCT	10	/* keepd's CPU while it waits, % of a core */
 #define PACE_MS		100	/* a player's pause after a refusal */
+/*
+ * After a silent network comes back, a connection attempt begun during
+ * the silence may still wait out its connect_timeout (3 s), since the
+ * bytes it sent were dropped: 1 s more than that.
+ */
+#define SILENT_RECOVERY_MS	4000
 
 /* One row of the matrix: how to break the database, and how long. */
 struct fault_row {
@@ -36,6 +42,7 @@ struct fault_row {
 	bool		 kill_backends;
 	enum fault_mode	 net;		/* what the proxy does meanwhile */
 	int		 down_ms, down_full_ms;
+	int		 recovery_ms;	/* 0: RECOVERY_MS */
 };
 
 /* What one row measured. */
@@ -281,9 +288,9 @@ faults_row(const struct fault_row *r, struct fault_figures *f)
 	load_check(&l, true);
 	ck_assert_msg(f->max_wait_ms <= ANSWER_BOUND_MS, "%s: an answer took "
 	    "%lld ms", r->name, f->max_wait_ms);
-	ck_assert_msg(f->recovery_ms <= RECOVERY_MS, "%s: the first gift "
-	    "succeeded %lld ms after the database was back", r->name,
-	    f->recovery_ms);
+	ck_assert_msg(f->recovery_ms <= (r->recovery_ms ? r->recovery_ms :
+	    RECOVERY_MS), "%s: the first gift succeeded %lld ms after the "
+	    "database was back", r->name, f->recovery_ms);
 	if (f->window_ms >= 2000)
 		ck_assert_msg(f->cpu_ms * 100 <= f->window_ms * CPU_MAX_PCT,
 		    "%s: keepd used %lld ms of CPU in %lld ms while waiting",
@@ -348,7 +355,8 @@ END_TEST
 START_TEST(test_fault_net_silent)
 {
 	static const struct fault_row	r = { "network silent", NULL, false,
-					    FAULT_SILENT, 8000, 30000 };
+					    FAULT_SILENT, 8000, 30000,
+					    SILENT_RECOVERY_MS };
 
 	faults_run(&r);
 }
