@@ -314,8 +314,8 @@ faults_run(const struct fault_row *r)
 /* PostgreSQL fast restart (pg_ctl -m fast restart). */
 START_TEST(test_fault_fast_restart)
 {
-	static const struct fault_row	r = { "fast restart", "fast", false,
-					    FAULT_PASS, 0, 0 };
+	static const struct fault_row	r = { .name = "fast restart",
+					    .stop = "fast" };
 
 	faults_run(&r);
 }
@@ -324,8 +324,9 @@ END_TEST
 /* PostgreSQL immediate stop (a crash), down a moment, started again. */
 START_TEST(test_fault_crash_restart)
 {
-	static const struct fault_row	r = { "crash + restart", "immediate",
-					    false, FAULT_PASS, 3000, 3000 };
+	static const struct fault_row	r = { .name = "crash + restart",
+					    .stop = "immediate", .down_ms = 3000,
+					    .down_full_ms = 3000 };
 
 	faults_run(&r);
 }
@@ -334,8 +335,8 @@ END_TEST
 /* PostgreSQL down for 30 s (6 s in make test). */
 START_TEST(test_fault_down)
 {
-	static const struct fault_row	r = { "down 30 s", "fast", false,
-					    FAULT_PASS, 6000, 30000 };
+	static const struct fault_row	r = { .name = "down 30 s", .stop = "fast",
+					    .down_ms = 6000, .down_full_ms = 30000 };
 
 	faults_run(&r);
 }
@@ -344,8 +345,8 @@ END_TEST
 /* Every backend killed with pg_terminate_backend. */
 START_TEST(test_fault_kill_backends)
 {
-	static const struct fault_row	r = { "backends killed", NULL, true,
-					    FAULT_PASS, 0, 0 };
+	static const struct fault_row	r = { .name = "backends killed",
+					    .kill_backends = true };
 
 	faults_run(&r);
 }
@@ -354,9 +355,10 @@ END_TEST
 /* The network goes silent (packets dropped, no RST), then comes back. */
 START_TEST(test_fault_net_silent)
 {
-	static const struct fault_row	r = { "network silent", NULL, false,
-					    FAULT_SILENT, 8000, 30000,
-					    SILENT_RECOVERY_MS };
+	static const struct fault_row	r = { .name = "network silent",
+					    .net = FAULT_SILENT, .down_ms = 8000,
+					    .down_full_ms = 30000,
+					    .recovery_ms = SILENT_RECOVERY_MS };
 
 	faults_run(&r);
 }
@@ -365,8 +367,9 @@ END_TEST
 /* Every connection to the database reset, and refused for 3 s. */
 START_TEST(test_fault_net_reset)
 {
-	static const struct fault_row	r = { "network reset", NULL, false,
-					    FAULT_RESET, 3000, 3000 };
+	static const struct fault_row	r = { .name = "network reset",
+					    .net = FAULT_RESET, .down_ms = 3000,
+					    .down_full_ms = 3000 };
 
 	faults_run(&r);
 }
