@@ -335,8 +335,12 @@ store_tx_once(struct store *s, bool read_only, store_tx_fn fn, void *arg,
 	if (s->begin != NULL) {
 		/* No statement ran: there is nothing to end. */
 		s->begin = NULL;
-		return rc == TX_COMMIT ? TXR_COMMITTED : rc == TX_ROLLBACK ?
-		    TXR_ROLLED_BACK : TXR_FAILED;
+		if (rc == TX_COMMIT)
+			return TXR_COMMITTED;
+		if (rc == TX_ROLLBACK)
+			return TXR_ROLLED_BACK;
+		*lost = store_lost(s);
+		return TXR_FAILED;
 	}
 	if (rc == TX_COMMIT) {
 		switch (store_commit(s)) {
