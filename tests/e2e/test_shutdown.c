@@ -20,6 +20,11 @@
 
 #define PLAYERS		20
 #define TIMEOUT_S	15	/* shutdown_timeout's default */
+/* The test configuration with a shorter shutdown_timeout. */
+#define SHORT_S		5
+#define SHORT_CONFIG	"{\"listen_address\": \"127.0.0.1\", \"workers\": 4," \
+			" \"argon2_ops\": 1, \"argon2_mem_kib\": 64," \
+			" \"log_level\": \"info\", \"shutdown_timeout\": 5}"
 #define GOODBYE		"Keep is shutting down. Everything you did is saved;" \
 			" come back soon.\r\n"
 
@@ -202,7 +207,8 @@ START_TEST(test_sigterm_after_crash_under_load)
 }
 END_TEST
 
-/* SIGTERM while the network to the database is silent. */
+/* SIGTERM while the network to the database is silent: keepd ends within
+ * the configured shutdown_timeout (5 s here), saying why. */
 START_TEST(test_sigterm_network_silent)
 {
 	struct fault_proxy	*px;
@@ -213,12 +219,12 @@ START_TEST(test_sigterm_network_silent)
 	pg_socket_path(sock, sizeof sock);
 	px = fault_proxy_start(sock);
 	pg_tcp_url(url, sizeof url, fault_proxy_port(px));
-	keepd_start_url(&k, NULL, url);
+	keepd_start_url(&k, SHORT_CONFIG, url);
 	shutdown_busy_players(&k, c, 4);
 	fault_proxy_set(px, FAULT_SILENT);
 	shutdown_poke_and_close(c, 4, true);
 	usleep(500 * 1000);
-	(void)shutdown_within(&k, TIMEOUT_S * 1000, "network silent");
+	(void)shutdown_within(&k, SHORT_S * 1000, "network silent");
 	shutdown_poke_and_close(c, 4, false);
 	fault_proxy_stop(px);
 }
