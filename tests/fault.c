@@ -15,6 +15,7 @@
 
 #include <libpq-fe.h>
 
+#include "db_test.h"
 #include "fault.h"
 
 /* The value of key (e.g. "host=") in the test database's URL. */
@@ -222,27 +223,86 @@ load_sink_read(struct load_pair *p, bool to_eof)
 	}
 }
 
-/* Classify one answer. */
-static void
+/* How a command was answered. */
+enum load_verdict {
+	LOAD_DONE,		/* its confirmation */
+	LOAD_REFUSED,		/* it did not happen, and was said so */
+	LOAD_DOUBT,		/* it may or may not have happened */
+	LOAD_OTHER,		/* an unclear answer */
+	LOAD_NONE		/* no answer in time */
+};
+
+/* Classify one answer; mine is the command's confirmation. */
+static enum load_verdict
 load_answer(struct load_pair *p, const char *out, const char *mine,
     bool answered)
 {
-	long	n = str_count(out, mine);
-	long long mark = atomic_load(&p->load->mark);
+	long long	mark = atomic_load(&p->load->mark);
 
 	/* A confirmation counts even if the prompt never came. */
-	p->confirmed += n;
-	if (n > 0 && mark != 0 && p->first_ok == 0)
-		p->first_ok = now_ms();
-	if (!answered || n > 0)
-		return;
+	if (strstr(out, mine) != NULL) {
+		if (mark != 0 && p->first_ok == 0)
+			p->first_ok = now_ms();
+		return LOAD_DONE;
+	}
+	if (!answered)
+		return LOAD_NONE;
 	if (strstr(out, FAULT_OUTAGE) != NULL ||
-	    strstr(out, FAULT_ABORTED) != NULL)
+	    strstr(out, FAULT_ABORTED) != NULL) {
 		p->outage++;
-	else if (strstr(out, FAULT_IN_DOUBT) != NULL)
-		p->doubt++;
-	else if (p->other++ == 0)
+		return LOAD_REFUSED;
+	}
+	if (strstr(out, FAULT_IN_DOUBT) != NULL)
+		return LOAD_DOUBT;
+	if (p->other++ == 0)
 		snprintf(p->sample, sizeof p->sample, "%s", printable(out));
+	return LOAD_OTHER;
+}
+
+/*
+ * The line to send next: gifts of 1 coin, and with items every other line
+ * drops or picks up the pair's token, until its place is in doubt.  The
+ * confirmation it expects goes to mine.
+ */
+static const char *
+load_next(struct load_pair *p, bool *item, char *mine, size_t minesz)
+{
+	static __thread char	line[64];
+
+	*item = p->load->items && !p->token_doubt && p->sent % 2 == 1 &&
+	    !p->item_turn_done;
+	if (*item) {
+		snprintf(mine, minesz, "You %s a token.", p->token_floor ?
+		    "get" : "drop");
+		return p->token_floor ? "get token" : "drop token";
+	}
+	snprintf(line, sizeof line, "give 1 coin to %s", p->sname);
+	snprintf(mine, minesz, "You give 1 coin to %s.", p->sname);
+	return line;
+}
+
+/* Book one answer: coins confirmed, the token's place, doubts. */
+static void
+load_book(struct load_pair *p, bool item, enum load_verdict v)
+{
+	if (!item) {
+		p->sent++;
+		p->item_turn_done = false;
+		if (v == LOAD_DONE)
+			p->confirmed++;
+		else if (v == LOAD_DOUBT)
+			p->doubt++;
+		else if (v == LOAD_NONE)
+			p->unanswered = true;
+		return;
+	}
+	p->item_turn_done = true;
+	if (v == LOAD_DONE)
+		p->token_floor = !p->token_floor;
+	else if (v == LOAD_DOUBT || v == LOAD_NONE)
+		p->token_doubt = true;
+	if (v == LOAD_NONE)
+		p->unanswered_item = true;
 }
 
 /* Giver thread: give 1 coin at a time until stopped or met by silence. */
@@ -252,30 +312,28 @@ load_giver_main(void *arg)
 	struct load_pair	*p = arg;
 	struct load		*l = p->load;
 	char			*out = malloc(65536);
-	char			 line[64], mine[64];
+	char			 mine[64];
 
 	if (out == NULL)
 		return NULL;
-	snprintf(line, sizeof line, "give 1 coin to %s", p->sname);
-	snprintf(mine, sizeof mine, "You give 1 coin to %s.", p->sname);
 	while (!atomic_load(&l->stop)) {
-		long long	start = now_ms(), waited;
-		bool		ok;
-		long		before = p->confirmed;
+		long long		 start = now_ms(), waited;
+		bool			 ok, item;
+		const char		*line = load_next(p, &item, mine,
+					    sizeof mine);
+		enum load_verdict	 v;
 
 		client_send(p->giver, line);
-		p->sent++;
 		ok = client_expect(p->giver, PROMPT, l->answer_ms, out, 65536);
 		waited = now_ms() - start;
 		if (waited > p->max_wait)
 			p->max_wait = waited;
-		load_answer(p, out, mine, ok);
+		v = load_answer(p, out, mine, ok);
+		load_book(p, item, v);
 		load_sink_read(p, false);
-		if (!ok) {
-			p->unanswered = true;
+		if (!ok)
 			break;
-		}
-		if (p->confirmed == before && l->pace_ms > 0)
+		if (v != LOAD_DONE && l->pace_ms > 0)
 			usleep((useconds_t)(l->pace_ms / 2 +
 			    rand() % (l->pace_ms + 1)) * 1000);
 	}
@@ -283,14 +341,53 @@ load_giver_main(void *arg)
 	return NULL;
 }
 
-/* n pairs of fresh players in the Village Square. */
+/* Give the pair a room of its own and the giver a token to drop and get. */
+static void
+load_items(struct load_pair *p)
+{
+	test_sql("INSERT INTO areas (id, name) VALUES ('faulttest', 'Fault"
+	    " tests') ON CONFLICT DO NOTHING;"
+	    "INSERT INTO item_protos (id, name, keywords, long_desc,"
+	    " description, type, weight) VALUES ('fault_token', 'a token',"
+	    " 'token', 'A token lies here.', 'A plain brass token.', 'misc',"
+	    " 0) ON CONFLICT DO NOTHING");
+	p->room = sql_room("faulttest", "A Counting Room", "Bare walls.");
+	sqlf("UPDATE characters SET room_id = %d WHERE name IN ('%s', '%s')",
+	    p->room, p->gname, p->sname);
+	sqlf("INSERT INTO items (proto_id, carrier_id) SELECT 'fault_token',"
+	    " id FROM characters WHERE name = '%s'", p->gname);
+}
+
+/* Each pair's token exists once, and is where its last answer put it. */
+static void
+load_check_items(struct load *l, int i)
+{
+	struct load_pair	*p = &l->pairs[i];
+	long long		 n, floor;
+
+	n = sqlv("SELECT count(*) FROM items WHERE proto_id = 'fault_token'"
+	    " AND (room_id = %d OR carrier_id IN (SELECT id FROM characters"
+	    " WHERE name IN ('%s', '%s')))", p->room, p->gname, p->sname);
+	ck_assert_msg(n == 1, "pair %d: %lld tokens", i, n);
+	floor = sqlv("SELECT count(*) FROM items WHERE proto_id ="
+	    " 'fault_token' AND room_id = %d", p->room);
+	if (!p->token_doubt)
+		ck_assert_msg(floor == (p->token_floor ? 1 : 0), "pair %d: the"
+		    " token was confirmed %s but is %s", i, p->token_floor ?
+		    "dropped" : "picked up", floor ? "on the floor" :
+		    "carried");
+}
+
+/* n pairs of fresh players in the Village Square (with items, each pair
+ * in a room of its own, its giver carrying a token). */
 void
-load_open(struct load *l, int port, int n, const char *tag)
+load_open(struct load *l, int port, int n, const char *tag, bool items)
 {
 	char	gp[9], sp[9];
 
 	memset(l, 0, sizeof *l);
 	l->n = n;
+	l->items = items;
 	l->answer_ms = 5000;
 	l->rich = 1000000;
 	l->pairs = calloc((size_t)n, sizeof *l->pairs);
@@ -308,6 +405,8 @@ load_open(struct load *l, int port, int n, const char *tag)
 		client_player(p->giver, port, p->gname, gp, "durable coins");
 		sqlf("UPDATE characters SET coins = %lld WHERE name = '%s'",
 		    l->rich, p->gname);
+		if (items)
+			load_items(p);
 	}
 	/* Let the arrival notices settle, so answers are all that is left. */
 	for (int i = 0; i < n; i++) {
@@ -404,6 +503,8 @@ load_check(struct load *l, bool exact)
 			    "committed but %ld confirmed: a player was told "
 			    "a gift did not happen", i, committed,
 			    p->confirmed);
+		if (l->items)
+			load_check_items(l, i);
 		ck_assert_msg(p->other == 0, "pair %d: %ld unclear answers, "
 		    "the first: \"%s\"", i, p->other, p->sample);
 		total += g + s;

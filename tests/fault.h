@@ -11,6 +11,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "keep_test.h"
@@ -61,6 +62,11 @@ struct load_pair {
 	bool		 unanswered;	/* the last line got no answer */
 	long long	 max_wait;	/* longest wait for an answer, ms */
 	long long	 first_ok;	/* first confirmation after load->mark */
+	int32_t		 room;		/* the pair's own room (items) */
+	bool		 token_floor;	/* the token was last confirmed dropped */
+	bool		 token_doubt;	/* an item command's fate is unknown */
+	bool		 item_turn_done;
+	bool		 unanswered_item;
 	char		 sample[256];	/* the first "other" answer */
 };
 
@@ -73,10 +79,14 @@ struct load {
 	atomic_bool		 stop;
 	atomic_llong		 mark;		/* first_ok counts from here */
 	long long		 rich;		/* a giver's coins at the start */
+	bool			 items;		/* drop and get a token too */
 };
 
-/* n pairs of fresh players (names starting with tag) on keepd's port. */
-void		 load_open(struct load *, int port, int n, const char *tag);
+/* n pairs of fresh players (names starting with tag) on keepd's port;
+ * with items, each pair alone in a room, the giver dropping and picking
+ * up a token between gifts. */
+void		 load_open(struct load *, int port, int n, const char *tag,
+		    bool items);
 /* Start the givers. */
 void		 load_go(struct load *);
 /* From now on, record each giver's first confirmation. */

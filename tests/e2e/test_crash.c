@@ -83,7 +83,7 @@ crash_run(int n, int kill_ms, const char *tag)
 	srand((unsigned)(getpid() ^ (int)now_ms()));
 	kill_ms += rand() % 400;
 	keepd_start(&k, NULL);
-	load_open(&l, k.port, n, tag);
+	load_open(&l, k.port, n, tag, true);
 	started = now_ms();
 	load_go(&l);
 	usleep((useconds_t)kill_ms * 1000);

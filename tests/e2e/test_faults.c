@@ -224,7 +224,7 @@ faults_row(const struct fault_row *r, struct fault_figures *f)
 	pg_tcp_url(url, sizeof url, fault_proxy_port(px));
 	keepd_start_url(&k, NULL, url);
 	faults_probes(k.port, &a, &b, an);
-	load_open(&l, k.port, faults_full() ? 16 : 8, "f");
+	load_open(&l, k.port, faults_full() ? 16 : 8, "f", false);
 	l.answer_ms = ANSWER_BOUND_MS + 5000;
 	l.pace_ms = PACE_MS;
 	load_go(&l);
@@ -264,7 +264,8 @@ faults_row(const struct fault_row *r, struct fault_figures *f)
 	for (int i = 0; i < l.n; i++) {
 		struct load_pair	*p = &l.pairs[i];
 
-		ck_assert_msg(!p->unanswered, "%s: pair %d got no answer "
+		ck_assert_msg(!p->unanswered && !p->unanswered_item, "%s: "
+		    "pair %d got no answer "
 		    "within %d ms", r->name, i, l.answer_ms);
 		ck_assert_msg(p->first_ok != 0, "%s: pair %d never gave again",
 		    r->name, i);
@@ -403,7 +404,7 @@ START_TEST(test_fault_pg_crash_repeated)
 	long long	worst = 0, healed, first;
 
 	keepd_start(&k, NULL);
-	load_open(&l, k.port, 16, "c");
+	load_open(&l, k.port, 16, "c", true);
 	l.answer_ms = ANSWER_BOUND_MS + 5000;
 	l.pace_ms = PACE_MS;
 	load_go(&l);
@@ -425,8 +426,8 @@ START_TEST(test_fault_pg_crash_repeated)
 	faults_note("%-16s %d crashes under 16 givers: worst recovery %lld ms,"
 	    " gifts %ld", "pg crash x", n, worst, load_confirmed(&l));
 	for (int i = 0; i < l.n; i++)
-		ck_assert_msg(!l.pairs[i].unanswered, "pair %d got no answer",
-		    i);
+		ck_assert_msg(!l.pairs[i].unanswered &&
+		    !l.pairs[i].unanswered_item, "pair %d got no answer", i);
 	load_check(&l, true);
 	ck_assert_msg(worst <= RECOVERY_MS, "a gift took %lld ms after a "
 	    "restart", worst);

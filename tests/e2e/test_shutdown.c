@@ -194,7 +194,7 @@ START_TEST(test_sigterm_after_crash_under_load)
 	struct load	l;
 
 	keepd_start(&k, NULL);
-	load_open(&l, k.port, 6, "t");
+	load_open(&l, k.port, 6, "t", false);
 	load_go(&l);
 	usleep(800 * 1000);
 	pg_stop("immediate");
