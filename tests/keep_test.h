@@ -32,6 +32,8 @@ Suite	*shop_suite(void);
 Suite	*economy_suite(void);
 Suite	*bench_suite(void);
 Suite	*tx_faults_suite(void);
+/* The database-tier cases of tx_faults (tests/db/test_store_faults.c). */
+TCase	*tx_faults_db_tcase(void);
 
 /* The migrated test database's URL ($DATABASE_URL); aborts if unset. */
 const char	*test_db_url(void);

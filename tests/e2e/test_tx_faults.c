@@ -39,8 +39,6 @@
 #define LOGIN_AWAY	"Keep cannot reach its world right now; please " \
 			"come back in a minute."
 
-TCase	*tx_faults_db_tcase(void);
-
 /* A giver paying one sink, one coin at a time, one command in flight. */
 struct pair {
 	pthread_t	 thread;
