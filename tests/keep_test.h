@@ -31,6 +31,8 @@ Suite	*combat_e2e_suite(void);
 Suite	*shop_suite(void);
 Suite	*economy_suite(void);
 Suite	*bench_suite(void);
+Suite	*limit_suite(void);
+Suite	*abuse_suite(void);
 
 /* The migrated test database's URL ($DATABASE_URL); aborts if unset. */
 const char	*test_db_url(void);
