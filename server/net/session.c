@@ -1,7 +1,8 @@
 /*
  * session.c — connections: accept, telnet decoding, the bounded input queue
- * (one command in flight per session), output with a bound, timers, and
- * deferred freeing.
+ * (one command in flight per session), output with a bound (keepd's buffer
+ * and the kernel's send queue), timers, and deferred freeing.  Each line is
+ * vetted (rate, bytes, the log of refusals) by session_input.c first.
  */
 #include <errno.h>
 #include <search.h>
