@@ -33,6 +33,7 @@ Suite	*economy_suite(void);
 Suite	*bench_suite(void);
 Suite	*limit_suite(void);
 Suite	*abuse_suite(void);
+Suite	*login_guard_suite(void);
 
 /* The migrated test database's URL ($DATABASE_URL); aborts if unset. */
 const char	*test_db_url(void);
@@ -86,10 +87,23 @@ struct client {
 
 #define PROMPT	"> \xff\xf9"
 
+/* The per-address limits of tests/keep-test.json, for a config_json that
+ * starts keepd with its own keys ("..., " TEST_LIMITS "}"). */
+#define TEST_DOOR_LIMITS ", \"max_connections_per_address\": 100000," \
+			" \"max_new_characters_per_address\": 100000," \
+			" \"login_address_free_failures\": 1000000"
+/* The same and the command rate lifted (tests of the rate use only
+ * TEST_DOOR_LIMITS). */
+#define TEST_LIMITS	TEST_DOOR_LIMITS ", \"command_rate\": 1000000," \
+			" \"command_burst\": 1000000"
+
 /* Connect to 127.0.0.1:port; aborts the test on failure. */
 void	client_connect(struct client *, int port);
 /* Connect and return false instead of aborting (for the full-game test). */
 bool	client_try_connect(struct client *, int port);
+/* The same from a local address such as "127.0.0.2" (loopback accepts any
+ * 127.x.y.z), so a test can be another client address; NULL: the usual. */
+bool	client_try_connect_from(struct client *, int port, const char *from);
 /* Close the connection. */
 void	client_close(struct client *);
 /* Send raw bytes. */

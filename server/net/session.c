@@ -27,6 +27,7 @@
 #include <event2/listener.h>
 
 #include "game/game.h"
+#include "net/peer.h"
 #include "net/session.h"
 #include "net/session_int.h"
 #include "ops/config.h"
@@ -521,6 +522,7 @@ session_reap_cb(evutil_socket_t fd, short what, void *arg)
 		game_session_end(s);
 		tdelete(s, &session_by_id, session_cmp_id);
 		session_unset_char(s);
+		peer_remove(s->peer);
 		event_free(s->login_timer);
 		event_free(s->close_timer);
 		explicit_bzero(s->password, sizeof s->password);
@@ -569,14 +571,11 @@ session_release(struct session *s)
 	event_active(session_reap_ev, EV_READ, 0);
 }
 
-/* Refuse a connection when the game is full. */
+/* Refuse a connection with a one-line reason (ending in CR LF). */
 static void
-session_refuse(evutil_socket_t fd)
+session_refuse(evutil_socket_t fd, const char *msg)
 {
-	static const char	msg[] = "Keep is full right now; please try "
-				    "again in a few minutes.\r\n";
-
-	(void)!send(fd, msg, sizeof msg - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+	(void)!send(fd, msg, strlen(msg), MSG_NOSIGNAL | MSG_DONTWAIT);
 	evutil_closesocket(fd);
 }
 
@@ -602,7 +601,15 @@ session_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
 	if (session_n >= session_cfg->max_connections) {
 		log_warn("session: refused %s: %d connections (the maximum)",
 		    host, session_n);
-		session_refuse(fd);
+		session_refuse(fd, "Keep is full right now; please try again "
+		    "in a few minutes.\r\n");
+		return;
+	}
+	if (!peer_add(host, session_cfg->max_connections_per_address)) {
+		log_warn("session: refused %s: %d connections from it (the "
+		    "maximum)", host, session_cfg->max_connections_per_address);
+		session_refuse(fd, "Too many connections from your address; "
+		    "please close one and try again.\r\n");
 		return;
 	}
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);

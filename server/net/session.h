@@ -33,7 +33,10 @@ enum session_state {
 	SESSION_PLAYING
 };
 
+/* A password is at most this many characters (after NFC), in at most
+ * SESSION_PASSWORD_BYTES bytes of UTF-8. */
 #define SESSION_PASSWORD_MAX	128
+#define SESSION_PASSWORD_BYTES	(SESSION_PASSWORD_MAX * 4)
 
 struct session {
 	uint64_t		 id;
@@ -66,7 +69,7 @@ struct session {
 
 	/* Login dialog. */
 	char			 name[17];
-	char			 password[SESSION_PASSWORD_MAX + 1];
+	char			 password[SESSION_PASSWORD_BYTES + 1];
 	int			 failures;
 	int64_t			 char_id;	/* 0 until logged in */
 
