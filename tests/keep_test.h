@@ -30,6 +30,7 @@ Suite	*combat_suite(void);
 Suite	*combat_e2e_suite(void);
 Suite	*shop_suite(void);
 Suite	*economy_suite(void);
+Suite	*messages_suite(void);
 Suite	*bench_suite(void);
 
 /* The migrated test database's URL ($DATABASE_URL); aborts if unset. */
@@ -58,6 +59,8 @@ int32_t		 rand31(void);
 long long	 now_ms(void);
 /* How many times needle occurs in s (not overlapping). */
 long		 str_count(const char *s, const char *needle);
+/* printf into a static buffer (four rotating ones), for needles. */
+const char	*fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
 /* s with unprintable bytes escaped, for messages (rotating buffers). */
 const char	*printable(const char *s);
 

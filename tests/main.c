@@ -25,7 +25,7 @@ main(void)
 		{ "items_e2e", items_e2e_suite }, { "combat", combat_suite },
 		{ "combat_e2e", combat_e2e_suite }, { "shop", shop_suite },
 		{ "economy", economy_suite },
-		{ "bench", bench_suite },
+		{ "messages", messages_suite }, { "bench", bench_suite },
 	};
 	const char	*only = getenv("KEEP_SUITE");
 	SRunner		*sr = NULL;

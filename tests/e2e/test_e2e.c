@@ -69,21 +69,6 @@ want(struct client *c, const char *needle)
 	client_want(c, needle, WAIT_MS, NULL, 0);
 }
 
-/* printf into a static buffer (a few rotating ones), for needles. */
-static const char * __attribute__((format(printf, 1, 2)))
-fmt(const char *f, ...)
-{
-	static char	 out[4][1024];
-	static int	 slot;
-	char		*o = out[slot++ % 4];
-	va_list		 ap;
-
-	va_start(ap, f);
-	vsnprintf(o, sizeof out[0], f, ap);
-	va_end(ap);
-	return o;
-}
-
 /* Send a line and wait for needle in what comes back. */
 static void
 send_want(struct client *c, const char *line, const char *needle)
