@@ -148,16 +148,17 @@ listen_serve(struct listener *l, struct store *s)
 			return;
 		}
 		rung = false;
-		if (poll(&pfd, 1, 250) <= 0 || pfd.revents == 0)
+		/* Bells that came during the read are already in libpq. */
+		while ((n = PQnotifies(conn)) != NULL) {
+			rung = true;
+			PQfreemem(n);
+		}
+		if (rung || poll(&pfd, 1, 250) <= 0 || pfd.revents == 0)
 			continue;
 		if (!PQconsumeInput(conn) || PQstatus(conn) != CONNECTION_OK) {
 			log_warn("listen: connection lost: %s",
 			    PQerrorMessage(conn));
 			return;
-		}
-		while ((n = PQnotifies(conn)) != NULL) {
-			rung = true;
-			PQfreemem(n);
 		}
 	}
 }

@@ -27,7 +27,7 @@ struct config {
 	char	*world_dir;		/* "db/world" */
 	char	*log_level;		/* "info": debug|info|warn|error */
 	int	 message_retention;	/* seconds, 3600; 1..2592000 */
-	int	 room_message_rate;	/* says a room hears a second, 20; 1..1000000 */
+	int	 room_message_rate;	/* says/room/second, 20; 1..1000000 */
 };
 
 /*
