@@ -32,6 +32,8 @@ Suite	*shop_suite(void);
 Suite	*economy_suite(void);
 Suite	*messages_suite(void);
 Suite	*bench_suite(void);
+Suite	*limit_suite(void);
+Suite	*abuse_suite(void);
 
 /* The migrated test database's URL ($DATABASE_URL); aborts if unset. */
 const char	*test_db_url(void);

@@ -13,6 +13,7 @@
 #include "game/cmd.h"
 #include "game/game.h"
 #include "game/login.h"
+#include "game/text.h"
 #include "net/session.h"
 #include "ops/config.h"
 #include "ops/log.h"
@@ -149,16 +150,22 @@ game_refuse(struct session *s, const char *fmt, ...)
 	session_prompt(s, "> ");
 }
 
-/* A playing session's line: look the command up, check it, queue the job. */
+/*
+ * A playing session's line: clean it, look the command up, check it, queue
+ * the job.  The cleaning happens here, once, so no handler ever sees (and
+ * no other player is ever sent) a character their terminal would obey.
+ */
 static void
-game_command(struct session *s, const char *line)
+game_command(struct session *s, const char *raw)
 {
 	const struct cmd_entry	*cmd;
 	const char		*args, *hint;
-	char			 word[32];
+	char			 word[32], line[TELNET_MAX_LINE + 1];
 	bool			 refused;
 	struct cmd_job		*j;
 
+	util_strlcpy(line, raw, sizeof line);
+	text_strip_controls(line);
 	cmd_split(line, word, sizeof word, &args);
 	if (word[0] == '\0') {
 		session_prompt(s, "> ");

@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "net/limit.h"
 #include "net/telnet.h"
 
 struct bufferevent;
@@ -51,6 +52,17 @@ struct session {
 	int			 qhead, qlen;
 	int			 flood_dropped;
 	bool			 flood_warned;
+
+	/* Input limits (session_input.c). */
+	struct limit_bucket	 rate;		/* command_rate, command_burst */
+	int			 rate_refused;	/* over the rate since a pause */
+	bool			 rate_warned;
+	struct limit_log	 refused;	/* refused lines, for the log */
+	uint64_t		 refused_since;	/* util_now_us of the first counted */
+	struct event		*refused_timer;	/* the next summary line */
+
+	/* Upper estimate of output not yet delivered: ours and the kernel's. */
+	size_t			 out_pending;
 
 	/* Login dialog. */
 	char			 name[17];

@@ -19,6 +19,9 @@ struct config {
 	int	 login_timeout;		/* seconds, 60; 5..3600 */
 	int	 max_queued_lines;	/* 20; 1..1000 */
 	int	 max_output_kib;	/* 1024; 16..65536: pending output before cut-off */
+	int	 command_rate;		/* 10; 1..1000000: input lines a second */
+	int	 command_burst;		/* 30; 1..1000000: lines saved up */
+	int	 command_rate_refusals;	/* 100; 1..1000000: refused, then cut off */
 	int	 tx_retries;		/* 5; 0..100 */
 	int	 statement_timeout_ms;	/* 5000; 100..600000 */
 	int	 argon2_ops;		/* 2; 1..10 (libsodium opslimit) */

@@ -34,6 +34,7 @@
 /* tests/keep-test.json with extra keys (each starting with a comma). */
 #define CONFIG(extra)	"{\"listen_address\": \"127.0.0.1\", \"workers\": 4," \
 			" \"argon2_ops\": 1, \"argon2_mem_kib\": 64," \
+			" \"command_rate\": 1000000, \"command_burst\": 1000000," \
 			" \"log_level\": \"info\"" extra "}"
 
 static struct keepd	server;		/* the TCase's keepd */
