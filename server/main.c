@@ -382,8 +382,8 @@ cmd_serve_main(void)
 	login_set_hash_pool(sv.login_pool);
 	if (!session_listen(sv.base, &cfg))
 		return 1;
-	sv.listener = listen_start(sv.base, cfg.database_url, game_deliver,
-	    NULL);
+	sv.listener = listen_start(sv.base, cfg.database_url,
+	    cfg.statement_timeout_ms, game_deliver, NULL);
 	sv.heartbeat_ev = event_new(sv.base, -1, EV_PERSIST, heartbeat_cb,
 	    &sv);
 	event_add(sv.heartbeat_ev, &hb);

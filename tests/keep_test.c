@@ -549,3 +549,18 @@ client_coins(struct client *c, int ms)
 	client_want(c, "\r\n", ms, line, sizeof line);
 	return strtoll(line, NULL, 10);
 }
+
+/* printf into a static buffer (a few rotating ones), for needles. */
+const char *
+fmt(const char *f, ...)
+{
+	static char	 out[4][1024];
+	static int	 slot;
+	char		*o = out[slot++ % 4];
+	va_list		 ap;
+
+	va_start(ap, f);
+	vsnprintf(o, sizeof out[0], f, ap);
+	va_end(ap);
+	return o;
+}

@@ -30,6 +30,7 @@ Suite	*combat_suite(void);
 Suite	*combat_e2e_suite(void);
 Suite	*shop_suite(void);
 Suite	*economy_suite(void);
+Suite	*messages_suite(void);
 Suite	*bench_suite(void);
 Suite	*limit_suite(void);
 Suite	*abuse_suite(void);
@@ -61,6 +62,8 @@ int32_t		 rand31(void);
 long long	 now_ms(void);
 /* How many times needle occurs in s (not overlapping). */
 long		 str_count(const char *s, const char *needle);
+/* printf into a static buffer (four rotating ones), for needles. */
+const char	*fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
 /* s with unprintable bytes escaped, for messages (rotating buffers). */
 const char	*printable(const char *s);
 
@@ -96,6 +99,13 @@ struct client {
  * TEST_DOOR_LIMITS). */
 #define TEST_LIMITS	TEST_DOOR_LIMITS ", \"command_rate\": 1000000," \
 			" \"command_burst\": 1000000"
+
+/* tests/keep-test.json as a string with extra keys (each starting with a
+ * comma), for tests that start keepd with a configuration of their own. */
+#define TEST_CONFIG(extra) "{\"listen_address\": \"127.0.0.1\"," \
+			" \"workers\": 4, \"argon2_ops\": 1," \
+			" \"argon2_mem_kib\": 64, \"log_level\": \"info\"" \
+			TEST_LIMITS extra "}"
 
 /* Connect to 127.0.0.1:port; aborts the test on failure. */
 void	client_connect(struct client *, int port);

@@ -26,7 +26,7 @@ main(void)
 		{ "combat_e2e", combat_e2e_suite }, { "shop", shop_suite },
 		{ "economy", economy_suite },
 		{ "login_guard", login_guard_suite },
-		{ "bench", bench_suite },
+		{ "messages", messages_suite }, { "bench", bench_suite },
 		{ "limit", limit_suite }, { "abuse", abuse_suite },
 	};
 	const char	*only = getenv("KEEP_SUITE");

@@ -113,6 +113,10 @@ static const struct config_key config_keys[] = {
 	    "Directory of world data files (zones, rooms, items, NPCs)."),
 	CONFIG_STR_KEY(log_level, "info", 1, config_log_levels, NULL,
 	    "Lowest log level written: debug, info, warn or error."),
+	CONFIG_INT_KEY(message_retention, 3600, 1, 2592000, NULL,
+	    "Seconds a delivered message is kept before it is pruned."),
+	CONFIG_INT_KEY(room_message_rate, 20, 1, 1000000, NULL,
+	    "Says a room may hear in a second; more are refused as noise."),
 };
 
 /* Write one formatted line into err, if there is room for one. */

@@ -37,6 +37,8 @@ struct config {
 	char	*migrations_dir;	/* "db/migrations" */
 	char	*world_dir;		/* "db/world" */
 	char	*log_level;		/* "info": debug|info|warn|error */
+	int	 message_retention;	/* seconds, 3600; 1..2592000 */
+	int	 room_message_rate;	/* says/room/second, 20; 1..1000000 */
 };
 
 /*

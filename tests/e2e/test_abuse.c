@@ -149,8 +149,9 @@ struct spammer {
 static void
 spammer_init(struct spammer *sp, struct client *c, const char *text)
 {
+	/* The room rate's refusal answers a say too. */
 	static const char *const needles[] = { "You say, '", WARNED,
-	    TOO_FAST, RATE_BYE, NULL };
+	    TOO_FAST, RATE_BYE, "It is too noisy here", NULL };
 
 	memset(sp, 0, sizeof *sp);
 	watch_init(&sp->w, c, needles);
@@ -164,7 +165,7 @@ spammer_tick(struct spammer *sp)
 {
 	watch_read(&sp->w, 0);
 	while (!sp->w.closed && sp->sent - sp->w.count[0] - sp->w.count[1] -
-	    sp->w.count[2] < SPAM_WINDOW) {
+	    sp->w.count[2] - sp->w.count[4] < SPAM_WINDOW) {
 		if (send(sp->w.fd, sp->line, sp->len, MSG_NOSIGNAL) < 0)
 			break;
 		sp->sent++;
