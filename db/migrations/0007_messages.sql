@@ -4,14 +4,11 @@
 -- message survives a LISTEN reconnect and is never cut to NOTIFY's 8000
 -- bytes.  See docs/schema.md (messages).
 --
--- UNLOGGED: a message row writes no WAL, so a say (whose transaction
--- changes nothing else) commits without waiting for a disk flush, as its
--- NOTIFY did; logged, say ran at about a sixth of the rate (docs/
--- performance.md).  The price: a PostgreSQL crash (not a clean restart)
--- empties the table, losing what was not delivered yet, as NOTIFY's queue
--- did.  ALTER TABLE messages SET LOGGED trades that speed for crash safety.
+-- Logged like every other table: a message a player was told had been
+-- said survives a crash of PostgreSQL and is delivered after recovery.  A
+-- say now writes WAL and waits for its flush (docs/performance.md).
 
-CREATE UNLOGGED TABLE messages (
+CREATE TABLE messages (
 	id		bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
 	-- The writer's top-level transaction: readers order and page by it,
 	-- because an id is taken at INSERT, not at COMMIT.
