@@ -11,8 +11,8 @@ set -eu
 
 mode=${1:-all}
 
-build_pkgs="gcc libc6-dev make pkg-config libpq-dev libevent-dev libjansson-dev libsodium-dev check"
-runtime_pkgs="libpq5 libevent-2.1-7 libevent-pthreads-2.1-7 libjansson4 libsodium23"
+build_pkgs="gcc libc6-dev make pkg-config libpq-dev libevent-dev libjansson-dev libsodium-dev libunistring-dev check"
+runtime_pkgs="libpq5 libevent-2.1-7 libevent-pthreads-2.1-7 libjansson4 libsodium23 libunistring2"
 test_pkgs="postgresql postgresql-client util-linux procps"
 
 case $mode in

@@ -32,6 +32,7 @@
 #include "db/world.h"
 #include "game/cmd.h"
 #include "game/game.h"
+#include "game/login.h"
 #include "game/tick.h"
 #include "net/session.h"
 #include "ops/config.h"
@@ -50,6 +51,7 @@ static _Atomic(const char *) shutdown_phase = "draining sessions";
 struct serve {
 	struct event_base	*base;
 	struct pool		*pool;
+	struct pool		*login_pool;	/* password checks, hashing */
 	struct listener		*listener;
 	struct event		*heartbeat_ev;
 	struct event		*drain_ev;
@@ -358,17 +360,19 @@ drain_cb(evutil_socket_t fd, short what, void *arg)
 	struct serve	*sv = arg;
 	struct timeval	 tv = { 0, 50 * 1000 };
 	uint64_t	 bound = (uint64_t)cfg.shutdown_timeout * 2000000 / 3;
+	size_t		 busy;
 
 	(void)fd;
 	(void)what;
-	if (pool_busy(sv->pool) == 0 && session_count() == 0) {
+	busy = pool_busy(sv->pool) + pool_busy(sv->login_pool);
+	if (busy == 0 && session_count() == 0) {
 		event_base_loopexit(sv->base, NULL);
 		return;
 	}
 	if (util_now_us() - sv->stop_started > bound) {
 		log_warn("shutdown: %zu jobs and %d sessions still open after "
-		    "%llu ms; closing them", pool_busy(sv->pool),
-		    session_count(), (unsigned long long)bound / 1000);
+		    "%llu ms; closing them", busy, session_count(),
+		    (unsigned long long)bound / 1000);
 		session_close_all("\nKeep is shutting down.\n");
 		event_base_loopexit(sv->base, NULL);
 		return;
@@ -406,10 +410,11 @@ signal_cb(evutil_socket_t sig, short what, void *arg)
 static int
 cmd_serve_main(void)
 {
-	struct serve	 sv = { 0 };
-	struct timeval	 hb = { HEARTBEAT_SECS, 0 };
-	char		 err[1024];
-	struct store	*s;
+	struct serve		 sv = { 0 };
+	struct timeval		 hb = { HEARTBEAT_SECS, 0 };
+	char			 err[1024];
+	struct store		*s;
+	struct store_gate	*gate;
 
 	if (cfg.database_url[0] == '\0')
 		fatal("no database: set DATABASE_URL or database_url in the "
@@ -421,15 +426,21 @@ cmd_serve_main(void)
 	signal(SIGPIPE, SIG_IGN);
 	evthread_use_pthreads();
 	sv.base = event_base_new();
+	/* Both pools behind one gate: an outage is probed and logged once. */
+	gate = store_gate_new(cfg.in_doubt_wait_ms);
 	if ((sv.pool = pool_create(sv.base, cfg.database_url, cfg.workers,
-	    cfg.statement_timeout_ms, cfg.in_doubt_wait_ms, err,
+	    cfg.statement_timeout_ms, gate, err, sizeof err)) == NULL)
+		fatal("%s", err);
+	if ((sv.login_pool = pool_create(sv.base, cfg.database_url,
+	    cfg.login_workers, cfg.statement_timeout_ms, gate, err,
 	    sizeof err)) == NULL)
 		fatal("%s", err);
 	game_init(&cfg, sv.pool, instance);
+	login_set_hash_pool(sv.login_pool);
 	if (!session_listen(sv.base, &cfg))
 		return 1;
-	sv.listener = listen_start(sv.base, cfg.database_url, game_deliver,
-	    NULL);
+	sv.listener = listen_start(sv.base, cfg.database_url,
+	    cfg.statement_timeout_ms, game_deliver, NULL);
 	sv.heartbeat_ev = event_new(sv.base, -1, EV_PERSIST, heartbeat_cb,
 	    &sv);
 	event_add(sv.heartbeat_ev, &hb);
@@ -439,12 +450,15 @@ cmd_serve_main(void)
 	sv.sig_int = evsignal_new(sv.base, SIGINT, signal_cb, &sv);
 	event_add(sv.sig_term, NULL);
 	event_add(sv.sig_int, NULL);
-	log_info("keepd serving with %d workers", cfg.workers);
+	log_info("keepd serving with %d workers and %d login workers",
+	    cfg.workers, cfg.login_workers);
 	event_base_dispatch(sv.base);
 
 	session_stop_listening();
 	atomic_store(&shutdown_phase, "stopping the workers");
+	pool_destroy(sv.login_pool);
 	pool_destroy(sv.pool);
+	store_gate_free(gate);
 	atomic_store(&shutdown_phase, "stopping the listen thread");
 	listen_stop(sv.listener);
 	/* The loop has stopped: blocking calls are fine now.  Without a

@@ -31,7 +31,7 @@ struct pool {
 	struct event		*done_ev;
 	int			 n;
 	struct pool_worker	*workers;
-	struct store_gate	*gate;	/* the workers' shared reachability */
+	struct store_gate	*gate;	/* reachability, shared (the caller's) */
 };
 
 /* Append a job to a singly linked queue. */
@@ -111,13 +111,14 @@ pool_done_cb(evutil_socket_t fd, short what, void *arg)
 }
 
 /*
- * Start n workers connected to url.  Their stores share one gate, so that
- * while the database is down they probe it in turn, with backoff, instead
- * of each command trying to connect.
+ * Start n workers connected to url.  Their stores go behind gate (the
+ * caller's, shared by every pool of the process), so that while the
+ * database is down they probe it in turn, with backoff, instead of each
+ * command trying to connect, and the outage is logged once.
  */
 struct pool *
 pool_create(struct event_base *base, const char *url, int n, int timeout_ms,
-    int in_doubt_ms, char *err, size_t errsz)
+    struct store_gate *gate, char *err, size_t errsz)
 {
 	struct pool	*p = xcalloc(1, sizeof *p);
 	char		 app[32];
@@ -127,7 +128,7 @@ pool_create(struct event_base *base, const char *url, int n, int timeout_ms,
 	p->done_ev = event_new(base, -1, 0, pool_done_cb, p);
 	p->n = n;
 	p->workers = xcalloc((size_t)n, sizeof *p->workers);
-	p->gate = store_gate_new(in_doubt_ms);
+	p->gate = gate;
 	for (int i = 0; i < n; i++) {
 		struct pool_worker	*w = &p->workers[i];
 
@@ -205,7 +206,6 @@ pool_destroy(struct pool *p)
 	event_free(p->done_ev);
 	pthread_cond_destroy(&p->cond);
 	pthread_mutex_destroy(&p->lock);
-	store_gate_free(p->gate);
 	free(p->workers);
 	free(p);
 }

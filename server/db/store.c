@@ -257,15 +257,21 @@ store_stmt_id(struct store_stmt *st)
 	return id;
 }
 
+const char	store_xid_sql[] = "SELECT pg_current_xact_id(), "
+		    STORE_INCARNATION_SQL;
+
 /*
- * Record the transaction id (and its backend) that the first pipeline of a
- * write transaction asked for: the in-doubt chase needs them.
+ * Record the transaction id (its backend, the server's incarnation) that
+ * the first pipeline of a write transaction asked for: the in-doubt chase
+ * needs them.
  */
 static void
 store_keep_xid(struct store *s, const PGresult *res)
 {
 	if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1) {
 		store_get_str(res, 0, 0, s->xid, sizeof s->xid);
+		store_get_str(res, 0, 1, s->incarnation,
+		    sizeof s->incarnation);
 		s->xid_pid = PQbackendPID(s->conn);
 	}
 }
@@ -346,8 +352,8 @@ store_exec_pipelined(struct store *s, struct store_stmt *st, int id,
 	nq++;
 	if (s->want_xid) {
 		xid = nq++;
-		sent = sent && PQsendQueryParams(s->conn,
-		    "SELECT pg_current_xact_id()", 0, NULL, NULL, NULL, NULL, 0);
+		sent = sent && PQsendQueryParams(s->conn, store_xid_sql, 0,
+		    NULL, NULL, NULL, NULL, 0);
 	}
 	if (!s->prepared[id]) {
 		prep = nq++;
@@ -482,7 +488,7 @@ store_begin_now(struct store *s)
 	if (!s->want_xid)
 		return true;
 	store_count_round_trip();
-	res = PQexec(s->conn, "SELECT pg_current_xact_id()");
+	res = PQexec(s->conn, store_xid_sql);
 	ok = PQresultStatus(res) == PGRES_TUPLES_OK;
 	if (ok)
 		store_keep_xid(s, res);

@@ -259,7 +259,18 @@ enum store_rc	 store_exit_upsert(struct store *, int32_t room,
 enum store_rc	 store_world_counts(struct store *, int *rooms, int *exits,
 		    bool *has_start);
 
-/* --- messages to others (store_notify.c) --- */
+/* --- messages to others (store_notify.c, store_message.c) --- */
+
+/* One message row, as a reader gets it. */
+struct store_message {
+	int64_t	 id;
+	char	 kind[8];		/* say, room, char, combat, kick */
+	int64_t	*to;			/* recipients (character ids) */
+	size_t	 nto;
+	char	 kick_instance[STORE_UUID_LEN + 1];	/* kick: "" if not */
+	int64_t	 kick_session;
+	char	*text;
+};
 
 /* Tell every online character in a room but one (except; 0 for none). */
 enum store_rc	 store_notify_room(struct store *, int32_t room, int64_t except,
@@ -272,6 +283,25 @@ enum store_rc	 store_notify_char(struct store *, int64_t id, const char *text);
 /* Close a session (on any instance), showing it text first. */
 enum store_rc	 store_notify_kick(struct store *, const char *instance,
 		    int64_t sid, const char *text);
+/*
+ * Say text to everyone online in the room but except; STORE_NONE (nothing
+ * written) when the room already had rate says in the last second.
+ */
+enum store_rc	 store_notify_say(struct store *, int32_t room, int64_t except,
+		    const char *text, int rate);
+/* A reader's cursor (*cursor, a pg_snapshot text) at the current head. */
+enum store_rc	 store_message_head(struct store *, char **cursor);
+/*
+ * The messages committed since *cursor, each once, in (transaction, id)
+ * order; moves *cursor on.  Free *out with store_message_free.
+ */
+enum store_rc	 store_message_read(struct store *, char **cursor,
+		    struct store_message **out, size_t *n);
+/* Free n messages of store_message_read. */
+void		 store_message_free(struct store_message *, size_t n);
+/* Delete up to batch messages older than retention seconds. */
+enum store_rc	 store_message_prune(struct store *, int retention, int batch,
+		    int64_t *deleted);
 
 /* --- migrations (store_migrate.c) --- */
 

@@ -20,6 +20,17 @@
 #define STORE_XID_MAX	24
 
 /*
+ * The server's incarnation: it changes when PostgreSQL restarts or
+ * reinitialises after a crash (the bgwriter statistics are reset then),
+ * the only times a transaction id handed out but never written to WAL can
+ * be handed out again.  Taken with the xid, compared when in doubt.
+ */
+#define STORE_INCARNATION_SQL						\
+	"pg_postmaster_start_time()::text || ' ' ||"			\
+	" coalesce(pg_stat_get_bgwriter_stat_reset_time()::text, '')"
+#define STORE_INCARNATION_MAX	80
+
+/*
  * One connection and the transaction on it.  Only store.c (connections,
  * statements) and store_tx.c (the transaction runner) touch the fields.
  * conn is NULL once a broken connection has been dropped; the next
@@ -37,6 +48,7 @@ struct store {
 	bool			 in_tx;	/* inside store_tx's function */
 	char			 xid[STORE_XID_MAX]; /* this write tx's id */
 	int			 xid_pid;	/* the backend that holds it */
+	char			 incarnation[STORE_INCARNATION_MAX];
 	char			 error[512];
 	char			 sqlstate[6];
 };
@@ -109,6 +121,8 @@ void		 store_gate_answered(const struct store *);
 void		 store_count_round_trip(void);
 /* Round trips to the database so far. */
 uint64_t	 store_round_trips_total(void);
+/* The query that takes a write transaction's xid and the incarnation. */
+extern const char	 store_xid_sql[];
 /* Send a pending BEGIN (and take the xid) on its own; false on error. */
 bool		 store_begin_now(struct store *);
 

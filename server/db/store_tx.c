@@ -36,6 +36,7 @@ enum store_xact {
 	XACT_COMMITTED,
 	XACT_ABORTED,		/* or too old to know: NULL */
 	XACT_IN_PROGRESS,
+	XACT_LOST,		/* not handed out (again) since a crash */
 	XACT_UNKNOWN		/* the question failed */
 };
 
@@ -44,8 +45,18 @@ enum store_xact {
 /* Asked "in progress" this many times, its orphaned backend is ended. */
 #define STORE_ASKS_BEFORE_END	3
 
+/*
+ * An xid not below a new one (this question takes one: rare, and the only
+ * way to read the next xid; a snapshot's xmax is the next *completed* one)
+ * was lost with its WAL in a crash, and asking pg_xact_status about it
+ * would be an error.  The incarnation says whether a crash or restart came
+ * in between.
+ */
 static struct store_stmt st_xact_status = {
-	"xact_status", "SELECT pg_xact_status($1::xid8)", 1, 0
+	"xact_status",
+	"SELECT CASE WHEN $1::xid8 >= pg_current_xact_id()"
+	" THEN 'lost' ELSE pg_xact_status($1::xid8) END, "
+	STORE_INCARNATION_SQL, 1, 0
 };
 
 /*
@@ -168,21 +179,30 @@ store_commit(struct store *s)
 	return rc;
 }
 
-/* Ask the database what became of transaction xid. */
+/*
+ * Ask the database what became of transaction xid; *reborn tells whether
+ * the server restarted or crashed since the xid was taken (incarnation).
+ */
 static enum store_xact
-store_xact_ask(struct store *s, const char *xid)
+store_xact_ask(struct store *s, const char *xid, const char *incarnation,
+    bool *reborn)
 {
 	const char	*p[] = { xid };
 	PGresult	*res = store_exec(s, &st_xact_status, p);
 	enum store_xact	 x = XACT_ABORTED;
+	const char	*v;
 
 	if (res == NULL)
 		return XACT_UNKNOWN;
+	*reborn = strcmp(PQgetvalue(res, 0, 1), incarnation) != 0;
 	if (!PQgetisnull(res, 0, 0)) {
-		if (strcmp(PQgetvalue(res, 0, 0), "committed") == 0)
+		v = PQgetvalue(res, 0, 0);
+		if (strcmp(v, "committed") == 0)
 			x = XACT_COMMITTED;
-		else if (strcmp(PQgetvalue(res, 0, 0), "in progress") == 0)
+		else if (strcmp(v, "in progress") == 0)
 			x = XACT_IN_PROGRESS;
+		else if (strcmp(v, "lost") == 0)
+			x = XACT_LOST;
 	}
 	PQclear(res);
 	return x;
@@ -211,8 +231,8 @@ store_resolved(const char *xid, enum tx_result r, uint64_t start)
 {
 	log_info("store: in-doubt COMMIT of transaction %s resolved: %s "
 	    "(%.2f s)", xid, r == TXR_COMMITTED ? "committed" :
-	    r == TXR_ABORTED ? "aborted" : "unknown, the database is out of "
-	    "reach", (double)(util_now_us() - start) / 1e6);
+	    r == TXR_ABORTED ? "aborted" : "unknown (no answer, or the "
+	    "server crashed meanwhile)", (double)(util_now_us() - start) / 1e6);
 	return r;
 }
 
@@ -222,19 +242,26 @@ store_resolved(const char *xid, enum tx_result r, uint64_t start)
  * the database by its xid (taken in its first pipeline), reconnecting as
  * the gate allows, until the wait for in-doubt COMMITs runs out; it is
  * never run again.
+ *
+ * After a crash of the server itself (its incarnation changed), xids that
+ * never reached WAL are handed out again, so "committed" may be another
+ * transaction's: only "aborted" and "lost" are certain then (a commit that
+ * survived the crash is in WAL, so its xid cannot have been reused).
  */
 static enum tx_result
 store_resolve(struct store *s, bool read_only)
 {
-	char		 xid[STORE_XID_MAX];
+	char		 xid[STORE_XID_MAX], inc[STORE_INCARNATION_MAX];
 	int		 pid = s->xid_pid, asks = 0;
 	uint64_t	 start = util_now_us(), deadline;
 	enum store_xact	 x;
+	bool		 reborn = false;
 
 	store_drop(s);
 	if (read_only)
 		return TXR_COMMITTED;
 	util_strlcpy(xid, s->xid, sizeof xid);
+	util_strlcpy(inc, s->incarnation, sizeof inc);
 	if (xid[0] == '\0')
 		return store_resolved("(none)", TXR_IN_DOUBT, start);
 	deadline = start + (uint64_t)store_gate_in_doubt_ms(s) * 1000;
@@ -248,11 +275,14 @@ store_resolve(struct store *s, bool read_only)
 			    wait < left ? wait : left);
 			continue;
 		}
-		if ((x = store_xact_ask(s, xid)) == XACT_COMMITTED)
-			return store_resolved(xid, TXR_COMMITTED, start);
-		if (x == XACT_ABORTED)
+		x = store_xact_ask(s, xid, inc, &reborn);
+		if (x == XACT_ABORTED || x == XACT_LOST)
 			return store_resolved(xid, TXR_ABORTED, start);
-		if (x == XACT_IN_PROGRESS && ++asks == STORE_ASKS_BEFORE_END)
+		if (x == XACT_COMMITTED)
+			return store_resolved(xid, reborn ? TXR_IN_DOUBT :
+			    TXR_COMMITTED, start);
+		if (x == XACT_IN_PROGRESS && !reborn &&
+		    ++asks == STORE_ASKS_BEFORE_END)
 			store_xact_end(s, pid, xid);
 		store_sleep_ms(STORE_ASK_MS < left ? STORE_ASK_MS : left);
 	}

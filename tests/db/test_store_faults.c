@@ -4,12 +4,14 @@
  * whose connection breaks (the test-only fault hook), a database that
  * cannot be reached.  Part of the tx_faults suite.
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "db/store_int.h"
 #include "db_test.h"
 #include "keep_test.h"
 
@@ -170,6 +172,66 @@ START_TEST(test_tx_commit_dropped)
 }
 END_TEST
 
+/* A move whose connection goes silent before COMMIT (see orphan_tx). */
+struct orphan {
+	struct move	 m;
+	int		 server_end;	/* keeps the server's socket open */
+};
+
+/*
+ * Move a coin, then orphan the backend as a silent network would: the
+ * server's end of the connection stays open (a dup of the socket, so no
+ * FIN is ever sent) while libpq's descriptor becomes /dev/null, so COMMIT
+ * cannot be sent and the answer never comes.  The backend sits idle in
+ * the transaction, which pg_xact_status calls "in progress".
+ */
+static enum tx_rc
+orphan_tx(struct store *s, void *arg)
+{
+	struct orphan	*o = arg;
+	enum tx_rc	 rc = move_tx(s, &o->m);
+	int		 fd = PQsocket(store_conn(s)), nul;
+
+	if (rc != TX_COMMIT || o->server_end >= 0)
+		return rc;
+	o->server_end = dup(fd);
+	nul = open("/dev/null", O_RDONLY);
+	ck_assert(o->server_end >= 0 && nul >= 0 && dup2(nul, fd) == fd);
+	close(nul);
+	return rc;
+}
+
+/*
+ * A COMMIT lost behind a silent network leaves its backend holding the
+ * transaction open: "in progress" for as long as the server's keepalive
+ * takes.  The runner ends that orphan (matched by pid and xid) and reports
+ * the truth, aborted, within a second instead of waiting out its bound.
+ */
+START_TEST(test_tx_orphan_ended)
+{
+	struct world		w;
+	struct store_char	a, b;
+	struct orphan		o;
+	long long		t0;
+	enum tx_result		r;
+
+	world_open(&w);
+	new_char(&w, "Ora", 0, &a);
+	new_char(&w, "Orb", 0, &b);
+	o = (struct orphan){ .m = { .from = a.id, .to = b.id },
+	    .server_end = -1 };
+	t0 = now_ms();
+	r = store_tx(w.s, false, 3, orphan_tx, &o);
+	ck_assert_msg(r == TXR_ABORTED, "result %d (%s)", r, store_error(w.s));
+	ck_assert_msg(now_ms() - t0 < 3000, "took %lld ms", now_ms() - t0);
+	ck_assert_int_eq(o.m.runs, 1);
+	ck_assert_int_eq(coins_of(a.id), a.coins);
+	ck_assert_int_eq(coins_of(b.id), b.coins);
+	close(o.server_end);
+	world_close(&w);
+}
+END_TEST
+
 /* A URL for database db on the test cluster. */
 static void
 db_url(char *out, size_t outsz, const char *db)
@@ -243,5 +305,6 @@ tx_faults_db_tcase(void)
 	tcase_add_test(tc, test_tx_backend_terminated);
 	tcase_add_test(tc, test_tx_commit_dropped);
 	tcase_add_test(tc, test_tx_unreachable);
+	tcase_add_test(tc, test_tx_orphan_ended);
 	return tc;
 }

@@ -39,8 +39,6 @@
 #define LOGIN_AWAY	"Keep cannot reach its world right now; please " \
 			"come back in a minute."
 
-TCase	*tx_faults_db_tcase(void);
-
 /* A giver paying one sink, one coin at a time, one command in flight. */
 struct pair {
 	pthread_t	 thread;
@@ -321,6 +319,10 @@ START_TEST(test_commit_drop_gives)
 		told += atomic_load(&pairs[i].told);
 		aborted += atomic_load(&pairs[i].aborted);
 	}
+	fprintf(stderr, "commit drop: %d gives, %ld told done, %ld told not "
+	    "done; %ld resolved committed, %ld aborted in the log\n",
+	    PAIRS * GIVES, told, aborted, log_count(&k, "resolved: committed"),
+	    log_count(&k, "resolved: aborted"));
 	ck_assert_int_eq(told + aborted, PAIRS * GIVES);
 	ck_assert_msg(aborted > 0 && told > 0, "told %ld, aborted %ld", told,
 	    aborted);
@@ -362,6 +364,8 @@ START_TEST(test_terminate_under_load)
 	atomic_store(&stop, true);
 	givers_check(pairs, PAIRS, RICH, 100, false);
 	after = told_sum(pairs, PAIRS);
+	fprintf(stderr, "terminate: %lld backends killed, %ld gives told, "
+	    "slowest answer %lld ms\n", killed, after, pairs[0].slowest_ms);
 	ck_assert_msg(killed >= ROUNDS * 2, "only %lld backends killed",
 	    killed);
 	ck_assert_msg(after - at_last_kill > 10, "%ld gives in the second "
@@ -410,6 +414,9 @@ START_TEST(test_crash_under_load)
 	    " LIKE 'keepd-worker-%%' LIMIT 1");
 	ck_assert(pid > 0 && kill((pid_t)pid, SIGKILL) == 0);
 	crashed = now_ms();
+	/* Until the postmaster has noticed, connections still succeed. */
+	while (db_ready() && now_ms() - crashed < 3000)
+		usleep(5 * 1000);
 	while (!db_ready()) {
 		ck_assert_msg(now_ms() - crashed < 20000, "no recovery");
 		usleep(20 * 1000);
