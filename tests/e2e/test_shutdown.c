@@ -22,9 +22,7 @@
 #define TIMEOUT_S	15	/* shutdown_timeout's default */
 /* The test configuration with a shorter shutdown_timeout. */
 #define SHORT_S		5
-#define SHORT_CONFIG	"{\"listen_address\": \"127.0.0.1\", \"workers\": 4," \
-			" \"argon2_ops\": 1, \"argon2_mem_kib\": 64," \
-			" \"log_level\": \"info\", \"shutdown_timeout\": 5}"
+#define SHORT_CONFIG	TEST_CONFIG(", \"shutdown_timeout\": 5")
 #define GOODBYE		"Keep is shutting down. Everything you did is saved;" \
 			" come back soon.\r\n"
 
