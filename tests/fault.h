@@ -65,8 +65,8 @@ struct load_pair {
 	int32_t		 room;		/* the pair's own room (items) */
 	bool		 token_floor;	/* the token was last confirmed dropped */
 	bool		 token_doubt;	/* an item command's fate is unknown */
-	bool		 item_turn_done;
-	bool		 unanswered_item;
+	bool		 item_turn_done;	/* the next line is a gift */
+	bool		 unanswered_item; /* an item line got no answer */
 	char		 sample[256];	/* the first "other" answer */
 };
 
