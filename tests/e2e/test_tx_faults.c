@@ -516,6 +516,13 @@ START_TEST(test_outage_answers)
 	}
 	ck_assert_int_eq(log_count(&k, "database reachable again after"), 1);
 	ck_assert_int_eq(log_count(&k, "commands answered out-of-reach"), 1);
+	/* dbstats counts the answers too. */
+	sqlf("UPDATE characters SET role = 'admin' WHERE lower(name) ="
+	    " lower('%s')", name);
+	ck_assert(client_cmd(&c, "dbstats", out, sizeof out));
+	ck_assert_msg(strstr(out, "database faults: ") != NULL &&
+	    strtoll(strstr(out, "database faults: ") + 17, NULL, 10) >= 20,
+	    "dbstats: %s", out);
 	client_close(&c);
 	client_close(&l);
 	keepd_stop(&k, SIGTERM);
