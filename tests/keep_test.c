@@ -261,6 +261,21 @@ keepd_start(struct keepd *k, const char *config_json)
 	    k->log);
 }
 
+/* Lines of the keepd's log that contain needle. */
+long
+keepd_log_lines(const struct keepd *k, const char *needle)
+{
+	FILE	*f = fopen(k->log, "r");
+	char	 line[2048];
+	long	 n = 0;
+
+	ck_assert(f != NULL);
+	while (fgets(line, sizeof line, f) != NULL)
+		n += strstr(line, needle) != NULL;
+	fclose(f);
+	return n;
+}
+
 /* Send sig and wait for the process; returns its wait status. */
 int
 keepd_stop(struct keepd *k, int sig)

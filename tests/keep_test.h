@@ -84,6 +84,8 @@ struct keepd {
 void	keepd_start(struct keepd *, const char *config_json);
 /* Send sig (SIGTERM or SIGKILL) and wait for the process; returns status. */
 int	keepd_stop(struct keepd *, int sig);
+/* Lines of the keepd's log that contain needle. */
+long	keepd_log_lines(const struct keepd *, const char *needle);
 
 struct client {
 	int	fd;

@@ -233,20 +233,7 @@ told_sum(struct pair *pairs, int n)
 	return sum;
 }
 
-/* Lines of keepd's log containing needle. */
-static long
-log_count(const struct keepd *k, const char *needle)
-{
-	FILE	*f = fopen(k->log, "r");
-	char	 line[2048];
-	long	 n = 0;
-
-	ck_assert(f != NULL);
-	while (fgets(line, sizeof line, f) != NULL)
-		n += strstr(line, needle) != NULL;
-	fclose(f);
-	return n;
-}
+#define log_count	keepd_log_lines
 
 /* CPU ticks (user + system) keepd has used. */
 static long long
