@@ -270,6 +270,21 @@ keepd_start_url(struct keepd *k, const char *config_json, const char *url)
 	    k->log);
 }
 
+/* Lines of the keepd's log that contain needle. */
+long
+keepd_log_lines(const struct keepd *k, const char *needle)
+{
+	FILE	*f = fopen(k->log, "r");
+	char	 line[2048];
+	long	 n = 0;
+
+	ck_assert(f != NULL);
+	while (fgets(line, sizeof line, f) != NULL)
+		n += strstr(line, needle) != NULL;
+	fclose(f);
+	return n;
+}
+
 /* Send sig and wait for the process; returns its wait status. */
 int
 keepd_stop(struct keepd *k, int sig)

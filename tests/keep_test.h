@@ -89,6 +89,8 @@ void	keepd_start_url(struct keepd *, const char *config_json,
 	    const char *url);
 /* Send sig (SIGTERM or SIGKILL) and wait for the process; returns status. */
 int	keepd_stop(struct keepd *, int sig);
+/* Lines of the keepd's log that contain needle. */
+long	keepd_log_lines(const struct keepd *, const char *needle);
 
 struct client {
 	int	fd;

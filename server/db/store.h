@@ -158,6 +158,10 @@ enum tx_result	 store_tx(struct store *, bool read_only, int retries,
 /* Round trips so far, and transactions by outcome (for dbstats). */
 void		 store_totals(uint64_t *round_trips, uint64_t *committed,
 		    uint64_t *rolled_back, uint64_t *failed);
+/* Transactions answered out-of-reach, in-doubt COMMITs found aborted, and
+ * in-doubt COMMITs left unresolved (for dbstats). */
+void		 store_fault_totals(uint64_t *unavailable, uint64_t *aborted,
+		    uint64_t *in_doubt);
 /* How many retries store_tx has made in all (for dbstats). */
 uint64_t	 store_tx_retries(void);
 

@@ -438,6 +438,16 @@ store_totals(uint64_t *round_trips, uint64_t *committed, uint64_t *rolled_back,
 	*failed = atomic_load(&store_tx_counts[TXR_FAILED]);
 }
 
+/* Transactions that ended by a database fault, by how (for dbstats). */
+void
+store_fault_totals(uint64_t *unavailable, uint64_t *aborted,
+    uint64_t *in_doubt)
+{
+	*unavailable = atomic_load(&store_tx_counts[TXR_UNAVAILABLE]);
+	*aborted = atomic_load(&store_tx_counts[TXR_ABORTED]);
+	*in_doubt = atomic_load(&store_tx_counts[TXR_IN_DOUBT]);
+}
+
 /* How many retries store_tx has made in all. */
 uint64_t
 store_tx_retries(void)

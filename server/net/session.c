@@ -588,6 +588,47 @@ session_refuse(evutil_socket_t fd, const char *msg)
 	evutil_closesocket(fd);
 }
 
+/*
+ * Refused connections, for the log: a flood of them must not become a log
+ * line each.  The first refusal of an interval is logged; the rest are
+ * counted (by reason: 0 full, 1 per-address cap) and summed up in one line
+ * when the interval ends.
+ */
+static struct event	*session_refusal_ev;
+static unsigned		 session_refusals[2];
+
+/* The refusal interval ended: write the summary, if there is one. */
+static void
+session_refusal_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	(void)arg;
+	if (session_refusals[0] + session_refusals[1] > 0)
+		log_warn("session: %u more connections refused in the last "
+		    "%d s (full: %u, too many from one address: %u)",
+		    session_refusals[0] + session_refusals[1],
+		    LIMIT_LOG_SECS, session_refusals[0], session_refusals[1]);
+	session_refusals[0] = session_refusals[1] = 0;
+}
+
+/* Count a refused connection; true if it gets a log line of its own. */
+static bool
+session_refusal_count(int reason)
+{
+	struct timeval	tv = { LIMIT_LOG_SECS, 0 };
+
+	if (session_refusal_ev == NULL)
+		session_refusal_ev = evtimer_new(session_base,
+		    session_refusal_cb, NULL);
+	if (!evtimer_pending(session_refusal_ev, NULL)) {
+		evtimer_add(session_refusal_ev, &tv);
+		return true;
+	}
+	session_refusals[reason]++;
+	return false;
+}
+
 /* A new connection. */
 static void
 session_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
@@ -608,15 +649,18 @@ session_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
 		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)sa)->sin6_addr,
 		    host, sizeof host);
 	if (session_n >= session_cfg->max_connections) {
-		log_warn("session: refused %s: %d connections (the maximum)",
-		    host, session_n);
+		if (session_refusal_count(0))
+			log_warn("session: refused %s: %d connections (the "
+			    "maximum)", host, session_n);
 		session_refuse(fd, "Keep is full right now; please try again "
 		    "in a few minutes.\r\n");
 		return;
 	}
 	if (!peer_add(host, session_cfg->max_connections_per_address)) {
-		log_warn("session: refused %s: %d connections from it (the "
-		    "maximum)", host, session_cfg->max_connections_per_address);
+		if (session_refusal_count(1))
+			log_warn("session: refused %s: %d connections from it "
+			    "(the maximum)", host,
+			    session_cfg->max_connections_per_address);
 		session_refuse(fd, "Too many connections from your address; "
 		    "please close one and try again.\r\n");
 		return;
@@ -712,6 +756,11 @@ session_stop_listening(void)
 	if (session_listener != NULL) {
 		evconnlistener_free(session_listener);
 		session_listener = NULL;
+	}
+	if (session_refusal_ev != NULL) {
+		session_refusal_cb(-1, 0, NULL);
+		event_free(session_refusal_ev);
+		session_refusal_ev = NULL;
 	}
 }
 

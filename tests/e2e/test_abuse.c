@@ -261,16 +261,7 @@ read_log(const struct keepd *k)
 	return text;
 }
 
-/* Occurrences of needle in the keepd log. */
-static long
-log_count(const struct keepd *k, const char *needle)
-{
-	char	*text = read_log(k);
-	long	 n = str_count(text, needle);
-
-	free(text);
-	return n;
-}
+#define log_count	keepd_log_lines
 
 /*
  * A client saying as fast as its socket takes is warned, refused, and cut

@@ -438,9 +438,20 @@ START_TEST(test_connection_cap)
 	usleep(300 * 1000);
 	connect_from(&c[0], k.port, NULL);
 	client_want(&c[0], "Name: " GA, WAIT_MS, NULL, 0);
+
+	/* A flood of refused connections is a line and a summary in the
+	 * log, not a line each. */
+	for (int i = 0; i < 300; i++) {
+		connect_from(&c[5], k.port, NULL);
+		ck_assert(client_wait_closed(&c[5], WAIT_MS));
+		client_close(&c[5]);
+	}
 	for (int i = 0; i < 5; i++)
 		client_close(&c[i]);
 	keepd_stop(&k, SIGTERM);
+	ck_assert_int_le(keepd_log_lines(&k, "connections from it (the "
+	    "maximum)"), 2);
+	ck_assert_int_ge(keepd_log_lines(&k, "more connections refused"), 1);
 }
 END_TEST
 

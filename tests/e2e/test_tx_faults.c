@@ -233,20 +233,7 @@ told_sum(struct pair *pairs, int n)
 	return sum;
 }
 
-/* Lines of keepd's log containing needle. */
-static long
-log_count(const struct keepd *k, const char *needle)
-{
-	FILE	*f = fopen(k->log, "r");
-	char	 line[2048];
-	long	 n = 0;
-
-	ck_assert(f != NULL);
-	while (fgets(line, sizeof line, f) != NULL)
-		n += strstr(line, needle) != NULL;
-	fclose(f);
-	return n;
-}
+#define log_count	keepd_log_lines
 
 /* CPU ticks (user + system) keepd has used. */
 static long long
@@ -516,6 +503,13 @@ START_TEST(test_outage_answers)
 	}
 	ck_assert_int_eq(log_count(&k, "database reachable again after"), 1);
 	ck_assert_int_eq(log_count(&k, "commands answered out-of-reach"), 1);
+	/* dbstats counts the answers too. */
+	sqlf("UPDATE characters SET role = 'admin' WHERE lower(name) ="
+	    " lower('%s')", name);
+	ck_assert(client_cmd(&c, "dbstats", out, sizeof out));
+	ck_assert_msg(strstr(out, "database faults: ") != NULL &&
+	    strtoll(strstr(out, "database faults: ") + 17, NULL, 10) >= 20,
+	    "dbstats: %s", out);
 	client_close(&c);
 	client_close(&l);
 	keepd_stop(&k, SIGTERM);
