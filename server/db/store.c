@@ -3,12 +3,16 @@
  * and errors.  The transaction runner is store_tx.c, the pool-wide gate
  * store_gate.c; the SQL itself lives in the themed store_*.c files.
  */
+#include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <sys/socket.h>
 
 #include "db/store_int.h"
 #include "ops/log.h"
@@ -180,6 +184,86 @@ store_drop(struct store *s)
 	s->conn = NULL;
 }
 
+/*
+ * Wait until libpq can hand out a result without blocking, at most the
+ * statement timeout and STORE_NET_GRACE_MS more.  PostgreSQL ends a
+ * statement itself at the timeout, so silence past it means the network
+ * ate the answer: packets dropped where something in between still
+ * acknowledges them, so TCP keepalives and tcp_user_timeout never fire.
+ * Then the socket is shut down, so the libpq call that follows fails at
+ * once as a lost connection instead of holding the worker forever.
+ */
+static bool
+store_await(struct store *s)
+{
+	uint64_t	deadline = util_now_us() + (uint64_t)(s->timeout_ms +
+			    STORE_NET_GRACE_MS) * 1000;
+	struct pollfd	pfd = { .fd = PQsocket(s->conn), .events = POLLIN };
+	int		rc;
+
+	if (pfd.fd < 0)
+		return false;
+	while (PQisBusy(s->conn)) {
+		uint64_t	now = util_now_us();
+
+		if (now >= deadline) {
+			store_set_error(s, "08006", "no answer from the "
+			    "database within the statement timeout; the "
+			    "connection is given up");
+			log_debug("store: %s", s->error);
+			shutdown(pfd.fd, SHUT_RDWR);
+			return false;
+		}
+		rc = poll(&pfd, 1, (int)((deadline - now + 999) / 1000));
+		if (rc < 0 && errno != EINTR)
+			return false;
+		if (rc > 0 && !PQconsumeInput(s->conn))
+			return false;
+	}
+	return true;
+}
+
+/* PQgetResult, but never waiting past store_await's deadline. */
+PGresult *
+store_get_result(struct store *s)
+{
+	if (s->conn == NULL)
+		return NULL;
+	(void)store_await(s);
+	return PQgetResult(s->conn);
+}
+
+/*
+ * The outcome of a query sent with a PQsend* call (false if the send
+ * failed), as PQexec would give it: the first error, or else the last
+ * result.  Bounded: a broken connection gives an error and then NULL.
+ */
+static PGresult *
+store_collect(struct store *s, bool sent)
+{
+	PGresult	*res, *keep = NULL;
+
+	if (!sent)
+		return NULL;
+	for (int n = 0; n < 64 && (res = store_get_result(s)) != NULL; n++) {
+		if (keep != NULL &&
+		    PQresultStatus(keep) == PGRES_FATAL_ERROR) {
+			PQclear(res);
+			continue;
+		}
+		PQclear(keep);
+		keep = res;
+	}
+	return keep;
+}
+
+/* PQexec with store_await's deadline. */
+static PGresult *
+store_query(struct store *s, const char *sql)
+{
+	return store_collect(s, PQsendQuery(s->conn, sql) == 1);
+}
+
 /* Whether the last error means the connection was lost. */
 bool
 store_lost(const struct store *s)
@@ -294,7 +378,7 @@ store_pipeline_results(struct store *s, int nq, int keep, int xid, int prep,
 	for (int q = 0; q < nq; q++) {
 		int	n = 0;
 
-		while ((res = PQgetResult(s->conn)) != NULL) {
+		while ((res = store_get_result(s)) != NULL) {
 			ExecStatusType	st = PQresultStatus(res);
 
 			if (++n > 2) {	/* one result, at most an echo */
@@ -319,7 +403,7 @@ store_pipeline_results(struct store *s, int nq, int keep, int xid, int prep,
 		if (n == 0)
 			return false;
 	}
-	res = PQgetResult(s->conn);
+	res = store_get_result(s);
 	synced = PQresultStatus(res) == PGRES_PIPELINE_SYNC;
 	PQclear(res);
 	return synced;
@@ -390,7 +474,8 @@ store_prepare(struct store *s, struct store_stmt *st, int id)
 	if (s->prepared[id])
 		return true;
 	store_count_round_trip();
-	res = PQprepare(s->conn, st->name, st->sql, st->nparams, NULL);
+	res = store_collect(s, PQsendPrepare(s->conn, st->name, st->sql,
+	    st->nparams, NULL) == 1);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
 		store_set_result_error(s, res);
 		if (!store_lost(s))
@@ -436,8 +521,8 @@ store_exec(struct store *s, struct store_stmt *st, const char *const *params)
 	else if (s->begin != NULL)
 		res = store_exec_pipelined(s, st, id, params);
 	else if (store_prepare(s, st, id))
-		res = PQexecPrepared(s->conn, st->name, st->nparams, params,
-		    NULL, NULL, 0);
+		res = store_collect(s, PQsendQueryPrepared(s->conn, st->name,
+		    st->nparams, params, NULL, NULL, 0) == 1);
 	status = PQresultStatus(res);
 	atomic_fetch_add(&c->calls, 1);
 	atomic_fetch_add(&c->usec, util_now_us() - start);
@@ -488,7 +573,7 @@ store_begin_now(struct store *s)
 	if (!s->want_xid)
 		return true;
 	store_count_round_trip();
-	res = PQexec(s->conn, store_xid_sql);
+	res = store_query(s, store_xid_sql);
 	ok = PQresultStatus(res) == PGRES_TUPLES_OK;
 	if (ok)
 		store_keep_xid(s, res);
@@ -509,7 +594,7 @@ store_exec_simple(struct store *s, const char *sql)
 	if (s->begin != NULL && !store_begin_now(s))
 		return false;
 	store_count_round_trip();
-	res = PQexec(s->conn, sql);
+	res = store_query(s, sql);
 	status = PQresultStatus(res);
 
 	ok = status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK ||
@@ -537,7 +622,7 @@ store_exec_value(struct store *s, const char *sql, char *out, size_t outsz)
 	out[0] = '\0';
 	if (s->begin != NULL && !store_begin_now(s))
 		return false;
-	res = PQexec(s->conn, sql);
+	res = store_query(s, sql);
 	status = PQresultStatus(res);
 	if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
 		store_set_result_error(s, res);

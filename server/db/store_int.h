@@ -15,6 +15,9 @@
 
 #define STORE_MAX_STMTS	256
 #define STORE_MAX_PARAMS 16
+/* How long past the statement timeout a worker waits for an answer before
+ * it takes the network for silent and gives the connection up (ms). */
+#define STORE_NET_GRACE_MS 1500
 
 /* A transaction id is at most 20 digits (xid8). */
 #define STORE_XID_MAX	24
@@ -89,6 +92,12 @@ void		 store_set_error(struct store *, const char *sqlstate,
 void		 store_set_result_error(struct store *, const PGresult *);
 /* Close a broken connection; the next transaction opens a new one. */
 void		 store_drop(struct store *);
+/*
+ * PQgetResult that never waits longer than the statement timeout and
+ * STORE_NET_GRACE_MS: past that the network is taken to be silent and the
+ * connection is shut down, so the call returns an error at once.
+ */
+PGresult	*store_get_result(struct store *);
 /*
  * Whether the last error means the connection was lost (class 08, or the
  * server ending the session: 57P01..57P03), not that a statement failed.

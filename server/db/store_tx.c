@@ -166,7 +166,7 @@ store_commit(struct store *s)
 		(void)PQflush(s->conn);
 		store_fault_break(s);
 	}
-	while (n++ < 3 && (res = PQgetResult(s->conn)) != NULL) {
+	while (n++ < 3 && (res = store_get_result(s)) != NULL) {
 		if (first == NULL)
 			first = res;
 		else
