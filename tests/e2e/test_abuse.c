@@ -354,8 +354,11 @@ START_TEST(test_paced_flood)
 	watch_init(&w, &c, needles);
 	for (int i = 0; i < 15; i++)
 		client_send_raw(&c, "look\r\n", 6);
-	for (int i = 0; i < 16; i++) {
-		watch_read(&w, 125);
+	start = now_ms();
+	for (int i = 1; i <= 16; i++) {
+		/* 8 a second on the clock: watch_read returns on any data. */
+		while (now_ms() - start < i * 125LL)
+			watch_read(&w, (int)(start + i * 125LL - now_ms()));
 		client_send_raw(&c, "score\r\n", 7);
 	}
 	watch_read(&w, 500);
