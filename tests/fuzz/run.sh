@@ -6,8 +6,10 @@
 #                                                   then merge the corpus
 #
 # Each target starts from its corpus in tests/fuzz/corpus/NAME; what it
-# finds new goes to BUILD_DIR/corpus-NAME, and only a merge (-merge=1, the
-# inputs that add coverage) copies some of it into the repository.  A
+# finds new goes to BUILD_DIR/corpus-NAME, and only a merge copies some of
+# it into the repository: -merge=1 with -use_counters=0 keeps an input only
+# if it reaches an edge or a comparison the corpus does not, so the corpus
+# stays small (hit counts are found again within seconds).  A
 # crash, leak, sanitizer report, hang (-timeout) or runaway memory fails
 # the run: the log's tail and the saved input are printed.
 set -eu
@@ -57,7 +59,7 @@ for name in telnet cmdline; do
 	eps=$(echo "$done_line" | sed -n 's/.* exec\/s: \([0-9]*\).*/\1/p')
 	added=
 	if [ "$mode" = merge ]; then
-		"$bin" -merge=1 $dict "$seeds" "$work" >>"$log" 2>&1
+		"$bin" -merge=1 -use_counters=0 "$seeds" "$work" >>"$log" 2>&1
 		added=", $(( $(ls "$seeds" | wc -l) - before )) inputs merged"
 	fi
 	echo "fuzz $name: ${secs}s, ${runs:-?} runs (${eps:-?}/s)," \
