@@ -54,7 +54,6 @@ FUZZ_WARN  = $(filter-out -Werror,$(WARN)) -Wno-missing-field-initializers \
 FUZZ_SECS ?= 300
 FUZZ_TEST_SECS ?= 15
 FUZZ_OBJS  = $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/fuzz/*.c))
-export FUZZ_SECS FUZZ_TEST_SECS
 
 ifeq ($(V),1)
 Q =
@@ -158,9 +157,9 @@ $(BUILD)/fuzz-cmdline: $(BUILD)/tests/fuzz/fuzz_cmdline.o $(LIB_OBJS)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
 
 fuzz-build: deps
-	@$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=$(FUZZ_CC) \
-		OPT="$(FUZZ_OPT) -fsanitize=fuzzer-no-link" WARN="$(FUZZ_WARN)" \
-		LDFLAGS="-fsanitize=address,undefined" \
+	@$(MAKE) --no-print-directory $(if $(Q),-s) BUILD=$(FUZZ_BUILD) \
+		CC=$(FUZZ_CC) OPT="$(FUZZ_OPT) -fsanitize=fuzzer-no-link" \
+		WARN="$(FUZZ_WARN)" LDFLAGS="-fsanitize=address,undefined" \
 		$(FUZZ_BUILD)/fuzz-telnet $(FUZZ_BUILD)/fuzz-cmdline
 
 fuzz: fuzz-build
