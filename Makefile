@@ -29,7 +29,8 @@ WARN	+= -Werror
 endif
 OPT	?= -O2 -g
 CFLAGS	+= -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) -Iserver $(PKG_CFLAGS) -MMD -MP
-LDLIBS	+= $(PKG_LIBS) -lpthread
+# libunistring has no pkg-config file.
+LDLIBS	+= $(PKG_LIBS) -lunistring -lpthread
 
 BUILD	?= build
 SRCS	 = $(wildcard server/*.c server/*/*.c)

@@ -111,7 +111,7 @@ UPDATE characters SET coins = coins +
   CASE WHEN id = :id THEN -:amount::bigint ELSE :amount::bigint END
  WHERE id = :id OR id = :to
  RETURNING id, coins;
-SELECT pg_notify('keep',
-  json_build_object('to', json_build_array(:to::bigint),
-  'text', :give_text::text)::text);
+WITH m AS (INSERT INTO messages (kind, recipients, text)
+  VALUES ('char', ARRAY[:to::bigint], :give_text) RETURNING 1)
+ SELECT pg_notify('keep', '') WHERE EXISTS (SELECT 1 FROM m);
 COMMIT;

@@ -5,8 +5,9 @@
 -- game_cmd_tx() -> store_char_load() (st_char_load, CHAR_COLS in
 -- server/db/store_char.c), then cmd_move(): store_char_move() (st_char_move,
 -- same file), store_notify_room() twice (st_notify_room in
--- server/db/store_notify.c: "X leaves <dir>." to the room left, "X arrives
--- from <the other side>." to the room entered; $3 = 0) and cmd_show_room()
+-- server/db/store_notify.c, NOTIFY_BELL written out: "X leaves <dir>." to
+-- the room left, "X arrives from <the other side>." to the room entered;
+-- $3 = 0) and cmd_show_room()
 -- -> store_room_look() (st_room_look in server/db/store_room.c) of the room
 -- entered.  The SQL is copied from those statements, one C string fragment
 -- per line, with $n replaced by pgbench variables.  When any of them
@@ -45,18 +46,18 @@ UPDATE characters c SET room_id = e.to_room FROM exits e
  WHERE c.id = :id AND c.room_id = :wfrom AND e.room_id = :wfrom
   AND e.direction = :wdir
  RETURNING e.to_room \gset
-SELECT pg_notify('keep',
-  json_build_object('to', array_agg(id), 'text', :go_leave::text)::text)
- FROM (SELECT id, (row_number() OVER ()) / 400 AS chunk
-  FROM characters WHERE room_id = :wfrom AND id <> :id AND id <> :none
-  AND session_instance IS NOT NULL) c
- GROUP BY chunk;
-SELECT pg_notify('keep',
-  json_build_object('to', array_agg(id), 'text', :go_arrive::text)::text)
- FROM (SELECT id, (row_number() OVER ()) / 400 AS chunk
-  FROM characters WHERE room_id = :wto AND id <> :id AND id <> :none
-  AND session_instance IS NOT NULL) c
- GROUP BY chunk;
+WITH m AS (INSERT INTO messages (kind, room_id, recipients, text)
+  SELECT 'room', :wfrom, r.ids, :go_leave FROM (SELECT array_agg(id) AS ids
+   FROM characters WHERE room_id = :wfrom AND id <> :id AND id <> :none
+   AND session_instance IS NOT NULL) r
+  WHERE r.ids IS NOT NULL RETURNING 1)
+ SELECT pg_notify('keep', '') WHERE EXISTS (SELECT 1 FROM m);
+WITH m AS (INSERT INTO messages (kind, room_id, recipients, text)
+  SELECT 'room', :wto, r.ids, :go_arrive FROM (SELECT array_agg(id) AS ids
+   FROM characters WHERE room_id = :wto AND id <> :id AND id <> :none
+   AND session_instance IS NOT NULL) r
+  WHERE r.ids IS NOT NULL RETURNING 1)
+ SELECT pg_notify('keep', '') WHERE EXISTS (SELECT 1 FROM m);
 SELECT r.id, r.title, r.description,
  coalesce((SELECT string_agg(e.direction, ', ' ORDER BY
    array_position(ARRAY['north','east','south','west','up','down'],
@@ -92,18 +93,18 @@ UPDATE characters c SET room_id = e.to_room FROM exits e
  WHERE c.id = :id AND c.room_id = :wto AND e.room_id = :wto
   AND e.direction = :wback
  RETURNING e.to_room \gset
-SELECT pg_notify('keep',
-  json_build_object('to', array_agg(id), 'text', :back_leave::text)::text)
- FROM (SELECT id, (row_number() OVER ()) / 400 AS chunk
-  FROM characters WHERE room_id = :wto AND id <> :id AND id <> :none
-  AND session_instance IS NOT NULL) c
- GROUP BY chunk;
-SELECT pg_notify('keep',
-  json_build_object('to', array_agg(id), 'text', :back_arrive::text)::text)
- FROM (SELECT id, (row_number() OVER ()) / 400 AS chunk
-  FROM characters WHERE room_id = :wfrom AND id <> :id AND id <> :none
-  AND session_instance IS NOT NULL) c
- GROUP BY chunk;
+WITH m AS (INSERT INTO messages (kind, room_id, recipients, text)
+  SELECT 'room', :wto, r.ids, :back_leave FROM (SELECT array_agg(id) AS ids
+   FROM characters WHERE room_id = :wto AND id <> :id AND id <> :none
+   AND session_instance IS NOT NULL) r
+  WHERE r.ids IS NOT NULL RETURNING 1)
+ SELECT pg_notify('keep', '') WHERE EXISTS (SELECT 1 FROM m);
+WITH m AS (INSERT INTO messages (kind, room_id, recipients, text)
+  SELECT 'room', :wfrom, r.ids, :back_arrive FROM (SELECT array_agg(id) AS ids
+   FROM characters WHERE room_id = :wfrom AND id <> :id AND id <> :none
+   AND session_instance IS NOT NULL) r
+  WHERE r.ids IS NOT NULL RETURNING 1)
+ SELECT pg_notify('keep', '') WHERE EXISTS (SELECT 1 FROM m);
 SELECT r.id, r.title, r.description,
  coalesce((SELECT string_agg(e.direction, ', ' ORDER BY
    array_position(ARRAY['north','east','south','west','up','down'],

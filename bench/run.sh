@@ -356,6 +356,7 @@ pgb() {
 	    -D "back_leave=Pgbaa leaves $wback." \
 	    -D "back_arrive=Pgbaa arrives from $wbarr." \
 	    -D "say_text=Pgbaa says, 'Fine weather for a walk today.'" \
+	    -D rate=1000000 \
 	    -D "give_text=Pgbaa gives you 1 coin." \
 	    $to_names "$@" "$url" >"$out/$pb_name.pgbench" 2>&1 &
 	bpid=$!
@@ -428,12 +429,15 @@ import glob, re
 src = ""
 for f in sorted(glob.glob("server/db/store*.c")):
     src += open(f).read()
-src = src.replace('" NOTIFY_CHANNEL "', "keep")
+src = src.replace('" STORE_CHANNEL "', "keep")
 frag = r'"((?:[^"\\]|\\.)*)"'
-m = re.search(r'#define CHAR_COLS((?:\s*"(?:[^"\\]|\\.)*"\s*\\?)+)', src)
-cols = "".join(re.findall(frag, m.group(1))) if m else ""
-src = re.sub(r'"\s*CHAR_COLS\s*"', lambda m: cols, src)
-src = re.sub(r'"\s*CHAR_COLS\s*,', lambda m: cols + '",', src)
+# Expand the SQL macros the statements are built with.
+for name in ("CHAR_COLS", "NOTIFY_BELL"):
+    m = re.search(r'#define %s\s*\\?((?:\s*"(?:[^"\\]|\\.)*"\s*\\?)+)' % name,
+                  src)
+    cols = "".join(re.findall(frag, m.group(1))) if m else ""
+    src = re.sub(r'"\s*%s\s*"' % name, lambda m: cols, src)
+    src = re.sub(r'"\s*%s\s*,' % name, lambda m: cols + '",', src)
 def norm(s):
     # $n of the store and :name of pgbench alike; "::type" is a cast.
     s = re.sub(r"\$\d+|(?<!:):[A-Za-z_]\w*", "?", s)
@@ -442,7 +446,7 @@ store = {}
 for st in re.finditer(r'static struct store_stmt \w+ = \{\s*"(\w+)",((?:\s*"(?:[^"\\]|\\.)*")+)', src):
     sql = "".join(re.findall(frag, st.group(2))).replace("\\\\", "\\")
     store[norm(sql)] = st.group(1)
-tx = set(re.findall(r'"((?:BEGIN|COMMIT)[A-Z ]*)"', open("server/db/store.c").read()))
+tx = set(re.findall(r'"((?:BEGIN|COMMIT)[A-Z ]*)"', src))
 bad = 0
 for f in sorted(glob.glob("bench/*.sql")):
     text = "\n".join(l for l in open(f).read().split("\n")

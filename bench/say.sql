@@ -1,10 +1,10 @@
 -- say: one `say <text>` command as keepd runs it, statement for statement.
 --
 -- Mirrors store_tx() in server/db/store.c (BEGIN ... COMMIT: say is not
--- CMD_READ, its pg_notify must commit), game_cmd_tx() -> store_char_load()
+-- CMD_READ, its message row must commit), game_cmd_tx() -> store_char_load()
 -- (st_char_load, CHAR_COLS in server/db/store_char.c), then cmd_say() ->
--- store_notify_room() (st_notify_room in server/db/store_notify.c, with
--- NOTIFY_CHANNEL 'keep' and no second exception: $3 = 0).  The SQL is
+-- store_notify_say() (st_notify_say in server/db/store_notify.c, with
+-- STORE_CHANNEL 'keep' and NOTIFY_BELL written out).  The SQL is
 -- copied from those statements, one C string fragment per line, with $n
 -- replaced by pgbench variables.  When any of them changes, update this
 -- file: bench/run.sh compares the text and warns when they differ.
@@ -19,7 +19,9 @@
 -- characters' ids lo .. lo+n-1, all online; rlo, nr = the block of rooms
 -- rlo .. rlo+nr-1 they stand in, two by two: character id stands in room
 -- rlo + ((id - lo) / 2) % nr (run.sh puts them there before each run).
--- none = 0; say_text = what keepd would send ("Name says, '...'").
+-- say_text = what keepd would send ("Name says, '...'"); rate = the room
+-- rate (room_message_rate; run.sh sets it far above what pgbench reaches,
+-- so the count is paid and nothing is refused).
 \set id random(:lo, :lo + :n - 1)
 \set room :rlo + ((:id - :lo) / 2) % :nr
 \startpipeline
@@ -30,10 +32,14 @@ SELECT id, name, role, room_id,
  level, xp, coalesce(fighting_id, 0), proto_id IS NOT NULL
  FROM characters WHERE id = :id;
 \endpipeline
-SELECT pg_notify('keep',
-  json_build_object('to', array_agg(id), 'text', :say_text::text)::text)
- FROM (SELECT id, (row_number() OVER ()) / 400 AS chunk
-  FROM characters WHERE room_id = :room AND id <> :id AND id <> :none
-  AND session_instance IS NOT NULL) c
- GROUP BY chunk;
+WITH n AS (SELECT count(*) >= :rate AS noisy FROM messages
+  WHERE kind = 'say' AND room_id = :room
+  AND created_at > now() - interval '1 second'),
+ m AS (INSERT INTO messages (kind, room_id, recipients, text)
+  SELECT 'say', :room, r.ids, :say_text FROM n, (SELECT array_agg(id) AS ids
+   FROM characters WHERE room_id = :room AND id <> :id
+   AND session_instance IS NOT NULL) r
+  WHERE r.ids IS NOT NULL AND NOT n.noisy RETURNING 1)
+ SELECT n.noisy, (SELECT pg_notify('keep', '')
+ WHERE EXISTS (SELECT 1 FROM m)) IS NOT NULL FROM n;
 COMMIT;

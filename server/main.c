@@ -29,6 +29,7 @@
 #include "db/world.h"
 #include "game/cmd.h"
 #include "game/game.h"
+#include "game/login.h"
 #include "game/tick.h"
 #include "net/session.h"
 #include "ops/config.h"
@@ -47,6 +48,7 @@ static char		 instance[STORE_UUID_LEN + 1];
 struct serve {
 	struct event_base	*base;
 	struct pool		*pool;
+	struct pool		*login_pool;	/* password checks, hashing */
 	struct listener		*listener;
 	struct event		*heartbeat_ev;
 	struct event		*drain_ev;
@@ -270,12 +272,15 @@ heartbeat_run(struct job *job, struct store *st)
 		    (int)getpid());
 		break;
 	case STORE_ERR:
-		log_warn("heartbeat: %s", store_error(st));
+		/* An outage is logged once, by the store. */
+		if (!store_unavailable(st))
+			log_warn("heartbeat: %s", store_error(st));
 		return;
 	case STORE_OK:
 		break;
 	}
-	if (store_instance_reap(st, REAP_SECS, instance) != STORE_OK)
+	if (store_instance_reap(st, REAP_SECS, instance) != STORE_OK &&
+	    !store_unavailable(st))
 		log_warn("heartbeat: reaping: %s", store_error(st));
 }
 
@@ -320,7 +325,8 @@ drain_cb(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	if ((pool_busy(sv->pool) == 0 && session_count() == 0) ||
+	if ((pool_busy(sv->pool) == 0 && pool_busy(sv->login_pool) == 0 &&
+	    session_count() == 0) ||
 	    util_now_us() - sv->stop_started > DRAIN_SECS * 1000000ULL) {
 		event_base_loopexit(sv->base, NULL);
 		return;
@@ -353,10 +359,11 @@ signal_cb(evutil_socket_t sig, short what, void *arg)
 static int
 cmd_serve_main(void)
 {
-	struct serve	 sv = { 0 };
-	struct timeval	 hb = { HEARTBEAT_SECS, 0 };
-	char		 err[1024];
-	struct store	*s;
+	struct serve		 sv = { 0 };
+	struct timeval		 hb = { HEARTBEAT_SECS, 0 };
+	char			 err[1024];
+	struct store		*s;
+	struct store_gate	*gate;
 
 	if (cfg.database_url[0] == '\0')
 		fatal("no database: set DATABASE_URL or database_url in the "
@@ -368,14 +375,21 @@ cmd_serve_main(void)
 	signal(SIGPIPE, SIG_IGN);
 	evthread_use_pthreads();
 	sv.base = event_base_new();
+	/* Both pools behind one gate: an outage is probed and logged once. */
+	gate = store_gate_new(cfg.in_doubt_wait_ms);
 	if ((sv.pool = pool_create(sv.base, cfg.database_url, cfg.workers,
-	    cfg.statement_timeout_ms, err, sizeof err)) == NULL)
+	    cfg.statement_timeout_ms, gate, err, sizeof err)) == NULL)
+		fatal("%s", err);
+	if ((sv.login_pool = pool_create(sv.base, cfg.database_url,
+	    cfg.login_workers, cfg.statement_timeout_ms, gate, err,
+	    sizeof err)) == NULL)
 		fatal("%s", err);
 	game_init(&cfg, sv.pool, instance);
+	login_set_hash_pool(sv.login_pool);
 	if (!session_listen(sv.base, &cfg))
 		return 1;
-	sv.listener = listen_start(sv.base, cfg.database_url, game_deliver,
-	    NULL);
+	sv.listener = listen_start(sv.base, cfg.database_url,
+	    cfg.statement_timeout_ms, game_deliver, NULL);
 	sv.heartbeat_ev = event_new(sv.base, -1, EV_PERSIST, heartbeat_cb,
 	    &sv);
 	event_add(sv.heartbeat_ev, &hb);
@@ -385,11 +399,14 @@ cmd_serve_main(void)
 	sv.sig_int = evsignal_new(sv.base, SIGINT, signal_cb, &sv);
 	event_add(sv.sig_term, NULL);
 	event_add(sv.sig_int, NULL);
-	log_info("keepd serving with %d workers", cfg.workers);
+	log_info("keepd serving with %d workers and %d login workers",
+	    cfg.workers, cfg.login_workers);
 	event_base_dispatch(sv.base);
 
 	session_stop_listening();
+	pool_destroy(sv.login_pool);
 	pool_destroy(sv.pool);
+	store_gate_free(gate);
 	listen_stop(sv.listener);
 	/* The loop has stopped: blocking calls are fine now. */
 	s = open_store("keepd-stop");

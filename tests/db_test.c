@@ -1,6 +1,7 @@
 /*
  * db_test.c — shared helpers of the database-tier tests: SQL fixtures, a
- * store with its own instance, handlers run in store_tx, and LISTEN.
+ * store with its own instance, handlers run in store_tx, and reading the
+ * messages table as keepd does.
  */
 #include <poll.h>
 #include <stdio.h>
@@ -10,6 +11,7 @@
 
 #include "db_test.h"
 #include "keep_test.h"
+#include "ops/util.h"
 
 /* A random version-4 UUID. */
 void
@@ -251,7 +253,48 @@ run_want(struct store *s, int64_t id, cmd_fn fn, const char *args, bool ro,
 	return r.rc;
 }
 
-/* A connection listening on the keep channel. */
+/*
+ * What a test's listening connection has read: messages come from the
+ * table, as keepd reads them (store_message_read), the connection only
+ * hears the bell.  Keyed by the PGconn, so tests hold a plain PGconn.
+ */
+struct listen_state {
+	PGconn			*c;
+	struct store		*s;
+	char			*cursor;
+	struct store_message	*msgs;
+	size_t			 n, next;
+};
+
+static struct listen_state	listen_states[16];
+static size_t			listen_rr;
+
+/* The state of connection c (a fresh one when fresh is true). */
+static struct listen_state *
+listen_state(PGconn *c, bool fresh)
+{
+	struct listen_state	*ls = NULL;
+
+	for (size_t i = 0; i < nitems(listen_states); i++) {
+		if (listen_states[i].c == c)
+			ls = &listen_states[i];
+	}
+	if (ls != NULL && !fresh)
+		return ls;
+	ck_assert_msg(fresh, "listen_next on a connection of no listen_open");
+	if (ls == NULL)
+		ls = &listen_states[listen_rr++ % nitems(listen_states)];
+	store_close(ls->s);
+	store_message_free(ls->msgs, ls->n);
+	free(ls->cursor);
+	memset(ls, 0, sizeof *ls);
+	ls->c = c;
+	ls->s = test_store();
+	ck_assert_int_eq(store_message_head(ls->s, &ls->cursor), STORE_OK);
+	return ls;
+}
+
+/* A connection listening on the keep channel, its cursor at the head. */
 PGconn *
 listen_open(void)
 {
@@ -262,33 +305,62 @@ listen_open(void)
 	r = PQexec(c, "LISTEN keep");
 	ck_assert(PQresultStatus(r) == PGRES_COMMAND_OK);
 	PQclear(r);
+	(void)listen_state(c, true);
 	return c;
 }
 
-/* The next keep payload as JSON, or NULL when none comes within ms. */
+/* A message as the JSON the tests look at: {"to": [ids], "text"} or
+ * {"kick": {"instance", "session"}, "text"}. */
+json_t *
+message_json(const struct store_message *m)
+{
+	json_t	*j = json_object(), *to;
+
+	if (m->kick_instance[0] != '\0')
+		json_object_set_new(j, "kick", json_pack("{s:s,s:I}",
+		    "instance", m->kick_instance, "session",
+		    (json_int_t)m->kick_session));
+	else {
+		to = json_array();
+		for (size_t i = 0; i < m->nto; i++)
+			json_array_append_new(to, json_integer(m->to[i]));
+		json_object_set_new(j, "to", to);
+	}
+	json_object_set_new(j, "text", json_string(m->text));
+	json_object_set_new(j, "kind", json_string(m->kind));
+	json_object_set_new(j, "id", json_integer(m->id));
+	return j;
+}
+
+/* The next message as JSON, or NULL when none comes within ms. */
 json_t *
 listen_next(PGconn *c, int ms)
 {
-	long long	 end = now_ms() + ms;
-	PGnotify	*n;
-	json_error_t	 je;
-	json_t		*j;
+	struct listen_state	*ls = listen_state(c, false);
+	long long		 end = now_ms() + ms;
+	PGnotify		*n;
 
 	for (;;) {
-		ck_assert(PQconsumeInput(c));
-		if ((n = PQnotifies(c)) != NULL) {
-			ck_assert_str_eq(n->relname, "keep");
-			j = json_loads(n->extra, 0, &je);
-			ck_assert_msg(j != NULL, "bad payload: %s", n->extra);
-			PQfreemem(n);
-			return j;
-		}
+		if (ls->next < ls->n)
+			return message_json(&ls->msgs[ls->next++]);
+		store_message_free(ls->msgs, ls->n);
+		ls->msgs = NULL;
+		ls->n = ls->next = 0;
+		ck_assert_msg(store_message_read(ls->s, &ls->cursor, &ls->msgs,
+		    &ls->n) == STORE_OK, "reading messages: %s",
+		    store_error(ls->s));
+		if (ls->n > 0)
+			continue;
+
 		long long	left = end - now_ms();
 		struct pollfd	pfd = { .fd = PQsocket(c), .events = POLLIN };
 
 		if (left <= 0)
 			return NULL;
 		(void)poll(&pfd, 1, (int)left);
+		ck_assert(PQconsumeInput(c));
+		while ((n = PQnotifies(c)) != NULL)
+			PQfreemem(n);
 	}
 }
 

@@ -82,7 +82,11 @@ enum tx_rc	 run_want(struct store *, int64_t id, cmd_fn fn,
 
 /* A connection listening on the keep channel. */
 PGconn		*listen_open(void);
-/* The next keep payload as JSON, or NULL when none comes within ms. */
+/* A message as JSON: {"to": [ids], "text"} or {"kick": {"instance",
+ * "session"}, "text"}, with its "kind" and "id". */
+json_t		*message_json(const struct store_message *);
+/* The next message (read from the table on each bell) as JSON, or NULL
+ * when none comes within ms. */
 json_t		*listen_next(PGconn *, int ms);
 /* The payload's text, or "". */
 const char	*payload_text(json_t *);

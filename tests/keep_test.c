@@ -261,6 +261,21 @@ keepd_start(struct keepd *k, const char *config_json)
 	    k->log);
 }
 
+/* Lines of the keepd's log that contain needle. */
+long
+keepd_log_lines(const struct keepd *k, const char *needle)
+{
+	FILE	*f = fopen(k->log, "r");
+	char	 line[2048];
+	long	 n = 0;
+
+	ck_assert(f != NULL);
+	while (fgets(line, sizeof line, f) != NULL)
+		n += strstr(line, needle) != NULL;
+	fclose(f);
+	return n;
+}
+
 /* Send sig and wait for the process; returns its wait status. */
 int
 keepd_stop(struct keepd *k, int sig)
@@ -288,7 +303,15 @@ keepd_stop(struct keepd *k, int sig)
 bool
 client_try_connect(struct client *c, int port)
 {
+	return client_try_connect_from(c, port, NULL);
+}
+
+/* Connect from a local address (NULL: the kernel's choice). */
+bool
+client_try_connect_from(struct client *c, int port, const char *from)
+{
 	struct sockaddr_in	sa = { .sin_family = AF_INET };
+	struct sockaddr_in	src = { .sin_family = AF_INET };
 
 	memset(c, 0, sizeof *c);
 	sa.sin_port = htons((uint16_t)port);
@@ -296,6 +319,12 @@ client_try_connect(struct client *c, int port)
 	c->fd = socket(AF_INET, SOCK_STREAM, 0);
 	if (c->fd < 0)
 		return false;
+	if (from != NULL && (inet_pton(AF_INET, from, &src.sin_addr) != 1 ||
+	    bind(c->fd, (struct sockaddr *)&src, sizeof src) != 0)) {
+		close(c->fd);
+		c->fd = -1;
+		return false;
+	}
 	if (connect(c->fd, (struct sockaddr *)&sa, sizeof sa) != 0) {
 		close(c->fd);
 		c->fd = -1;
@@ -534,4 +563,19 @@ client_coins(struct client *c, int ms)
 	client_want(c, "Coins: ", ms, NULL, 0);
 	client_want(c, "\r\n", ms, line, sizeof line);
 	return strtoll(line, NULL, 10);
+}
+
+/* printf into a static buffer (a few rotating ones), for needles. */
+const char *
+fmt(const char *f, ...)
+{
+	static char	 out[4][1024];
+	static int	 slot;
+	char		*o = out[slot++ % 4];
+	va_list		 ap;
+
+	va_start(ap, f);
+	vsnprintf(o, sizeof out[0], f, ap);
+	va_end(ap);
+	return o;
 }

@@ -30,7 +30,14 @@ Suite	*combat_suite(void);
 Suite	*combat_e2e_suite(void);
 Suite	*shop_suite(void);
 Suite	*economy_suite(void);
+Suite	*messages_suite(void);
 Suite	*bench_suite(void);
+Suite	*limit_suite(void);
+Suite	*abuse_suite(void);
+Suite	*login_guard_suite(void);
+Suite	*tx_faults_suite(void);
+/* The database-tier cases of tx_faults (tests/db/test_store_faults.c). */
+TCase	*tx_faults_db_tcase(void);
 
 /* The migrated test database's URL ($DATABASE_URL); aborts if unset. */
 const char	*test_db_url(void);
@@ -58,6 +65,8 @@ int32_t		 rand31(void);
 long long	 now_ms(void);
 /* How many times needle occurs in s (not overlapping). */
 long		 str_count(const char *s, const char *needle);
+/* printf into a static buffer (four rotating ones), for needles. */
+const char	*fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
 /* s with unprintable bytes escaped, for messages (rotating buffers). */
 const char	*printable(const char *s);
 
@@ -75,6 +84,8 @@ struct keepd {
 void	keepd_start(struct keepd *, const char *config_json);
 /* Send sig (SIGTERM or SIGKILL) and wait for the process; returns status. */
 int	keepd_stop(struct keepd *, int sig);
+/* Lines of the keepd's log that contain needle. */
+long	keepd_log_lines(const struct keepd *, const char *needle);
 
 struct client {
 	int	fd;
@@ -84,10 +95,30 @@ struct client {
 
 #define PROMPT	"> \xff\xf9"
 
+/* The per-address limits of tests/keep-test.json, for a config_json that
+ * starts keepd with its own keys ("..., " TEST_LIMITS "}"). */
+#define TEST_DOOR_LIMITS ", \"max_connections_per_address\": 100000," \
+			" \"max_new_characters_per_address\": 100000," \
+			" \"login_address_free_failures\": 1000000"
+/* The same and the command rate lifted (tests of the rate use only
+ * TEST_DOOR_LIMITS). */
+#define TEST_LIMITS	TEST_DOOR_LIMITS ", \"command_rate\": 1000000," \
+			" \"command_burst\": 1000000"
+
+/* tests/keep-test.json as a string with extra keys (each starting with a
+ * comma), for tests that start keepd with a configuration of their own. */
+#define TEST_CONFIG(extra) "{\"listen_address\": \"127.0.0.1\"," \
+			" \"workers\": 4, \"argon2_ops\": 1," \
+			" \"argon2_mem_kib\": 64, \"log_level\": \"info\"" \
+			TEST_LIMITS extra "}"
+
 /* Connect to 127.0.0.1:port; aborts the test on failure. */
 void	client_connect(struct client *, int port);
 /* Connect and return false instead of aborting (for the full-game test). */
 bool	client_try_connect(struct client *, int port);
+/* The same from a local address such as "127.0.0.2" (loopback accepts any
+ * 127.x.y.z), so a test can be another client address; NULL: the usual. */
+bool	client_try_connect_from(struct client *, int port, const char *from);
 /* Close the connection. */
 void	client_close(struct client *);
 /* Send raw bytes. */

@@ -25,7 +25,10 @@ main(void)
 		{ "items_e2e", items_e2e_suite }, { "combat", combat_suite },
 		{ "combat_e2e", combat_e2e_suite }, { "shop", shop_suite },
 		{ "economy", economy_suite },
-		{ "bench", bench_suite },
+		{ "login_guard", login_guard_suite },
+		{ "messages", messages_suite }, { "bench", bench_suite },
+		{ "limit", limit_suite }, { "abuse", abuse_suite },
+		{ "tx_faults", tx_faults_suite },
 	};
 	const char	*only = getenv("KEEP_SUITE");
 	SRunner		*sr = NULL;

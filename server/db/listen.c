@@ -1,9 +1,14 @@
 /*
- * listen.c — the LISTEN connection thread.
+ * listen.c — the LISTEN connection thread: it delivers the messages table.
  *
- * Notifications are the one path for messages between players, so several
- * keepd processes on one database form one world.  The thread blocks in
- * poll() on its own connection; the loop thread never does.
+ * Messages between players are rows (store_notify.c); a NOTIFY on Keep's
+ * channel only says that there are new ones.  This thread holds its own
+ * connection that LISTENs, and on each bell (all the bells that came
+ * while it was busy count as one) reads every message committed since its
+ * last read (store_message_read), then hands them to the loop thread in
+ * that order.  After a reconnect it reads before it waits, so what
+ * committed while it was away is delivered, once.  The thread may block on
+ * its connection; the loop thread never does.
  */
 #include <poll.h>
 #include <pthread.h>
@@ -20,105 +25,140 @@
 #include "ops/log.h"
 #include "ops/util.h"
 
-struct listen_msg {
-	char			*payload;
-	struct listen_msg	*next;
+/* Reconnect backoff: first wait, and the cap (recovery within a second). */
+#define LISTEN_DELAY_MIN_MS	50
+#define LISTEN_DELAY_MAX_MS	1000
+
+struct listen_batch {
+	struct store_message	*msgs;
+	size_t			 n;
+	struct listen_batch	*next;
 };
 
 struct listener {
 	char			*url;
+	int			 timeout_ms;
 	listen_cb		 cb;
 	void			*cb_arg;
 	pthread_t		 thread;
 	atomic_bool		 stop;
 	atomic_int		 connected;
 	pthread_mutex_t		 lock;
-	struct listen_msg	*head, *tail;
+	struct listen_batch	*head, *tail;
 	struct event		*ev;
+	char			*cursor;	/* listener thread only */
 };
 
-/* Loop thread: deliver every queued payload. */
+/* Loop thread: deliver every queued message, in order. */
 static void
 listen_deliver_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct listener		*l = arg;
-	struct listen_msg	*m, *next;
+	struct listen_batch	*b, *next;
 
 	(void)fd;
 	(void)what;
 	pthread_mutex_lock(&l->lock);
-	m = l->head;
+	b = l->head;
 	l->head = l->tail = NULL;
 	pthread_mutex_unlock(&l->lock);
-	for (; m != NULL; m = next) {
-		next = m->next;
-		l->cb(m->payload, l->cb_arg);
-		free(m->payload);
-		free(m);
+	for (; b != NULL; b = next) {
+		next = b->next;
+		for (size_t i = 0; i < b->n; i++)
+			l->cb(&b->msgs[i], l->cb_arg);
+		store_message_free(b->msgs, b->n);
+		free(b);
 	}
 }
 
-/* Listener thread: queue one payload for the loop thread. */
+/* Listener thread: queue messages for the loop thread (takes them). */
 static void
-listen_queue(struct listener *l, const char *payload)
+listen_queue(struct listener *l, struct store_message *msgs, size_t n)
 {
-	struct listen_msg	*m = xmalloc(sizeof *m);
+	struct listen_batch	*b = xmalloc(sizeof *b);
 
-	m->payload = xstrdup(payload);
-	m->next = NULL;
+	b->msgs = msgs;
+	b->n = n;
+	b->next = NULL;
 	pthread_mutex_lock(&l->lock);
 	if (l->tail != NULL)
-		l->tail->next = m;
+		l->tail->next = b;
 	else
-		l->head = m;
-	l->tail = m;
+		l->head = b;
+	l->tail = b;
 	pthread_mutex_unlock(&l->lock);
 	event_active(l->ev, EV_READ, 0);
 }
 
-/* Connect and LISTEN; NULL (logged) on failure. */
-static PGconn *
-listen_connect(struct listener *l)
+/* Read what committed since the cursor and queue it; false if it failed. */
+static bool
+listen_read(struct listener *l, struct store *s)
 {
-	PGconn		*conn = store_connect(l->url, "keepd-listen");
-	PGresult	*res;
+	struct store_message	*msgs;
+	size_t			 n;
 
-	if (PQstatus(conn) != CONNECTION_OK) {
-		log_warn("listen: cannot connect: %s", PQerrorMessage(conn));
-		PQfinish(conn);
-		return NULL;
-	}
-	res = PQexec(conn, "LISTEN " STORE_CHANNEL);
-	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-		log_warn("listen: LISTEN failed: %s", PQerrorMessage(conn));
-		PQclear(res);
-		PQfinish(conn);
-		return NULL;
-	}
-	PQclear(res);
-	return conn;
+	if (l->cursor == NULL && store_message_head(s, &l->cursor) !=
+	    STORE_OK)
+		return false;
+	if (store_message_read(s, &l->cursor, &msgs, &n) != STORE_OK)
+		return false;
+	if (n > 0)
+		listen_queue(l, msgs, n);
+	return true;
 }
 
-/* Read notifications until the connection fails or we are stopped. */
-static void
-listen_serve(struct listener *l, PGconn *conn)
+/* Connect and LISTEN; NULL on failure (logged when quiet is false). */
+static struct store *
+listen_connect(struct listener *l, bool quiet)
 {
+	struct store	*s;
+	char		 err[512];
+
+	if ((s = store_open(l->url, "keepd-listen", l->timeout_ms, err,
+	    sizeof err)) == NULL) {
+		if (!quiet)
+			log_warn("listen: %s", err);
+		return NULL;
+	}
+	if (!store_exec_simple(s, "LISTEN " STORE_CHANNEL)) {
+		if (!quiet)
+			log_warn("listen: LISTEN failed: %s", store_error(s));
+		store_close(s);
+		return NULL;
+	}
+	return s;
+}
+
+/*
+ * Catch up, then read on every bell until the connection fails or we are
+ * stopped.  Bells that came together are one read.
+ */
+static void
+listen_serve(struct listener *l, struct store *s)
+{
+	PGconn		*conn = store_conn(s);
 	struct pollfd	 pfd = { .fd = PQsocket(conn), .events = POLLIN };
 	PGnotify	*n;
+	bool		 rung = true;
 
 	while (!atomic_load(&l->stop)) {
-		if (poll(&pfd, 1, 250) < 0)
-			continue;
-		if (pfd.revents == 0)
+		if (rung && !listen_read(l, s)) {
+			log_warn("listen: reading messages: %s",
+			    store_error(s));
+			return;
+		}
+		rung = false;
+		/* Bells that came during the read are already in libpq. */
+		while ((n = PQnotifies(conn)) != NULL) {
+			rung = true;
+			PQfreemem(n);
+		}
+		if (rung || poll(&pfd, 1, 250) <= 0 || pfd.revents == 0)
 			continue;
 		if (!PQconsumeInput(conn) || PQstatus(conn) != CONNECTION_OK) {
 			log_warn("listen: connection lost: %s",
 			    PQerrorMessage(conn));
 			return;
-		}
-		while ((n = PQnotifies(conn)) != NULL) {
-			listen_queue(l, n->extra);
-			PQfreemem(n);
 		}
 	}
 }
@@ -128,39 +168,55 @@ static void *
 listen_main(void *arg)
 {
 	struct listener	*l = arg;
-	unsigned	 delay = 100;	/* ms */
-	PGconn		*conn;
+	unsigned	 delay = LISTEN_DELAY_MIN_MS;
+	bool		 failing = false;
+	struct store	*s;
 
 	while (!atomic_load(&l->stop)) {
-		if ((conn = listen_connect(l)) != NULL) {
-			log_info("listen: listening for notifications");
+		if ((s = listen_connect(l, failing)) != NULL) {
+			log_info("listen: listening for messages");
 			atomic_store(&l->connected, 1);
-			delay = 100;
-			listen_serve(l, conn);
+			delay = LISTEN_DELAY_MIN_MS;
+			failing = false;
+			listen_serve(l, s);
 			atomic_store(&l->connected, 0);
-			PQfinish(conn);
-		}
+			store_close(s);
+		} else
+			failing = true;
 		for (unsigned w = 0; w < delay && !atomic_load(&l->stop);
-		    w += 50)
-			usleep(50 * 1000);
-		if (delay < 5000)
-			delay *= 2;
+		    w += 25)
+			usleep(25 * 1000);
+		delay = delay * 2 > LISTEN_DELAY_MAX_MS ? LISTEN_DELAY_MAX_MS :
+		    delay * 2;
 	}
 	return NULL;
 }
 
-/* Start listening on url. */
+/*
+ * Start listening on url.  The cursor starts at the current head, taken
+ * here before any session exists: the sessions of an earlier process are
+ * gone, so what was written for them is not delivered.
+ */
 struct listener *
-listen_start(struct event_base *base, const char *url, listen_cb cb,
-    void *arg)
+listen_start(struct event_base *base, const char *url, int timeout_ms,
+    listen_cb cb, void *arg)
 {
 	struct listener	*l = xcalloc(1, sizeof *l);
+	struct store	*s;
+	char		 err[512];
 
 	l->url = xstrdup(url);
+	l->timeout_ms = timeout_ms;
 	l->cb = cb;
 	l->cb_arg = arg;
 	pthread_mutex_init(&l->lock, NULL);
 	l->ev = event_new(base, -1, 0, listen_deliver_cb, l);
+	if ((s = store_open(url, "keepd-listen-start", timeout_ms, err,
+	    sizeof err)) != NULL) {
+		if (store_message_head(s, &l->cursor) != STORE_OK)
+			log_warn("listen: %s", store_error(s));
+		store_close(s);
+	}
 	if (pthread_create(&l->thread, NULL, listen_main, l) != 0)
 		fatal("listen: cannot start thread");
 	return l;
@@ -177,17 +233,18 @@ listen_connected(struct listener *l)
 void
 listen_stop(struct listener *l)
 {
-	struct listen_msg	*m, *next;
+	struct listen_batch	*b, *next;
 
 	atomic_store(&l->stop, true);
 	pthread_join(l->thread, NULL);
-	for (m = l->head; m != NULL; m = next) {
-		next = m->next;
-		free(m->payload);
-		free(m);
+	for (b = l->head; b != NULL; b = next) {
+		next = b->next;
+		store_message_free(b->msgs, b->n);
+		free(b);
 	}
 	event_free(l->ev);
 	pthread_mutex_destroy(&l->lock);
+	free(l->cursor);
 	free(l->url);
 	free(l);
 }

@@ -1,20 +1,26 @@
 /*
- * listen.h — the LISTEN connection.  A thread of its own holds a database
- * connection that LISTENs on Keep's channel and hands each notification's
- * payload to the loop thread.  It reconnects when the connection drops.
+ * listen.h — message delivery.  A thread of its own holds a database
+ * connection that LISTENs on Keep's channel; on each bell it reads the
+ * messages committed since its last read and hands them, in order, to the
+ * loop thread.  It reconnects when the connection drops and then reads
+ * what it missed.
  */
 #ifndef KEEP_LISTEN_H
 #define KEEP_LISTEN_H
 
 struct event_base;
 struct listener;
+struct store_message;
 
-/* Called on the loop thread with each payload (a JSON text). */
-typedef void (*listen_cb)(const char *payload, void *arg);
+/* Called on the loop thread with each message (borrowed). */
+typedef void (*listen_cb)(const struct store_message *, void *arg);
 
-/* Start listening on url; notifications go to cb on base's loop thread. */
+/*
+ * Start listening on url (statements bounded by timeout_ms); messages
+ * committed from now on go to cb on base's loop thread.
+ */
 struct listener	*listen_start(struct event_base *, const char *url,
-		    listen_cb, void *arg);
+		    int timeout_ms, listen_cb, void *arg);
 /* Whether the connection is up and LISTENing (for health checks). */
 int		 listen_connected(struct listener *);
 /* Stop the thread and free everything. */

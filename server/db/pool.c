@@ -31,6 +31,7 @@ struct pool {
 	struct event		*done_ev;
 	int			 n;
 	struct pool_worker	*workers;
+	struct store_gate	*gate;	/* reachability, shared (the caller's) */
 };
 
 /* Append a job to a singly linked queue. */
@@ -109,10 +110,15 @@ pool_done_cb(evutil_socket_t fd, short what, void *arg)
 	}
 }
 
-/* Start n workers connected to url. */
+/*
+ * Start n workers connected to url.  Their stores go behind gate (the
+ * caller's, shared by every pool of the process), so that while the
+ * database is down they probe it in turn, with backoff, instead of each
+ * command trying to connect, and the outage is logged once.
+ */
 struct pool *
 pool_create(struct event_base *base, const char *url, int n, int timeout_ms,
-    char *err, size_t errsz)
+    struct store_gate *gate, char *err, size_t errsz)
 {
 	struct pool	*p = xcalloc(1, sizeof *p);
 	char		 app[32];
@@ -122,6 +128,7 @@ pool_create(struct event_base *base, const char *url, int n, int timeout_ms,
 	p->done_ev = event_new(base, -1, 0, pool_done_cb, p);
 	p->n = n;
 	p->workers = xcalloc((size_t)n, sizeof *p->workers);
+	p->gate = gate;
 	for (int i = 0; i < n; i++) {
 		struct pool_worker	*w = &p->workers[i];
 
@@ -132,6 +139,7 @@ pool_create(struct event_base *base, const char *url, int n, int timeout_ms,
 			pool_destroy(p);
 			return NULL;
 		}
+		store_set_gate(w->store, p->gate);
 	}
 	for (int i = 0; i < n; i++) {
 		if (pthread_create(&p->workers[i].thread, NULL,
@@ -186,6 +194,8 @@ pool_destroy(struct pool *p)
 	p->stopping = true;
 	pthread_cond_broadcast(&p->cond);
 	pthread_mutex_unlock(&p->lock);
+	/* A worker chasing an in-doubt COMMIT gives up now. */
+	store_gate_stop(p->gate);
 	for (int i = 0; i < p->n; i++) {
 		if (p->workers[i].started)
 			pthread_join(p->workers[i].thread, NULL);

@@ -12,6 +12,7 @@
 
 struct event_base;
 struct store;
+struct store_gate;
 struct job;
 
 /* Runs on a worker thread with that worker's store. */
@@ -28,9 +29,14 @@ struct job {
 
 struct pool;
 
-/* Start n workers connected to url; NULL (and err) if any cannot connect. */
+/*
+ * Start n workers connected to url; NULL (and err) if any cannot connect.
+ * Their stores go behind gate (store_gate_new), which may be shared by
+ * several pools and must outlive them.
+ */
 struct pool	*pool_create(struct event_base *, const char *url, int n,
-		    int timeout_ms, char *err, size_t errsz);
+		    int timeout_ms, struct store_gate *gate, char *err,
+		    size_t errsz);
 /* Queue a job; thread-safe. */
 void		 pool_submit(struct pool *, struct job *);
 /* Jobs queued or running, not yet handed back. */

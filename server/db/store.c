@@ -1,7 +1,7 @@
 /*
- * store.c — the store's engine: connections, prepared statements, counters,
- * errors and the transaction runner.  The SQL itself lives in the themed
- * store_*.c files.
+ * store.c — the store's engine: connections, prepared statements, counters
+ * and errors.  The transaction runner is store_tx.c, the pool-wide gate
+ * store_gate.c; the SQL itself lives in the themed store_*.c files.
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -14,17 +14,6 @@
 #include "ops/log.h"
 #include "ops/util.h"
 
-struct store {
-	PGconn		*conn;
-	char		*url;
-	char		*app;
-	int		 timeout_ms;
-	bool		 prepared[STORE_MAX_STMTS + 1];
-	const char	*begin;		/* BEGIN not sent yet (see store_tx) */
-	char		 error[512];
-	char		 sqlstate[6];
-};
-
 struct store_counter {
 	const char	*name;
 	atomic_ulong	 calls;
@@ -35,10 +24,22 @@ struct store_counter {
 
 static struct store_counter	 store_counters[STORE_MAX_STMTS + 1];
 static atomic_int		 store_nstmts;
-static atomic_ulong		 store_retries;
 static atomic_ulong		 store_round_trips;
-static atomic_ulong		 store_tx_counts[3];	/* by enum tx_result */
 static pthread_mutex_t		 store_id_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Count a round trip (for dbstats). */
+void
+store_count_round_trip(void)
+{
+	atomic_fetch_add(&store_round_trips, 1);
+}
+
+/* Round trips to the database so far. */
+uint64_t
+store_round_trips_total(void)
+{
+	return atomic_load(&store_round_trips);
+}
 
 /* Record an error that did not come from a PGresult. */
 void
@@ -51,7 +52,7 @@ store_set_error(struct store *s, const char *sqlstate, const char *msg)
 }
 
 /* Record the error carried by a failed result (or the connection's). */
-static void
+void
 store_set_result_error(struct store *s, const PGresult *res)
 {
 	const char	*state = NULL, *msg = NULL;
@@ -59,6 +60,10 @@ store_set_result_error(struct store *s, const PGresult *res)
 	if (res != NULL) {
 		state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
 		msg = PQresultErrorMessage(res);
+	}
+	if (s->conn == NULL) {
+		store_set_error(s, "08003", "not connected to the database");
+		return;
 	}
 	if (msg == NULL || *msg == '\0')
 		msg = PQerrorMessage(s->conn);
@@ -163,16 +168,65 @@ store_connected(const struct store *s)
 	return PQstatus(s->conn) == CONNECTION_OK;
 }
 
-/* Re-establish a broken connection; prepared statements are redone lazily. */
+/* Close a broken connection; the next transaction opens a new one. */
+void
+store_drop(struct store *s)
+{
+	if (s->conn == NULL)
+		return;
+	if (s->error[0] == '\0')
+		store_set_result_error(s, NULL);
+	PQfinish(s->conn);
+	s->conn = NULL;
+}
+
+/* Whether the last error means the connection was lost. */
+bool
+store_lost(const struct store *s)
+{
+	return PQstatus(s->conn) != CONNECTION_OK ||
+	    strncmp(s->sqlstate, "08", 2) == 0 ||
+	    strcmp(s->sqlstate, "57P01") == 0 ||
+	    strcmp(s->sqlstate, "57P02") == 0 ||
+	    strcmp(s->sqlstate, "57P03") == 0;
+}
+
+/* Whether the last error was the database being out of reach. */
+bool
+store_unavailable(const struct store *s)
+{
+	return strncmp(s->sqlstate, "08", 2) == 0 ||
+	    strncmp(s->sqlstate, "57P0", 4) == 0;
+}
+
+/*
+ * Re-establish a broken connection: a new one, not PQreset, so nothing of
+ * the old one's state (a pipeline, a result half read) survives.  Prepared
+ * statements are redone lazily.
+ */
 bool
 store_reconnect(struct store *s)
 {
-	PQreset(s->conn);
-	if (PQstatus(s->conn) != CONNECTION_OK) {
-		store_set_result_error(s, NULL);
+	bool	ok;
+
+	if (!store_gate_enter(s->gate)) {
+		store_set_error(s, "08001", "the database is unreachable "
+		    "(waiting to try again)");
 		return false;
 	}
-	return store_setup(s);
+	PQfinish(s->conn);
+	s->conn = store_connect(s->url, s->app);
+	ok = PQstatus(s->conn) == CONNECTION_OK;
+	if (!ok)
+		store_set_error(s, "08001", PQerrorMessage(s->conn));
+	else
+		ok = store_setup(s);
+	if (!ok) {
+		PQfinish(s->conn);
+		s->conn = NULL;
+	}
+	store_gate_leave(s->gate, ok, s->error);
+	return ok;
 }
 
 /* The store's connection. */
@@ -203,73 +257,167 @@ store_stmt_id(struct store_stmt *st)
 	return id;
 }
 
+const char	store_xid_sql[] = "SELECT pg_current_xact_id(), "
+		    STORE_INCARNATION_SQL;
+
+/*
+ * Record the transaction id (its backend, the server's incarnation) that
+ * the first pipeline of a write transaction asked for: the in-doubt chase
+ * needs them.
+ */
+static void
+store_keep_xid(struct store *s, const PGresult *res)
+{
+	if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1) {
+		store_get_str(res, 0, 0, s->xid, sizeof s->xid);
+		store_get_str(res, 0, 1, s->incarnation,
+		    sizeof s->incarnation);
+		s->xid_pid = PQbackendPID(s->conn);
+	}
+}
+
+/*
+ * Read the results of a pipeline of nq queries and its sync.  Each query
+ * gives one result (an error, or PIPELINE_ABORTED after one) and then NULL;
+ * a NULL where a result is due means the pipeline is broken (the connection
+ * died, or libpq gave up on it), and nothing more will come: the loop ends
+ * there instead of waiting for results that never arrive.  Keeps the result
+ * of query keep in *out; false when the pipeline did not end in its sync.
+ */
+static bool
+store_pipeline_results(struct store *s, int nq, int keep, int xid, int prep,
+    PGresult **out, bool *failed, bool *prepared)
+{
+	PGresult	*res;
+	bool		 synced;
+
+	for (int q = 0; q < nq; q++) {
+		int	n = 0;
+
+		while ((res = PQgetResult(s->conn)) != NULL) {
+			ExecStatusType	st = PQresultStatus(res);
+
+			if (++n > 2) {	/* one result, at most an echo */
+				PQclear(res);
+				return false;
+			}
+			if (st == PGRES_FATAL_ERROR ||
+			    st == PGRES_PIPELINE_ABORTED) {
+				if (!*failed)
+					store_set_result_error(s, res);
+				*failed = true;
+			} else if (q == xid)
+				store_keep_xid(s, res);
+			else if (q == prep)
+				*prepared = true;
+			else if (q == keep && *out == NULL && !*failed) {
+				*out = res;
+				continue;
+			}
+			PQclear(res);
+		}
+		if (n == 0)
+			return false;
+	}
+	res = PQgetResult(s->conn);
+	synced = PQresultStatus(res) == PGRES_PIPELINE_SYNC;
+	PQclear(res);
+	return synced;
+}
+
 /*
  * The first statement of a transaction travels with its BEGIN (and its
  * PREPARE, the first time) in one pipeline: one round trip instead of two
- * or three.  Returns the statement's result, or NULL with the first error.
+ * or three.  A write transaction's pipeline also asks for its transaction
+ * id, which the runner needs if the answer to its COMMIT is ever lost.
+ * Returns the statement's result, or NULL with the first error; a pipeline
+ * that did not end cleanly drops the connection.
  */
 static PGresult *
 store_exec_pipelined(struct store *s, struct store_stmt *st, int id,
     const char *const *params)
 {
-	PGresult	*res, *out = NULL;
-	int		 query = 0, exec_query = s->prepared[id] ? 1 : 2;
-	bool		 failed = false, prepared = false;
+	PGresult	*out = NULL;
+	int		 nq = 0, xid = -1, prep = -1, exec;
+	bool		 sent, failed = false, prepared = false;
+	const char	*begin = s->begin;
 
+	s->begin = NULL;
 	if (!PQenterPipelineMode(s->conn)) {
 		store_set_result_error(s, NULL);
+		store_drop(s);
 		return NULL;
 	}
-	(void)PQsendQueryParams(s->conn, s->begin, 0, NULL, NULL, NULL, NULL,
-	    0);
-	s->begin = NULL;
-	if (!s->prepared[id])
-		(void)PQsendPrepare(s->conn, st->name, st->sql, st->nparams,
-		    NULL);
-	(void)PQsendQueryPrepared(s->conn, st->name, st->nparams, params, NULL,
-	    NULL, 0);
-	if (!PQpipelineSync(s->conn)) {
-		store_set_result_error(s, NULL);
-		(void)PQexitPipelineMode(s->conn);
+	sent = PQsendQueryParams(s->conn, begin, 0, NULL, NULL, NULL, NULL, 0);
+	nq++;
+	if (s->want_xid) {
+		xid = nq++;
+		sent = sent && PQsendQueryParams(s->conn, store_xid_sql, 0,
+		    NULL, NULL, NULL, NULL, 0);
+	}
+	if (!s->prepared[id]) {
+		prep = nq++;
+		sent = sent && PQsendPrepare(s->conn, st->name, st->sql,
+		    st->nparams, NULL);
+	}
+	exec = nq++;
+	sent = sent && PQsendQueryPrepared(s->conn, st->name, st->nparams,
+	    params, NULL, NULL, 0);
+	if (!sent || !PQpipelineSync(s->conn) ||
+	    !store_pipeline_results(s, nq, exec, xid, prep, &out, &failed,
+	    &prepared) || !PQexitPipelineMode(s->conn)) {
+		if (!failed)
+			store_set_result_error(s, NULL);
+		PQclear(out);
+		store_drop(s);
 		return NULL;
 	}
-	/* Results come per query, each followed by NULL, then the sync. */
-	while (PQstatus(s->conn) == CONNECTION_OK) {
-		if ((res = PQgetResult(s->conn)) == NULL) {
-			query++;
-			continue;
-		}
-		if (PQresultStatus(res) == PGRES_PIPELINE_SYNC) {
-			PQclear(res);
-			break;
-		}
-		if (PQresultStatus(res) == PGRES_FATAL_ERROR ||
-		    PQresultStatus(res) == PGRES_PIPELINE_ABORTED) {
-			if (!failed)
-				store_set_result_error(s, res);
-			failed = true;
-			PQclear(res);
-			continue;
-		}
-		if (query == 1 && exec_query == 2)
-			prepared = true;
-		if (query == exec_query && !failed && out == NULL)
-			out = res;
-		else
-			PQclear(res);
-	}
-	(void)PQexitPipelineMode(s->conn);
 	if (prepared)
 		s->prepared[id] = true;
-	if (PQstatus(s->conn) != CONNECTION_OK && !failed) {
-		store_set_result_error(s, NULL);
-		failed = true;
-	}
 	if (failed) {
 		PQclear(out);
 		return NULL;
 	}
 	return out;
+}
+
+/* Prepare a statement on this connection unless it is already. */
+static bool
+store_prepare(struct store *s, struct store_stmt *st, int id)
+{
+	PGresult	*res;
+
+	if (s->prepared[id])
+		return true;
+	store_count_round_trip();
+	res = PQprepare(s->conn, st->name, st->sql, st->nparams, NULL);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		store_set_result_error(s, res);
+		if (!store_lost(s))
+			log_error("store: prepare %s: %s", st->name, s->error);
+		PQclear(res);
+		return false;
+	}
+	PQclear(res);
+	s->prepared[id] = true;
+	return true;
+}
+
+/*
+ * Whether a statement may run: outside a transaction, a pool's store whose
+ * connection broke reconnects first (the gate keeps that cheap during an
+ * outage), so periodic work recovers by itself.  Stores without a gate
+ * (tools, migrations) never reconnect behind their caller's back.
+ */
+static bool
+store_ready(struct store *s)
+{
+	if (PQstatus(s->conn) == CONNECTION_OK)
+		return true;
+	if (s->gate != NULL && !s->in_tx && s->begin == NULL)
+		return store_reconnect(s);
+	store_set_result_error(s, NULL);
+	return false;
 }
 
 /* Run a prepared statement with text parameters; NULL on error. */
@@ -279,37 +427,23 @@ store_exec(struct store *s, struct store_stmt *st, const char *const *params)
 	int			 id = store_stmt_id(st);
 	struct store_counter	*c = &store_counters[id];
 	uint64_t		 start = util_now_us();
-	PGresult		*res;
+	PGresult		*res = NULL;
 	ExecStatusType		 status;
 
-	atomic_fetch_add(&store_round_trips, 1);
-	if (s->begin != NULL)
+	store_count_round_trip();
+	if (!store_ready(s))
+		res = NULL;
+	else if (s->begin != NULL)
 		res = store_exec_pipelined(s, st, id, params);
-	else {
-		if (!s->prepared[id]) {
-			atomic_fetch_add(&store_round_trips, 1);
-			res = PQprepare(s->conn, st->name, st->sql,
-			    st->nparams, NULL);
-			if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-				store_set_result_error(s, res);
-				log_error("store: prepare %s: %s", st->name,
-				    s->error);
-				PQclear(res);
-				atomic_fetch_add(&c->errors, 1);
-				return NULL;
-			}
-			PQclear(res);
-			s->prepared[id] = true;
-		}
+	else if (store_prepare(s, st, id))
 		res = PQexecPrepared(s->conn, st->name, st->nparams, params,
 		    NULL, NULL, 0);
-	}
 	status = PQresultStatus(res);
 	atomic_fetch_add(&c->calls, 1);
 	atomic_fetch_add(&c->usec, util_now_us() - start);
 	if (res == NULL ||
 	    (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK)) {
-		if (res != NULL)
+		if (res != NULL || s->error[0] == '\0')
 			store_set_result_error(s, res);
 		atomic_fetch_add(&c->errors, 1);
 		PQclear(res);
@@ -338,6 +472,32 @@ store_exec_changed(struct store *s, struct store_stmt *st,
 	return rc;
 }
 
+/* Send a pending BEGIN on its own, taking the xid of a write transaction. */
+bool
+store_begin_now(struct store *s)
+{
+	const char	*begin = s->begin;
+	PGresult	*res;
+	bool		 ok;
+
+	s->begin = NULL;
+	if (begin == NULL)
+		return true;
+	if (!store_exec_simple(s, begin))
+		return false;
+	if (!s->want_xid)
+		return true;
+	store_count_round_trip();
+	res = PQexec(s->conn, store_xid_sql);
+	ok = PQresultStatus(res) == PGRES_TUPLES_OK;
+	if (ok)
+		store_keep_xid(s, res);
+	else
+		store_set_result_error(s, res);
+	PQclear(res);
+	return ok;
+}
+
 /* Run plain SQL text through the simple protocol. */
 bool
 store_exec_simple(struct store *s, const char *sql)
@@ -346,14 +506,9 @@ store_exec_simple(struct store *s, const char *sql)
 	ExecStatusType	 status;
 	bool		 ok;
 
-	if (s->begin != NULL) {
-		const char	*begin = s->begin;
-
-		s->begin = NULL;
-		if (!store_exec_simple(s, begin))
-			return false;
-	}
-	atomic_fetch_add(&store_round_trips, 1);
+	if (s->begin != NULL && !store_begin_now(s))
+		return false;
+	store_count_round_trip();
 	res = PQexec(s->conn, sql);
 	status = PQresultStatus(res);
 
@@ -379,12 +534,11 @@ store_exec_value(struct store *s, const char *sql, char *out, size_t outsz)
 	PGresult	*res;
 	ExecStatusType	 status;
 
-	if (s->begin != NULL && !store_exec_simple(s, ""))
+	out[0] = '\0';
+	if (s->begin != NULL && !store_begin_now(s))
 		return false;
 	res = PQexec(s->conn, sql);
 	status = PQresultStatus(res);
-
-	out[0] = '\0';
 	if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
 		store_set_result_error(s, res);
 		PQclear(res);
@@ -411,143 +565,6 @@ store_get_int(const PGresult *res, int row, int col)
 	if (PQgetisnull(res, row, col))
 		return 0;
 	return strtoll(PQgetvalue(res, row, col), NULL, 10);
-}
-
-/*
- * COMMIT, and make sure it committed: a transaction in which a statement
- * failed answers COMMIT with "ROLLBACK" and no error, and acknowledging that
- * as a success would break the first rule.
- */
-static bool
-store_commit(struct store *s)
-{
-	PGresult	*res;
-	bool		 ok;
-
-	atomic_fetch_add(&store_round_trips, 1);
-	res = PQexec(s->conn, "COMMIT");
-	ok = PQresultStatus(res) == PGRES_COMMAND_OK;
-
-	if (!ok)
-		store_set_result_error(s, res);
-	else if (strcmp(PQcmdStatus(res), "COMMIT") != 0) {
-		store_set_error(s, "25P02", "COMMIT rolled back: a statement in"
-		    " the transaction had failed");
-		ok = false;
-	}
-	PQclear(res);
-	return ok;
-}
-
-/* Whether the last error is worth running the transaction again for. */
-static bool
-store_retryable(const struct store *s)
-{
-	return strcmp(s->sqlstate, "40001") == 0 ||
-	    strcmp(s->sqlstate, "40P01") == 0;
-}
-
-/* Leave a failed transaction; reconnect if the connection broke. */
-static void
-store_abort(struct store *s)
-{
-	char	state[6], msg[sizeof s->error];
-
-	s->begin = NULL;
-	/* Keep the error that made us abort, not ROLLBACK's. */
-	memcpy(state, s->sqlstate, sizeof state);
-	memcpy(msg, s->error, sizeof msg);
-	if (PQstatus(s->conn) != CONNECTION_OK ||
-	    !store_exec_simple(s, "ROLLBACK")) {
-		if (!store_reconnect(s))
-			log_error("store: reconnect failed: %s", s->error);
-	}
-	memcpy(s->sqlstate, state, sizeof state);
-	memcpy(s->error, msg, sizeof msg);
-}
-
-/* Sleep a little before a retry, longer each time, with jitter. */
-static void
-store_backoff(int attempt)
-{
-	struct timespec	ts;
-	long		us = (1000L << (attempt < 6 ? attempt : 6)) +
-			    (long)(random() % 1000);
-
-	ts.tv_sec = 0;
-	ts.tv_nsec = us * 1000;
-	nanosleep(&ts, NULL);
-}
-
-/* Count how a transaction ended, for dbstats. */
-static enum tx_result
-store_tx_count(enum tx_result r)
-{
-	atomic_fetch_add(&store_tx_counts[r], 1);
-	return r;
-}
-
-/* Run fn in a transaction, retrying on serialization failure and deadlock. */
-enum tx_result
-store_tx(struct store *s, bool read_only, int retries, store_tx_fn fn,
-    void *arg)
-{
-	enum tx_rc	rc;
-
-	for (int attempt = 0;; attempt++) {
-		s->error[0] = '\0';
-		s->sqlstate[0] = '\0';
-		if (PQstatus(s->conn) != CONNECTION_OK && !store_reconnect(s))
-			return store_tx_count(TXR_FAILED);
-		/*
-		 * BEGIN goes out with the first statement (store_exec).  Reads
-		 * see one snapshot: REPEATABLE READ costs nothing read-only.
-		 */
-		s->begin = read_only ?
-		    "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN";
-		rc = fn(s, arg);
-		if (s->begin != NULL) {
-			/* No statement ran: there is nothing to end. */
-			s->begin = NULL;
-			if (rc == TX_COMMIT)
-				return store_tx_count(TXR_COMMITTED);
-			if (rc == TX_ROLLBACK)
-				return store_tx_count(TXR_ROLLED_BACK);
-			return store_tx_count(TXR_FAILED);
-		}
-		if (rc == TX_COMMIT && store_commit(s))
-			return store_tx_count(TXR_COMMITTED);
-		if (rc == TX_ROLLBACK) {
-			if (!store_exec_simple(s, "ROLLBACK"))
-				store_abort(s);
-			return store_tx_count(TXR_ROLLED_BACK);
-		}
-		store_abort(s);
-		if (!store_retryable(s) || attempt >= retries)
-			return store_tx_count(TXR_FAILED);
-		atomic_fetch_add(&store_retries, 1);
-		log_debug("store: retrying transaction (%s: %s)", s->sqlstate,
-		    s->error);
-		store_backoff(attempt);
-	}
-}
-
-/* Round trips to the database so far, and transactions by outcome. */
-void
-store_totals(uint64_t *round_trips, uint64_t *committed, uint64_t *rolled_back,
-    uint64_t *failed)
-{
-	*round_trips = atomic_load(&store_round_trips);
-	*committed = atomic_load(&store_tx_counts[TXR_COMMITTED]);
-	*rolled_back = atomic_load(&store_tx_counts[TXR_ROLLED_BACK]);
-	*failed = atomic_load(&store_tx_counts[TXR_FAILED]);
-}
-
-/* How many retries store_tx has made in all. */
-uint64_t
-store_tx_retries(void)
-{
-	return atomic_load(&store_retries);
 }
 
 /* Copy out up to max statement counters; returns how many there are. */

@@ -35,8 +35,26 @@ enum tx_rc {
 enum tx_result {
 	TXR_COMMITTED,
 	TXR_ROLLED_BACK,
-	TXR_FAILED	/* database error, or retries exhausted */
+	TXR_FAILED,	/* database error, or retries exhausted */
+	TXR_UNAVAILABLE,	/* the database cannot be reached: nothing
+				 * was done */
+	TXR_ABORTED,	/* the connection failed after COMMIT was sent and
+			 * the transaction turned out not to have committed:
+			 * nothing changed */
+	TXR_IN_DOUBT	/* COMMIT was sent and the database did not come back
+			 * in time to tell whether it committed */
 };
+#define TXR_COUNT	6
+
+/* How long an in-doubt COMMIT is chased without a gate's setting. */
+#define STORE_IN_DOUBT_MS	10000
+
+/*
+ * What the stores of one pool share: whether the database is reachable,
+ * the backoff of connection attempts while it is not, the in-doubt wait,
+ * and the test-only fault hook (KEEP_FAULT_COMMIT_DROP).
+ */
+struct store_gate;
 
 typedef enum tx_rc (*store_tx_fn)(struct store *, void *);
 
@@ -102,19 +120,48 @@ const char	*store_error(const struct store *);
 const char	*store_sqlstate(const struct store *);
 /* Whether the connection is still usable. */
 bool		 store_connected(const struct store *);
-/* Re-establish a broken connection; prepared statements are redone lazily. */
+/*
+ * Re-establish a broken connection; prepared statements are redone lazily.
+ * With a gate, false at once while the database is down and the next probe
+ * is not due yet.
+ */
 bool		 store_reconnect(struct store *);
+/*
+ * Whether the last error was the database being out of reach (a lost
+ * connection, or no connection to be had), as opposed to a failed statement.
+ */
+bool		 store_unavailable(const struct store *);
+
+/*
+ * A gate for the stores of a pool: in_doubt_ms bounds the chase of an
+ * in-doubt COMMIT.  Reads KEEP_FAULT_COMMIT_DROP (a test hook) once.
+ */
+struct store_gate	*store_gate_new(int in_doubt_ms);
+/* Put a store behind a gate (the gate outlives the store). */
+void		 store_set_gate(struct store *, struct store_gate *);
+/* The pool is stopping: in-doubt chases give up at once. */
+void		 store_gate_stop(struct store_gate *);
+/* Free a gate whose stores are closed. */
+void		 store_gate_free(struct store_gate *);
 
 /*
  * Run fn inside BEGIN ... COMMIT (READ ONLY when read_only), retrying on
- * serialization failure and deadlock up to retries times.  fn may run more
- * than once, so it must only touch the database and its own argument.
+ * serialization failure, deadlock and a connection lost before COMMIT was
+ * sent, up to retries times in all.  fn may run more than once, so it must
+ * only touch the database and its own argument.  A COMMIT whose answer was
+ * lost is never run again: the runner asks the database whether it
+ * committed (TXR_COMMITTED, TXR_ABORTED, or TXR_IN_DOUBT when it cannot
+ * tell in time).
  */
 enum tx_result	 store_tx(struct store *, bool read_only, int retries,
 		    store_tx_fn fn, void *arg);
 /* Round trips so far, and transactions by outcome (for dbstats). */
 void		 store_totals(uint64_t *round_trips, uint64_t *committed,
 		    uint64_t *rolled_back, uint64_t *failed);
+/* Transactions answered out-of-reach, in-doubt COMMITs found aborted, and
+ * in-doubt COMMITs left unresolved (for dbstats). */
+void		 store_fault_totals(uint64_t *unavailable, uint64_t *aborted,
+		    uint64_t *in_doubt);
 /* How many retries store_tx has made in all (for dbstats). */
 uint64_t	 store_tx_retries(void);
 
@@ -216,7 +263,18 @@ enum store_rc	 store_exit_upsert(struct store *, int32_t room,
 enum store_rc	 store_world_counts(struct store *, int *rooms, int *exits,
 		    bool *has_start);
 
-/* --- messages to others (store_notify.c) --- */
+/* --- messages to others (store_notify.c, store_message.c) --- */
+
+/* One message row, as a reader gets it. */
+struct store_message {
+	int64_t	 id;
+	char	 kind[8];		/* say, room, char, combat, kick */
+	int64_t	*to;			/* recipients (character ids) */
+	size_t	 nto;
+	char	 kick_instance[STORE_UUID_LEN + 1];	/* kick: "" if not */
+	int64_t	 kick_session;
+	char	*text;
+};
 
 /* Tell every online character in a room but one (except; 0 for none). */
 enum store_rc	 store_notify_room(struct store *, int32_t room, int64_t except,
@@ -229,6 +287,25 @@ enum store_rc	 store_notify_char(struct store *, int64_t id, const char *text);
 /* Close a session (on any instance), showing it text first. */
 enum store_rc	 store_notify_kick(struct store *, const char *instance,
 		    int64_t sid, const char *text);
+/*
+ * Say text to everyone online in the room but except; STORE_NONE (nothing
+ * written) when the room already had rate says in the last second.
+ */
+enum store_rc	 store_notify_say(struct store *, int32_t room, int64_t except,
+		    const char *text, int rate);
+/* A reader's cursor (*cursor, a pg_snapshot text) at the current head. */
+enum store_rc	 store_message_head(struct store *, char **cursor);
+/*
+ * The messages committed since *cursor, each once, in (transaction, id)
+ * order; moves *cursor on.  Free *out with store_message_free.
+ */
+enum store_rc	 store_message_read(struct store *, char **cursor,
+		    struct store_message **out, size_t *n);
+/* Free n messages of store_message_read. */
+void		 store_message_free(struct store_message *, size_t n);
+/* Delete up to batch messages older than retention seconds. */
+enum store_rc	 store_message_prune(struct store *, int retention, int batch,
+		    int64_t *deleted);
 
 /* --- migrations (store_migrate.c) --- */
 

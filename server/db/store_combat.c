@@ -470,32 +470,30 @@ store_combat_stop_against(struct store *s, int64_t id)
 
 /*
  * Recipients: the addressed character, or everyone online in the room but
- * up to three.  Each gets its lines in order as one text (bounded far below the
- * 8000-byte payload limit); recipients with the same text share a payload,
- * in chunks of 400 ids like notify_room.
+ * up to three.  Each gets its lines in order as one text (at most 3000
+ * bytes); recipients with the same text share one message row, whatever
+ * their number.  The rows are inserted in the order of their first line.
  */
 static struct store_stmt st_combat_notify = {
 	"combat_notify",
-	"WITH m AS MATERIALIZED (SELECT (e.j->>'room')::integer AS room,"
+	"WITH e AS MATERIALIZED (SELECT (e.j->>'room')::integer AS room,"
 	"  (e.j->>'who')::bigint AS who, (e.j->>'ex1')::bigint AS ex1,"
 	"  (e.j->>'ex2')::bigint AS ex2, (e.j->>'ex3')::bigint AS ex3,"
 	"  e.j->>'text' AS text, e.ord"
 	"  FROM json_array_elements($1::json) WITH ORDINALITY AS e(j, ord)),"
-	" t AS (SELECT c.id, m.ord, m.text FROM m JOIN characters c"
-	"   ON c.id = m.who WHERE m.who <> 0 AND c.session_instance IS NOT NULL"
-	"  UNION ALL SELECT c.id, m.ord, m.text FROM m JOIN characters c"
-	"   ON c.room_id = m.room WHERE m.who = 0"
+	" t AS (SELECT c.id, e.ord, e.text FROM e JOIN characters c"
+	"   ON c.id = e.who WHERE e.who <> 0 AND c.session_instance IS NOT NULL"
+	"  UNION ALL SELECT c.id, e.ord, e.text FROM e JOIN characters c"
+	"   ON c.room_id = e.room WHERE e.who = 0"
 	"   AND c.session_instance IS NOT NULL"
-	"   AND c.id <> m.ex1 AND c.id <> m.ex2 AND c.id <> m.ex3),"
+	"   AND c.id <> e.ex1 AND c.id <> e.ex2 AND c.id <> e.ex3),"
 	" r AS (SELECT id, left(string_agg(text, E'\\n' ORDER BY ord), 3000)"
 	"  AS text, min(ord) AS first FROM t GROUP BY id),"
-	" g AS (SELECT text, first, id,"
-	"  (row_number() OVER (PARTITION BY text ORDER BY id)) / 400 AS chunk"
-	"  FROM r)"
-	" SELECT pg_notify('" STORE_CHANNEL "', json_build_object('to', ids,"
-	"  'text', text)::text)"
-	" FROM (SELECT array_agg(id ORDER BY id) AS ids, text FROM g"
-	"  GROUP BY text, chunk ORDER BY min(first), chunk) x", 1, 0
+	" m AS (INSERT INTO messages (kind, recipients, text)"
+	"  SELECT 'combat', array_agg(id ORDER BY id), text FROM r"
+	"  GROUP BY text ORDER BY min(first) RETURNING 1)"
+	" SELECT pg_notify('" STORE_CHANNEL "', '')"
+	" WHERE EXISTS (SELECT 1 FROM m)", 1, 0
 };
 
 /* Send the messages in one statement. */

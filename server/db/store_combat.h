@@ -119,8 +119,9 @@ enum store_rc	 store_combat_progress(struct store *,
 /* Stop everyone fighting id (they are left as they are otherwise). */
 enum store_rc	 store_combat_stop_against(struct store *, int64_t id);
 /*
- * Send the messages in one statement: each online recipient gets its
- * lines joined, in order, as one notification.
+ * Write the messages in one statement: each online recipient gets its
+ * lines joined, in order, as one text; recipients of the same text share
+ * one message row.
  */
 enum store_rc	 store_combat_notify(struct store *,
 		    const struct store_combat_msg *, size_t n);

@@ -16,6 +16,43 @@
 #define STORE_MAX_STMTS	256
 #define STORE_MAX_PARAMS 16
 
+/* A transaction id is at most 20 digits (xid8). */
+#define STORE_XID_MAX	24
+
+/*
+ * The server's incarnation: it changes when PostgreSQL restarts or
+ * reinitialises after a crash (the bgwriter statistics are reset then),
+ * the only times a transaction id handed out but never written to WAL can
+ * be handed out again.  Taken with the xid, compared when in doubt.
+ */
+#define STORE_INCARNATION_SQL						\
+	"pg_postmaster_start_time()::text || ' ' ||"			\
+	" coalesce(pg_stat_get_bgwriter_stat_reset_time()::text, '')"
+#define STORE_INCARNATION_MAX	80
+
+/*
+ * One connection and the transaction on it.  Only store.c (connections,
+ * statements) and store_tx.c (the transaction runner) touch the fields.
+ * conn is NULL once a broken connection has been dropped; the next
+ * transaction (or, for a pool's store, the next statement) reconnects.
+ */
+struct store {
+	PGconn			*conn;
+	char			*url;
+	char			*app;
+	int			 timeout_ms;
+	struct store_gate	*gate;	/* shared by a pool's stores, or NULL */
+	bool			 prepared[STORE_MAX_STMTS + 1];
+	const char		*begin;	/* BEGIN not sent yet (see store_tx) */
+	bool			 want_xid; /* take the xid with BEGIN */
+	bool			 in_tx;	/* inside store_tx's function */
+	char			 xid[STORE_XID_MAX]; /* this write tx's id */
+	int			 xid_pid;	/* the backend that holds it */
+	char			 incarnation[STORE_INCARNATION_MAX];
+	char			 error[512];
+	char			 sqlstate[6];
+};
+
 /* One SQL statement: prepared per connection under its name, counted. */
 struct store_stmt {
 	const char	*name;
@@ -47,6 +84,47 @@ PGconn		*store_conn(struct store *);
 /* Record an error that did not come from a PGresult. */
 void		 store_set_error(struct store *, const char *sqlstate,
 		    const char *msg);
+
+/* Record the error of a failed result, or of the connection (res NULL). */
+void		 store_set_result_error(struct store *, const PGresult *);
+/* Close a broken connection; the next transaction opens a new one. */
+void		 store_drop(struct store *);
+/*
+ * Whether the last error means the connection was lost (class 08, or the
+ * server ending the session: 57P01..57P03), not that a statement failed.
+ */
+bool		 store_lost(const struct store *);
+
+/* --- the pool-wide gate (store_gate.c) --- */
+
+/*
+ * Whether a store behind g may try to connect now (always without a gate);
+ * while the database is down, one store at a time when the probe is due.
+ */
+bool		 store_gate_enter(struct store_gate *g);
+/* A connection attempt allowed by store_gate_enter ended. */
+void		 store_gate_leave(struct store_gate *g, bool connected,
+		    const char *error);
+
+/* The in-doubt wait of a store's gate (STORE_IN_DOUBT_MS without one). */
+int		 store_gate_in_doubt_ms(const struct store *);
+/* Milliseconds until the gate lets this store try to connect again. */
+int		 store_gate_wait_ms(const struct store *);
+/* Whether the pool is shutting down (in-doubt waits give up). */
+bool		 store_gate_stopping(const struct store *);
+/* The fault hook's probability (KEEP_FAULT_COMMIT_DROP), 0 without one. */
+double		 store_gate_fault(const struct store *);
+/* Count a command answered out-of-reach while the database is down. */
+void		 store_gate_answered(const struct store *);
+
+/* Count a round trip (for dbstats). */
+void		 store_count_round_trip(void);
+/* Round trips to the database so far. */
+uint64_t	 store_round_trips_total(void);
+/* The query that takes a write transaction's xid and the incarnation. */
+extern const char	 store_xid_sql[];
+/* Send a pending BEGIN (and take the xid) on its own; false on error. */
+bool		 store_begin_now(struct store *);
 
 /* Copy a text column into a bounded buffer. */
 void		 store_get_str(const PGresult *, int row, int col, char *,

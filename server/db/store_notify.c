@@ -1,26 +1,31 @@
 /*
- * store_notify.c — messages to other players.  They are sent with pg_notify
- * inside the command's transaction, so they are delivered only if it
- * commits, by every keepd on the database to its own sessions (listen.c).
+ * store_notify.c — messages to other players.  Each is a row of messages
+ * written inside the command's transaction, its recipients resolved in the
+ * same statement, so it exists only if the transaction commits; pg_notify
+ * with an empty payload only rings the bell (PostgreSQL folds a
+ * transaction's identical notifications into one).  Every keepd reads the
+ * rows it has not delivered (store_message.c, listen.c) and writes them to
+ * its own sessions.
  *
- * Payloads are JSON: {"to": [ids], "text": "..."} for characters, and
- * {"kick": {"instance": "...", "session": n}, "text": "..."} to close one
- * session.  Recipients are chunked so a payload stays far below
- * PostgreSQL's 8000-byte limit.
+ * A message for a room with nobody online to hear it is not written.
  */
 #include <stdio.h>
 
 #include "db/store_int.h"
 
+/* Ring the bell when the data-modifying CTE m wrote a row. */
+#define NOTIFY_BELL \
+	"SELECT pg_notify('" STORE_CHANNEL "', '')" \
+	" WHERE EXISTS (SELECT 1 FROM m)"
 
 static struct store_stmt st_notify_room = {
 	"notify_room",
-	"SELECT pg_notify('" STORE_CHANNEL "',"
-	"  json_build_object('to', array_agg(id), 'text', $4::text)::text)"
-	" FROM (SELECT id, (row_number() OVER ()) / 400 AS chunk"
-	"  FROM characters WHERE room_id = $1 AND id <> $2 AND id <> $3"
-	"  AND session_instance IS NOT NULL) c"
-	" GROUP BY chunk", 4, 0
+	"WITH m AS (INSERT INTO messages (kind, room_id, recipients, text)"
+	"  SELECT 'room', $1, r.ids, $4 FROM (SELECT array_agg(id) AS ids"
+	"   FROM characters WHERE room_id = $1 AND id <> $2 AND id <> $3"
+	"   AND session_instance IS NOT NULL) r"
+	"  WHERE r.ids IS NOT NULL RETURNING 1) "
+	NOTIFY_BELL, 4, 0
 };
 
 /* Tell every online character in a room but two (0 for none). */
@@ -49,11 +54,50 @@ store_notify_room(struct store *s, int32_t room, int64_t except,
 	return store_notify_room2(s, room, except, 0, text);
 }
 
+/*
+ * A say: a room message that the room rate counts.  The count reads the
+ * room's says of the last second through messages_room_says; concurrent
+ * says in one room do not see each other's uncommitted rows, so under
+ * concurrency a room may get up to (writers - 1) more than the rate.
+ */
+static struct store_stmt st_notify_say = {
+	"notify_say",
+	"WITH n AS (SELECT count(*) >= $4 AS noisy FROM messages"
+	"  WHERE kind = 'say' AND room_id = $1"
+	"  AND created_at > now() - interval '1 second'),"
+	" m AS (INSERT INTO messages (kind, room_id, recipients, text)"
+	"  SELECT 'say', $1, r.ids, $3 FROM n, (SELECT array_agg(id) AS ids"
+	"   FROM characters WHERE room_id = $1 AND id <> $2"
+	"   AND session_instance IS NOT NULL) r"
+	"  WHERE r.ids IS NOT NULL AND NOT n.noisy RETURNING 1)"
+	" SELECT n.noisy, (" NOTIFY_BELL ") IS NOT NULL FROM n", 4, 0
+};
+
+/* Say text to the room; STORE_NONE if it had rate says in the last second. */
+enum store_rc
+store_notify_say(struct store *s, int32_t room, int64_t except,
+    const char *text, int rate)
+{
+	char		 rooms[16], a[24], rates[16];
+	const char	*p[] = { rooms, a, text, rates };
+	PGresult	*res;
+	enum store_rc	 rc;
+
+	snprintf(rooms, sizeof rooms, "%d", room);
+	snprintf(a, sizeof a, "%lld", (long long)except);
+	snprintf(rates, sizeof rates, "%d", rate);
+	if ((res = store_exec(s, &st_notify_say, p)) == NULL)
+		return STORE_ERR;
+	rc = PQgetvalue(res, 0, 0)[0] == 't' ? STORE_NONE : STORE_OK;
+	PQclear(res);
+	return rc;
+}
+
 static struct store_stmt st_notify_char = {
 	"notify_char",
-	"SELECT pg_notify('" STORE_CHANNEL "',"
-	"  json_build_object('to', json_build_array($1::bigint),"
-	"  'text', $2::text)::text)", 2, 0
+	"WITH m AS (INSERT INTO messages (kind, recipients, text)"
+	"  VALUES ('char', ARRAY[$1::bigint], $2) RETURNING 1) "
+	NOTIFY_BELL, 2, 0
 };
 
 /* Tell one character, wherever its session is. */
@@ -73,9 +117,9 @@ store_notify_char(struct store *s, int64_t id, const char *text)
 
 static struct store_stmt st_notify_kick = {
 	"notify_kick",
-	"SELECT pg_notify('" STORE_CHANNEL "',"
-	"  json_build_object('kick', json_build_object('instance', $1::text,"
-	"  'session', $2::bigint), 'text', $3::text)::text)", 3, 0
+	"WITH m AS (INSERT INTO messages (kind, kick_instance, kick_session,"
+	"  text) VALUES ('kick', $1::uuid, $2::bigint, $3) RETURNING 1) "
+	NOTIFY_BELL, 3, 0
 };
 
 /* Close a session (on any instance), showing it text first. */

@@ -57,6 +57,8 @@ void			 cmd_split(const char *line, char *word, size_t wordsz,
 bool			 cmd_role_parse(const char *, enum role *);
 /* The table, for help. */
 const struct cmd_entry	*cmd_table(int *n);
+/* Set the says a room may hear in a second (room_message_rate). */
+void			 cmd_comm_init(int room_message_rate);
 
 /* Handlers, in their themed files. */
 enum tx_rc	cmd_look(struct cmd_ctx *, const char *);

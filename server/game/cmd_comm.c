@@ -7,18 +7,35 @@
 #include "game/cmd.h"
 #include "ops/util.h"
 
-/* say <text>: everyone online in the room hears it. */
+/* Says a room may hear in a second (room_message_rate; set at start). */
+static int	cmd_room_rate = 20;
+
+/* Set the per-room say rate (from the configuration). */
+void
+cmd_comm_init(int room_message_rate)
+{
+	cmd_room_rate = room_message_rate;
+}
+
+/* say <text>: everyone online in the room hears it, unless it is noisy. */
 enum tx_rc
 cmd_say(struct cmd_ctx *ctx, const char *args)
 {
-	char	*msg = xasprintf("%s says, '%s'", ctx->me.name, args);
-	bool	 ok;
+	char		*msg = xasprintf("%s says, '%s'", ctx->me.name, args);
+	enum store_rc	 rc;
 
-	ok = store_notify_room(ctx->store, ctx->me.room_id, ctx->me.id,
-	    msg) == STORE_OK;
+	rc = store_notify_say(ctx->store, ctx->me.room_id, ctx->me.id, msg,
+	    cmd_room_rate);
 	free(msg);
-	if (!ok)
+	switch (rc) {
+	case STORE_ERR:
 		return TX_ERROR;
+	case STORE_NONE:
+		buf_add(ctx->out, "It is too noisy here; wait a moment.\n");
+		return TX_ROLLBACK;
+	case STORE_OK:
+		break;
+	}
 	buf_printf(ctx->out, "You say, '%s'\n", args);
 	return TX_COMMIT;
 }

@@ -133,7 +133,7 @@ cmd_dbstats(struct cmd_ctx *ctx, const char *args)
 {
 	struct store_stat	st[256];
 	size_t			n = store_stats(st, 256);
-	uint64_t		rt, ok, rb, failed;
+	uint64_t		rt, ok, rb, failed, down, lost, doubt;
 
 	(void)args;
 	buf_printf(ctx->out, "%-22s %10s %8s %10s %10s\n", "statement", "calls",
@@ -149,6 +149,10 @@ cmd_dbstats(struct cmd_ctx *ctx, const char *args)
 	buf_printf(ctx->out, "transactions: %llu committed, %llu rolled back, "
 	    "%llu failed\n", (unsigned long long)ok, (unsigned long long)rb,
 	    (unsigned long long)failed);
+	store_fault_totals(&down, &lost, &doubt);
+	buf_printf(ctx->out, "database faults: %llu out of reach, %llu lost at "
+	    "COMMIT, %llu left in doubt\n", (unsigned long long)down,
+	    (unsigned long long)lost, (unsigned long long)doubt);
 	buf_printf(ctx->out, "round trips: %llu\n", (unsigned long long)rt);
 	buf_printf(ctx->out, "transaction retries: %llu\n",
 	    (unsigned long long)store_tx_retries());

@@ -1,20 +1,19 @@
 /*
  * game.c — the dispatcher: turns input lines into jobs (one in flight per
  * session), runs each command as one transaction on a worker, and shows the
- * result only after COMMIT.  Also delivers notifications to sessions.
+ * result only after COMMIT.  Also delivers committed messages to sessions.
  */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
-
 #include "db/pool.h"
 #include "db/store.h"
 #include "game/cmd.h"
 #include "game/game.h"
 #include "game/login.h"
+#include "game/text.h"
 #include "net/session.h"
 #include "ops/config.h"
 #include "ops/log.h"
@@ -25,6 +24,13 @@ static struct pool		*game_pool;
 static char			 game_instance_id[STORE_UUID_LEN + 1];
 
 #define GAME_RESISTS	"The world resists; try again.\n"
+#define GAME_UNAVAILABLE "The world is out of reach for a moment; nothing " \
+			"you did was lost. Try again shortly.\n"
+#define GAME_ABORTED	"That did not happen: the world went out of reach " \
+			"before it was saved. Nothing changed.\n"
+#define GAME_IN_DOUBT	"The world went out of reach just as that was " \
+			"saved; it may or may not have happened. Look again " \
+			"in a moment.\n"
 
 struct cmd_job {
 	struct job		 job;
@@ -45,6 +51,7 @@ game_init(const struct config *cfg, struct pool *pool, const char *instance)
 	game_pool = pool;
 	util_strlcpy(game_instance_id, instance, sizeof game_instance_id);
 	login_init(cfg, pool, instance);
+	cmd_comm_init(cfg->room_message_rate);
 }
 
 /* This process's instance id. */
@@ -115,18 +122,42 @@ game_cmd_run(struct job *job, struct store *st)
 		    j->cmd->name, store_error(st), store_sqlstate(st));
 }
 
+/*
+ * What the player reads when the transaction did not end as the command
+ * meant: NULL when it did (its own output stands).
+ */
+static const char *
+game_tx_message(enum tx_result r)
+{
+	switch (r) {
+	case TXR_COMMITTED:
+	case TXR_ROLLED_BACK:
+		return NULL;
+	case TXR_FAILED:
+		return GAME_RESISTS;
+	case TXR_UNAVAILABLE:
+		return GAME_UNAVAILABLE;
+	case TXR_ABORTED:
+		return GAME_ABORTED;
+	case TXR_IN_DOUBT:
+		return GAME_IN_DOUBT;
+	}
+	return GAME_RESISTS;
+}
+
 /* Loop thread: show the committed result, then the prompt. */
 static void
 game_cmd_done(struct job *job)
 {
 	struct cmd_job	*j = (struct cmd_job *)job;
 	struct session	*s = session_find(j->sid);
+	const char	*msg = game_tx_message(j->result);
 
 	if (s != NULL) {
-		if (j->result == TXR_FAILED)
-			session_write(s, GAME_RESISTS);
-		else
-			session_write(s, buf_str(&j->out));
+		session_write(s, msg != NULL ? msg : buf_str(&j->out));
+		/* A command that did not happen does not end the session. */
+		if (msg != NULL && j->result != TXR_FAILED)
+			j->close = false;
 		if (j->close)
 			session_close(s, NULL);
 		else
@@ -150,16 +181,22 @@ game_refuse(struct session *s, const char *fmt, ...)
 	session_prompt(s, "> ");
 }
 
-/* A playing session's line: look the command up, check it, queue the job. */
+/*
+ * A playing session's line: clean it, look the command up, check it, queue
+ * the job.  The cleaning happens here, once, so no handler ever sees (and
+ * no other player is ever sent) a character their terminal would obey.
+ */
 static void
-game_command(struct session *s, const char *line)
+game_command(struct session *s, const char *raw)
 {
 	const struct cmd_entry	*cmd;
 	const char		*args, *hint;
-	char			 word[32];
+	char			 word[32], line[TELNET_MAX_LINE + 1];
 	bool			 refused;
 	struct cmd_job		*j;
 
+	util_strlcpy(line, raw, sizeof line);
+	text_strip_controls(line);
 	cmd_split(line, word, sizeof word, &args);
 	if (word[0] == '\0') {
 		session_prompt(s, "> ");
@@ -219,37 +256,27 @@ game_session_end(struct session *s)
 	login_end(s);
 }
 
-/* Deliver {"to": [ids], "text": ...} to the local sessions addressed. */
+/* Write a message to each of its recipients playing on this process. */
 static void
-game_deliver_to(json_t *to, const char *text)
+game_deliver_to(const struct store_message *m)
 {
-	size_t	 i;
-	json_t	*id;
+	for (size_t i = 0; i < m->nto; i++) {
+		struct session	*s = session_find_char(m->to[i]);
 
-	json_array_foreach(to, i, id) {
-		struct session	*s;
-
-		if (!json_is_integer(id))
-			continue;
-		s = session_find_char((int64_t)json_integer_value(id));
 		if (s != NULL && s->state == SESSION_PLAYING)
-			session_notify(s, text);
+			session_notify(s, m->text);
 	}
 }
 
-/* Deliver {"kick": {"instance", "session"}, "text"}: close that session. */
+/* A kick: close that session if it is one of this process's. */
 static void
-game_deliver_kick(json_t *kick, const char *text)
+game_deliver_kick(const struct store_message *m)
 {
-	const char	*inst = json_string_value(json_object_get(kick,
-			    "instance"));
-	json_t		*sid = json_object_get(kick, "session");
 	struct session	*s;
 
-	if (inst == NULL || strcmp(inst, game_instance_id) != 0 ||
-	    !json_is_integer(sid))
+	if (strcmp(m->kick_instance, game_instance_id) != 0)
 		return;
-	s = session_find((uint64_t)json_integer_value(sid));
+	s = session_find((uint64_t)m->kick_session);
 	if (s == NULL || s->closing)
 		return;
 	log_session(LOG_INFO, s->id, "taken over by a new login");
@@ -257,28 +284,16 @@ game_deliver_kick(json_t *kick, const char *text)
 		session_write(s, "\n");
 	/* The new session owns the character now; do not end it on close. */
 	session_unset_char(s);
-	session_close(s, text);
+	session_close(s, m->text);
 }
 
-/* A NOTIFY payload from the LISTEN connection. */
+/* A committed message from the listener: deliver it to local sessions. */
 void
-game_deliver(const char *payload, void *arg)
+game_deliver(const struct store_message *m, void *arg)
 {
-	json_error_t	 je;
-	json_t		*msg = json_loads(payload, 0, &je), *to, *kick;
-	const char	*text;
-
 	(void)arg;
-	if (msg == NULL) {
-		log_warn("deliver: bad payload: %s", je.text);
-		return;
-	}
-	text = json_string_value(json_object_get(msg, "text"));
-	if (text == NULL)
-		text = "";
-	if ((to = json_object_get(msg, "to")) != NULL && json_is_array(to))
-		game_deliver_to(to, text);
-	else if ((kick = json_object_get(msg, "kick")) != NULL)
-		game_deliver_kick(kick, text);
-	json_decref(msg);
+	if (m->kick_instance[0] != '\0')
+		game_deliver_kick(m);
+	else
+		game_deliver_to(m);
 }

@@ -1,6 +1,6 @@
 /*
  * game.h — what the network layer calls in the game: a new connection, an
- * input line, the end of a session, and a notification payload.
+ * input line, the end of a session, and a committed message.
  */
 #ifndef KEEP_GAME_H
 #define KEEP_GAME_H
@@ -11,6 +11,7 @@
 struct config;
 struct pool;
 struct session;
+struct store_message;
 
 /* Wire the game to the worker pool and configuration. */
 void	game_init(const struct config *, struct pool *, const char *instance);
@@ -22,8 +23,8 @@ void	game_input(struct session *, const char *line);
 void	game_reprompt(struct session *);
 /* The session is going away (no job in flight): end it in the database. */
 void	game_session_end(struct session *);
-/* A NOTIFY payload from the LISTEN connection. */
-void	game_deliver(const char *payload, void *arg);
+/* A committed message from the listener: deliver it to local sessions. */
+void	game_deliver(const struct store_message *, void *arg);
 /* This process's instance id (a UUID). */
 const char *game_instance(void);
 

@@ -11,6 +11,8 @@ struct session;
 
 /* Wire the dialog to the pool. */
 void	login_init(const struct config *, struct pool *, const char *instance);
+/* Run password checks and hashing on their own pool from now on. */
+void	login_set_hash_pool(struct pool *);
 /* Greet a new connection and ask for its name. */
 void	login_start(struct session *);
 /* One line typed during the dialog. */

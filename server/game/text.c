@@ -1,5 +1,5 @@
 /*
- * text.c — word wrapping and names.
+ * text.c — word wrapping, names, and cleaning typed text.
  */
 #include <ctype.h>
 #include <string.h>
@@ -59,4 +59,43 @@ text_name_normalise(const char *in, char *out, size_t outsz)
 	}
 	out[len] = '\0';
 	return true;
+}
+
+/*
+ * Bytes of the character at s if a terminal would act on it (a C1 control
+ * or a bidi override/isolate in UTF-8), else 0.  s is NUL-terminated, so
+ * reading up to the first byte that does not match is safe.
+ */
+static size_t
+text_control_len(const unsigned char *s)
+{
+	if (s[0] == 0xc2 && s[1] >= 0x80 && s[1] <= 0x9f)
+		return 2;			/* U+0080..U+009F */
+	if (s[0] == 0xe2 && s[1] == 0x80 && s[2] >= 0xaa && s[2] <= 0xae)
+		return 3;			/* U+202A..U+202E */
+	if (s[0] == 0xe2 && s[1] == 0x81 && s[2] >= 0xa6 && s[2] <= 0xa9)
+		return 3;			/* U+2066..U+2069 */
+	return 0;
+}
+
+/* Remove, in place, every character a terminal would act on. */
+size_t
+text_strip_controls(char *text)
+{
+	unsigned char	*r = (unsigned char *)text, *w = r;
+	size_t		 n;
+
+	while (*r != '\0') {
+		if (*r == '\t') {
+			*w++ = ' ';
+			r++;
+		} else if (*r < 0x20 || *r == 0x7f)
+			r++;
+		else if ((n = text_control_len(r)) > 0)
+			r += n;
+		else
+			*w++ = *r++;
+	}
+	*w = '\0';
+	return (size_t)(w - (unsigned char *)text);
 }

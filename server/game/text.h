@@ -1,5 +1,6 @@
 /*
- * text.h — text formatting for players: word wrapping and names.
+ * text.h — text formatting for players: word wrapping, names, and the
+ * cleaning of text players type.
  */
 #ifndef KEEP_TEXT_H
 #define KEEP_TEXT_H
@@ -18,5 +19,14 @@ void	text_wrap(struct buf *, const char *text, int width, int indent);
  * into out; false if it breaks the rules.
  */
 bool	text_name_normalise(const char *in, char *out, size_t outsz);
+
+/*
+ * Remove, in place, every character a terminal would act on rather than
+ * show: C0 controls (TAB becomes a space), DEL, the C1 controls U+0080 to
+ * U+009F written as UTF-8, and the bidirectional overrides and isolates
+ * U+202A-U+202E and U+2066-U+2069.  Everything else, valid UTF-8 or not,
+ * is kept as it is.  Returns the new length.
+ */
+size_t	text_strip_controls(char *);
 
 #endif

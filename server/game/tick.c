@@ -15,6 +15,8 @@
 
 /* How often the loop asks whether a task is due. */
 #define TICK_POLL_MS	500
+/* Messages pruned at most per run of the messages task. */
+#define TICK_PRUNE_BATCH	20000
 
 struct tick_task {
 	const char	*name;
@@ -27,6 +29,7 @@ static const struct tick_task tick_tasks[] = {
 	{ "npcs", 5000, npc_tick_tx },
 	{ "resets", 5000, reset_tick_tx },
 	{ "decay", 10000, decay_tick_tx },
+	{ "messages", 1000, message_prune_tx },
 };
 
 struct tick_run {
@@ -38,6 +41,25 @@ static struct pool		*tick_pool;
 static const struct config	*tick_cfg;
 static struct event		*tick_ev;
 static bool			 tick_busy;
+
+/*
+ * Prune messages older than message_retention, one bounded batch a run
+ * (a second apart), so a delete never holds locks or bloats a
+ * transaction; a batch a second outpaces any say rate keepd sustains.
+ */
+enum tx_rc
+message_prune_tx(struct store *s, void *arg)
+{
+	int64_t	deleted;
+
+	(void)arg;
+	if (store_message_prune(s, tick_cfg->message_retention,
+	    TICK_PRUNE_BATCH, &deleted) != STORE_OK)
+		return TX_ERROR;
+	if (deleted > 0)
+		log_debug("tick: pruned %lld messages", (long long)deleted);
+	return TX_COMMIT;
+}
 
 /* One task's transaction: elected ticker, task due, then its body. */
 static enum tx_rc
@@ -89,7 +111,9 @@ tick_run(struct job *job, struct store *s)
 
 	(void)job;
 	if (store_clock_due(s, due, 16, &n) != STORE_OK) {
-		log_warn("tick: %s", store_error(s));
+		/* An outage is logged once, by the store. */
+		if (!store_unavailable(s))
+			log_warn("tick: %s", store_error(s));
 		return;
 	}
 	for (size_t i = 0; i < nitems(tick_tasks); i++) {

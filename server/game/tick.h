@@ -1,8 +1,8 @@
 /*
  * tick.h — periodic world work: combat rounds, NPC behaviour, area resets,
- * decay.  Each task runs as a transaction on the worker pool, under a
- * cluster-wide advisory lock and a world_clock row, so one keepd of a
- * cluster runs it, once per period.
+ * decay, pruning old messages.  Each task runs as a transaction on the
+ * worker pool, under a cluster-wide advisory lock and a world_clock row, so
+ * one keepd of a cluster runs it, once per period.
  */
 #ifndef KEEP_TICK_H
 #define KEEP_TICK_H
@@ -23,5 +23,6 @@ enum tx_rc	combat_round_tx(struct store *, void *);	/* combat.c */
 enum tx_rc	npc_tick_tx(struct store *, void *);		/* combat.c */
 enum tx_rc	decay_tick_tx(struct store *, void *);		/* combat.c */
 enum tx_rc	reset_tick_tx(struct store *, void *);		/* reset.c */
+enum tx_rc	message_prune_tx(struct store *, void *);	/* tick.c */
 
 #endif

@@ -1,7 +1,8 @@
 /*
  * session.c — connections: accept, telnet decoding, the bounded input queue
- * (one command in flight per session), output with a bound, timers, and
- * deferred freeing.
+ * (one command in flight per session), output with a bound (keepd's buffer
+ * and the kernel's send queue), timers, and deferred freeing.  Each line is
+ * vetted (rate, bytes, the log of refusals) by session_input.c first.
  */
 #include <errno.h>
 #include <search.h>
@@ -14,7 +15,11 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
+#ifdef __linux__
+#include <linux/sockios.h>
+#endif
 
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
@@ -22,7 +27,9 @@
 #include <event2/listener.h>
 
 #include "game/game.h"
+#include "net/peer.h"
 #include "net/session.h"
+#include "net/session_int.h"
 #include "ops/config.h"
 #include "ops/log.h"
 #include "ops/util.h"
@@ -144,24 +151,70 @@ session_count(void)
 	return session_n;
 }
 
-/* Queue raw bytes for the peer, enforcing the output bound. */
+/* Bytes the kernel holds for the peer: sent but not acknowledged, or unsent. */
+static size_t
+session_kernel_pending(struct session *s)
+{
+#ifdef SIOCOUTQ
+	evutil_socket_t	fd = bufferevent_getfd(s->bev);
+	int		n = 0;
+
+	if (fd >= 0 && ioctl(fd, SIOCOUTQ, &n) == 0 && n > 0)
+		return (size_t)n;
+#else
+	(void)s;
+#endif
+	return 0;
+}
+
+/*
+ * The client is not reading: drop what waits for it, ours and the
+ * kernel's (a reset on close, SO_LINGER 0), and close.  A graceful close
+ * would leave up to max_output_kib queued in the kernel for a peer that
+ * may never read it.
+ */
+static void
+session_cut_off(struct session *s)
+{
+	struct linger	lg = { .l_onoff = 1, .l_linger = 0 };
+	evutil_socket_t	fd = bufferevent_getfd(s->bev);
+	struct evbuffer	*out = bufferevent_get_output(s->bev);
+
+	log_session(LOG_WARN, s->id, "output over %d KiB; closing",
+	    session_cfg->max_output_kib);
+	if (fd >= 0)
+		(void)setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+	evbuffer_drain(out, evbuffer_get_length(out));
+	session_close(s, NULL);
+}
+
+/*
+ * Queue raw bytes for the peer, enforcing the output bound on everything
+ * not yet delivered: our buffer and the kernel's send queue (which alone
+ * can grow to megabytes).  Asking the kernel costs a system call, so
+ * out_pending is an upper estimate: the total only grows by what is added
+ * here (moving bytes from our buffer to the kernel does not change it, the
+ * peer's acknowledgements shrink it), and it is measured again only when
+ * the estimate would pass the bound.
+ */
 static void
 session_send_raw(struct session *s, const void *data, size_t len)
 {
+	size_t		 bound = (size_t)session_cfg->max_output_kib * 1024;
 	struct evbuffer	*out;
 
 	if (s->bev == NULL)
 		return;
 	out = bufferevent_get_output(s->bev);
-	if (evbuffer_get_length(out) + len >
-	    (size_t)session_cfg->max_output_kib * 1024) {
-		/* The client is not reading; do not buffer without bound. */
-		log_session(LOG_WARN, s->id, "output over %d KiB; closing",
-		    session_cfg->max_output_kib);
-		evbuffer_drain(out, evbuffer_get_length(out));
-		session_close(s, NULL);
-		return;
+	if (s->out_pending + len > bound) {
+		s->out_pending = evbuffer_get_length(out) +
+		    session_kernel_pending(s);
+		if (s->out_pending + len > bound) {
+			session_cut_off(s);
+			return;
+		}
 	}
+	s->out_pending += len;
 	evbuffer_add(out, data, len);
 }
 
@@ -291,12 +344,14 @@ session_job_done(struct session *s)
 }
 
 /* Queue one input line, or refuse it when the client floods. */
-static void
+void
 session_enqueue(struct session *s, const char *line)
 {
 	int	max = session_cfg->max_queued_lines;
 
 	if (s->qlen == max) {
+		session_input_refused(s, LIMIT_QUEUE, "line refused: %d lines"
+		    " queued", max);
 		if (++s->flood_dropped > max) {
 			log_session(LOG_WARN, s->id, "flooding; disconnected");
 			session_close(s, "You sent too much too fast. "
@@ -305,7 +360,6 @@ session_enqueue(struct session *s, const char *line)
 		}
 		if (!s->flood_warned) {
 			s->flood_warned = true;
-			log_session(LOG_INFO, s->id, "flood warning");
 			session_write(s, "You are sending commands faster than"
 			    " they can run; slow down or you will be cut "
 			    "off.\n");
@@ -318,7 +372,7 @@ session_enqueue(struct session *s, const char *line)
 }
 
 /* A line was refused: prompt again, unless a reply still will. */
-static void
+void
 session_reprompt(struct session *s)
 {
 	if (!s->busy && s->qlen == 0)
@@ -338,21 +392,9 @@ session_telnet_cb(const struct telnet_event *ev, void *arg)
 		session_send_raw(s, ev->data, ev->len);
 		break;
 	case TELNET_EV_LINE:
-		if (!telnet_utf8_valid(ev->data, ev->len)) {
-			log_session(LOG_INFO, s->id, "invalid UTF-8 line");
-			session_write(s, "That line was not valid UTF-8 text;"
-			    " it was ignored.\n");
-			session_reprompt(s);
-			break;
-		}
-		session_enqueue(s, (const char *)ev->data);
-		break;
 	case TELNET_EV_LINE_TOO_LONG:
-		log_session(LOG_INFO, s->id, "line over %d bytes refused",
-		    TELNET_MAX_LINE);
-		session_printf(s, "That line is too long (at most %d bytes);"
-		    " it was ignored.\n", TELNET_MAX_LINE);
-		session_reprompt(s);
+	case TELNET_EV_LINE_NUL:
+		session_input_line(s, ev);
 		break;
 	case TELNET_EV_INTERRUPT:
 		session_close(s, "Interrupted. Goodbye.\n");
@@ -451,6 +493,7 @@ session_close(struct session *s, const char *msg)
 		session_write(s, msg);
 	s->closing = true;
 	session_queue_clear(s);
+	session_input_end(s);
 	event_del(s->login_timer);
 	if (s->bev == NULL) {
 		session_release(s);
@@ -479,6 +522,7 @@ session_reap_cb(evutil_socket_t fd, short what, void *arg)
 		game_session_end(s);
 		tdelete(s, &session_by_id, session_cmp_id);
 		session_unset_char(s);
+		peer_remove(s->peer);
 		event_free(s->login_timer);
 		event_free(s->close_timer);
 		explicit_bzero(s->password, sizeof s->password);
@@ -527,15 +571,53 @@ session_release(struct session *s)
 	event_active(session_reap_ev, EV_READ, 0);
 }
 
-/* Refuse a connection when the game is full. */
+/* Refuse a connection with a one-line reason (ending in CR LF). */
 static void
-session_refuse(evutil_socket_t fd)
+session_refuse(evutil_socket_t fd, const char *msg)
 {
-	static const char	msg[] = "Keep is full right now; please try "
-				    "again in a few minutes.\r\n";
-
-	(void)!send(fd, msg, sizeof msg - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+	(void)!send(fd, msg, strlen(msg), MSG_NOSIGNAL | MSG_DONTWAIT);
 	evutil_closesocket(fd);
+}
+
+/*
+ * Refused connections, for the log: a flood of them must not become a log
+ * line each.  The first refusal of an interval is logged; the rest are
+ * counted (by reason: 0 full, 1 per-address cap) and summed up in one line
+ * when the interval ends.
+ */
+static struct event	*session_refusal_ev;
+static unsigned		 session_refusals[2];
+
+/* The refusal interval ended: write the summary, if there is one. */
+static void
+session_refusal_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	(void)arg;
+	if (session_refusals[0] + session_refusals[1] > 0)
+		log_warn("session: %u more connections refused in the last "
+		    "%d s (full: %u, too many from one address: %u)",
+		    session_refusals[0] + session_refusals[1],
+		    LIMIT_LOG_SECS, session_refusals[0], session_refusals[1]);
+	session_refusals[0] = session_refusals[1] = 0;
+}
+
+/* Count a refused connection; true if it gets a log line of its own. */
+static bool
+session_refusal_count(int reason)
+{
+	struct timeval	tv = { LIMIT_LOG_SECS, 0 };
+
+	if (session_refusal_ev == NULL)
+		session_refusal_ev = evtimer_new(session_base,
+		    session_refusal_cb, NULL);
+	if (!evtimer_pending(session_refusal_ev, NULL)) {
+		evtimer_add(session_refusal_ev, &tv);
+		return true;
+	}
+	session_refusals[reason]++;
+	return false;
 }
 
 /* A new connection. */
@@ -558,9 +640,20 @@ session_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
 		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)sa)->sin6_addr,
 		    host, sizeof host);
 	if (session_n >= session_cfg->max_connections) {
-		log_warn("session: refused %s: %d connections (the maximum)",
-		    host, session_n);
-		session_refuse(fd);
+		if (session_refusal_count(0))
+			log_warn("session: refused %s: %d connections (the "
+			    "maximum)", host, session_n);
+		session_refuse(fd, "Keep is full right now; please try again "
+		    "in a few minutes.\r\n");
+		return;
+	}
+	if (!peer_add(host, session_cfg->max_connections_per_address)) {
+		if (session_refusal_count(1))
+			log_warn("session: refused %s: %d connections from it "
+			    "(the maximum)", host,
+			    session_cfg->max_connections_per_address);
+		session_refuse(fd, "Too many connections from your address; "
+		    "please close one and try again.\r\n");
 		return;
 	}
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
@@ -620,6 +713,7 @@ session_listen(struct event_base *base, const struct config *cfg)
 
 	session_base = base;
 	session_cfg = cfg;
+	session_input_init(base, cfg);
 	session_resume_ev = evtimer_new(base, session_resume_cb, NULL);
 	session_reap_ev = event_new(base, -1, 0, session_reap_cb, NULL);
 	hints.ai_family = AF_UNSPEC;
@@ -653,6 +747,11 @@ session_stop_listening(void)
 	if (session_listener != NULL) {
 		evconnlistener_free(session_listener);
 		session_listener = NULL;
+	}
+	if (session_refusal_ev != NULL) {
+		session_refusal_cb(-1, 0, NULL);
+		event_free(session_refusal_ev);
+		session_refusal_ev = NULL;
 	}
 }
 

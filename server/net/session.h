@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "net/limit.h"
 #include "net/telnet.h"
 
 struct bufferevent;
@@ -32,7 +33,10 @@ enum session_state {
 	SESSION_PLAYING
 };
 
+/* A password is at most this many characters (after NFC), in at most
+ * SESSION_PASSWORD_BYTES bytes of UTF-8. */
 #define SESSION_PASSWORD_MAX	128
+#define SESSION_PASSWORD_BYTES	(SESSION_PASSWORD_MAX * 4)
 
 struct session {
 	uint64_t		 id;
@@ -52,9 +56,20 @@ struct session {
 	int			 flood_dropped;
 	bool			 flood_warned;
 
+	/* Input limits (session_input.c). */
+	struct limit_bucket	 rate;		/* command_rate, command_burst */
+	int			 rate_refused;	/* over the rate since a pause */
+	bool			 rate_warned;
+	struct limit_log	 refused;	/* refused lines, for the log */
+	uint64_t		 refused_since;	/* util_now_us of the first counted */
+	struct event		*refused_timer;	/* the next summary line */
+
+	/* Upper estimate of output not yet delivered: ours and the kernel's. */
+	size_t			 out_pending;
+
 	/* Login dialog. */
 	char			 name[17];
-	char			 password[SESSION_PASSWORD_MAX + 1];
+	char			 password[SESSION_PASSWORD_BYTES + 1];
 	int			 failures;
 	int64_t			 char_id;	/* 0 until logged in */
 

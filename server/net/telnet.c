@@ -287,6 +287,7 @@ telnet_line_clear(struct telnet *t)
 {
 	t->line_len = 0;
 	t->line_overflow = false;
+	t->line_nul = false;
 }
 
 /* A line end arrived: deliver the line (or its refusal) and start anew. */
@@ -297,6 +298,8 @@ telnet_line_end(struct telnet *t)
 
 	if (t->line_overflow)
 		ev.type = TELNET_EV_LINE_TOO_LONG;
+	else if (t->line_nul)
+		ev.type = TELNET_EV_LINE_NUL;
 	else {
 		t->line[t->line_len] = '\0';
 		ev.data = t->line;
@@ -327,6 +330,13 @@ telnet_data(struct telnet *t, uint8_t c)
 		break;
 	case TELNET_TAB:
 		telnet_line_add(t, ' ');
+		break;
+	case TELNET_NUL:
+		/*
+		 * Not dropped: "pass\0word" must not quietly become the
+		 * password "password".  The whole line is refused.
+		 */
+		t->line_nul = true;
 		break;
 	default:
 		if (c >= 0x20)

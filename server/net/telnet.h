@@ -46,6 +46,7 @@
 enum telnet_event_type {
 	TELNET_EV_LINE,		/* data/len: one input line, no CR/LF, NUL-terminated */
 	TELNET_EV_LINE_TOO_LONG,/* a line over TELNET_MAX_LINE ended; it was dropped */
+	TELNET_EV_LINE_NUL,	/* a line with a NUL byte (not CR NUL) ended; dropped */
 	TELNET_EV_SEND,		/* data/len: bytes to write to the peer as they are */
 	TELNET_EV_SUBNEG,	/* option, data/len: a complete IAC SB ... IAC SE */
 	TELNET_EV_OPTION,	/* option, local, enabled: turned on/off */
@@ -97,6 +98,7 @@ struct telnet {
 	uint8_t			 sb_buf[TELNET_MAX_SB];
 
 	bool			 line_overflow;
+	bool			 line_nul;	/* a NUL byte came in this line */
 	size_t			 line_len;
 	uint8_t			 line[TELNET_MAX_LINE + 1];
 

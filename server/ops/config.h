@@ -16,16 +16,30 @@ struct config {
 	char	*database_url;		/* ""; env DATABASE_URL */
 	int	 workers;		/* 4; 1..64 */
 	int	 max_connections;	/* 2500; 1..100000 */
+	int	 max_connections_per_address;	/* 20; 1..100000 */
+	int	 max_new_characters_per_address; /* 5 an hour; 1..100000 */
 	int	 login_timeout;		/* seconds, 60; 5..3600 */
 	int	 max_queued_lines;	/* 20; 1..1000 */
 	int	 max_output_kib;	/* 1024; 16..65536: pending output before cut-off */
+	int	 command_rate;		/* 10; 1..1000000: input lines a second */
+	int	 command_burst;		/* 30; 1..1000000: lines saved up */
+	int	 command_rate_refusals;	/* 100; 1..1000000: refused, then cut off */
 	int	 tx_retries;		/* 5; 0..100 */
 	int	 statement_timeout_ms;	/* 5000; 100..600000 */
+	int	 in_doubt_wait_ms;	/* 10000; 0..600000 */
 	int	 argon2_ops;		/* 2; 1..10 (libsodium opslimit) */
 	int	 argon2_mem_kib;	/* 19456; 8..1048576 (libsodium memlimit / 1024) */
+	int	 login_workers;		/* 2; 1..64: threads that hash passwords */
+	int	 login_queue;		/* 256; 1..100000: logins waiting for them */
+	int	 login_free_failures;	/* 3; 0..1000000: per character */
+	int	 login_address_free_failures;	/* 10; 0..1000000 */
+	int	 login_lockout_max_secs;	/* 300; 1..86400 */
+	int	 login_failure_forget_secs;	/* 3600; 1..2592000 */
 	char	*migrations_dir;	/* "db/migrations" */
 	char	*world_dir;		/* "db/world" */
 	char	*log_level;		/* "info": debug|info|warn|error */
+	int	 message_retention;	/* seconds, 3600; 1..2592000 */
+	int	 room_message_rate;	/* says/room/second, 20; 1..1000000 */
 };
 
 /*

@@ -32,9 +32,7 @@
 #define BADNAME		"A name is 3 to 16 letters (a-z), nothing else.\r\n"
 
 /* tests/keep-test.json with extra keys (each starting with a comma). */
-#define CONFIG(extra)	"{\"listen_address\": \"127.0.0.1\", \"workers\": 4," \
-			" \"argon2_ops\": 1, \"argon2_mem_kib\": 64," \
-			" \"log_level\": \"info\"" extra "}"
+#define CONFIG(extra)	TEST_CONFIG(extra)
 
 static struct keepd	server;		/* the TCase's keepd */
 static char		seen[65536];	/* what came before an expected reply */
@@ -67,21 +65,6 @@ static void
 want(struct client *c, const char *needle)
 {
 	client_want(c, needle, WAIT_MS, NULL, 0);
-}
-
-/* printf into a static buffer (a few rotating ones), for needles. */
-static const char * __attribute__((format(printf, 1, 2)))
-fmt(const char *f, ...)
-{
-	static char	 out[4][1024];
-	static int	 slot;
-	char		*o = out[slot++ % 4];
-	va_list		 ap;
-
-	va_start(ap, f);
-	vsnprintf(o, sizeof out[0], f, ap);
-	va_end(ap);
-	return o;
 }
 
 /* Send a line and wait for needle in what comes back. */

@@ -34,7 +34,7 @@
 /* tests/keep-test.json with more workers, so gets really overlap. */
 #define RACE_CONFIG	"{\"listen_address\": \"127.0.0.1\", \"workers\": 8," \
 			" \"argon2_ops\": 1, \"argon2_mem_kib\": 64," \
-			" \"log_level\": \"info\"}"
+			" \"log_level\": \"info\"" TEST_LIMITS "}"
 
 /* A fresh item prototype "tst_<tag>_<n>" into id. */
 static void

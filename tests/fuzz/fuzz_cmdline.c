@@ -3,8 +3,9 @@
  * telnet layer: the command word and its lookup (server/game/cmd.c), the
  * coin parser of give (cmd_coins.c), target naming ("2.sword",
  * "all.coins", "lo sw", "X from Y": server/game/target.c) and the text
- * helpers (server/game/text.c).  All of them are pure; the game objects
- * are linked only because the command table names every handler.
+ * helpers (server/game/text.c: wrapping, names, text_strip_controls).
+ * All of them are pure; the game objects are linked only because the
+ * command table names every handler.
  *
  * Input: lines.  The first is the command line; the others (at most
  * FUZZ_KEYWORDS) are the keyword strings of the things in the room that
@@ -20,6 +21,7 @@
 #include "game/cmd.h"
 #include "game/target.h"
 #include "game/text.h"
+#include "net/telnet.h"
 #include "ops/buf.h"
 #include "fuzz.h"
 
@@ -289,6 +291,49 @@ check_wrap(const char *text, int width, int indent)
 	buf_free(&b);
 }
 
+/* Whether s holds a character text_strip_controls must remove. */
+static bool
+has_control(const unsigned char *s)
+{
+	for (; *s != '\0'; s++) {
+		if (*s < 0x20 || *s == 0x7f)
+			return true;
+		if (s[0] == 0xc2 && s[1] >= 0x80 && s[1] <= 0x9f)
+			return true;
+		if (s[0] == 0xe2 && ((s[1] == 0x80 && s[2] >= 0xaa &&
+		    s[2] <= 0xae) || (s[1] == 0x81 && s[2] >= 0xa6 &&
+		    s[2] <= 0xa9)))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * text_strip_controls, as game_command uses it on a line the session has
+ * checked as UTF-8: nothing a terminal obeys is left, and a second pass
+ * changes nothing.  Other bytes are only checked for control bytes.
+ */
+static void
+check_strip(const char *line)
+{
+	char	buf[TELNET_MAX_LINE + 1], again[TELNET_MAX_LINE + 1];
+	size_t	len, in = strlen(line);
+	bool	valid = telnet_utf8_valid((const uint8_t *)line, in);
+
+	snprintf(buf, sizeof buf, "%s", line);
+	len = text_strip_controls(buf);
+	FUZZ_CHECK(len == strlen(buf) && len <= in);
+	for (size_t i = 0; i < len; i++)
+		FUZZ_CHECK((unsigned char)buf[i] >= 0x20 && buf[i] != 0x7f);
+	if (!valid || in > TELNET_MAX_LINE)
+		return;
+	FUZZ_CHECK(telnet_utf8_valid((const uint8_t *)buf, len));
+	FUZZ_CHECK(!has_control((const unsigned char *)buf));
+	memcpy(again, buf, len + 1);
+	FUZZ_CHECK(text_strip_controls(again) == len);
+	FUZZ_CHECK(strcmp(again, buf) == 0);
+}
+
 /* One input: see the top of the file. */
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -317,6 +362,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 	}
 
+	check_strip(line);
 	check_split(line, 1 + size % FUZZ_WORD, small);
 	check_split(line, sizeof word, word);
 	cmd_split(line, word, sizeof word, &args);

@@ -4,7 +4,8 @@
  * requests interleaved, and invariants checked on every event.
  *
  *   - events are well-formed: lines NUL-terminated, at most TELNET_MAX_LINE
- *     bytes, no control bytes; subnegotiations bounded and only for options
+ *     bytes, no control bytes (a line with a NUL is refused whole);
+ *     subnegotiations bounded and only for options
  *     that are on; option events report real changes of telnet_enabled;
  *     replies are IAC WILL/WONT/DO/DONT or the AYT answer, never a WILL for
  *     an option already on, never more replies than bytes received;
@@ -291,6 +292,7 @@ fuzz_cb(const struct telnet_event *ev, void *arg)
 		check_line(r, ev);
 		break;
 	case TELNET_EV_LINE_TOO_LONG:
+	case TELNET_EV_LINE_NUL:
 	case TELNET_EV_INTERRUPT:
 		FUZZ_CHECK(ev->data == NULL && ev->len == 0);
 		break;

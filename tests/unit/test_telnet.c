@@ -226,9 +226,30 @@ END_TEST
 START_TEST(test_control_bytes)
 {
 	feed_mode = _i;
-	FEED("a\x01" "b\x1b[0mc\td\0e\x07\x1f\xc3\xa9\r\n");
+	FEED("a\x01" "b\x1b[0mc\tde\x07\x1f\xc3\xa9\r\n");
 	ck_assert_uint_eq(rec.n, 1);
 	ASSERT_LINE(0, "ab[0mc de\xc3\xa9");
+}
+END_TEST
+
+/*
+ * A NUL inside a line is not dropped: the whole line is refused (a
+ * password "pass\0word" must not become "password").  CR NUL is still a
+ * line end, and the line after a refused one is whole again.
+ */
+START_TEST(test_nul_refuses_line)
+{
+	feed_mode = _i;
+	FEED("pass\0word\r\n");
+	FEED("\0\r\n");
+	FEED("ok\r\0next\r\n");
+	FEED("a\0b\xff\xf8" "fine\n");
+	ck_assert_uint_eq(rec.n, 5);
+	ck_assert_int_eq(rec.ev[0].type, TELNET_EV_LINE_NUL);
+	ck_assert_int_eq(rec.ev[1].type, TELNET_EV_LINE_NUL);
+	ASSERT_LINE(2, "ok");
+	ASSERT_LINE(3, "next");
+	ASSERT_LINE(4, "fine");		/* IAC EL erased the line and its NUL */
 }
 END_TEST
 
@@ -899,6 +920,7 @@ telnet_suite(void)
 	tcase_add_loop_test(tc, test_escaped_iac_in_line, 0, 2);
 	tcase_add_loop_test(tc, test_backspace, 0, 2);
 	tcase_add_loop_test(tc, test_control_bytes, 0, 2);
+	tcase_add_loop_test(tc, test_nul_refuses_line, 0, 2);
 	tcase_add_loop_test(tc, test_line_limit, 0, 2);
 	tcase_add_loop_test(tc, test_line_flood, 0, 2);
 	suite_add_tcase(s, tc);
