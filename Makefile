@@ -12,6 +12,9 @@
 #   make compose-test   build the image and test the Compose stack for real
 #   make bench      keepd against pgbench running the same statements
 #                   (docs/performance.md); a benchmark, not a test
+#   make fuzz       run the libFuzzer targets (tests/fuzz) FUZZ_SECS seconds
+#                   each (default 300) and merge what they learn into the
+#                   corpus; make test runs each for FUZZ_TEST_SECS (15)
 #
 # V=1 shows full compiler lines.
 
@@ -36,11 +39,25 @@ BUILD	?= build
 SRCS	 = $(wildcard server/*.c server/*/*.c)
 OBJS	 = $(SRCS:%.c=$(BUILD)/%.o)
 LIB_OBJS = $(filter-out $(BUILD)/server/main.o,$(OBJS))
-TEST_SRCS = $(wildcard tests/*.c tests/*/*.c)
+TEST_SRCS = $(filter-out tests/fuzz/%,$(wildcard tests/*.c tests/*/*.c))
 TEST_OBJS = $(TEST_SRCS:%.c=$(BUILD)/%.o)
 BENCH_SRCS = $(wildcard bench/*.c)
 BENCH_OBJS = $(BENCH_SRCS:%.c=$(BUILD)/%.o)
 BENCH_LIBS = $(shell pkg-config --libs libevent jansson 2>/dev/null) -lm
+
+# The fuzz targets (tests/fuzz, docs/fuzzing.md): clang's libFuzzer with
+# ASan and UBSan, every object built into build-fuzz by a recursive make.
+# gcc's build is the one -Werror guards; clang is quiet about the two
+# idioms only it warns of, and never turns a warning into an error here.
+FUZZ_BUILD = build-fuzz
+FUZZ_CC	  ?= clang
+FUZZ_OPT   = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+	     -fno-sanitize-recover=all
+FUZZ_WARN  = $(filter-out -Werror,$(WARN)) -Wno-missing-field-initializers \
+	     -Wno-format-nonliteral
+FUZZ_SECS ?= 300
+FUZZ_TEST_SECS ?= 15
+FUZZ_OBJS  = $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/fuzz/*.c))
 
 ifeq ($(V),1)
 Q =
@@ -55,7 +72,7 @@ KEEP_PORT ?= 4000
 export KEEP_PORT
 
 .PHONY: all deps run test asan valgrind db-start db-stop psql compose-test \
-	clean bench faults
+	clean bench faults fuzz fuzz-build
 
 all: $(BUILD)/keepd $(BUILD)/keep-bench
 
@@ -108,7 +125,9 @@ psql: db-start
 	if [ -n "$(SQL)" ]; then psql -X "$$url" -c "$(SQL)"; \
 	else psql -X "$$url"; fi
 
-test: deps $(BUILD)/keepd $(BUILD)/keep-tests $(BUILD)/keep-bench
+# A short fuzzing run first, so that Check's summary stays the last line.
+test: deps fuzz-build $(BUILD)/keepd $(BUILD)/keep-tests $(BUILD)/keep-bench
+	@sh tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_TEST_SECS)
 	@sh tests/run.sh $(BUILD)
 
 faults: deps $(BUILD)/keepd $(BUILD)/keep-tests
@@ -125,11 +144,39 @@ valgrind: deps $(BUILD)/keepd $(BUILD)/keep-tests
 compose-test:
 	@bash tests/compose-test.sh
 
+# A fuzz target's own code is not instrumented for coverage: only what it
+# tests guides the fuzzer (and cov/ft count only that).
+$(BUILD)/tests/fuzz/%.o: tests/fuzz/%.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CFLAGS) -fno-sanitize=fuzzer-no-link -c $< -o $@
+
+# The telnet target links telnet.o alone; the command-line one links the
+# game objects because the command table names every handler (it calls
+# none of them: no database is touched).
+$(BUILD)/fuzz-telnet: $(BUILD)/tests/fuzz/fuzz_telnet.o \
+    $(BUILD)/server/net/telnet.o
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -fsanitize=fuzzer -o $@ $^
+
+$(BUILD)/fuzz-cmdline: $(BUILD)/tests/fuzz/fuzz_cmdline.o $(LIB_OBJS)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
+
+fuzz-build: deps
+	@$(MAKE) --no-print-directory $(if $(Q),-s) BUILD=$(FUZZ_BUILD) \
+		CC=$(FUZZ_CC) OPT="$(FUZZ_OPT) -fsanitize=fuzzer-no-link" \
+		WARN="$(FUZZ_WARN)" LDFLAGS="-fsanitize=address,undefined" \
+		$(FUZZ_BUILD)/fuzz-telnet $(FUZZ_BUILD)/fuzz-cmdline
+
+fuzz: fuzz-build
+	@sh tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECS) merge
+
 bench: deps $(BUILD)/keepd $(BUILD)/keep-bench
 	@sh .ci/deps.sh bench
 	@sh bench/run.sh $(BUILD)
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
 
--include $(OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(BENCH_OBJS:.o=.d)
+-include $(OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(BENCH_OBJS:.o=.d) $(FUZZ_OBJS:.o=.d)

@@ -3,7 +3,8 @@
 # apt-get, install the missing ones, otherwise print the exact command and
 # fail.  Used by the Makefile, .ci/run and the Dockerfile alike.
 #
-#   .ci/deps.sh          build + test dependencies (PostgreSQL server too)
+#   .ci/deps.sh          build + test dependencies (PostgreSQL server, and
+#                        clang for the fuzz targets, too)
 #   .ci/deps.sh build    only what compiling keepd needs
 #   .ci/deps.sh runtime  only the shared libraries keepd links against
 #   .ci/deps.sh bench    build + test, and python3 for make bench's report
@@ -13,7 +14,8 @@ mode=${1:-all}
 
 build_pkgs="gcc libc6-dev make pkg-config libpq-dev libevent-dev libjansson-dev libsodium-dev libunistring-dev check"
 runtime_pkgs="libpq5 libevent-2.1-7 libevent-pthreads-2.1-7 libjansson4 libsodium23 libunistring2"
-test_pkgs="postgresql postgresql-client util-linux procps"
+# clang and its runtime (libFuzzer, sanitizers) build make test's fuzz run.
+test_pkgs="postgresql postgresql-client util-linux procps clang libclang-rt-14-dev"
 
 case $mode in
 build)   want=$build_pkgs ;;
