@@ -32,9 +32,9 @@ SELECT id, name, role, room_id,
  level, xp, coalesce(fighting_id, 0), proto_id IS NOT NULL
  FROM characters WHERE id = :id;
 \endpipeline
-WITH n AS (SELECT count(*) >= :rate AS noisy FROM messages
+WITH n AS (SELECT count(*) >= :rate AS noisy FROM (SELECT 1 FROM messages
   WHERE kind = 'say' AND room_id = :room
-  AND created_at > now() - interval '1 second'),
+  AND created_at > now() - interval '1 second' LIMIT :rate) x),
  m AS (INSERT INTO messages (kind, room_id, recipients, text)
   SELECT 'say', :room, r.ids, :say_text FROM n, (SELECT array_agg(id) AS ids
    FROM characters WHERE room_id = :room AND id <> :id

@@ -56,15 +56,16 @@ store_notify_room(struct store *s, int32_t room, int64_t except,
 
 /*
  * A say: a room message that the room rate counts.  The count reads the
- * room's says of the last second through messages_room_says; concurrent
+ * room's says of the last second through messages_room_says, at most rate
+ * of them (a busy room costs no more than a quiet one); concurrent
  * says in one room do not see each other's uncommitted rows, so under
  * concurrency a room may get up to (writers - 1) more than the rate.
  */
 static struct store_stmt st_notify_say = {
 	"notify_say",
-	"WITH n AS (SELECT count(*) >= $4 AS noisy FROM messages"
+	"WITH n AS (SELECT count(*) >= $4 AS noisy FROM (SELECT 1 FROM messages"
 	"  WHERE kind = 'say' AND room_id = $1"
-	"  AND created_at > now() - interval '1 second'),"
+	"  AND created_at > now() - interval '1 second' LIMIT $4) x),"
 	" m AS (INSERT INTO messages (kind, room_id, recipients, text)"
 	"  SELECT 'say', $1, r.ids, $3 FROM n, (SELECT array_agg(id) AS ids"
 	"   FROM characters WHERE room_id = $1 AND id <> $2"
