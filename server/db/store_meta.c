@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "db/store_int.h"
+#include "ops/log.h"
 
 static struct store_stmt st_durability = {
 	"durability",
@@ -83,10 +84,30 @@ store_instance_heartbeat(struct store *s, const char *id)
 	return store_exec_changed(s, &st_instance_heartbeat, p);
 }
 
+/* What a removed instance was, and how many sessions it still held. */
+#define INSTANCE_GONE " RETURNING i.id, i.host, i.pid, (SELECT count(*)" \
+	" FROM characters c WHERE c.session_instance = i.id)"
+
 static struct store_stmt st_instance_remove = {
 	"instance_remove",
-	"DELETE FROM instances WHERE id = $1", 1, 0
+	"DELETE FROM instances i WHERE id = $1" INSTANCE_GONE, 1, 0
 };
+
+/*
+ * Log the instances a reap removed (their sessions end with them, ON
+ * DELETE SET NULL, so their players no longer show in who and can log in
+ * anywhere), then free res.
+ */
+static void
+store_instance_log_reaped(PGresult *res, const char *why)
+{
+	for (int i = 0; i < PQntuples(res); i++)
+		log_info("instance %s (host %s, pid %s) reaped: %s; "
+		    "sessions ended: %lld", PQgetvalue(res, i, 0),
+		    PQgetvalue(res, i, 1), PQgetvalue(res, i, 2), why,
+		    (long long)store_get_int(res, i, 3));
+	PQclear(res);
+}
 
 /* Delete this instance; its sessions end (ON DELETE SET NULL). */
 enum store_rc
@@ -103,8 +124,9 @@ store_instance_remove(struct store *s, const char *id)
 
 static struct store_stmt st_instance_reap = {
 	"instance_reap",
-	"DELETE FROM instances"
-	" WHERE seen_at < now() - make_interval(secs => $1::int)", 1, 0
+	"DELETE FROM instances i"
+	" WHERE seen_at < now() - make_interval(secs => $1::int)"
+	INSTANCE_GONE, 1, 0
 };
 
 static struct store_stmt st_instance_on_host = {
@@ -124,7 +146,7 @@ store_instance_reap(struct store *s, int secs, const char *self)
 	snprintf(secss, sizeof secss, "%d", secs);
 	if ((res = store_exec(s, &st_instance_reap, p)) == NULL)
 		return STORE_ERR;
-	PQclear(res);
+	store_instance_log_reaped(res, "no heartbeat");
 	/*
 	 * An instance on this host whose process is gone (kill -9, a container
 	 * restart that reused the pid) is dead now, not in secs.
@@ -146,7 +168,7 @@ store_instance_reap(struct store *s, int secs, const char *self)
 			PQclear(res);
 			return STORE_ERR;
 		}
-		PQclear(del);
+		store_instance_log_reaped(del, "its process is gone");
 	}
 	PQclear(res);
 	return STORE_OK;

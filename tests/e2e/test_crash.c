@@ -108,6 +108,9 @@ crash_run(int n, int kill_ms, const char *tag)
 	status = keepd_stop(&k, SIGTERM);
 	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
 	    "keepd exit status %d after the restart", status);
+	/* The restarted keepd ended the dead one's sessions, and said so. */
+	ck_assert_int_ge(keepd_log_lines(&k, "reaped: its process is gone;"),
+	    1);
 	for (int i = 0; i < n; i++) {
 		ck_assert_int_eq(sqlv("SELECT count(*) FROM characters"
 		    " WHERE name IN ('%s', '%s') AND session_instance IS NOT"
