@@ -437,7 +437,7 @@ cmd_serve_main(void)
 		fatal("%s", err);
 	game_init(&cfg, sv.pool, instance);
 	login_set_hash_pool(sv.login_pool);
-	if (!session_listen(sv.base, &cfg))
+	if (!session_listen(sv.base, &cfg, &game_session_cbs))
 		return 1;
 	sv.listener = listen_start(sv.base, cfg.database_url,
 	    cfg.statement_timeout_ms, game_deliver, NULL);

@@ -62,7 +62,7 @@ game_instance(void)
 }
 
 /* A new connection: greet it and ask for a name. */
-void
+static void
 game_session_start(struct session *s)
 {
 	login_start(s);
@@ -231,7 +231,7 @@ game_command(struct session *s, const char *raw)
 }
 
 /* One input line when no job is running. */
-void
+static void
 game_input(struct session *s, const char *line)
 {
 	if (s->state == SESSION_PLAYING)
@@ -241,7 +241,7 @@ game_input(struct session *s, const char *line)
 }
 
 /* Show the prompt the session is waiting at again. */
-void
+static void
 game_reprompt(struct session *s)
 {
 	if (s->state == SESSION_PLAYING)
@@ -251,11 +251,19 @@ game_reprompt(struct session *s)
 }
 
 /* The session is going away: end it in the database. */
-void
+static void
 game_session_end(struct session *s)
 {
 	login_end(s);
 }
+
+/* What the network layer calls in the game (session_listen). */
+const struct session_cbs game_session_cbs = {
+	.open = game_session_start,
+	.line = game_input,
+	.reprompt = game_reprompt,
+	.close = game_session_end,
+};
 
 /* Write a message to each of its recipients playing on this process. */
 static void

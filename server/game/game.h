@@ -1,6 +1,7 @@
 /*
- * game.h — what the network layer calls in the game: a new connection, an
- * input line, the end of a session, and a committed message.
+ * game.h — what the network layer calls in the game (a new connection, an
+ * input line, a prompt again, the end of a session: game_session_cbs, handed
+ * to session_listen) and what the listener delivers (a committed message).
  */
 #ifndef KEEP_GAME_H
 #define KEEP_GAME_H
@@ -11,18 +12,18 @@
 struct config;
 struct pool;
 struct session;
+struct session_cbs;
 struct store_message;
 
 /* Wire the game to the worker pool and configuration. */
 void	game_init(const struct config *, struct pool *, const char *instance);
-/* A new connection: greet it and ask for a name. */
-void	game_session_start(struct session *);
-/* One input line (valid UTF-8, at most 512 bytes) when no job is running. */
-void	game_input(struct session *, const char *line);
-/* Show the prompt the session is waiting at again (after a refusal). */
-void	game_reprompt(struct session *);
-/* The session is going away (no job in flight): end it in the database. */
-void	game_session_end(struct session *);
+/*
+ * The session callbacks: greet a new connection and ask for a name; run an
+ * input line (valid UTF-8, at most 512 bytes; no job in flight) through the
+ * login dialog or the dispatcher; prompt again after a refusal; end a
+ * session that is going away in the database.
+ */
+extern const struct session_cbs	game_session_cbs;
 /* A committed message from the listener: deliver it to local sessions. */
 void	game_deliver(const struct store_message *, void *arg);
 /* This process's instance id (a UUID). */

@@ -26,7 +26,6 @@
 #include <event2/event.h>
 #include <event2/listener.h>
 
-#include "game/game.h"
 #include "net/peer.h"
 #include "net/session.h"
 #include "net/session_int.h"
@@ -41,6 +40,7 @@
 
 static struct event_base	*session_base;
 static const struct config	*session_cfg;
+static const struct session_cbs	*session_cb;
 static struct evconnlistener	*session_listener;
 static struct event		*session_resume_ev;
 static struct event		*session_reap_ev;
@@ -286,7 +286,7 @@ session_notify(struct session *s, const char *text)
 	session_write(s, text);
 	session_write(s, "\n");
 	if (!s->busy && s->qlen == 0)
-		game_reprompt(s);
+		session_cb->reprompt(s);
 }
 
 /* Turn the client's local echo off (for a password) or back on. */
@@ -322,7 +322,7 @@ session_run_queue(struct session *s)
 		line = s->queue[s->qhead];
 		s->qhead = (s->qhead + 1) % max;
 		s->qlen--;
-		game_input(s, line);
+		session_cb->line(s, line);
 		free(line);
 	}
 	if (s->qlen == 0) {
@@ -385,7 +385,7 @@ void
 session_reprompt(struct session *s)
 {
 	if (!s->busy && s->qlen == 0)
-		game_reprompt(s);
+		session_cb->reprompt(s);
 }
 
 /* Telnet events for one session. */
@@ -528,7 +528,7 @@ session_reap_cb(evutil_socket_t fd, short what, void *arg)
 	for (int i = 0; i < session_ndead; i++) {
 		struct session	*s = session_dead[i];
 
-		game_session_end(s);
+		session_cb->close(s);
 		tdelete(s, &session_by_id, session_cmp_id);
 		session_unset_char(s);
 		peer_remove(s->peer);
@@ -684,7 +684,7 @@ session_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
 	tsearch(s, &session_by_id, session_cmp_id);
 	session_n++;
 	log_session(LOG_INFO, s->id, "connection from %s", host);
-	game_session_start(s);
+	session_cb->open(s);
 }
 
 /* Resume accepting after running out of file descriptors. */
@@ -714,7 +714,8 @@ session_accept_error_cb(struct evconnlistener *l, void *arg)
 
 /* Start accepting on the configured address. */
 bool
-session_listen(struct event_base *base, const struct config *cfg)
+session_listen(struct event_base *base, const struct config *cfg,
+    const struct session_cbs *cbs)
 {
 	struct evutil_addrinfo	 hints = { 0 }, *ai = NULL;
 	char			 port[16];
@@ -722,6 +723,7 @@ session_listen(struct event_base *base, const struct config *cfg)
 
 	session_base = base;
 	session_cfg = cfg;
+	session_cb = cbs;
 	session_input_init(base, cfg);
 	session_resume_ev = evtimer_new(base, session_resume_cb, NULL);
 	session_reap_ev = event_new(base, -1, 0, session_reap_cb, NULL);

@@ -77,8 +77,26 @@ struct session {
 	struct event		*close_timer;
 };
 
-/* Start accepting on the configured address; false (logged) on failure. */
-bool		 session_listen(struct event_base *, const struct config *);
+/*
+ * What the layer above does with its sessions (net/ knows no game, as
+ * libevent's bufferevent_setcb and pgbouncer's sbuf_init know no protocol
+ * above them).
+ */
+struct session_cbs {
+	/* A new connection: greet it. */
+	void	(*open)(struct session *);
+	/* One input line, when no job of the session is in flight. */
+	void	(*line)(struct session *, const char *line);
+	/* Show the prompt the session is waiting at again. */
+	void	(*reprompt)(struct session *);
+	/* The session is going away (its socket is gone, no job in flight). */
+	void	(*close)(struct session *);
+};
+
+/* Start accepting on the configured address, handing sessions to cbs
+ * (which must outlive the listener); false (logged) on failure. */
+bool		 session_listen(struct event_base *, const struct config *,
+		    const struct session_cbs *cbs);
 /* Stop accepting new connections. */
 void		 session_stop_listening(void);
 /* The session with this id (perhaps closing), or NULL if it is gone. */

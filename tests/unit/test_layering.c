@@ -1,7 +1,8 @@
 /*
  * test_layering.c — the architecture's grep-able contracts (DESIGN.md rule
  * 3): only server/db/ includes libpq, and SQL text appears nowhere else in
- * server/.  Runs from the repository root, as make test does.
+ * server/; the transport (server/net/) includes nothing from the layers
+ * above it.  Runs from the repository root, as make test does.
  */
 #include <dirent.h>
 #include <regex.h>
@@ -92,6 +93,49 @@ START_TEST(test_libpq_and_sql_only_in_db)
 }
 END_TEST
 
+/*
+ * DESIGN.md: arrows point one way.  The transport (server/net/) knows no
+ * game: it includes no header of game/, db/ or cmd/ and is handed
+ * callbacks (struct session_cbs) instead.
+ */
+START_TEST(test_net_includes_nothing_above)
+{
+	regex_t		 up;
+	DIR		*d = opendir("server/net");
+	struct dirent	*de;
+	char		 path[512], *text;
+	int		 files = 0, bad = 0;
+
+	ck_assert_int_eq(regcomp(&up, "#[[:space:]]*include[[:space:]]*\""
+	    "(game|db|cmd)/", REG_EXTENDED), 0);
+	ck_assert_msg(d != NULL, "cannot open server/net (run from the repo "
+	    "root)");
+	while ((de = readdir(d)) != NULL) {
+		size_t	len = strlen(de->d_name);
+
+		if (len < 3 || (strcmp(de->d_name + len - 2, ".c") != 0 &&
+		    strcmp(de->d_name + len - 2, ".h") != 0))
+			continue;
+		snprintf(path, sizeof path, "server/net/%s", de->d_name);
+		ck_assert_ptr_nonnull(text = slurp(path));
+		files++;
+		if (regexec(&up, text, 0, NULL, 0) == 0) {
+			fprintf(stderr, "layering: %s includes a header from "
+			    "above the transport\n", path);
+			bad++;
+		}
+		free(text);
+	}
+	closedir(d);
+	ck_assert_int_ge(files, 4);
+	ck_assert_msg(bad == 0, "%d files of server/net include game/, db/ or "
+	    "cmd/ headers (see stderr)", bad);
+	ck_assert_int_eq(regexec(&up, "#include \"game/game.h\"", 0, NULL,
+	    0), 0);
+	regfree(&up);
+}
+END_TEST
+
 START_TEST(test_checker_catches_violations)
 {
 	regex_t	sql;
@@ -117,6 +161,7 @@ layering_suite(void)
 	TCase	*tc = tcase_create("layering");
 
 	tcase_add_test(tc, test_libpq_and_sql_only_in_db);
+	tcase_add_test(tc, test_net_includes_nothing_above);
 	tcase_add_test(tc, test_checker_catches_violations);
 	suite_add_tcase(s, tc);
 	return s;
