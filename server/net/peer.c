@@ -65,12 +65,3 @@ peer_remove(const char *addr)
 	tdelete(p, &peer_tree, peer_cmp);
 	free(p);
 }
-
-/* Open connections from addr. */
-int
-peer_count(const char *addr)
-{
-	struct peer	*p = peer_find(addr);
-
-	return p != NULL ? p->n : 0;
-}

@@ -12,7 +12,5 @@
 bool	peer_add(const char *addr, int max) __attribute__((warn_unused_result));
 /* A connection from addr (counted by peer_add) has gone. */
 void	peer_remove(const char *addr);
-/* Open connections from addr. */
-int	peer_count(const char *addr);
 
 #endif
