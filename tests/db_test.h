@@ -15,7 +15,7 @@
 #include <libpq-fe.h>
 
 #include "db/store.h"
-#include "game/cmd.h"
+#include "cmd/cmd.h"
 
 /* A store with a registered instance for the test's players. */
 struct world {

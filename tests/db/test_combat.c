@@ -18,9 +18,9 @@
 #include <libpq-fe.h>
 
 #include "db/store.h"
-#include "game/cmd.h"
+#include "cmd/cmd.h"
 #include "game/rules_combat.h"
-#include "game/tick.h"
+#include "cmd/tick.h"
 #include "db_test.h"
 #include "keep_test.h"
 

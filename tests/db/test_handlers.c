@@ -16,7 +16,7 @@
 #include <libpq-fe.h>
 
 #include "db/store.h"
-#include "game/cmd.h"
+#include "cmd/cmd.h"
 #include "db_test.h"
 #include "keep_test.h"
 

@@ -15,7 +15,7 @@
 
 #include "db/store.h"
 #include "db/store_item.h"
-#include "game/cmd.h"
+#include "cmd/cmd.h"
 #include "db_test.h"
 #include "keep_test.h"
 #include "test_items.h"

@@ -20,7 +20,7 @@
 #include <libpq-fe.h>
 
 #include "db/store.h"
-#include "game/cmd.h"
+#include "cmd/cmd.h"
 #include "game/rules_item.h"
 #include "keep_test.h"
 #include "test_shop.h"

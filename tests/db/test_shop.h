@@ -13,7 +13,7 @@
 
 #include "db/store.h"
 #include "db_test.h"
-#include "game/cmd.h"
+#include "cmd/cmd.h"
 
 /* A shop made by a test: its room, keeper and keeper prototype. */
 struct shop {

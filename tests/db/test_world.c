@@ -18,8 +18,8 @@
 
 #include "db/store.h"
 #include "db/world.h"
-#include "game/reset.h"
-#include "game/tick.h"
+#include "cmd/reset.h"
+#include "cmd/tick.h"
 #include "keep_test.h"
 #include "test_world.h"
 

@@ -15,7 +15,7 @@
 
 #include "db/store.h"
 #include "db/world.h"
-#include "game/reset.h"
+#include "cmd/reset.h"
 #include "keep_test.h"
 #include "test_world.h"
 

@@ -1,6 +1,6 @@
 /*
  * fuzz_cmdline.c — libFuzzer target for what a player types after the
- * telnet layer: the command word and its lookup (server/game/cmd.c), the
+ * telnet layer: the command word and its lookup (server/cmd/cmd.c), the
  * coin parser of give (cmd_coins.c), target naming ("2.sword",
  * "all.coins", "lo sw", "X from Y": server/game/target.c) and the text
  * helpers (server/game/text.c: wrapping, names, text_strip_controls).
@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "game/cmd.h"
+#include "cmd/cmd.h"
 #include "game/target.h"
 #include "game/text.h"
 #include "net/telnet.h"

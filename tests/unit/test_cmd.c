@@ -5,7 +5,7 @@
  */
 #include <string.h>
 
-#include "game/cmd.h"
+#include "cmd/cmd.h"
 #include "game/text.h"
 #include "keep_test.h"
 

@@ -13,7 +13,7 @@
 
 #include "db/store_item.h"
 #include "db/store_shop.h"
-#include "game/cmd.h"
+#include "cmd/cmd.h"
 #include "game/rules_shop.h"
 #include "game/target.h"
 

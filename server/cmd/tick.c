@@ -8,7 +8,7 @@
 #include <event2/event.h>
 
 #include "db/pool.h"
-#include "game/tick.h"
+#include "cmd/tick.h"
 #include "ops/config.h"
 #include "ops/log.h"
 #include "ops/util.h"

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "game/reset.h"
-#include "game/tick.h"
+#include "cmd/reset.h"
+#include "cmd/tick.h"
 
 /* Reset the named areas now, inside the caller's transaction. */
 enum store_rc

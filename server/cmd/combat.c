@@ -11,8 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "game/combat.h"
-#include "game/tick.h"
+#include "cmd/combat.h"
+#include "cmd/tick.h"
 #include "ops/util.h"
 
 /* Copy text with its first letter capitalised. */

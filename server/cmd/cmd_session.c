@@ -3,8 +3,8 @@
  */
 #include <stdio.h>
 
-#include "game/cmd.h"
-#include "game/game.h"
+#include "cmd/cmd.h"
+#include "cmd/game.h"
 
 /* quit: end the session in the database, tell the room, say goodbye. */
 enum tx_rc

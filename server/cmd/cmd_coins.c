@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "game/cmd.h"
+#include "cmd/cmd.h"
 #include "game/text.h"
 
 #define GIVE_MAX	1000000000000LL

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "game/cmd.h"
+#include "cmd/cmd.h"
 #include "game/rules_combat.h"
 #include "game/text.h"
 

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "game/cmd.h"
+#include "cmd/cmd.h"
 
 /* Where someone arriving through dir came from, as others see it. */
 static const char *

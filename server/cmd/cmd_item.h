@@ -7,7 +7,7 @@
 #define KEEP_CMD_ITEM_H
 
 #include "db/store_item.h"
-#include "game/cmd.h"
+#include "cmd/cmd.h"
 #include "game/rules_item.h"
 #include "game/target.h"
 

@@ -10,9 +10,9 @@
 
 #include "db/pool.h"
 #include "db/store.h"
-#include "game/cmd.h"
-#include "game/game.h"
-#include "game/login.h"
+#include "cmd/cmd.h"
+#include "cmd/game.h"
+#include "cmd/login.h"
 #include "game/text.h"
 #include "net/session.h"
 #include "ops/config.h"

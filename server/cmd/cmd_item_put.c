@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "game/cmd_item.h"
+#include "cmd/cmd_item.h"
 #include "ops/util.h"
 
 /* Split "X in Y" ("into" too, or "X Y" by the first word). */

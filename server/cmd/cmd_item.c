@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "game/cmd_item.h"
+#include "cmd/cmd_item.h"
 #include "ops/util.h"
 
 /* What a get is working with. */

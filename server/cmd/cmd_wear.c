@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "game/cmd_item.h"
+#include "cmd/cmd_item.h"
 #include "game/text.h"
 #include "ops/util.h"
 

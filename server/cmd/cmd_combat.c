@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "game/cmd.h"
-#include "game/combat.h"
+#include "cmd/cmd.h"
+#include "cmd/combat.h"
 #include "game/target.h"
 #include "ops/util.h"
 

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "game/cmd.h"
+#include "cmd/cmd.h"
 #include "ops/util.h"
 
 /* Says a room may hear in a second (room_message_rate; set at start). */

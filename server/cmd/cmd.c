@@ -4,7 +4,7 @@
 #include <ctype.h>
 #include <string.h>
 
-#include "game/cmd.h"
+#include "cmd/cmd.h"
 #include "ops/util.h"
 
 /* Row order decides abbreviations: the first prefix match wins. */
