@@ -3,6 +3,7 @@
 #   make run        build, start the embedded database, migrate, load the
 #                   world and serve telnet on port 4000 (KEEP_PORT)
 #   make test       build and run every test tier on a throw-away database
+#   make unit       only the pure tier (no database, no keepd): about a second
 #   make asan       the same tests with AddressSanitizer and UBSan
 #   make faults     the full database fault matrix (docs/reliability.md):
 #                   restarts, crashes, a 30 s outage, killed backends, a
@@ -71,7 +72,7 @@ EMBED_PORT = 5433
 KEEP_PORT ?= 4000
 export KEEP_PORT
 
-.PHONY: all deps run test asan valgrind db-start db-stop psql compose-test \
+.PHONY: all deps run test unit asan valgrind db-start db-stop psql compose-test \
 	clean bench faults fuzz fuzz-build
 
 all: $(BUILD)/keepd $(BUILD)/keep-bench
@@ -129,6 +130,12 @@ psql: db-start
 test: deps fuzz-build $(BUILD)/keepd $(BUILD)/keep-tests $(BUILD)/keep-bench
 	@sh tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_TEST_SECS)
 	@sh tests/run.sh $(BUILD)
+
+# The pure tier: tests/unit and the rules of server/game/, with no
+# database to reach (DATABASE_URL is taken away, so a suite that needs one
+# fails here instead of passing by luck).
+unit: deps $(BUILD)/keep-tests
+	@env -u DATABASE_URL -u KEEPD KEEP_TIER=unit $(BUILD)/keep-tests
 
 faults: deps $(BUILD)/keepd $(BUILD)/keep-tests
 	@KEEP_SUITE=faults KEEP_FAULTS_FULL=1 sh tests/run.sh $(BUILD)

@@ -38,6 +38,12 @@ Suite	*login_guard_suite(void);
 Suite	*tx_faults_suite(void);
 Suite	*faults_suite(void);
 Suite	*shutdown_suite(void);
+Suite	*rules_suite(void);
+
+/* The rules suite's test cases, one per file of tests/unit/test_rules_*.c. */
+TCase	*rules_item_tcase(void);
+TCase	*rules_combat_tcase(void);
+TCase	*rules_shop_tcase(void);
 /* The database-tier cases of tx_faults (tests/db/test_store_faults.c). */
 TCase	*tx_faults_db_tcase(void);
 

@@ -2,7 +2,9 @@
  * main.c — the one test runner: unit, database, end-to-end and crash
  * suites, so `make test` ends with one Check summary line.
  *
- * KEEP_SUITE=name runs one suite (e.g. KEEP_SUITE=e2e).
+ * KEEP_SUITE=name runs one suite (e.g. KEEP_SUITE=e2e).  KEEP_TIER=unit
+ * runs only the pure tier — the suites that need no database and no keepd
+ * (`make unit`, about a second).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,25 +15,31 @@
 int
 main(void)
 {
+	/* unit: needs neither PostgreSQL nor a running keepd. */
 	static const struct {
 		const char	*name;
 		Suite		*(*make)(void);
+		int		 unit;
 	} suites[] = {
-		{ "telnet", telnet_suite }, { "config", config_suite },
-		{ "cmd", cmd_suite }, { "layering", layering_suite },
-		{ "store", store_suite }, { "handler", handler_suite },
-		{ "e2e", e2e_suite }, { "crash", crash_suite },
-		{ "world", world_suite }, { "items", items_suite },
-		{ "items_e2e", items_e2e_suite }, { "combat", combat_suite },
-		{ "combat_e2e", combat_e2e_suite }, { "shop", shop_suite },
-		{ "economy", economy_suite },
-		{ "login_guard", login_guard_suite },
-		{ "messages", messages_suite }, { "bench", bench_suite },
-		{ "limit", limit_suite }, { "abuse", abuse_suite },
-		{ "tx_faults", tx_faults_suite },
-		{ "faults", faults_suite }, { "shutdown", shutdown_suite },
+		{ "telnet", telnet_suite, 1 }, { "config", config_suite, 1 },
+		{ "cmd", cmd_suite, 1 }, { "layering", layering_suite, 1 },
+		{ "limit", limit_suite, 1 }, { "rules", rules_suite, 1 },
+		{ "store", store_suite, 0 }, { "handler", handler_suite, 0 },
+		{ "e2e", e2e_suite, 0 }, { "crash", crash_suite, 0 },
+		{ "world", world_suite, 0 }, { "items", items_suite, 0 },
+		{ "items_e2e", items_e2e_suite, 0 },
+		{ "combat", combat_suite, 0 },
+		{ "combat_e2e", combat_e2e_suite, 0 },
+		{ "shop", shop_suite, 0 }, { "economy", economy_suite, 0 },
+		{ "login_guard", login_guard_suite, 0 },
+		{ "messages", messages_suite, 0 }, { "bench", bench_suite, 0 },
+		{ "abuse", abuse_suite, 0 },
+		{ "tx_faults", tx_faults_suite, 0 },
+		{ "faults", faults_suite, 0 }, { "shutdown", shutdown_suite, 0 },
 	};
 	const char	*only = getenv("KEEP_SUITE");
+	const char	*tier = getenv("KEEP_TIER");
+	int		 unit_only = tier != NULL && strcmp(tier, "unit") == 0;
 	SRunner		*sr = NULL;
 	int		 failed;
 
@@ -40,6 +48,8 @@ main(void)
 
 		if (only != NULL && strcmp(only, suites[i].name) != 0)
 			continue;
+		if (unit_only && !suites[i].unit)
+			continue;
 		s = suites[i].make();
 		if (sr == NULL)
 			sr = srunner_create(s);
@@ -47,7 +57,8 @@ main(void)
 			srunner_add_suite(sr, s);
 	}
 	if (sr == NULL) {
-		fprintf(stderr, "no suite named %s\n", only);
+		fprintf(stderr, "no suite named %s%s\n", only != NULL ? only :
+		    "", unit_only ? " in the unit tier" : "");
 		return 2;
 	}
 	srunner_run_all(sr, CK_NORMAL);

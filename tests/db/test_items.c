@@ -18,7 +18,6 @@
 #include "cmd/cmd.h"
 #include "db_test.h"
 #include "keep_test.h"
-#include "test_items.h"
 
 /*
  * Create an item prototype "tst_<tag>_<n>"; its long description is the
@@ -955,6 +954,5 @@ items_suite(void)
 	tcase_add_test(tc, test_get_race);
 	tcase_add_test(tc, test_schema_one_place);
 	suite_add_tcase(s, tc);
-	suite_add_tcase(s, items_pure_tcase());
 	return s;
 }

@@ -509,14 +509,13 @@ START_TEST(test_heal)
 }
 END_TEST
 
-/* The shop suite: rules, store functions, handlers. */
+/* The shop suite: store functions, handlers. */
 Suite *
 shop_suite(void)
 {
 	Suite	*s = suite_create("shop");
 	TCase	*tc;
 
-	suite_add_tcase(s, shop_rules_tcase());
 	suite_add_tcase(s, shop_store_tcase());
 	tc = tcase_create("handlers");
 	tcase_set_timeout(tc, 30);

@@ -54,7 +54,6 @@ void		 shopt_done(struct store *, int64_t id, cmd_fn fn,
 long long	 shopt_fingerprint(const struct shop *, int64_t player);
 
 /* The test cases of test_shop_rules.c. */
-TCase		*shop_rules_tcase(void);
 TCase		*shop_store_tcase(void);
 
 #endif

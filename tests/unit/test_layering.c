@@ -1,8 +1,9 @@
 /*
  * test_layering.c — the architecture's grep-able contracts (DESIGN.md rule
  * 3): only server/db/ includes libpq, and SQL text appears nowhere else in
- * server/; the transport (server/net/) includes nothing from the layers
- * above it.  Runs from the repository root, as make test does.
+ * server/; and the layers' arrows point one way (net/, game/, db/ and ops/
+ * include nothing from a layer they must not know).  Runs from the
+ * repository root, as make test does.
  */
 #include <dirent.h>
 #include <regex.h>
@@ -94,45 +95,121 @@ START_TEST(test_libpq_and_sql_only_in_db)
 END_TEST
 
 /*
- * DESIGN.md: arrows point one way.  The transport (server/net/) knows no
- * game: it includes no header of game/, db/ or cmd/ and is handed
- * callbacks (struct session_cbs) instead.
+ * DESIGN.md: arrows point one way.  main wires everything; cmd/ uses net/,
+ * db/ and game/; nothing below calls up, and the layers below know nothing
+ * of each other: ops/ is the floor everyone may stand on.
  */
-START_TEST(test_net_includes_nothing_above)
+static const struct layer_rule {
+	const char	*dir;
+	const char	*forbidden;	/* alternatives of a regex group */
+} layer_rules[] = {
+	{ "server/net", "cmd|game|db" },
+	{ "server/game", "cmd|db|net" },
+	{ "server/db", "cmd|game|net" },
+	{ "server/ops", "cmd|game|db|net" },
+};
+
+/* Compile the pattern of an #include of a header from a forbidden layer. */
+static void
+layer_regex(regex_t *re, const struct layer_rule *r)
 {
-	regex_t		 up;
-	DIR		*d = opendir("server/net");
+	char	pat[256];
+
+	snprintf(pat, sizeof pat, "#[[:space:]]*include[[:space:]]*[\"<]"
+	    "(%s)/", r->forbidden);
+	ck_assert_int_eq(regcomp(re, pat, REG_EXTENDED), 0);
+}
+
+/* The files of dir (one level: layers have no subfolders) that break r. */
+static int
+layer_scan(const struct layer_rule *r, int *files)
+{
+	regex_t		 re;
+	DIR		*d = opendir(r->dir);
 	struct dirent	*de;
 	char		 path[512], *text;
-	int		 files = 0, bad = 0;
+	int		 bad = 0;
 
-	ck_assert_int_eq(regcomp(&up, "#[[:space:]]*include[[:space:]]*\""
-	    "(game|db|cmd)/", REG_EXTENDED), 0);
-	ck_assert_msg(d != NULL, "cannot open server/net (run from the repo "
-	    "root)");
+	ck_assert_msg(d != NULL, "cannot open %s (run from the repo root)",
+	    r->dir);
+	layer_regex(&re, r);
 	while ((de = readdir(d)) != NULL) {
 		size_t	len = strlen(de->d_name);
 
 		if (len < 3 || (strcmp(de->d_name + len - 2, ".c") != 0 &&
 		    strcmp(de->d_name + len - 2, ".h") != 0))
 			continue;
-		snprintf(path, sizeof path, "server/net/%s", de->d_name);
+		snprintf(path, sizeof path, "%s/%s", r->dir, de->d_name);
 		ck_assert_ptr_nonnull(text = slurp(path));
-		files++;
-		if (regexec(&up, text, 0, NULL, 0) == 0) {
-			fprintf(stderr, "layering: %s includes a header from "
-			    "above the transport\n", path);
+		(*files)++;
+		if (regexec(&re, text, 0, NULL, 0) == 0) {
+			fprintf(stderr, "layering: %s includes a header of "
+			    "%s\n", path, r->forbidden);
 			bad++;
 		}
 		free(text);
 	}
 	closedir(d);
-	ck_assert_int_ge(files, 4);
-	ck_assert_msg(bad == 0, "%d files of server/net include game/, db/ or "
-	    "cmd/ headers (see stderr)", bad);
-	ck_assert_int_eq(regexec(&up, "#include \"cmd/game.h\"", 0, NULL,
-	    0), 0);
-	regfree(&up);
+	regfree(&re);
+	return bad;
+}
+
+START_TEST(test_layers_point_one_way)
+{
+	int	bad = 0;
+
+	for (size_t i = 0; i < sizeof layer_rules / sizeof layer_rules[0];
+	    i++) {
+		int	files = 0;
+
+		bad += layer_scan(&layer_rules[i], &files);
+		ck_assert_msg(files >= 4, "%s: only %d files: wrong folder?",
+		    layer_rules[i].dir, files);
+	}
+	ck_assert_msg(bad == 0, "%d includes against the arrows (see stderr)",
+	    bad);
+}
+END_TEST
+
+/* The patterns the test above uses catch what they must, and only that. */
+START_TEST(test_layer_patterns)
+{
+	static const struct {
+		const char	*dir, *line;
+		int		 caught;
+	} cases[] = {
+		{ "server/net", "#include \"cmd/game.h\"", 1 },
+		{ "server/net", "# include \"db/store.h\"", 1 },
+		{ "server/net", "#include <game/text.h>", 1 },
+		{ "server/net", "#include \"ops/log.h\"", 0 },
+		{ "server/net", "#include \"net/telnet.h\"", 0 },
+		{ "server/game", "#include \"db/store.h\"", 1 },
+		{ "server/game", "#include \"cmd/cmd.h\"", 1 },
+		{ "server/game", "#include \"net/session.h\"", 1 },
+		{ "server/game", "#include \"game/text.h\"", 0 },
+		{ "server/db", "#include \"cmd/tick.h\"", 1 },
+		{ "server/db", "#include \"game/rules_item.h\"", 1 },
+		{ "server/db", "#include \"net/session.h\"", 1 },
+		{ "server/db", "#include \"db/store_int.h\"", 0 },
+		{ "server/ops", "#include \"db/pool.h\"", 1 },
+		{ "server/ops", "#include \"util.h\"", 0 },
+		{ "server/net", "/* see dbstats in cmd_info */", 0 },
+	};
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		const struct layer_rule	*r = NULL;
+		regex_t			 re;
+
+		for (size_t k = 0; k < sizeof layer_rules /
+		    sizeof layer_rules[0]; k++)
+			if (strcmp(layer_rules[k].dir, cases[i].dir) == 0)
+				r = &layer_rules[k];
+		ck_assert_ptr_nonnull(r);
+		layer_regex(&re, r);
+		ck_assert_msg((regexec(&re, cases[i].line, 0, NULL, 0) == 0) ==
+		    cases[i].caught, "%s: %s", cases[i].dir, cases[i].line);
+		regfree(&re);
+	}
 }
 END_TEST
 
@@ -161,7 +238,8 @@ layering_suite(void)
 	TCase	*tc = tcase_create("layering");
 
 	tcase_add_test(tc, test_libpq_and_sql_only_in_db);
-	tcase_add_test(tc, test_net_includes_nothing_above);
+	tcase_add_test(tc, test_layers_point_one_way);
+	tcase_add_test(tc, test_layer_patterns);
 	tcase_add_test(tc, test_checker_catches_violations);
 	suite_add_tcase(s, tc);
 	return s;

@@ -1,13 +1,13 @@
 /*
- * test_items_pure.c — the pure parts of the item commands: parsing and
- * matching targets (target.c) and carry limits (rules_item.c).
+ * test_rules_item.c — the pure parts of the item commands: parsing and
+ * matching targets (server/game/target.c) and carry limits
+ * (server/game/rules_item.c).  No database.
  */
 #include <string.h>
 
 #include "game/rules_item.h"
 #include "game/target.h"
 #include "keep_test.h"
-#include "test_items.h"
 
 /* Every form a target takes, and what is refused. */
 START_TEST(test_target_parse)
@@ -246,9 +246,9 @@ END_TEST
 
 /* Targets and carry limits: no database. */
 TCase *
-items_pure_tcase(void)
+rules_item_tcase(void)
 {
-	TCase	*tc = tcase_create("items_pure");
+	TCase	*tc = tcase_create("item");
 
 	tcase_add_test(tc, test_target_parse);
 	tcase_add_test(tc, test_target_match);
