@@ -42,21 +42,23 @@
  */
 #define SW_GEAR								\
 	"WITH x AS (SELECT x.npc_proto, g.kind, g.ord::integer,"	\
-	" g.item_proto FROM jsonb_to_recordset($1::jsonb) AS x(npc_proto"\
-	" text, equipment text[], inventory text[]) CROSS JOIN LATERAL ("\
-	" SELECT 'equipment', e.item, e.ord FROM unnest(x.equipment)"	\
-	" WITH ORDINALITY e(item, ord) UNION ALL SELECT 'inventory',"	\
-	" i.item, i.ord FROM unnest(x.inventory) WITH ORDINALITY"	\
-	" i(item, ord)) g(kind, item_proto, ord))"
+	" g.item_proto FROM jsonb_to_recordset($1::jsonb) AS"		\
+	" x(npc_proto text, equipment text[], inventory text[])"	\
+	" CROSS JOIN LATERAL (SELECT 'equipment', e.item, e.ord"	\
+	" FROM unnest(x.equipment) WITH ORDINALITY e(item, ord)"	\
+	" UNION ALL SELECT 'inventory', i.item, i.ord"			\
+	" FROM unnest(x.inventory) WITH ORDINALITY i(item, ord))"	\
+	" g(kind, item_proto, ord))"
 #define SW_GEAR_DEL							\
-	"DELETE FROM npc_proto_gear d WHERE d.npc_proto IN (SELECT"	\
-	" npc_proto FROM jsonb_to_recordset($1::jsonb) AS p(npc_proto"	\
-	" text)) AND NOT EXISTS (SELECT 1 FROM x WHERE x.npc_proto ="	\
-	" d.npc_proto AND x.kind = d.kind AND x.ord = d.ord) RETURNING 1"
+	"DELETE FROM npc_proto_gear d WHERE d.npc_proto IN"		\
+	" (SELECT npc_proto FROM jsonb_to_recordset($1::jsonb) AS"	\
+	" p(npc_proto text)) AND NOT EXISTS (SELECT 1 FROM x WHERE"	\
+	" x.npc_proto = d.npc_proto AND x.kind = d.kind AND"		\
+	" x.ord = d.ord) RETURNING 1"
 #define SW_GEAR_INS							\
-	", w AS (INSERT INTO npc_proto_gear AS t (npc_proto, kind, ord,"\
-	" item_proto) SELECT npc_proto, kind, ord, item_proto FROM x"	\
-	" ON CONFLICT (npc_proto, kind, ord)"
+	", w AS (INSERT INTO npc_proto_gear AS t (npc_proto, kind,"	\
+	" ord, item_proto) SELECT npc_proto, kind, ord, item_proto"	\
+	" FROM x ON CONFLICT (npc_proto, kind, ord)"
 
 static struct store_stmt st_world_upsert[SWT_COUNT][2] = {
 	[SWT_AREAS] = SW_PAIR("areas", "areas", "id, name, reset_secs",
