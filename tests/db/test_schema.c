@@ -483,21 +483,22 @@ START_TEST(test_load_world_over_belongings)
 }
 END_TEST
 
+/* The schema suite: every test above, in one case. */
 Suite *
 schema_suite(void)
 {
-	Suite	*s = suite_create("schema");
-	TCase	*tc = tcase_create("schema");
+	const TTest	*tests[] = {
+		test_migrate_keeps_data, test_delete_item_proto_refused,
+		test_delete_npc_proto_refused, test_delete_room_refused,
+		test_room_unknown_area_refused, test_gear_unknown_proto_refused,
+		test_wear_slots_one_list, test_load_world_over_belongings
+	};
+	Suite		*s = suite_create("schema");
+	TCase		*tc = tcase_create("schema");
 
 	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, test_migrate_keeps_data);
-	tcase_add_test(tc, test_delete_item_proto_refused);
-	tcase_add_test(tc, test_delete_npc_proto_refused);
-	tcase_add_test(tc, test_delete_room_refused);
-	tcase_add_test(tc, test_room_unknown_area_refused);
-	tcase_add_test(tc, test_gear_unknown_proto_refused);
-	tcase_add_test(tc, test_wear_slots_one_list);
-	tcase_add_test(tc, test_load_world_over_belongings);
+	for (size_t i = 0; i < nitems(tests); i++)
+		tcase_add_test(tc, tests[i]);
 	suite_add_tcase(s, tc);
 	return s;
 }
