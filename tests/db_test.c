@@ -63,6 +63,14 @@ new_char(struct world *w, const char *prefix, int32_t room,
 	}
 }
 
+/* Make sure area exists (rooms.area references areas); no resets run. */
+void
+test_area(const char *area)
+{
+	sqlf("INSERT INTO areas (id, name, next_reset_at) VALUES ('%s', '%s',"
+	    " now() + interval '10 years') ON CONFLICT DO NOTHING", area, area);
+}
+
 /* Create a room of area in the private range; returns its id. */
 int32_t
 new_area_room(struct store *s, const char *area, const char *title,
@@ -71,6 +79,7 @@ new_area_room(struct store *s, const char *area, const char *title,
 	bool	created = false;
 	int32_t	id;
 
+	test_area(area);
 	do {
 		id = 900000 + rand31() % 100000000;
 		ck_assert_int_eq(store_room_upsert(s, id, area, title,
@@ -92,6 +101,7 @@ sql_room(const char *area, const char *title, const char *description)
 {
 	int32_t	id;
 
+	test_area(area);
 	do {
 		id = 900000 + rand31() % 100000000;
 	} while (sqlv("WITH i AS (INSERT INTO rooms (id, area, title,"

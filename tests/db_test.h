@@ -45,6 +45,8 @@ void		 world_close(struct world *);
 /* Create an online character named prefix..., in room (0: the start). */
 void		 new_char(struct world *, const char *prefix, int32_t room,
 		    struct store_char *);
+/* Make sure an area of that id exists (its resets never due). */
+void		 test_area(const char *area);
 /* Create a room of area in the private range with the store; its id. */
 int32_t		 new_area_room(struct store *, const char *area,
 		    const char *title, const char *description);

@@ -39,6 +39,7 @@ Suite	*tx_faults_suite(void);
 Suite	*faults_suite(void);
 Suite	*shutdown_suite(void);
 Suite	*rules_suite(void);
+Suite	*schema_suite(void);
 
 /* The rules suite's test cases, one per file of tests/unit/test_rules_*.c. */
 TCase	*rules_item_tcase(void);

@@ -36,6 +36,7 @@ main(void)
 		{ "abuse", abuse_suite, 0 },
 		{ "tx_faults", tx_faults_suite, 0 },
 		{ "faults", faults_suite, 0 }, { "shutdown", shutdown_suite, 0 },
+		{ "schema", schema_suite, 0 },
 	};
 	const char	*only = getenv("KEEP_SUITE");
 	const char	*tier = getenv("KEEP_TIER");

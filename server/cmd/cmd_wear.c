@@ -7,39 +7,37 @@
 #include <string.h>
 
 #include "cmd/cmd_item.h"
+#include "db/wear_slot.h"
 #include "game/text.h"
 #include "ops/util.h"
 
 #define WEAR_ARG_MAX	256
 
-/* The equipment slots in the order equipment lists them. */
+/* How each wear slot (db/wear_slot.h, the one list) is shown. */
 static const struct wear_slot {
-	const char	*slot;
 	const char	*label;		/* equipment listing */
 	const char	*where;		/* "You wear X on your head." */
-} wear_slots[] = {
-	{ "head", "<worn on head>", "on your head" },
-	{ "neck", "<worn around neck>", "around your neck" },
-	{ "body", "<worn on body>", "on your body" },
-	{ "arms", "<worn on arms>", "on your arms" },
-	{ "hands", "<worn on hands>", "on your hands" },
-	{ "finger", "<worn on finger>", "on your finger" },
-	{ "waist", "<worn about waist>", "around your waist" },
-	{ "legs", "<worn on legs>", "on your legs" },
-	{ "feet", "<worn on feet>", "on your feet" },
-	{ "shield", "<worn as shield>", "as a shield" },
-	{ "wield", "<wielded>", "in your hand" },
+} wear_slots[WEAR_COUNT] = {
+	[WEAR_HEAD] = { "<worn on head>", "on your head" },
+	[WEAR_NECK] = { "<worn around neck>", "around your neck" },
+	[WEAR_BODY] = { "<worn on body>", "on your body" },
+	[WEAR_ARMS] = { "<worn on arms>", "on your arms" },
+	[WEAR_HANDS] = { "<worn on hands>", "on your hands" },
+	[WEAR_FINGER] = { "<worn on finger>", "on your finger" },
+	[WEAR_WAIST] = { "<worn about waist>", "around your waist" },
+	[WEAR_LEGS] = { "<worn on legs>", "on your legs" },
+	[WEAR_FEET] = { "<worn on feet>", "on your feet" },
+	[WEAR_SHIELD] = { "<worn as shield>", "as a shield" },
+	[WEAR_WIELD] = { "<wielded>", "in your hand" },
 };
 
-/* A slot's row of the table (the last row for an unknown slot). */
+/* A slot's row of the table (the wield row for an unknown slot). */
 static const struct wear_slot *
 wear_slot_of(const char *slot)
 {
-	for (size_t i = 0; i < nitems(wear_slots); i++) {
-		if (strcmp(wear_slots[i].slot, slot) == 0)
-			return &wear_slots[i];
-	}
-	return &wear_slots[nitems(wear_slots) - 1];
+	int	i = wear_slot_find(slot);
+
+	return &wear_slots[i >= 0 ? i : WEAR_WIELD];
 }
 
 /* Refuse with a line; the transaction rolls back. */

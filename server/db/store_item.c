@@ -471,9 +471,7 @@ static struct store_stmt st_item_equipment = {
 	"SELECT i.worn_slot, coalesce(i.name, p.name), 1, i.id"
 	" FROM items i JOIN item_protos p ON p.id = i.proto_id"
 	" WHERE i.carrier_id = $1 AND i.worn_slot IS NOT NULL"
-	" ORDER BY array_position(ARRAY['head', 'neck', 'body', 'arms',"
-	"  'hands', 'finger', 'waist', 'legs', 'feet', 'shield', 'wield'],"
-	"  i.worn_slot)", 1, 0
+	" ORDER BY array_position(wear_slots(), i.worn_slot)", 1, 0
 };
 
 /* A character's worn and wielded things, in slot order. */

@@ -35,6 +35,31 @@
 	  { "world_over_" name, SW_OVER(tbl, cols, rec, key, set, cur,	\
 	    ex), 1, 0 } }
 
+/*
+ * NPC gear: the rows are one per NPC prototype with its two lists, made
+ * into (npc_proto, kind, ord, item_proto) lines.  The overwrite form also
+ * deletes the lines of those prototypes that the files no longer have.
+ */
+#define SW_GEAR								\
+	"WITH x AS (SELECT x.npc_proto, g.kind, g.ord::integer,"	\
+	" g.item_proto FROM jsonb_to_recordset($1::jsonb) AS"		\
+	" x(npc_proto text, equipment text[], inventory text[])"	\
+	" CROSS JOIN LATERAL (SELECT 'equipment', e.item, e.ord"	\
+	" FROM unnest(x.equipment) WITH ORDINALITY e(item, ord)"	\
+	" UNION ALL SELECT 'inventory', i.item, i.ord"			\
+	" FROM unnest(x.inventory) WITH ORDINALITY i(item, ord))"	\
+	" g(kind, item_proto, ord))"
+#define SW_GEAR_DEL							\
+	"DELETE FROM npc_proto_gear d WHERE d.npc_proto IN"		\
+	" (SELECT npc_proto FROM jsonb_to_recordset($1::jsonb) AS"	\
+	" p(npc_proto text)) AND NOT EXISTS (SELECT 1 FROM x WHERE"	\
+	" x.npc_proto = d.npc_proto AND x.kind = d.kind AND"		\
+	" x.ord = d.ord) RETURNING 1"
+#define SW_GEAR_INS							\
+	", w AS (INSERT INTO npc_proto_gear AS t (npc_proto, kind,"	\
+	" ord, item_proto) SELECT npc_proto, kind, ord, item_proto"	\
+	" FROM x ON CONFLICT (npc_proto, kind, ord)"
+
 static struct store_stmt st_world_upsert[SWT_COUNT][2] = {
 	[SWT_AREAS] = SW_PAIR("areas", "areas", "id, name, reset_secs",
 	    "id text, name text, reset_secs integer", "id",
@@ -58,24 +83,30 @@ static struct store_stmt st_world_upsert[SWT_COUNT][2] = {
 	    " excluded.damage_max, excluded.armor, excluded.capacity"),
 	[SWT_NPC_PROTOS] = SW_PAIR("npcs", "npc_protos",
 	    "id, area, name, keywords, long_desc, description, level, max_hp,"
-	    " damage_min, damage_max, armor, coins, aggressive, wanders,"
-	    " inventory, equipment",
+	    " damage_min, damage_max, armor, coins, aggressive, wanders",
 	    "id text, area text, name text, keywords text, long_desc text,"
 	    " description text, level integer, max_hp integer,"
 	    " damage_min integer, damage_max integer, armor integer,"
-	    " coins integer, aggressive boolean, wanders boolean,"
-	    " inventory text[], equipment text[]", "id",
+	    " coins integer, aggressive boolean, wanders boolean", "id",
 	    "area, name, keywords, long_desc, description, level, max_hp,"
-	    " damage_min, damage_max, armor, coins, aggressive, wanders,"
-	    " inventory, equipment",
+	    " damage_min, damage_max, armor, coins, aggressive, wanders",
 	    "t.area, t.name, t.keywords, t.long_desc, t.description, t.level,"
 	    " t.max_hp, t.damage_min, t.damage_max, t.armor, t.coins,"
-	    " t.aggressive, t.wanders, t.inventory, t.equipment",
+	    " t.aggressive, t.wanders",
 	    "excluded.area, excluded.name, excluded.keywords,"
 	    " excluded.long_desc, excluded.description, excluded.level,"
 	    " excluded.max_hp, excluded.damage_min, excluded.damage_max,"
 	    " excluded.armor, excluded.coins, excluded.aggressive,"
-	    " excluded.wanders, excluded.inventory, excluded.equipment"),
+	    " excluded.wanders"),
+	[SWT_NPC_GEAR] = {
+	    { "world_keep_gear", SW_GEAR SW_GEAR_INS " DO NOTHING" SW_TAIL,
+	      1, 0 },
+	    { "world_over_gear", SW_GEAR ", gone AS (" SW_GEAR_DEL ")"
+	      SW_GEAR_INS " DO UPDATE SET item_proto = excluded.item_proto"
+	      " WHERE t.item_proto <> excluded.item_proto"
+	      " RETURNING xmax = 0 AS ins) SELECT count(*) FILTER (WHERE ins),"
+	      " count(*) FILTER (WHERE NOT ins) + (SELECT count(*) FROM gone)"
+	      " FROM w", 1, 0 } },
 	[SWT_ROOMS] = SW_PAIR("rooms", "rooms",
 	    "id, area, title, description, is_start",
 	    "id integer, area text, title text, description text,"
@@ -161,12 +192,13 @@ store_reset_claim(struct store *s, char **areas, int *n)
 }
 
 /*
- * Spawn missing NPCs and give them their gear, in one statement.  A reset
- * is short of max_count minus the characters still carrying its id
- * (wherever they wandered).  Gear whose prototype was deleted is skipped;
- * equipment is worn in its prototype's slot, and a second item for a slot
- * already taken (a psql edit the loader would have refused) goes into the
- * inventory instead of breaking the reset.
+ * Spawn missing NPCs and give them their gear (npc_proto_gear: equipment
+ * first, then inventory, each in its order), in one statement.  A reset is
+ * short of max_count minus the characters still carrying its id (wherever
+ * they wandered).  Equipment is worn in its prototype's slot; equipment
+ * without a slot, or a second item for a slot already taken (a psql edit
+ * the loader would have refused), goes into the inventory instead of
+ * breaking the reset.
  */
 static struct store_stmt st_reset_npcs = {
 	"reset_npcs",
@@ -181,21 +213,17 @@ static struct store_stmt st_reset_npcs = {
 	"  WHERE r.kind = 'npc' AND r.area = ANY ($1::text[])"
 	"  RETURNING id, proto_id),"
 	" gear AS ("
-	"  SELECT sp.id AS carrier, g.item, g.slot, g.ord"
-	"  FROM sp JOIN npc_protos p ON p.id = sp.proto_id"
-	"  CROSS JOIN LATERAL ("
-	"   SELECT e.item, ip.wear_slot AS slot, e.ord"
-	"   FROM unnest(p.equipment) WITH ORDINALITY e(item, ord)"
-	"   JOIN item_protos ip ON ip.id = e.item"
-	"   UNION ALL"
-	"   SELECT u.item, NULL, u.ord + 1000000"
-	"   FROM unnest(p.inventory) WITH ORDINALITY u(item, ord)"
-	"   JOIN item_protos ip ON ip.id = u.item) g),"
+	"  SELECT sp.id AS carrier, g.item_proto AS item, g.kind = 'inventory'"
+	"   AS inv, g.ord, CASE g.kind WHEN 'equipment' THEN ip.wear_slot END"
+	"   AS slot"
+	"  FROM sp JOIN npc_proto_gear g ON g.npc_proto = sp.proto_id"
+	"  JOIN item_protos ip ON ip.id = g.item_proto),"
 	" given AS ("
 	"  INSERT INTO items (proto_id, carrier_id, worn_slot)"
 	"  SELECT item, carrier, CASE WHEN slot IS NOT NULL AND row_number()"
-	"   OVER (PARTITION BY carrier, slot ORDER BY ord) = 1 THEN slot END"
-	"  FROM gear ORDER BY carrier, ord"
+	"   OVER (PARTITION BY carrier, slot ORDER BY inv, ord) = 1 THEN slot"
+	"   END"
+	"  FROM gear ORDER BY carrier, inv, ord"
 	"  RETURNING id)"
 	" SELECT (SELECT count(*) FROM sp), (SELECT count(*) FROM given)", 1, 0
 };

@@ -15,6 +15,7 @@ enum store_world_table {
 	SWT_AREAS,
 	SWT_ITEM_PROTOS,
 	SWT_NPC_PROTOS,
+	SWT_NPC_GEAR,		/* one row per NPC: its gear lists */
 	SWT_ROOMS,
 	SWT_EXITS,
 	SWT_RESETS,
@@ -35,6 +36,9 @@ struct store_reset_counts {
  * Write rows (a JSON array of objects whose keys are the table's columns)
  * into table: insert the new ones, leave existing ones alone, or update
  * those that differ when overwrite.  *inserted and *updated get the counts.
+ * SWT_NPC_GEAR rows are {npc_proto, equipment: [ids], inventory: [ids]},
+ * written as npc_proto_gear lines; overwrite replaces each NPC's lists
+ * (lines past the file's end are deleted and counted as updated).
  */
 enum store_rc	 store_world_upsert(struct store *, enum store_world_table,
 		    const char *rows_json, bool overwrite, int *inserted,

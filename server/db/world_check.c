@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db/wear_slot.h"
 #include "db/world_int.h"
 #include "ops/util.h"
 
@@ -65,10 +66,6 @@ static const char *const world_types[] = {
 	"weapon", "armor", "container", "food", "treasure", "light", "key",
 	"misc", NULL
 };
-static const char *const world_slots[] = {
-	"wield", "head", "body", "legs", "feet", "hands", "arms", "shield",
-	"neck", "waist", "finger", NULL
-};
 static const char *const world_dirs[] = {
 	"north", "east", "south", "west", "up", "down", NULL
 };
@@ -98,7 +95,7 @@ static const struct wf wf_item[] = {
 	F_ONE("type", true, world_types),
 	F_INT("weight", "weight", false, 0, 10000, 1),
 	F_INT("value", "value", false, 0, 100000000, 0),
-	F_ONE("wear_slot", false, world_slots),
+	F_ONE("wear_slot", false, wear_slot_names),
 	F_INT("damage_min", "damage_min", false, 0, 10000, 0),
 	F_INT("damage_max", "damage_max", false, 0, 10000, 0),
 	F_INT("armor", "armor", false, 0, 100, 0),
@@ -485,6 +482,22 @@ world_check_items(struct world_load *wl, int f)
 	return true;
 }
 
+/*
+ * Move an NPC row's gear lists into a row of their own (npc_proto_gear is
+ * written after both prototype tables).
+ */
+static void
+world_npc_gear(struct world_load *wl, json_t *row)
+{
+	json_t	*gear = world_row(wl, SWT_NPC_GEAR);
+
+	json_object_set(gear, "npc_proto", json_object_get(row, "id"));
+	json_object_set(gear, "equipment", json_object_get(row, "equipment"));
+	json_object_set(gear, "inventory", json_object_get(row, "inventory"));
+	json_object_del(row, "equipment");
+	json_object_del(row, "inventory");
+}
+
 /* Check a file's NPC prototypes (their items are checked later). */
 static bool
 world_check_npcs(struct world_load *wl, int f, const char *area)
@@ -502,6 +515,7 @@ world_check_npcs(struct world_load *wl, int f, const char *area)
 		    "NPC"))
 			return false;
 		json_object_set_new(row, "area", json_string(area));
+		world_npc_gear(wl, row);
 		if (json_integer_value(json_object_get(row, "damage_min")) >
 		    json_integer_value(json_object_get(row, "damage_max")))
 			return world_fail(wl, "%s: \"damage_min\" is above "

@@ -572,6 +572,7 @@ START_TEST(test_wander)
 	cmb_open(&w);
 	a = cmb_room(w.s, "Wander A");
 	b = cmb_room(w.s, "Wander B");
+	test_area("elsewhere");
 	do {
 		foreign = 900000 + rand31() % 100000000;
 		ck_assert_int_eq(store_room_upsert(w.s, foreign, "elsewhere",

@@ -604,6 +604,7 @@ START_TEST(test_room_upsert)
 	ck_assert_str_eq(title, "Edited Title");
 
 	created = true;
+	test_area("otherarea");
 	ck_assert_int_eq(store_room_upsert(s, id, "otherarea", "File Title",
 	    "From the file.", false, true, &created), STORE_OK);
 	ck_assert_msg(!created, "overwriting an existing room reported it "
@@ -628,6 +629,7 @@ START_TEST(test_room_upsert_overwrite_new)
 	int32_t		 id = 900000 + rand31() % 100000000;
 	bool		 created = false;
 
+	test_area("testarea");
 	ck_assert_int_eq(store_room_upsert(s, id, "testarea", "Fresh",
 	    "Made by overwrite.", false, true, &created), STORE_OK);
 	ck_assert(created);

@@ -56,10 +56,17 @@ tw_close(struct tw *w)
 	struct dirent	*de;
 	char		 path[512];
 
-	/* Cascades to NPC prototypes, their characters, resets, shops. */
+	/*
+	 * Live things first: a prototype or room with instances cannot be
+	 * deleted.  Then the rooms, and the areas (cascading to NPC
+	 * prototypes, resets, shops).
+	 */
+	sqlf("DELETE FROM characters WHERE proto_id LIKE '%s\\_%%'", w->area);
+	sqlf("DELETE FROM items WHERE proto_id LIKE '%s\\_%%' OR room_id IN"
+	    " (SELECT id FROM rooms WHERE area LIKE '%s%%')", w->area, w->area);
+	sqlf("DELETE FROM rooms WHERE area LIKE '%s%%'", w->area);
 	sqlf("DELETE FROM areas WHERE id LIKE '%s%%'", w->area);
 	sqlf("DELETE FROM item_protos WHERE id LIKE '%s\\_%%'", w->area);
-	sqlf("DELETE FROM rooms WHERE area LIKE '%s%%'", w->area);
 	while (d != NULL && (de = readdir(d)) != NULL) {
 		if (de->d_name[0] == '.')
 			continue;
@@ -210,11 +217,13 @@ tw_rows(const struct tw *w)
 	    " + (SELECT count(*) FROM exits WHERE room_id BETWEEN %d AND %d)"
 	    " + (SELECT count(*) FROM item_protos WHERE id LIKE '%s\\_%%')"
 	    " + (SELECT count(*) FROM npc_protos WHERE area = '%s')"
+	    " + (SELECT count(*) FROM npc_proto_gear g JOIN npc_protos p ON"
+	    "    p.id = g.npc_proto WHERE p.area = '%s')"
 	    " + (SELECT count(*) FROM resets WHERE area = '%s')"
 	    " + (SELECT count(*) FROM shops WHERE npc_proto LIKE '%s\\_%%')"
 	    " + (SELECT count(*) FROM shop_stock WHERE npc_proto LIKE"
 	    "    '%s\\_%%')", w->area, w->area, w->base, w->base + 999,
-	    w->area, w->area, w->area, w->area, w->area);
+	    w->area, w->area, w->area, w->area, w->area, w->area);
 }
 
 /* A load counts every row; loading again, even overwriting, changes nothing. */
@@ -238,18 +247,22 @@ START_TEST(test_load_counts_and_idempotent)
 	ck_assert_int_eq(c.resets, 3);
 	ck_assert_int_eq(c.shops, 1);
 	ck_assert_int_eq(c.stock, 2);
-	/* 1 area + 3 rooms + 4 exits + 3 items + 2 NPCs + 3 resets + 1 shop
-	 * + 2 stock lines. */
-	ck_assert_int_eq(c.inserted, 19);
+	/* 1 area + 3 rooms + 4 exits + 3 items + 2 NPCs + 4 gear lines
+	 * + 3 resets + 1 shop + 2 stock lines. */
+	ck_assert_int_eq(c.inserted, 23);
 	ck_assert_int_eq(c.updated, 0);
 	rows = tw_rows(&w);
-	ck_assert_int_eq(rows, 19);
+	ck_assert_int_eq(rows, 23);
 	ck_assert_int_eq(sqlv("SELECT reset_secs FROM areas WHERE id = '%s'",
 	    w.area), 60);
 	ck_assert_int_eq(sqlv("SELECT count(*) FROM npc_protos WHERE id ="
-	    " '%s_guard' AND equipment = ARRAY['%s_sword', '%s_helm'] AND"
-	    " inventory = ARRAY['%s_bread'] AND coins = 7 AND level = 3"
-	    " AND NOT aggressive", w.area, w.area, w.area, w.area), 1);
+	    " '%s_guard' AND coins = 7 AND level = 3 AND NOT aggressive",
+	    w.area), 1);
+	ck_assert_int_eq(sqlv("SELECT count(*) FROM (SELECT string_agg(kind"
+	    " || ':' || item_proto, ' ' ORDER BY kind, ord) AS g FROM"
+	    " npc_proto_gear WHERE npc_proto = '%s_guard') x WHERE g ="
+	    " 'equipment:%s_sword equipment:%s_helm inventory:%s_bread'",
+	    w.area, w.area, w.area, w.area), 1);
 	ck_assert_int_eq(sqlv("SELECT count(*) FROM item_protos WHERE id ="
 	    " '%s_helm' AND wear_slot = 'head' AND armor = 2 AND weight = 1",
 	    w.area), 1);

@@ -174,7 +174,10 @@ START_TEST(test_content_npcs_items_shops)
 	ck_assert_int_eq(sqlv("SELECT count(*) FROM resets r JOIN npc_protos"
 	    " p ON p.id = r.npc_proto JOIN rooms m ON m.id = r.room_id WHERE"
 	    " m.area = 'warren' AND p.level >= 10 AND p.max_hp >= 100 AND"
-	    " cardinality(p.inventory) > 0 AND cardinality(p.equipment) > 0"),
+	    " EXISTS (SELECT 1 FROM npc_proto_gear g WHERE g.npc_proto = p.id"
+	    " AND g.kind = 'inventory') AND EXISTS (SELECT 1 FROM"
+	    " npc_proto_gear g WHERE g.npc_proto = p.id AND g.kind ="
+	    " 'equipment')"),
 	    1);
 	/* Wanderers in the wilds, and a wolf that bites. */
 	ck_assert_int_ge(sqlv("SELECT count(*) FROM npc_protos WHERE area ="
