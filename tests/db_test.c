@@ -1,6 +1,6 @@
 /*
  * db_test.c — shared helpers of the database-tier tests: SQL fixtures, a
- * store with its own instance, handlers run in store_tx, and reading the
+ * store with its own instance, commands run through cmd_run, and reading the
  * messages table as keepd does.
  */
 #include <poll.h>
@@ -203,9 +203,89 @@ coins_of(int64_t id)
 	    (long long)id);
 }
 
-/* The transaction: load the actor, run the handler, keep what it said. */
-enum tx_rc
-run_tx(struct store *s, void *arg)
+/* The command row called name (exactly, not an abbreviation), or fail. */
+const struct cmd_entry *
+run_row(const char *name)
+{
+	const struct cmd_entry	*cmd;
+	const char		*matched;
+	bool			 refused;
+
+	cmd = cmd_lookup(name, &matched, &refused);
+	ck_assert_msg(cmd != NULL && strcmp(matched, name) == 0,
+	    "no command %s", name);
+	return cmd;
+}
+
+/* How a handler ended, as its transaction's result tells. */
+static enum tx_rc
+run_rc(enum tx_result result)
+{
+	switch (result) {
+	case TXR_COMMITTED:
+		return TX_COMMIT;
+	case TXR_ROLLED_BACK:
+		return TX_ROLLBACK;
+	default:
+		return TX_ERROR;
+	}
+}
+
+/* Run r->cmd (or r->row) for r->id as session r->inst, r->sid. */
+enum tx_result
+run_call(struct store *s, struct run *r, int retries)
+{
+	struct buf	out = { 0 };
+	struct cmd_call	call = { .cmd = r->row != NULL ? r->row :
+			    run_row(r->cmd), .char_id = r->id,
+			    .instance = r->inst, .sid = (uint64_t)r->sid,
+			    .args = r->args, .out = &out };
+
+	r->result = cmd_run(s, &call, retries);
+	r->rc = run_rc(r->result);
+	r->close = call.close;
+	snprintf(r->out, sizeof r->out, "%s", buf_str(&out));
+	buf_free(&out);
+	return r->result;
+}
+
+/*
+ * The session that owns character id into r (a plain query, outside the
+ * statement counters that some tests read).
+ */
+static void
+run_session(struct store *s, int64_t id, struct run *r)
+{
+	char		 sql[160], got[64];
+	long long	 sid = 0;
+
+	snprintf(sql, sizeof sql, "SELECT coalesce(session_instance::text, "
+	    "'-') || ' ' || coalesce(session_id, 0) FROM characters WHERE "
+	    "id = %lld", (long long)id);
+	ck_assert_msg(store_exec_value(s, sql, got, sizeof got), "%s",
+	    store_error(s));
+	ck_assert_int_eq(sscanf(got, "%36s %lld", r->inst, &sid), 2);
+	r->sid = sid;
+}
+
+/* Run cmd for character id as the session that owns it, as keepd does. */
+void
+run(struct store *s, int64_t id, const char *cmd, const char *args,
+    struct run *r)
+{
+	memset(r, 0, sizeof *r);
+	r->cmd = cmd;
+	r->args = args;
+	r->id = id;
+	run_session(s, id, r);
+	(void)run_call(s, r, 3);
+	ck_assert_msg(r->result != TXR_FAILED, "transaction failed: %s (%s)",
+	    store_error(s), store_sqlstate(s));
+}
+
+/* The transaction: load the actor and show a room. */
+static enum tx_rc
+run_show_tx(struct store *s, void *arg)
 {
 	struct run	*r = arg;
 	struct buf	 out = { 0 };
@@ -213,27 +293,10 @@ run_tx(struct store *s, void *arg)
 
 	if (store_char_load(s, r->id, &ctx.me) != STORE_OK)
 		return TX_ERROR;
-	r->rc = r->fn != NULL ? r->fn(&ctx, r->args) :
-	    cmd_show_room(&ctx, r->show);
-	r->close = ctx.close;
-	r->room = ctx.me.room_id;
+	r->rc = cmd_show_room(&ctx, r->show);
 	snprintf(r->out, sizeof r->out, "%s", buf_str(&out));
 	buf_free(&out);
 	return r->rc;
-}
-
-/* Run fn for character id in one transaction, as the dispatcher does. */
-void
-run(struct store *s, int64_t id, cmd_fn fn, const char *args, bool ro,
-    struct run *r)
-{
-	memset(r, 0, sizeof *r);
-	r->fn = fn;
-	r->args = args;
-	r->id = id;
-	r->result = store_tx(s, ro, 3, run_tx, r);
-	ck_assert_msg(r->result != TXR_FAILED, "transaction failed: %s (%s)",
-	    store_error(s), store_sqlstate(s));
 }
 
 /* Run cmd_show_room(room) for character id in one transaction. */
@@ -243,22 +306,22 @@ run_show(struct store *s, int64_t id, int32_t room, struct run *r)
 	memset(r, 0, sizeof *r);
 	r->show = room;
 	r->id = id;
-	r->result = store_tx(s, true, 3, run_tx, r);
+	r->result = store_tx(s, true, 3, run_show_tx, r);
 	ck_assert_msg(r->result != TXR_FAILED, "transaction failed: %s (%s)",
 	    store_error(s), store_sqlstate(s));
 }
 
-/* Run fn and check its whole reply and how its transaction ended. */
+/* Run cmd and check its whole reply and how its transaction ended. */
 enum tx_rc
-run_want(struct store *s, int64_t id, cmd_fn fn, const char *args, bool ro,
+run_want(struct store *s, int64_t id, const char *cmd, const char *args,
     const char *want, enum tx_result result)
 {
 	struct run	r;
 
-	run(s, id, fn, args, ro, &r);
-	ck_assert_msg(strcmp(r.out, want) == 0, "%s: got \"%s\", want \"%s\"",
-	    args, r.out, want);
-	ck_assert_msg(r.result == result, "%s: %s", args,
+	run(s, id, cmd, args, &r);
+	ck_assert_msg(strcmp(r.out, want) == 0, "%s %s: got \"%s\", want "
+	    "\"%s\"", cmd, args, r.out, want);
+	ck_assert_msg(r.result == result, "%s %s: %s", cmd, args,
 	    result == TXR_COMMITTED ? "not committed" : "not rolled back");
 	return r.rc;
 }

@@ -1,7 +1,7 @@
 /*
  * db_test.h — what the database-tier tests share: fixtures made with SQL
  * (private rooms from 900000 up, characters online on the test's own
- * instance, NPCs, items), running a command handler in store_tx as the
+ * instance, NPCs, items), running a command through cmd_run as the
  * dispatcher does, and a LISTEN connection that reads the notifications.
  */
 #ifndef KEEP_DB_TEST_H
@@ -23,17 +23,19 @@ struct world {
 	char		 inst[STORE_UUID_LEN + 1];
 };
 
-/* What running one handler gave. */
+/* What running one command gave. */
 struct run {
-	cmd_fn		 fn;		/* NULL: cmd_show_room(show) */
-	const char	*args;
-	int32_t		 show;
-	int64_t		 id;
-	enum tx_rc	 rc;
-	enum tx_result	 result;
-	bool		 close;		/* ctx.close afterwards */
-	int32_t		 room;		/* ctx.me.room_id afterwards */
-	char		 out[16384];
+	const char		*cmd;	/* its name (NULL: show room show) */
+	const struct cmd_entry	*row;	/* if set: this row, not cmd's */
+	const char		*args;
+	int32_t			 show;
+	int64_t			 id;	/* the character ... */
+	char			 inst[STORE_UUID_LEN + 1]; /* ... and the */
+	int64_t			 sid;	/* session that runs it */
+	enum tx_rc		 rc;	/* how the handler ended, by result */
+	enum tx_result		 result;
+	bool			 close;	/* the session is to be closed */
+	char			 out[16384];
 };
 
 /* A random version-4 UUID. */
@@ -69,18 +71,23 @@ void		 give_items(int64_t who, const char *proto, int n);
 /* A character's coins, read on another connection. */
 long long	 coins_of(int64_t id);
 
-/* The transaction body: load the actor, run the handler, keep the reply. */
-enum tx_rc	 run_tx(struct store *, void *run);
-/* Run fn for character id in one transaction (ro: READ ONLY) into r. */
-void		 run(struct store *, int64_t id, cmd_fn fn, const char *args,
-		    bool ro, struct run *r);
+/* The command row called name (exactly), or fail. */
+const struct cmd_entry *run_row(const char *name);
+/*
+ * Run r->cmd (or r->row) with r->args for character r->id as session
+ * r->inst, r->sid through cmd_run, as the dispatcher does; no check (safe
+ * on a thread).
+ */
+enum tx_result	 run_call(struct store *, struct run *r, int retries);
+/* Run the command cmd for character id as its own session into r. */
+void		 run(struct store *, int64_t id, const char *cmd,
+		    const char *args, struct run *r);
 /* Run cmd_show_room(room) for character id in one transaction into r. */
 void		 run_show(struct store *, int64_t id, int32_t room,
 		    struct run *r);
-/* Run fn, check its whole reply and the result; the handler's tx_rc. */
-enum tx_rc	 run_want(struct store *, int64_t id, cmd_fn fn,
-		    const char *args, bool ro, const char *want,
-		    enum tx_result result);
+/* Run cmd, check its whole reply and the result; the handler's tx_rc. */
+enum tx_rc	 run_want(struct store *, int64_t id, const char *cmd,
+		    const char *args, const char *want, enum tx_result result);
 
 /* A connection listening on the keep channel. */
 PGconn		*listen_open(void);

@@ -1,25 +1,30 @@
 /*
- * cmd.c — the ordered command table and the lookup.
+ * cmd.c — the ordered command table, its names (rows and aliases) and the
+ * lookup.
  */
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "cmd/cmd.h"
 #include "ops/util.h"
 
-/* Row order decides abbreviations: the first prefix match wins. */
+/*
+ * Row order decides abbreviations: the first prefix match wins.  An alias
+ * stands right after the row its after names (cmd_next).
+ */
 static const struct cmd_entry cmd_entries[] = {
-	{ .name = "north", .handler = cmd_north,
+	{ .name = "north", .handler = cmd_move, .data = "north",
 	  .usage = "north", .help = "Walk north (n)." },
-	{ .name = "east", .handler = cmd_east,
+	{ .name = "east", .handler = cmd_move, .data = "east",
 	  .usage = "east", .help = "Walk east (e)." },
-	{ .name = "south", .handler = cmd_south,
+	{ .name = "south", .handler = cmd_move, .data = "south",
 	  .usage = "south", .help = "Walk south (s)." },
-	{ .name = "west", .handler = cmd_west,
+	{ .name = "west", .handler = cmd_move, .data = "west",
 	  .usage = "west", .help = "Walk west (w)." },
-	{ .name = "up", .handler = cmd_up,
+	{ .name = "up", .handler = cmd_move, .data = "up",
 	  .usage = "up", .help = "Climb up (u)." },
-	{ .name = "down", .handler = cmd_down,
+	{ .name = "down", .handler = cmd_move, .data = "down",
 	  .usage = "down", .help = "Climb down (d)." },
 	{ .name = "look", .handler = cmd_look, .flags = CMD_READ,
 	  .usage = "look [<target>]",
@@ -27,8 +32,12 @@ static const struct cmd_entry cmd_entries[] = {
 	{ .name = "inventory", .handler = cmd_inventory, .flags = CMD_READ,
 	  .usage = "inventory", .help = "List what you carry (i)." },
 	{ .name = "kill", .handler = cmd_kill, .flags = CMD_ARGS,
+	  .aliases = (const struct cmd_alias[]){
+		{ .name = "attack", .after = "remove" }, { NULL, NULL } },
 	  .usage = "kill <target>", .help = "Attack someone (k)." },
 	{ .name = "get", .handler = cmd_get, .flags = CMD_ARGS,
+	  .aliases = (const struct cmd_alias[]){
+		{ .name = "take", .after = "put" }, { NULL, NULL } },
 	  .usage = "get <what> [from <container>]",
 	  .help = "Pick things up, or take them out of a container (g)." },
 	{ .name = "say", .handler = cmd_say, .flags = CMD_ARGS,
@@ -47,8 +56,6 @@ static const struct cmd_entry cmd_entries[] = {
 	{ .name = "put", .handler = cmd_put, .flags = CMD_ARGS,
 	  .usage = "put <what> in <container>",
 	  .help = "Put things into a container." },
-	{ .name = "take", .handler = cmd_get, .flags = CMD_ARGS,
-	  .usage = "take <what> [from <container>]", .help = "Same as get." },
 	{ .name = "equipment", .handler = cmd_equipment, .flags = CMD_READ,
 	  .usage = "equipment", .help = "List what you wear and wield (eq)." },
 	{ .name = "examine", .handler = cmd_examine, .flags = CMD_READ | CMD_ARGS,
@@ -61,8 +68,6 @@ static const struct cmd_entry cmd_entries[] = {
 	{ .name = "remove", .handler = cmd_remove, .flags = CMD_ARGS,
 	  .usage = "remove <what>",
 	  .help = "Take off something worn (or all)." },
-	{ .name = "attack", .handler = cmd_kill, .flags = CMD_ARGS,
-	  .usage = "attack <target>", .help = "Same as kill." },
 	{ .name = "flee", .handler = cmd_flee,
 	  .usage = "flee", .help = "Try to run away from a fight." },
 	{ .name = "consider", .handler = cmd_consider,
@@ -87,7 +92,7 @@ static const struct cmd_entry cmd_entries[] = {
 	  .usage = "quit", .help = "Leave the game (type it in full)." },
 };
 
-/* The table, for help. */
+/* The table's rows. */
 const struct cmd_entry *
 cmd_table(int *n)
 {
@@ -95,29 +100,84 @@ cmd_table(int *n)
 	return cmd_entries;
 }
 
+/*
+ * The next name in the table's order: a row's name, then every alias (of
+ * any row) that stands after it.  False at the end.
+ */
+bool
+cmd_next(struct cmd_cursor *c, const char **name,
+    const struct cmd_entry **cmd)
+{
+	const int	n = (int)nitems(cmd_entries);
+
+	for (; c->row < n; c->row++, c->from = -1) {
+		const struct cmd_entry	*here = &cmd_entries[c->row];
+
+		if (c->from < 0) {
+			c->from = 0;
+			c->alias = 0;
+			*name = here->name;
+			*cmd = here;
+			return true;
+		}
+		for (; c->from < n; c->from++, c->alias = 0) {
+			const struct cmd_alias	*a;
+
+			a = cmd_entries[c->from].aliases;
+			for (; a != NULL && a[c->alias].name != NULL;
+			    c->alias++) {
+				if (strcmp(a[c->alias].after, here->name) != 0)
+					continue;
+				*name = a[c->alias++].name;
+				*cmd = &cmd_entries[c->from];
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
 /* Find a command by name or abbreviation; NULL if none matches. */
 const struct cmd_entry *
-cmd_lookup(const char *word, bool *abbrev_refused)
+cmd_lookup(const char *word, const char **name, bool *abbrev_refused)
 {
-	size_t	len = strlen(word);
+	struct cmd_cursor	 c = CMD_CURSOR_INIT;
+	const struct cmd_entry	*cmd, *first = NULL;
+	const char		*n, *first_name = NULL;
+	size_t			 len = strlen(word);
 
 	*abbrev_refused = false;
+	*name = NULL;
 	if (len == 0)
 		return NULL;
-	for (size_t i = 0; i < nitems(cmd_entries); i++) {
-		if (strcmp(word, cmd_entries[i].name) == 0)
-			return &cmd_entries[i];
-	}
-	for (size_t i = 0; i < nitems(cmd_entries); i++) {
-		if (strncmp(word, cmd_entries[i].name, len) != 0)
-			continue;
-		if (cmd_entries[i].flags & CMD_FULLNAME) {
-			*abbrev_refused = true;
-			return &cmd_entries[i];
+	while (cmd_next(&c, &n, &cmd)) {
+		if (strcmp(word, n) == 0) {
+			*name = n;
+			return cmd;
 		}
-		return &cmd_entries[i];
+		if (first == NULL && strncmp(word, n, len) == 0) {
+			first = cmd;
+			first_name = n;
+		}
 	}
-	return NULL;
+	if (first != NULL) {
+		*name = first_name;
+		*abbrev_refused = (first->flags & CMD_FULLNAME) != 0;
+	}
+	return first;
+}
+
+/*
+ * The usage line of cmd under name: the row's own, or for an alias the
+ * alias followed by the row's usage after its first word.
+ */
+const char *
+cmd_usage(const struct cmd_entry *cmd, const char *name, char *buf,
+    size_t bufsz)
+{
+	snprintf(buf, bufsz, "%s%s", name, cmd->usage + strcspn(cmd->usage,
+	    " "));
+	return buf;
 }
 
 /* Edit distance between two short words (bounded to 32 bytes). */
@@ -153,15 +213,17 @@ cmd_distance(const char *a, const char *b)
 const char *
 cmd_suggest(const char *word)
 {
-	const char	*best = NULL;
-	int		 bestd = 3;
+	struct cmd_cursor	 c = CMD_CURSOR_INIT;
+	const struct cmd_entry	*cmd;
+	const char		*best = NULL, *name;
+	int			 bestd = 3;
 
-	for (size_t i = 0; i < nitems(cmd_entries); i++) {
-		int	d = cmd_distance(word, cmd_entries[i].name);
+	while (cmd_next(&c, &name, &cmd)) {
+		int	d = cmd_distance(word, name);
 
 		if (d < bestd) {
 			bestd = d;
-			best = cmd_entries[i].name;
+			best = name;
 		}
 	}
 	/* One-letter typos of two-letter words suggest nonsense. */

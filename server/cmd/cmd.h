@@ -1,10 +1,12 @@
 /*
- * cmd.h — the command table.  A command is a row: its name, flags, the
- * minimum role, whether it takes arguments, a usage line and its handler.
- * Row order decides abbreviations, as in tbaMUD: the first row whose name
- * starts with what was typed wins ("n" is north, "l" is look).  The
- * dispatcher checks arguments, the session and the role once, from the row;
- * handlers never re-check them.
+ * cmd.h — the command table.  A command is a row: its name, the other names
+ * it answers to (aliases), flags, the minimum role, whether it takes
+ * arguments, a usage line, its handler and a datum for the handler (the
+ * direction of a move).  Row order decides abbreviations, as in tbaMUD: the
+ * first name in the table's order that starts with what was typed wins ("n"
+ * is north, "l" is look).  The dispatcher checks arguments, the session and
+ * the role once, from the row (cmd_run); handlers never re-check them, and
+ * each sees its own row in ctx->cmd.
  */
 #ifndef KEEP_CMD_H
 #define KEEP_CMD_H
@@ -27,8 +29,14 @@ enum cmd_flags {
 	CMD_ARGS	= 1 << 2	/* needs an argument: usage if missing */
 };
 
-/* What a handler works with: its transaction's store, the actor, output. */
+struct cmd_entry;
+
+/*
+ * What a handler works with: its row, its transaction's store, the actor,
+ * output.
+ */
 struct cmd_ctx {
+	const struct cmd_entry	*cmd;		/* the row being run */
 	struct store		*store;
 	struct store_char	 me;
 	struct buf		*out;		/* reply, sent after COMMIT */
@@ -37,17 +45,51 @@ struct cmd_ctx {
 
 typedef enum tx_rc (*cmd_fn)(struct cmd_ctx *, const char *args);
 
-struct cmd_entry {
+/*
+ * Another name of a row's command ("take" for get).  It stands in the
+ * table's order right after the row named by after: abbreviations meet it
+ * there, and help lists it there as "Same as <command>.".
+ */
+struct cmd_alias {
 	const char	*name;
-	int		 flags;
-	enum role	 min_role;
-	const char	*usage;
-	const char	*help;
-	cmd_fn		 handler;
+	const char	*after;
 };
 
-/* Find a command by name or abbreviation; NULL if none matches. */
-const struct cmd_entry	*cmd_lookup(const char *word, bool *abbrev_refused);
+struct cmd_entry {
+	const char		*name;
+	const struct cmd_alias	*aliases;	/* NULL, or up to a NULL name */
+	int			 flags;
+	enum role		 min_role;
+	const char		*usage;		/* starts with the name */
+	const char		*help;
+	cmd_fn			 handler;
+	const char		*data;		/* the handler's: a direction */
+};
+
+/* Where a walk through the table's names is (CMD_CURSOR_INIT to start). */
+struct cmd_cursor {
+	int	row;		/* the row whose name or followers come next */
+	int	from;		/* -1: the row's own name; else the row whose */
+	int	alias;		/* aliases are being searched, and which one */
+};
+#define CMD_CURSOR_INIT	{ 0, -1, 0 }
+
+/*
+ * The next name in the table's order: each row's name, then the aliases
+ * that stand after that row.  Sets *name and *cmd (the row it runs); false
+ * at the end.
+ */
+bool			 cmd_next(struct cmd_cursor *, const char **name,
+			    const struct cmd_entry **cmd);
+/*
+ * Find a command by name or abbreviation; NULL if none matches.  *name is
+ * the name matched: the row's own or an alias.
+ */
+const struct cmd_entry	*cmd_lookup(const char *word, const char **name,
+			    bool *abbrev_refused);
+/* The usage line of cmd under name (its own or an alias) into buf. */
+const char		*cmd_usage(const struct cmd_entry *, const char *name,
+			    char *buf, size_t bufsz);
 /* The closest command name to a mistyped word, or NULL. */
 const char		*cmd_suggest(const char *word);
 /* Split a line into the command word (lower-cased) and its arguments. */
@@ -55,19 +97,39 @@ void			 cmd_split(const char *line, char *word, size_t wordsz,
 			    const char **args);
 /* Parse a role name; false if unknown. */
 bool			 cmd_role_parse(const char *, enum role *);
-/* The table, for help. */
+/* The table's rows. */
 const struct cmd_entry	*cmd_table(int *n);
+
+/*
+ * One command for one session's character (what a job carries), and what
+ * running it gave.
+ */
+struct cmd_call {
+	const struct cmd_entry	*cmd;
+	int64_t			 char_id;
+	const char		*instance;	/* the session's keepd ... */
+	uint64_t		 sid;		/* ... and its session id */
+	const char		*args;
+	struct buf		*out;		/* reply, sent after COMMIT */
+	bool			 close;		/* set: end the session */
+};
+
+/*
+ * Run a command as one transaction (READ ONLY if the row says CMD_READ),
+ * retried up to retries times: load the actor, check that the session
+ * still owns the character and that its role allows the row, then call the
+ * handler with its row.  The dispatcher and the database tests run every
+ * command through here.
+ */
+enum tx_result		 cmd_run(struct store *, struct cmd_call *,
+			    int retries);
 /* Set the says a room may hear in a second (room_message_rate). */
 void			 cmd_comm_init(int room_message_rate);
 
 /* Handlers, in their themed files. */
 enum tx_rc	cmd_look(struct cmd_ctx *, const char *);
-enum tx_rc	cmd_north(struct cmd_ctx *, const char *);
-enum tx_rc	cmd_east(struct cmd_ctx *, const char *);
-enum tx_rc	cmd_south(struct cmd_ctx *, const char *);
-enum tx_rc	cmd_west(struct cmd_ctx *, const char *);
-enum tx_rc	cmd_up(struct cmd_ctx *, const char *);
-enum tx_rc	cmd_down(struct cmd_ctx *, const char *);
+/* Walk in the direction the row's data names. */
+enum tx_rc	cmd_move(struct cmd_ctx *, const char *);
 enum tx_rc	cmd_say(struct cmd_ctx *, const char *);
 enum tx_rc	cmd_who(struct cmd_ctx *, const char *);
 enum tx_rc	cmd_score(struct cmd_ctx *, const char *);

@@ -107,22 +107,31 @@ cmd_who(struct cmd_ctx *ctx, const char *args)
 	return TX_COMMIT;
 }
 
-/* help: the commands this character's role allows. */
+/*
+ * help: the commands this character's role allows, in the table's order;
+ * an alias reads "Same as <command>.".
+ */
 enum tx_rc
 cmd_help(struct cmd_ctx *ctx, const char *args)
 {
-	const struct cmd_entry	*t;
+	struct cmd_cursor	 c = CMD_CURSOR_INIT;
+	const struct cmd_entry	*cmd;
+	const char		*name;
+	char			 usage[128];
 	enum role		 role = ROLE_PLAYER;
-	int			 n;
 
 	(void)args;
 	(void)cmd_role_parse(ctx->me.role, &role);
-	t = cmd_table(&n);
 	buf_add(ctx->out, "Commands:\n");
-	for (int i = 0; i < n; i++) {
-		if (t[i].min_role <= role)
-			buf_printf(ctx->out, "  %-32s %s\n", t[i].usage,
-			    t[i].help);
+	while (cmd_next(&c, &name, &cmd)) {
+		if (cmd->min_role > role)
+			continue;
+		buf_printf(ctx->out, "  %-32s ", cmd_usage(cmd, name, usage,
+		    sizeof usage));
+		if (name == cmd->name)
+			buf_printf(ctx->out, "%s\n", cmd->help);
+		else
+			buf_printf(ctx->out, "Same as %s.\n", cmd->name);
 	}
 	return TX_COMMIT;
 }

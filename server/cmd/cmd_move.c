@@ -1,5 +1,6 @@
 /*
- * cmd_move.c — walking through exits.
+ * cmd_move.c — walking through exits: one handler for the six direction
+ * rows of the table, each naming its direction in its data.
  */
 #include <stdio.h>
 #include <string.h>
@@ -25,7 +26,7 @@ cmd_move_from(const char *dir)
 
 /* Move the actor through an exit, tell both rooms, and look. */
 static enum tx_rc
-cmd_move(struct cmd_ctx *ctx, const char *dir)
+cmd_move_dir(struct cmd_ctx *ctx, const char *dir)
 {
 	int32_t	from = ctx->me.room_id, to;
 	char	msg[128];
@@ -56,50 +57,10 @@ cmd_move(struct cmd_ctx *ctx, const char *dir)
 	return cmd_show_room(ctx, to);
 }
 
-/* north */
+/* north, east, south, west, up, down: the row's data is the direction. */
 enum tx_rc
-cmd_north(struct cmd_ctx *ctx, const char *args)
+cmd_move(struct cmd_ctx *ctx, const char *args)
 {
 	(void)args;
-	return cmd_move(ctx, "north");
-}
-
-/* east */
-enum tx_rc
-cmd_east(struct cmd_ctx *ctx, const char *args)
-{
-	(void)args;
-	return cmd_move(ctx, "east");
-}
-
-/* south */
-enum tx_rc
-cmd_south(struct cmd_ctx *ctx, const char *args)
-{
-	(void)args;
-	return cmd_move(ctx, "south");
-}
-
-/* west */
-enum tx_rc
-cmd_west(struct cmd_ctx *ctx, const char *args)
-{
-	(void)args;
-	return cmd_move(ctx, "west");
-}
-
-/* up */
-enum tx_rc
-cmd_up(struct cmd_ctx *ctx, const char *args)
-{
-	(void)args;
-	return cmd_move(ctx, "up");
-}
-
-/* down */
-enum tx_rc
-cmd_down(struct cmd_ctx *ctx, const char *args)
-{
-	(void)args;
-	return cmd_move(ctx, "down");
+	return cmd_move_dir(ctx, ctx->cmd->data);
 }

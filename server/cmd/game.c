@@ -68,55 +68,17 @@ game_session_start(struct session *s)
 	login_start(s);
 }
 
-/*
- * The command's transaction: load the actor, check that this session still
- * owns the character and that its role allows the command, then run it.
- */
-static enum tx_rc
-game_cmd_tx(struct store *st, void *arg)
-{
-	struct cmd_job	*j = arg;
-	struct cmd_ctx	 ctx = { .store = st, .out = &j->out };
-	enum role	 role = ROLE_PLAYER;
-
-	buf_reset(&j->out);
-	j->close = false;
-	switch (store_char_load(st, j->char_id, &ctx.me)) {
-	case STORE_ERR:
-		return TX_ERROR;
-	case STORE_NONE:
-		buf_add(&j->out, "Your character no longer exists.\n");
-		j->close = true;
-		return TX_ROLLBACK;
-	case STORE_OK:
-		break;
-	}
-	if (strcmp(ctx.me.session_instance, game_instance_id) != 0 ||
-	    ctx.me.session_id != (int64_t)j->sid) {
-		buf_add(&j->out, "You have logged in from somewhere else; "
-		    "this connection is closed.\n");
-		j->close = true;
-		return TX_ROLLBACK;
-	}
-	(void)cmd_role_parse(ctx.me.role, &role);
-	if (role < j->cmd->min_role) {
-		buf_add(&j->out, "Huh? (type 'help' for the commands)\n");
-		return TX_ROLLBACK;
-	}
-	enum tx_rc	rc = j->cmd->handler(&ctx, j->args);
-
-	j->close = ctx.close;
-	return rc;
-}
-
 /* Worker: run the command's transaction. */
 static void
 game_cmd_run(struct job *job, struct store *st)
 {
 	struct cmd_job	*j = (struct cmd_job *)job;
+	struct cmd_call	 call = { .cmd = j->cmd, .char_id = j->char_id,
+			    .instance = game_instance_id, .sid = j->sid,
+			    .args = j->args, .out = &j->out };
 
-	j->result = store_tx(st, (j->cmd->flags & CMD_READ) != 0,
-	    game_cfg->tx_retries, game_cmd_tx, j);
+	j->result = cmd_run(st, &call, game_cfg->tx_retries);
+	j->close = call.close;
 	if (j->result == TXR_FAILED)
 		log_session(LOG_ERROR, j->sid, "%s failed: %s (SQLSTATE %s)",
 		    j->cmd->name, store_error(st), store_sqlstate(st));
@@ -191,8 +153,9 @@ static void
 game_command(struct session *s, const char *raw)
 {
 	const struct cmd_entry	*cmd;
-	const char		*args, *hint;
+	const char		*args, *hint, *name;
 	char			 word[32], line[TELNET_MAX_LINE + 1];
+	char			 usage[128];
 	bool			 refused;
 	struct cmd_job		*j;
 
@@ -203,7 +166,7 @@ game_command(struct session *s, const char *raw)
 		session_prompt(s, "> ");
 		return;
 	}
-	if ((cmd = cmd_lookup(word, &refused)) == NULL) {
+	if ((cmd = cmd_lookup(word, &name, &refused)) == NULL) {
 		if ((hint = cmd_suggest(word)) != NULL)
 			game_refuse(s, "Huh? Did you mean '%s'?\n", hint);
 		else
@@ -212,11 +175,12 @@ game_command(struct session *s, const char *raw)
 		return;
 	}
 	if (refused) {
-		game_refuse(s, "To %s, type the whole word.\n", cmd->name);
+		game_refuse(s, "To %s, type the whole word.\n", name);
 		return;
 	}
 	if ((cmd->flags & CMD_ARGS) && *args == '\0') {
-		game_refuse(s, "Usage: %s\n", cmd->usage);
+		game_refuse(s, "Usage: %s\n", cmd_usage(cmd, name, usage,
+		    sizeof usage));
 		return;
 	}
 	j = xcalloc(1, sizeof *j);

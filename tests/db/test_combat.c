@@ -92,26 +92,26 @@ START_TEST(test_kill_refusals)
 	new_char(&w, "Kro", room, &other);
 	keeper = new_npc("cmb_keeper", room);
 	dummy = new_npc("cmb_dummy", room);
-	run(w.s, me.id, cmd_kill, "nobody", false, &r);
+	run(w.s, me.id, "kill", "nobody", &r);
 	ck_assert_int_eq(r.rc, TX_ROLLBACK);
 	ck_assert_str_eq(r.out, "You don't see that here.\n");
-	run(w.s, me.id, cmd_kill, "2.dummy", false, &r);
+	run(w.s, me.id, "kill", "2.dummy", &r);
 	ck_assert_str_eq(r.out, "You don't see that here.\n");
-	run(w.s, me.id, cmd_kill, other.name, false, &r);
+	run(w.s, me.id, "kill", other.name, &r);
 	ck_assert_int_eq(r.rc, TX_ROLLBACK);
 	ck_assert_str_eq(r.out, "You can't attack other players here.\n");
-	run(w.s, me.id, cmd_kill, "shopkeeper", false, &r);
+	run(w.s, me.id, "kill", "shopkeeper", &r);
 	ck_assert_int_eq(r.rc, TX_ROLLBACK);
 	ck_assert_str_eq(r.out, "A shopkeeper is under the protection of the "
 	    "town.\n");
-	run(w.s, me.id, cmd_kill, "all", false, &r);
+	run(w.s, me.id, "kill", "all", &r);
 	ck_assert_str_eq(r.out, "One at a time, please.\n");
 	ck_assert_int_eq(sqlv("SELECT count(*) FROM characters WHERE id IN"
 	    " (%lld, %lld, %lld, %lld) AND fighting_id IS NOT NULL",
 	    (long long)me.id, (long long)other.id, (long long)keeper,
 	    (long long)dummy), 0);
 	set_fight(me.id, dummy);
-	run(w.s, me.id, cmd_kill, "dummy", false, &r);
+	run(w.s, me.id, "kill", "dummy", &r);
 	ck_assert_int_eq(r.rc, TX_ROLLBACK);
 	ck_assert_str_eq(r.out, "You are already fighting!\n");
 	cmb_close(&w);
@@ -134,7 +134,7 @@ START_TEST(test_kill_starts_fight)
 	new_char(&w, "Ksf", room, &me);
 	new_char(&w, "Ksb", room, &by);
 	dummy = new_npc("cmb_dummy", room);
-	run(w.s, me.id, cmd_kill, "train", false, &r);
+	run(w.s, me.id, "kill", "train", &r);
 	ck_assert_int_eq(r.rc, TX_COMMIT);
 	ck_assert_msg(strncmp(r.out, "You attack a training dummy!\n", 29) == 0,
 	    "%s", r.out);
@@ -166,12 +166,12 @@ START_TEST(test_fighting_pins_you)
 	new_char(&w, "Pin", room, &me);
 	dummy = new_npc("cmb_dummy", room);
 	set_fight(me.id, dummy);
-	run(w.s, me.id, cmd_north, "", false, &r);
+	run(w.s, me.id, "north", "", &r);
 	ck_assert_int_eq(r.rc, TX_ROLLBACK);
 	ck_assert_str_eq(r.out, "You are fighting for your life! Try to "
 	    "flee.\n");
 	ck_assert_int_eq(char_num("room_id", me.id), room);
-	run(w.s, me.id, cmd_quit, "", false, &r);
+	run(w.s, me.id, "quit", "", &r);
 	ck_assert_int_eq(r.rc, TX_ROLLBACK);
 	ck_assert_str_eq(r.out, "No way! You are fighting for your life!\n");
 	ck_assert_int_ne(char_num("(session_id IS NOT NULL)::int", me.id), 0);
@@ -198,7 +198,7 @@ START_TEST(test_kill_first_blow_kills)
 	    (long long)rat);
 	trinket = item_on("cmb_trinket", rat, NULL);
 	helm = item_on("cmb_helm", rat, "head");
-	run(w.s, me.id, cmd_kill, "rat", false, &r);
+	run(w.s, me.id, "kill", "rat", &r);
 	ck_assert_int_eq(r.rc, TX_COMMIT);
 	ck_assert_msg(strstr(r.out, "A sickly rat is dead! R.I.P.\n") != NULL,
 	    "%s", r.out);
@@ -236,20 +236,20 @@ START_TEST(test_consider)
 	(void)new_npc("cmb_rat", room);
 	(void)new_npc("cmb_brute", room);
 	(void)new_npc("cmb_keeper", room);
-	run(w.s, me.id, cmd_consider, "brute", true, &r);
+	run(w.s, me.id, "consider", "brute", &r);
 	ck_assert_int_eq(r.rc, TX_COMMIT);
 	ck_assert_str_eq(r.out, "You would need a lot of luck!\n");
-	run(w.s, me.id, cmd_consider, "rat", true, &r);
+	run(w.s, me.id, "consider", "rat", &r);
 	ck_assert_str_eq(r.out, "It would be a fair fight.\n");
-	run(w.s, me.id, cmd_consider, "shop", true, &r);
+	run(w.s, me.id, "consider", "shop", &r);
 	ck_assert_str_eq(r.out, "You would need some luck.\n");
 	sqlf("UPDATE characters SET level = 8 WHERE id = %lld",
 	    (long long)me.id);
-	run(w.s, me.id, cmd_consider, "sick rat", true, &r);
+	run(w.s, me.id, "consider", "sick rat", &r);
 	ck_assert_str_eq(r.out, "You would win easily.\n");
-	run(w.s, me.id, cmd_consider, "shopkeeper", true, &r);
+	run(w.s, me.id, "consider", "shopkeeper", &r);
 	ck_assert_str_eq(r.out, "You should win without much trouble.\n");
-	run(w.s, me.id, cmd_consider, "goblin", true, &r);
+	run(w.s, me.id, "consider", "goblin", &r);
 	ck_assert_int_eq(r.rc, TX_ROLLBACK);
 	ck_assert_str_eq(r.out, "You don't see that here.\n");
 	cmb_close(&w);
@@ -266,13 +266,13 @@ START_TEST(test_score_level)
 
 	cmb_open(&w);
 	new_char(&w, "Scx", 0, &me);
-	run(w.s, me.id, cmd_score, "", true, &r);
+	run(w.s, me.id, "score", "", &r);
 	snprintf(want, sizeof want, "You are %s, a player.\nHP: 20/20\n"
 	    "Coins: 100\nLevel: 1\nXP: 0 (next level at 100)\n", me.name);
 	ck_assert_str_eq(r.out, want);
 	sqlf("UPDATE characters SET level = 3, xp = 450 WHERE id = %lld",
 	    (long long)me.id);
-	run(w.s, me.id, cmd_score, "", true, &r);
+	run(w.s, me.id, "score", "", &r);
 	ck_assert_msg(strstr(r.out, "\nLevel: 3\nXP: 450 (next level at 600)\n")
 	    != NULL, "%s", r.out);
 	cmb_close(&w);
@@ -370,7 +370,7 @@ START_TEST(test_level_up)
 	sqlf("UPDATE characters SET xp = 90 WHERE id = %lld",
 	    (long long)me.id);
 	rat = new_npc("cmb_rat", room);
-	run(w.s, me.id, cmd_kill, "rat", false, &r);
+	run(w.s, me.id, "kill", "rat", &r);
 	ck_assert_int_eq(r.rc, TX_COMMIT);
 	while (sqlv("SELECT count(*) FROM characters WHERE id = %lld",
 	    (long long)rat) == 1 && rounds++ < 80)
@@ -431,7 +431,7 @@ START_TEST(test_flee)
 	ck_assert_int_eq(store_exit_upsert(w.s, room, "east", out, false),
 	    STORE_OK);
 	new_char(&w, "Fle", room, &me);
-	run(w.s, me.id, cmd_flee, "", false, &r);
+	run(w.s, me.id, "flee", "", &r);
 	ck_assert_int_eq(r.rc, TX_ROLLBACK);
 	ck_assert_str_eq(r.out, "You aren't fighting anyone.\n");
 	/* Level 1 against 100: 10% to get away; a failure changes nothing. */
@@ -440,7 +440,7 @@ START_TEST(test_flee)
 		set_fight(me.id, brute);
 		sqlf("UPDATE characters SET room_id = %d WHERE id = %lld", room,
 		    (long long)me.id);
-		run(w.s, me.id, cmd_flee, "", false, &r);
+		run(w.s, me.id, "flee", "", &r);
 		if (strstr(r.out, "You flee") == NULL)
 			break;
 	}
@@ -455,7 +455,7 @@ START_TEST(test_flee)
 	rat = new_npc("cmb_rat", room);
 	for (tries = 0; tries < 50; tries++) {
 		set_fight(me.id, rat);
-		run(w.s, me.id, cmd_flee, "", false, &r);
+		run(w.s, me.id, "flee", "", &r);
 		if (strstr(r.out, "You flee") != NULL)
 			break;
 	}
@@ -471,7 +471,7 @@ START_TEST(test_flee)
 	    dead_end, (long long)me.id, (long long)rat);
 	for (tries = 0; tries < 50; tries++) {
 		set_fight(me.id, rat);
-		run(w.s, me.id, cmd_flee, "", false, &r);
+		run(w.s, me.id, "flee", "", &r);
 		if (strstr(r.out, "nowhere") != NULL)
 			break;
 	}

@@ -137,7 +137,7 @@ START_TEST(test_look_start)
 
 	world_open(&w);
 	new_char(&w, "Lks", 0, &me);
-	run(w.s, me.id, cmd_look, "", true, &r);
+	run(w.s, me.id, "look", "", &r);
 	ck_assert_int_eq(r.result, TXR_COMMITTED);
 	ck_assert_int_eq(r.rc, TX_COMMIT);
 	ck_assert(line_of(r.out, 0, line, sizeof line));
@@ -174,7 +174,7 @@ START_TEST(test_look_exact)
 	new_char(&w, "Alk", room, &amy);
 	new_char(&w, "Blk", room, &off);
 	go_offline(&w, &off);
-	run(w.s, me.id, cmd_look, "", true, &r);
+	run(w.s, me.id, "look", "", &r);
 	snprintf(want, sizeof want, "Look Here\n   A room made by a test.\n"
 	    "Exits: north, west\n%s is here.\n%s is here.\n", amy.name,
 	    zed.name);
@@ -199,7 +199,7 @@ START_TEST(test_look_crowd)
 	new_char(&w, "Lkc", room, &me);
 	for (int i = 0; i < STORE_LOOK_NAMES + 3; i++)
 		new_char(&w, "Crowd", room, &c);
-	run(w.s, me.id, cmd_look, "", true, &r);
+	run(w.s, me.id, "look", "", &r);
 	ck_assert(has_line(r.out, "Exits: none"));
 	for (int i = 0; line_of(r.out, i, line, sizeof line); i++) {
 		size_t	n = strlen(line);
@@ -249,50 +249,44 @@ START_TEST(test_look_sql_edit_is_live)
 	world_open(&w);
 	room = new_room(w.s, "Before Edit");
 	new_char(&w, "Lke", room, &me);
-	run(w.s, me.id, cmd_look, "", true, &r);
+	run(w.s, me.id, "look", "", &r);
 	ck_assert(line_of(r.out, 0, line, sizeof line));
 	ck_assert_str_eq(line, "Before Edit");
 	sqlf("UPDATE rooms SET title = 'After Edit', description = 'Fresh "
 	    "paint.' WHERE id = %d", room);
-	run(w.s, me.id, cmd_look, "", true, &r);
+	run(w.s, me.id, "look", "", &r);
 	ck_assert_str_eq(r.out, "After Edit\n   Fresh paint.\nExits: none\n");
 	store_close(w.s);
 }
 END_TEST
 
-/* Each direction handler walks through its own exit and looks. */
+/* Each direction's row walks through its own exit and looks. */
 START_TEST(test_move_each_direction)
 {
-	static const struct {
-		const char	*dir;
-		cmd_fn		 fn;
-	} moves[] = {
-		{ "north", cmd_north }, { "east", cmd_east },
-		{ "south", cmd_south }, { "west", cmd_west },
-		{ "up", cmd_up }, { "down", cmd_down },
+	static const char	*dirs[] = {
+		"north", "east", "south", "west", "up", "down"
 	};
-	struct world		w;
-	struct store_char	me;
-	struct run		r;
-	int32_t			hub, to[6];
-	char			title[64], line[256];
+	struct world		 w;
+	struct store_char	 me;
+	struct run		 r;
+	int32_t			 hub, to[6];
+	char			 title[64], line[256];
 
 	world_open(&w);
 	hub = new_room(w.s, "The Hub");
 	new_char(&w, "Mvd", hub, &me);
 	for (size_t i = 0; i < 6; i++) {
-		snprintf(title, sizeof title, "Beyond %s", moves[i].dir);
+		snprintf(title, sizeof title, "Beyond %s", dirs[i]);
 		to[i] = new_room(w.s, title);
-		new_exit(w.s, hub, moves[i].dir, to[i]);
+		new_exit(w.s, hub, dirs[i], to[i]);
 	}
 	for (size_t i = 0; i < 6; i++) {
 		sqlf("UPDATE characters SET room_id = %d WHERE id = %lld", hub,
 		    (long long)me.id);
-		run(w.s, me.id, moves[i].fn, "", false, &r);
+		run(w.s, me.id, dirs[i], "", &r);
 		ck_assert_int_eq(r.result, TXR_COMMITTED);
-		ck_assert_int_eq(r.room, to[i]);
 		ck_assert_int_eq(room_of(me.id), to[i]);
-		snprintf(title, sizeof title, "Beyond %s", moves[i].dir);
+		snprintf(title, sizeof title, "Beyond %s", dirs[i]);
 		ck_assert(line_of(r.out, 0, line, sizeof line));
 		ck_assert_str_eq(line, title);
 		ck_assert(has_line(r.out, "Exits: none"));
@@ -304,8 +298,8 @@ END_TEST
 /* A direction without an exit is refused, rolled back, and moves nobody. */
 START_TEST(test_move_no_exit)
 {
-	static const cmd_fn	 fns[] = {
-		cmd_east, cmd_south, cmd_west, cmd_up, cmd_down
+	static const char	*dirs[] = {
+		"east", "south", "west", "up", "down"
 	};
 	struct world		 w;
 	struct store_char	 me;
@@ -317,12 +311,11 @@ START_TEST(test_move_no_exit)
 	north = new_room(w.s, "Only Way");
 	new_exit(w.s, room, "north", north);
 	new_char(&w, "Mvn", room, &me);
-	for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
-		run(w.s, me.id, fns[i], "", false, &r);
+	for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
+		run(w.s, me.id, dirs[i], "", &r);
 		ck_assert_str_eq(r.out, "You can't go that way.\n");
 		ck_assert_int_eq(r.rc, TX_ROLLBACK);
 		ck_assert_int_eq(r.result, TXR_ROLLED_BACK);
-		ck_assert_int_eq(r.room, room);
 		ck_assert_int_eq(room_of(me.id), room);
 	}
 	store_close(w.s);
@@ -348,7 +341,7 @@ START_TEST(test_move_notifies)
 	new_char(&w, "Mvt", b, &there);
 	new_char(&w, "Mvo", b, &off);
 	go_offline(&w, &off);
-	run(w.s, me.id, cmd_north, "", false, &r);
+	run(w.s, me.id, "north", "", &r);
 	ck_assert_int_eq(r.result, TXR_COMMITTED);
 	ck_assert(line_of(r.out, 0, line, sizeof line));
 	ck_assert_str_eq(line, "Room Entered");
@@ -384,7 +377,7 @@ START_TEST(test_say)
 	new_char(&w, "Syo", room, &off);
 	new_char(&w, "Syf", 0, &far);
 	go_offline(&w, &off);
-	run(w.s, me.id, cmd_say, "Hello, \"world\" -- it's me!", false, &r);
+	run(w.s, me.id, "say", "Hello, \"world\" -- it's me!", &r);
 	ck_assert_int_eq(r.result, TXR_COMMITTED);
 	ck_assert_str_eq(r.out, "You say, 'Hello, \"world\" -- it's me!'\n");
 	snprintf(text, sizeof text, "%s says, 'Hello, \"world\" -- it's me!'",
@@ -408,7 +401,7 @@ START_TEST(test_say_alone)
 
 	world_open(&w);
 	new_char(&w, "Syl", new_room(w.s, "Empty Room"), &me);
-	run(w.s, me.id, cmd_say, "anyone?", false, &r);
+	run(w.s, me.id, "say", "anyone?", &r);
 	ck_assert_str_eq(r.out, "You say, 'anyone?'\n");
 	snprintf(text, sizeof text, "%s says, 'anyone?'", me.name);
 	expect_no_notify(w.s, lc, text);
@@ -435,7 +428,7 @@ START_TEST(test_who)
 	go_offline(&w, &off);
 	online = sqlv("SELECT count(*) FROM characters "
 	    "WHERE session_instance IS NOT NULL");
-	run(w.s, a.id, cmd_who, "", true, &r);
+	run(w.s, a.id, "who", "", &r);
 	ck_assert_int_eq(r.result, TXR_COMMITTED);
 	snprintf(want, sizeof want, "Players online: %lld", online);
 	ck_assert(line_of(r.out, 0, line, sizeof line));
@@ -463,7 +456,7 @@ START_TEST(test_score)
 
 	world_open(&w);
 	new_char(&w, "Sco", 0, &me);
-	run(w.s, me.id, cmd_score, "", true, &r);
+	run(w.s, me.id, "score", "", &r);
 	ck_assert_int_eq(r.result, TXR_COMMITTED);
 	snprintf(want, sizeof want, "You are %s, a player.\nHP: 20/20\n"
 	    "Coins: 100\nLevel: 1\nXP: 0 (next level at 100)\n", me.name);
@@ -482,15 +475,15 @@ START_TEST(test_score_sql_edit_is_live)
 
 	world_open(&w);
 	new_char(&w, "Scl", 0, &me);
-	run(w.s, me.id, cmd_score, "", true, &r);
+	run(w.s, me.id, "score", "", &r);
 	ck_assert(has_line(r.out, "Coins: 100"));
 	sqlf("UPDATE characters SET coins = 4242 WHERE id = %lld",
 	    (long long)me.id);
-	run(w.s, me.id, cmd_score, "", true, &r);
+	run(w.s, me.id, "score", "", &r);
 	ck_assert(has_line(r.out, "Coins: 4242"));
 	sqlf("UPDATE characters SET hp = 7, max_hp = 30, role = 'builder' "
 	    "WHERE id = %lld", (long long)me.id);
-	run(w.s, me.id, cmd_score, "", true, &r);
+	run(w.s, me.id, "score", "", &r);
 	snprintf(want, sizeof want, "You are %s, a builder.\nHP: 7/30\n"
 	    "Coins: 4242\nLevel: 1\nXP: 0 (next level at 100)\n", me.name);
 	ck_assert_str_eq(r.out, want);
@@ -513,7 +506,7 @@ START_TEST(test_give)
 	new_char(&w, "Gva", room, &me);
 	new_char(&w, "Gvb", room, &bob);
 	snprintf(args, sizeof args, "7 coins to %s", bob.name);
-	run(w.s, me.id, cmd_give, args, false, &r);
+	run(w.s, me.id, "give", args, &r);
 	ck_assert_int_eq(r.result, TXR_COMMITTED);
 	snprintf(want, sizeof want, "You give 7 coins to %s.\n", bob.name);
 	ck_assert_str_eq(r.out, want);
@@ -527,7 +520,7 @@ START_TEST(test_give)
 		lower[i] = (char)(bob.name[i] >= 'A' && bob.name[i] <= 'Z' ?
 		    bob.name[i] + 32 : bob.name[i]);
 	snprintf(args, sizeof args, "1 coin %s", lower);
-	run(w.s, me.id, cmd_give, args, false, &r);
+	run(w.s, me.id, "give", args, &r);
 	snprintf(want, sizeof want, "You give 1 coin to %s.\n", bob.name);
 	ck_assert_str_eq(r.out, want);
 	ck_assert_int_eq(coins_of(me.id), 92);
@@ -537,7 +530,7 @@ START_TEST(test_give)
 
 	/* Everything is allowed. */
 	snprintf(args, sizeof args, "92 coins to %s", bob.name);
-	run(w.s, me.id, cmd_give, args, false, &r);
+	run(w.s, me.id, "give", args, &r);
 	ck_assert_int_eq(r.result, TXR_COMMITTED);
 	ck_assert_int_eq(coins_of(me.id), 0);
 	ck_assert_int_eq(coins_of(bob.id), 200);
@@ -605,7 +598,7 @@ START_TEST(test_give_refused)
 			name = cases[i].who;
 		fill(args, sizeof args, cases[i].args, name);
 		fill(want, sizeof want, cases[i].want, name);
-		run(w.s, me.id, cmd_give, args, false, &r);
+		run(w.s, me.id, "give", args, &r);
 		ck_assert_msg(strcmp(r.out, want) == 0, "give %s: got \"%s\", "
 		    "want \"%s\"", args, r.out, want);
 		ck_assert_int_eq(r.rc, TX_ROLLBACK);
@@ -623,7 +616,7 @@ START_TEST(test_give_refused)
 	sqlf("UPDATE characters SET coins = 1 WHERE id = %lld",
 	    (long long)me.id);
 	snprintf(args, sizeof args, "2 coins to %s", bob.name);
-	run(w.s, me.id, cmd_give, args, false, &r);
+	run(w.s, me.id, "give", args, &r);
 	ck_assert_str_eq(r.out, "You only have 1 coin.\n");
 	ck_assert_int_eq(coins_of(me.id), 1);
 	ck_assert_int_eq(coins_of(bob.id), 100);
@@ -640,22 +633,27 @@ START_TEST(test_help)
 	struct run		 r;
 	const struct cmd_entry	*t;
 	char			 line[256];
-	int			 n, shown = 0, allowed = 0;
+	int			 n, shown = 0, allowed = 0, all = 0;
 
 	world_open(&w);
 	new_char(&w, "Hlp", 0, &me);
-	run(w.s, me.id, cmd_help, "", true, &r);
+	run(w.s, me.id, "help", "", &r);
 	ck_assert_int_eq(r.result, TXR_COMMITTED);
 	ck_assert(line_of(r.out, 0, line, sizeof line));
 	ck_assert_str_eq(line, "Commands:");
 	t = cmd_table(&n);
 	for (int i = 0; i < n; i++) {
+		int	names = 1;
+
 		snprintf(line, sizeof line, "  %-32s %s", t[i].usage,
 		    t[i].help);
 		ck_assert_msg(has_line(r.out, line) ==
 		    (t[i].min_role == ROLE_PLAYER), "%s: %s", t[i].name,
 		    r.out);
-		allowed += t[i].min_role == ROLE_PLAYER;
+		for (int a = 0; t[i].aliases && t[i].aliases[a].name; a++)
+			names++;
+		allowed += t[i].min_role == ROLE_PLAYER ? names : 0;
+		all += names;
 	}
 	while (line_of(r.out, shown + 1, line, sizeof line))
 		shown++;
@@ -664,13 +662,86 @@ START_TEST(test_help)
 	ck_assert(strstr(r.out, "give <what> to <name>") != NULL);
 	ck_assert(strstr(r.out, "  quit ") != NULL);
 
-	/* An admin sees every row of the table. */
+	/* An admin sees every row of the table and every alias. */
 	sqlf("UPDATE characters SET role = 'admin' WHERE id = %lld",
 	    (long long)me.id);
-	run(w.s, me.id, cmd_help, "", true, &r);
+	run(w.s, me.id, "help", "", &r);
 	for (shown = 0; line_of(r.out, shown + 1, line, sizeof line);)
 		shown++;
-	ck_assert_int_eq(shown, n);
+	ck_assert_int_eq(shown, all);
+	store_close(w.s);
+}
+END_TEST
+
+/*
+ * help reads exactly as it did when aliases were rows of their own: each
+ * alias in its old place, "Same as" its command.
+ */
+START_TEST(test_help_text)
+{
+	static const char	*want =
+	    "Commands:\n"
+	    "  north                            Walk north (n).\n"
+	    "  east                             Walk east (e).\n"
+	    "  south                            Walk south (s).\n"
+	    "  west                             Walk west (w).\n"
+	    "  up                               Climb up (u).\n"
+	    "  down                             Climb down (d).\n"
+	    "  look [<target>]                  Look around the room, or "
+	    "at something (l).\n"
+	    "  inventory                        List what you carry (i).\n"
+	    "  kill <target>                    Attack someone (k).\n"
+	    "  get <what> [from <container>]    Pick things up, or take "
+	    "them out of a container (g).\n"
+	    "  say <text>                       Speak to everyone in the "
+	    "room (also ' <text>).\n"
+	    "  score                            Show your hit points, "
+	    "coins and role.\n"
+	    "  who                              List the players online.\n"
+	    "  give <what> to <name>            Give an item or coins to "
+	    "someone in the room.\n"
+	    "  drop <what>                      Drop things on the floor.\n"
+	    "  put <what> in <container>        Put things into a container.\n"
+	    "  take <what> [from <container>]   Same as get.\n"
+	    "  equipment                        List what you wear and "
+	    "wield (eq).\n"
+	    "  examine <target>                 Look closely at an item "
+	    "or someone (exa).\n"
+	    "  wear <what>                      Put on armour (or all).\n"
+	    "  wield <weapon>                   Wield a weapon.\n"
+	    "  remove <what>                    Take off something worn "
+	    "(or all).\n"
+	    "  attack <target>                  Same as kill.\n"
+	    "  flee                             Try to run away from a fight.\n"
+	    "  consider <target>                Judge how a fight would go.\n"
+	    "  list                             What the shopkeeper here "
+	    "sells.\n"
+	    "  buy <item>                       Buy something from a shop.\n"
+	    "  sell <item>                      Sell something to a shop.\n"
+	    "  value <item>                     What a shop would pay for it.\n"
+	    "  help                             List the commands.\n"
+	    "  heal                             Pay a healer to mend "
+	    "your wounds.\n"
+	    "  quit                             Leave the game (type it "
+	    "in full).\n";
+	static const char	*dbstats = "  dbstats                          "
+	    "Database statement counters of this keepd (admin).\n";
+	struct world		 w;
+	struct store_char	 me;
+	struct run		 r;
+	char			 admin[4096];
+	const char		*quit = strstr(want, "  quit ");
+
+	world_open(&w);
+	new_char(&w, "Hlt", 0, &me);
+	run(w.s, me.id, "help", "", &r);
+	ck_assert_str_eq(r.out, want);
+	sqlf("UPDATE characters SET role = 'admin' WHERE id = %lld",
+	    (long long)me.id);
+	run(w.s, me.id, "help", "", &r);
+	snprintf(admin, sizeof admin, "%.*s%s%s", (int)(quit - want), want,
+	    dbstats, quit);
+	ck_assert_str_eq(r.out, admin);
 	store_close(w.s);
 }
 END_TEST
@@ -689,7 +760,7 @@ START_TEST(test_quit)
 	room = new_room(w.s, "Quit Room");
 	new_char(&w, "Qta", room, &me);
 	new_char(&w, "Qtb", room, &other);
-	run(w.s, me.id, cmd_quit, "", false, &r);
+	run(w.s, me.id, "quit", "", &r);
 	ck_assert_int_eq(r.result, TXR_COMMITTED);
 	ck_assert_str_eq(r.out, "Goodbye. Your character is saved.\n");
 	ck_assert(r.close);
@@ -751,6 +822,173 @@ START_TEST(test_quit_after_takeover)
 END_TEST
 
 /* The handler suite. */
+/* How many times a test row's handler ran (tests fork: one count each). */
+static int	row_runs;
+
+/* A test row's handler: writes args as a message to the actor, even when
+ * its row says CMD_READ. */
+static enum tx_rc
+row_write(struct cmd_ctx *ctx, const char *args)
+{
+	row_runs++;
+	if (store_notify_char(ctx->store, ctx->me.id, args) != STORE_OK)
+		return TX_ERROR;
+	buf_printf(ctx->out, "%s ran.\n", ctx->cmd->name);
+	return TX_COMMIT;
+}
+
+/* Rows that are in no table: a read-only one that writes, a read-write
+ * one, and an admin's. */
+static const struct cmd_entry	row_peek = { .name = "peek",
+	.flags = CMD_READ, .usage = "peek", .help = "Only reads (it says).",
+	.handler = row_write };
+static const struct cmd_entry	row_scrawl = { .name = "scrawl",
+	.usage = "scrawl", .help = "Writes.", .handler = row_write };
+static const struct cmd_entry	row_decree = { .name = "decree",
+	.min_role = ROLE_ADMIN, .usage = "decree", .help = "Admins write.",
+	.handler = row_write };
+
+/* Run row with args for c as session (inst, sid) through cmd_run. */
+static void
+run_as(struct store *s, const struct cmd_entry *row,
+    const struct store_char *c, const char *inst, int64_t sid,
+    const char *args, struct run *r)
+{
+	memset(r, 0, sizeof *r);
+	r->row = row;
+	r->args = args;
+	r->id = c->id;
+	snprintf(r->inst, sizeof r->inst, "%s", inst);
+	r->sid = sid;
+	row_runs = 0;
+	(void)run_call(s, r, 3);
+}
+
+/* How many messages say text. */
+static long long
+messages_saying(const char *text)
+{
+	return sqlv("SELECT count(*) FROM messages WHERE text = '%s'", text);
+}
+
+/* A fresh text for a test row to write. */
+static const char *
+row_text(void)
+{
+	return fmt("row-%d-%d", (int)getpid(), rand31());
+}
+
+/*
+ * A CMD_READ row runs READ ONLY: a write slipped into its handler fails
+ * the command (PostgreSQL refuses it) and nothing is written.
+ */
+START_TEST(test_cmd_read_only)
+{
+	struct world		 w;
+	struct store_char	 me;
+	struct run		 r;
+	char			 text[64];
+
+	world_open(&w);
+	new_char(&w, "Cro", 0, &me);
+	snprintf(text, sizeof text, "%s", row_text());
+	run_as(w.s, &row_scrawl, &me, me.session_instance, me.session_id,
+	    text, &r);
+	ck_assert_int_eq(r.result, TXR_COMMITTED);
+	ck_assert_str_eq(r.out, "scrawl ran.\n");
+	ck_assert_int_eq(messages_saying(text), 1);
+
+	snprintf(text, sizeof text, "%s", row_text());
+	run_as(w.s, &row_peek, &me, me.session_instance, me.session_id,
+	    text, &r);
+	ck_assert_int_eq(row_runs, 1);
+	ck_assert_int_eq(r.result, TXR_FAILED);
+	ck_assert_str_eq(store_sqlstate(w.s), "25006");
+	ck_assert_int_eq(messages_saying(text), 0);
+	world_close(&w);
+}
+END_TEST
+
+/* A row above the actor's role is "Huh?" and its handler never runs. */
+START_TEST(test_cmd_role)
+{
+	struct world		 w;
+	struct store_char	 me;
+	struct run		 r;
+	const char		*text = row_text();
+	static const char	*huh = "Huh? (type 'help' for the commands)\n";
+
+	world_open(&w);
+	new_char(&w, "Crr", 0, &me);
+	for (int i = 0; i < 2; i++) {
+		run_as(w.s, &row_decree, &me, me.session_instance,
+		    me.session_id, text, &r);
+		ck_assert_str_eq(r.out, huh);
+		ck_assert_int_eq(r.result, TXR_ROLLED_BACK);
+		ck_assert(!r.close);
+		ck_assert_int_eq(row_runs, 0);
+		sqlf("UPDATE characters SET role = 'builder' WHERE id = %lld",
+		    (long long)me.id);
+	}
+	ck_assert_int_eq(messages_saying(text), 0);
+	run(w.s, me.id, "dbstats", "", &r);
+	ck_assert_str_eq(r.out, huh);
+
+	sqlf("UPDATE characters SET role = 'admin' WHERE id = %lld",
+	    (long long)me.id);
+	run_as(w.s, &row_decree, &me, me.session_instance, me.session_id,
+	    text, &r);
+	ck_assert_str_eq(r.out, "decree ran.\n");
+	ck_assert_int_eq(r.result, TXR_COMMITTED);
+	ck_assert_int_eq(messages_saying(text), 1);
+	world_close(&w);
+}
+END_TEST
+
+/*
+ * Only the session that owns the character runs its commands: another
+ * session id, another keepd, or a character gone offline is told it logged
+ * in elsewhere and closed; a character that no longer exists, likewise.
+ */
+START_TEST(test_cmd_ownership)
+{
+	static const char	*elsewhere = "You have logged in from "
+	    "somewhere else; this connection is closed.\n";
+	struct world		 w;
+	struct store_char	 me, gone = { .id = -1 };
+	struct run		 r;
+	char			 other[STORE_UUID_LEN + 1];
+	const char		*text = row_text();
+
+	world_open(&w);
+	new_char(&w, "Cow", 0, &me);
+	rand_uuid(other);
+	for (int i = 0; i < 3; i++) {
+		if (i == 0)
+			run_as(w.s, &row_scrawl, &me, me.session_instance,
+			    me.session_id + 1, text, &r);
+		else if (i == 1)
+			run_as(w.s, &row_scrawl, &me, other, me.session_id,
+			    text, &r);
+		else {
+			go_offline(&w, &me);
+			run_as(w.s, &row_scrawl, &me, me.session_instance,
+			    me.session_id, text, &r);
+		}
+		ck_assert_str_eq(r.out, elsewhere);
+		ck_assert_int_eq(r.result, TXR_ROLLED_BACK);
+		ck_assert(r.close);
+		ck_assert_int_eq(row_runs, 0);
+	}
+	ck_assert_int_eq(messages_saying(text), 0);
+	run_as(w.s, &row_scrawl, &gone, w.inst, 1, text, &r);
+	ck_assert_str_eq(r.out, "Your character no longer exists.\n");
+	ck_assert(r.close);
+	ck_assert_int_eq(row_runs, 0);
+	world_close(&w);
+}
+END_TEST
+
 Suite *
 handler_suite(void)
 {
@@ -774,8 +1012,12 @@ handler_suite(void)
 	tcase_add_test(tc, test_give);
 	tcase_add_test(tc, test_give_refused);
 	tcase_add_test(tc, test_help);
+	tcase_add_test(tc, test_help_text);
 	tcase_add_test(tc, test_quit);
 	tcase_add_test(tc, test_quit_after_takeover);
+	tcase_add_test(tc, test_cmd_read_only);
+	tcase_add_test(tc, test_cmd_role);
+	tcase_add_test(tc, test_cmd_ownership);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -101,20 +101,20 @@ room_coins(int32_t room)
 	return sqlv("SELECT coins FROM rooms WHERE id = %d", room);
 }
 
-/* Run fn and check its whole reply and that it committed. */
+/* Run cmd and check its whole reply and that it committed. */
 static void
-run_ok(struct store *s, int64_t id, cmd_fn fn, const char *args,
+run_ok(struct store *s, int64_t id, const char *cmd, const char *args,
     const char *want)
 {
-	(void)run_want(s, id, fn, args, false, want, TXR_COMMITTED);
+	(void)run_want(s, id, cmd, args, want, TXR_COMMITTED);
 }
 
-/* Run fn and check its whole reply and that it rolled back. */
+/* Run cmd and check its whole reply and that it rolled back. */
 static void
-run_no(struct store *s, int64_t id, cmd_fn fn, const char *args,
+run_no(struct store *s, int64_t id, const char *cmd, const char *args,
     const char *want)
 {
-	(void)run_want(s, id, fn, args, false, want, TXR_ROLLED_BACK);
+	(void)run_want(s, id, cmd, args, want, TXR_ROLLED_BACK);
 }
 
 /* get and drop one thing: it moves, both ways, and the room hears. */
@@ -135,23 +135,23 @@ START_TEST(test_get_drop_one)
 	new_proto(sword, "sword", "a long sword", "long sword", "weapon", 5,
 	    "wield", 0);
 	s1 = item_on_floor(sword, room);
-	run_ok(w.s, me.id, cmd_get, "sword", "You get a long sword.\n");
+	run_ok(w.s, me.id, "get", "sword", "You get a long sword.\n");
 	ck_assert_int_eq(item_col(s1, "carrier_id"), me.id);
 	ck_assert_int_eq(item_col(s1, "room_id"), 0);
 	snprintf(text, sizeof text, "%s gets a long sword.", me.name);
 	expect_notify(lc, text, &bob.id, 1);
 	/* Now it is no longer there to get, and is there to drop. */
-	run_no(w.s, me.id, cmd_get, "sword", "You don't see that here.\n");
-	run_no(w.s, bob.id, cmd_drop, "sword", "You aren't carrying that.\n");
-	run_ok(w.s, me.id, cmd_drop, "long", "You drop a long sword.\n");
+	run_no(w.s, me.id, "get", "sword", "You don't see that here.\n");
+	run_no(w.s, bob.id, "drop", "sword", "You aren't carrying that.\n");
+	run_ok(w.s, me.id, "drop", "long", "You drop a long sword.\n");
 	ck_assert_int_eq(item_col(s1, "room_id"), room);
 	ck_assert_int_eq(item_col(s1, "carrier_id"), 0);
 	snprintf(text, sizeof text, "%s drops a long sword.", me.name);
 	expect_notify(lc, text, &bob.id, 1);
 	/* take is get. */
-	run_ok(w.s, bob.id, cmd_get, "LONG SW", "You get a long sword.\n");
+	run_ok(w.s, bob.id, "take", "LONG SW", "You get a long sword.\n");
 	ck_assert_int_eq(item_col(s1, "carrier_id"), bob.id);
-	run(w.s, me.id, cmd_get, "sword", false, &r);
+	run(w.s, me.id, "get", "sword", &r);
 	ck_assert_int_eq(r.rc, TX_ROLLBACK);
 	PQfinish(lc);
 	store_close(w.s);
@@ -180,34 +180,34 @@ START_TEST(test_get_all_and_nth)
 	d2 = item_on_floor(dagger, room);
 	s3 = item_on_floor(sword, room);
 	sqlf("UPDATE rooms SET coins = 15 WHERE id = %d", room);
-	run_ok(w.s, me.id, cmd_get, "2.sword", "You get a long sword.\n");
+	run_ok(w.s, me.id, "get", "2.sword", "You get a long sword.\n");
 	ck_assert_int_eq(item_col(s2, "carrier_id"), me.id);
 	ck_assert_int_eq(item_col(s1, "room_id"), room);
 	ck_assert_int_eq(item_col(s3, "room_id"), room);
-	run_ok(w.s, me.id, cmd_get, "all.dagger",
+	run_ok(w.s, me.id, "get", "all.dagger",
 	    "You get a dagger.\nYou get a dagger.\n");
 	ck_assert_int_eq(item_col(d1, "carrier_id"), me.id);
 	ck_assert_int_eq(item_col(d2, "carrier_id"), me.id);
 	ck_assert_int_eq(room_coins(room), 15);
-	run_ok(w.s, me.id, cmd_get, "all",
+	run_ok(w.s, me.id, "get", "all",
 	    "You get a long sword.\nYou get a long sword.\n"
 	    "You get 15 coins.\n");
 	ck_assert_int_eq(coins_of(me.id), 115);
 	ck_assert_int_eq(room_coins(room), 0);
 	ck_assert_int_eq(sqlv("SELECT count(*) FROM items WHERE carrier_id ="
 	    " %lld", (long long)me.id), 5);
-	run_no(w.s, me.id, cmd_get, "all", "There is nothing here.\n");
-	run_no(w.s, me.id, cmd_get, "all.sword", "You don't see that here.\n");
+	run_no(w.s, me.id, "get", "all", "There is nothing here.\n");
+	run_no(w.s, me.id, "get", "all.sword", "You don't see that here.\n");
 	/* 3.sword counts in the inventory's order. */
-	run_ok(w.s, me.id, cmd_drop, "3.sword", "You drop a long sword.\n");
+	run_ok(w.s, me.id, "drop", "3.sword", "You drop a long sword.\n");
 	ck_assert_int_eq(item_col(s3, "room_id"), room);
 	snprintf(want, sizeof want, "You drop a long sword.\nYou drop a "
 	    "dagger.\nYou drop a long sword.\nYou drop a dagger.\n");
-	run_ok(w.s, me.id, cmd_drop, "all", want);
+	run_ok(w.s, me.id, "drop", "all", want);
 	ck_assert_int_eq(sqlv("SELECT count(*) FROM items WHERE room_id = %d",
 	    room), 5);
-	run_no(w.s, me.id, cmd_drop, "all", "You aren't carrying anything.\n");
-	run_no(w.s, me.id, cmd_drop, "all.axe", "You aren't carrying that.\n");
+	run_no(w.s, me.id, "drop", "all", "You aren't carrying anything.\n");
+	run_no(w.s, me.id, "drop", "all.axe", "You aren't carrying that.\n");
 	store_close(w.s);
 }
 END_TEST
@@ -231,14 +231,14 @@ START_TEST(test_get_limits)
 	new_proto(bag, "bag", "a bag", "bag", "container", 1, NULL, 100);
 	/* Level 1: 12 things, 60 weight. */
 	heavy = item_on_floor(rock, room);
-	run_no(w.s, me.id, cmd_get, "rock",
+	run_no(w.s, me.id, "get", "rock",
 	    "That is too heavy for you to carry.\n");
 	ck_assert_int_eq(item_col(heavy, "room_id"), room);
 	/* At level 2 it is 70: light enough. */
 	sqlf("UPDATE characters SET level = 2 WHERE id = %lld",
 	    (long long)me.id);
-	run_ok(w.s, me.id, cmd_get, "rock", "You get a huge rock.\n");
-	run_ok(w.s, me.id, cmd_drop, "rock", "You drop a huge rock.\n");
+	run_ok(w.s, me.id, "get", "rock", "You get a huge rock.\n");
+	run_ok(w.s, me.id, "drop", "rock", "You drop a huge rock.\n");
 	sqlf("UPDATE characters SET level = 1 WHERE id = %lld",
 	    (long long)me.id);
 	/* Eleven in hand, one more is fine, two more are not. */
@@ -246,12 +246,12 @@ START_TEST(test_get_limits)
 		item_on(pebble, me.id, NULL);
 	p = item_on_floor(pebble, room);
 	item_on_floor(pebble, room);
-	run(w.s, me.id, cmd_get, "all.pebble", false, &r);
+	run(w.s, me.id, "get", "all.pebble", &r);
 	ck_assert_str_eq(r.out, "You get a pebble.\n"
 	    "You can't carry that many items.\n");
 	ck_assert_int_eq(r.result, TXR_COMMITTED);
 	ck_assert_int_eq(item_col(p, "carrier_id"), me.id);
-	run_no(w.s, me.id, cmd_get, "pebble",
+	run_no(w.s, me.id, "get", "pebble",
 	    "You can't carry that many items.\n");
 	ck_assert_int_eq(sqlv("SELECT count(*) FROM items WHERE room_id = %d"
 	    " AND proto_id = '%s'", room, pebble), 1);
@@ -260,19 +260,19 @@ START_TEST(test_get_limits)
 	bg = item_on(bag, me.id, NULL);
 	for (int i = 0; i < 30; i++)
 		item_inside(pebble, bg);
-	run_ok(w.s, me.id, cmd_get, "pebble", "You get a pebble.\n");
+	run_ok(w.s, me.id, "get", "pebble", "You get a pebble.\n");
 	ck_assert_int_eq(sqlv("SELECT count(*) FROM items WHERE proto_id ="
 	    " '%s' AND room_id = %d", pebble, room), 0);
 	for (int i = 0; i < 27; i++)
 		item_inside(pebble, bg);
 	/* Bag 1 + 57 inside + 1 in hand = 59: one pebble more is 60. */
 	item_on_floor(pebble, room);
-	run_ok(w.s, me.id, cmd_get, "pebble", "You get a pebble.\n");
+	run_ok(w.s, me.id, "get", "pebble", "You get a pebble.\n");
 	item_on_floor(pebble, room);
-	run_no(w.s, me.id, cmd_get, "pebble",
+	run_no(w.s, me.id, "get", "pebble",
 	    "That is too heavy for you to carry.\n");
 	/* Out of a bag already carried, only the count matters. */
-	run_ok(w.s, me.id, cmd_get, "pebble from bag",
+	run_ok(w.s, me.id, "get", "pebble from bag",
 	    "You get a pebble from a bag.\n");
 	store_close(w.s);
 }
@@ -292,28 +292,28 @@ START_TEST(test_get_refused)
 	c = sqlv("INSERT INTO items (proto_id, room_id, name, keywords, coins)"
 	    " VALUES ('corpse', %d, 'the corpse of a rat', 'corpse rat', 3)"
 	    " RETURNING id", room);
-	run_no(w.s, me.id, cmd_get, "sword", "You don't see that here.\n");
-	run_no(w.s, me.id, cmd_get, "0.sword", "You don't see that here.\n");
-	run_no(w.s, me.id, cmd_get, "corpse", "You can't take that.\n");
-	run_no(w.s, me.id, cmd_get, "all.corpse", "You can't take that.\n");
-	run_no(w.s, me.id, cmd_get, "coins", "There are no coins here.\n");
-	run_no(w.s, me.id, cmd_get, "0 coins",
+	run_no(w.s, me.id, "get", "sword", "You don't see that here.\n");
+	run_no(w.s, me.id, "get", "0.sword", "You don't see that here.\n");
+	run_no(w.s, me.id, "get", "corpse", "You can't take that.\n");
+	run_no(w.s, me.id, "get", "all.corpse", "You can't take that.\n");
+	run_no(w.s, me.id, "get", "coins", "There are no coins here.\n");
+	run_no(w.s, me.id, "get", "0 coins",
 	    "You can only take a positive number of coins.\n");
 	sqlf("UPDATE rooms SET coins = 15 WHERE id = %d", room);
-	run_no(w.s, me.id, cmd_get, "16 coins",
+	run_no(w.s, me.id, "get", "16 coins",
 	    "There aren't that many coins here.\n");
-	run_no(w.s, me.id, cmd_get, "sword from corpse",
+	run_no(w.s, me.id, "get", "sword from corpse",
 	    "You don't see that in the corpse of a rat.\n");
-	run_no(w.s, me.id, cmd_get, "all from bag",
+	run_no(w.s, me.id, "get", "all from bag",
 	    "You don't see that here.\n");
 	ck_assert_int_eq(item_col(c, "room_id"), room);
 	ck_assert_int_eq(item_col(c, "coins"), 3);
 	ck_assert_int_eq(room_coins(room), 15);
 	ck_assert_int_eq(coins_of(me.id), 100);
 	/* Coins: some, one, the rest. */
-	run_ok(w.s, me.id, cmd_get, "10 coins", "You get 10 coins.\n");
-	run_ok(w.s, me.id, cmd_get, "1 coin", "You get 1 coin.\n");
-	run_ok(w.s, me.id, cmd_get, "coins", "You get 4 coins.\n");
+	run_ok(w.s, me.id, "get", "10 coins", "You get 10 coins.\n");
+	run_ok(w.s, me.id, "get", "1 coin", "You get 1 coin.\n");
+	run_ok(w.s, me.id, "get", "coins", "You get 4 coins.\n");
 	ck_assert_int_eq(coins_of(me.id), 115);
 	ck_assert_int_eq(room_coins(room), 0);
 	store_close(w.s);
@@ -333,29 +333,29 @@ START_TEST(test_coins_drop_get)
 	room = new_room(w.s, "Coin Room");
 	new_char(&w, "Cda", room, &me);
 	new_char(&w, "Cdb", room, &bob);
-	run_ok(w.s, me.id, cmd_drop, "10 coins", "You drop 10 coins.\n");
+	run_ok(w.s, me.id, "drop", "10 coins", "You drop 10 coins.\n");
 	ck_assert_int_eq(coins_of(me.id), 90);
 	ck_assert_int_eq(room_coins(room), 10);
 	snprintf(text, sizeof text, "%s drops 10 coins.", me.name);
 	expect_notify(lc, text, &bob.id, 1);
-	run_ok(w.s, me.id, cmd_drop, "1 coin", "You drop 1 coin.\n");
-	run_no(w.s, me.id, cmd_drop, "90 coins",
+	run_ok(w.s, me.id, "drop", "1 coin", "You drop 1 coin.\n");
+	run_no(w.s, me.id, "drop", "90 coins",
 	    "You don't have that many coins.\n");
-	run_no(w.s, me.id, cmd_drop, "0 coins",
+	run_no(w.s, me.id, "drop", "0 coins",
 	    "You can only drop a positive number of coins.\n");
 	ck_assert_int_eq(coins_of(me.id), 89);
-	run_ok(w.s, bob.id, cmd_get, "coins", "You get 11 coins.\n");
+	run_ok(w.s, bob.id, "get", "coins", "You get 11 coins.\n");
 	snprintf(text, sizeof text, "%s gets 11 coins.", bob.name);
 	expect_notify(lc, text, &me.id, 1);
 	ck_assert_int_eq(coins_of(bob.id), 111);
 	ck_assert_int_eq(room_coins(room), 0);
-	run_ok(w.s, me.id, cmd_drop, "coins", "You drop 89 coins.\n");
-	run_no(w.s, me.id, cmd_drop, "coins", "You don't have any coins.\n");
+	run_ok(w.s, me.id, "drop", "coins", "You drop 89 coins.\n");
+	run_no(w.s, me.id, "drop", "coins", "You don't have any coins.\n");
 	ck_assert_int_eq(room_coins(room), 89);
 	/* give N coins still goes to the coins handler. */
 	snprintf(text, sizeof text, "5 coins to %s", me.name);
 	snprintf(want, sizeof want, "You give 5 coins to %s.\n", me.name);
-	run_ok(w.s, bob.id, cmd_give, text, want);
+	run_ok(w.s, bob.id, "give", text, want);
 	ck_assert_int_eq(coins_of(me.id), 5);
 	PQfinish(lc);
 	store_close(w.s);
@@ -390,7 +390,7 @@ START_TEST(test_put_and_containers)
 	d2 = item_on(dagger, me.id, NULL);
 	rk = item_on(rock, me.id, NULL);
 	cp = item_on(cap, me.id, NULL);
-	run_ok(w.s, me.id, cmd_put, "dagger in sack",
+	run_ok(w.s, me.id, "put", "dagger in sack",
 	    "You put a dagger in a leather sack.\n");
 	ck_assert_int_eq(item_col(d1, "container_id"), sk);
 	ck_assert_int_eq(item_col(d1, "carrier_id"), 0);
@@ -398,61 +398,61 @@ START_TEST(test_put_and_containers)
 	    me.name);
 	expect_notify(lc, text, &bob.id, 1);
 	/* 2 + 7 would be 9 of 10 ... */
-	run_ok(w.s, me.id, cmd_put, "rock into leather",
+	run_ok(w.s, me.id, "put", "rock into leather",
 	    "You put a rock in a leather sack.\n");
 	/* ... and another dagger would make 11. */
-	run_no(w.s, me.id, cmd_put, "dagger sack", "It won't fit.\n");
+	run_no(w.s, me.id, "put", "dagger sack", "It won't fit.\n");
 	ck_assert_int_eq(item_col(d2, "carrier_id"), me.id);
-	run(w.s, me.id, cmd_put, "all in sack", false, &r);
+	run(w.s, me.id, "put", "all in sack", &r);
 	ck_assert_str_eq(r.out, "A dagger won't fit.\nA leather cap won't fit."
 	    "\n");
 	ck_assert_int_eq(r.result, TXR_ROLLED_BACK);
-	run_no(w.s, me.id, cmd_put, "sack in sack",
+	run_no(w.s, me.id, "put", "sack in sack",
 	    "You can't put something in itself.\n");
-	run_no(w.s, me.id, cmd_put, "cap in dagger",
+	run_no(w.s, me.id, "put", "cap in dagger",
 	    "That isn't a container.\n");
-	run_no(w.s, me.id, cmd_put, "cap in chest", "You don't see that here."
+	run_no(w.s, me.id, "put", "cap in chest", "You don't see that here."
 	    "\n");
-	run_no(w.s, me.id, cmd_put, "sword in sack",
+	run_no(w.s, me.id, "put", "sword in sack",
 	    "You aren't carrying that.\n");
-	run_no(w.s, me.id, cmd_put, "cap", "Put what in what?\n");
+	run_no(w.s, me.id, "put", "cap", "Put what in what?\n");
 	ck_assert_int_eq(item_col(cp, "carrier_id"), me.id);
 	/* What is in it: look in, examine (description then contents). */
-	run(w.s, me.id, cmd_look, "in sack", true, &r);
+	run(w.s, me.id, "look", "in sack", &r);
 	ck_assert_str_eq(r.out, "A leather sack contains:\n  a dagger\n"
 	    "  a rock\n");
-	run(w.s, me.id, cmd_examine, "sack", true, &r);
+	run(w.s, me.id, "examine", "sack", &r);
 	ck_assert_str_eq(r.out, "It is a leather sack.\nA leather sack "
 	    "contains:\n  a dagger\n  a rock\n");
-	run_no(w.s, me.id, cmd_look, "in cap", "That isn't a container.\n");
+	run_no(w.s, me.id, "look", "in cap", "That isn't a container.\n");
 	/* Out again, one by one and all. */
-	run_ok(w.s, me.id, cmd_get, "rock from sack",
+	run_ok(w.s, me.id, "get", "rock from sack",
 	    "You get a rock from a leather sack.\n");
 	ck_assert_int_eq(item_col(rk, "carrier_id"), me.id);
-	run_ok(w.s, me.id, cmd_put, "all.dagger in sack",
+	run_ok(w.s, me.id, "put", "all.dagger in sack",
 	    "You put a dagger in a leather sack.\n");
-	run_ok(w.s, me.id, cmd_get, "all from sack",
+	run_ok(w.s, me.id, "get", "all from sack",
 	    "You get a dagger from a leather sack.\n"
 	    "You get a dagger from a leather sack.\n");
-	run_no(w.s, me.id, cmd_get, "all from sack",
+	run_no(w.s, me.id, "get", "all from sack",
 	    "A leather sack is empty.\n");
-	run(w.s, me.id, cmd_look, "in sack", true, &r);
+	run(w.s, me.id, "look", "in sack", &r);
 	ck_assert_str_eq(r.out, "A leather sack is empty.\n");
 	/* A container on the floor works the same; nothing in a worn cap. */
-	run_ok(w.s, me.id, cmd_drop, "sack", "You drop a leather sack.\n");
-	run_ok(w.s, bob.id, cmd_get, "sack", "You get a leather sack.\n");
-	run_ok(w.s, bob.id, cmd_drop, "sack", "You drop a leather sack.\n");
-	run_ok(w.s, me.id, cmd_put, "dagger in sack",
+	run_ok(w.s, me.id, "drop", "sack", "You drop a leather sack.\n");
+	run_ok(w.s, bob.id, "get", "sack", "You get a leather sack.\n");
+	run_ok(w.s, bob.id, "drop", "sack", "You drop a leather sack.\n");
+	run_ok(w.s, me.id, "put", "dagger in sack",
 	    "You put a dagger in a leather sack.\n");
 	ck_assert_int_eq(item_col(sk, "room_id"), room);
-	run_ok(w.s, bob.id, cmd_get, "dagger from sack",
+	run_ok(w.s, bob.id, "get", "dagger from sack",
 	    "You get a dagger from a leather sack.\n");
 	ck_assert_int_eq(sqlv("SELECT count(*) FROM items WHERE carrier_id ="
 	    " %lld AND proto_id = '%s'", (long long)bob.id, dagger), 1);
 	box = sqlv("INSERT INTO items (proto_id, room_id, name, keywords)"
 	    " VALUES ('corpse', %d, 'the corpse of a rat', 'corpse rat')"
 	    " RETURNING id", room);
-	run_no(w.s, me.id, cmd_put, "cap in corpse",
+	run_no(w.s, me.id, "put", "cap in corpse",
 	    "You can't put anything in the corpse of a rat.\n");
 	ck_assert_int_eq(sqlv("SELECT count(*) FROM items WHERE container_id"
 	    " = %lld", (long long)box), 0);
@@ -486,11 +486,11 @@ START_TEST(test_corpse)
 	run_show(w.s, me.id, room, &r);
 	ck_assert_msg(strstr(r.out, "\nThe corpse of a goblin lies here.\n") !=
 	    NULL, "%s", r.out);
-	run(w.s, me.id, cmd_examine, "corpse", true, &r);
+	run(w.s, me.id, "examine", "corpse", &r);
 	ck_assert_str_eq(r.out, "A lifeless body, already growing cold.\n"
 	    "The corpse of a goblin contains:\n  a dagger\n  a long sword\n"
 	    "  15 coins\n");
-	run_ok(w.s, me.id, cmd_get, "all corpse",
+	run_ok(w.s, me.id, "get", "all corpse",
 	    "You get a dagger from the corpse of a goblin.\n"
 	    "You get a long sword from the corpse of a goblin.\n"
 	    "You get 15 coins from the corpse of a goblin.\n");
@@ -498,12 +498,12 @@ START_TEST(test_corpse)
 	ck_assert_int_eq(item_col(s1, "carrier_id"), me.id);
 	ck_assert_int_eq(item_col(c, "coins"), 0);
 	ck_assert_int_eq(coins_of(me.id), 115);
-	run_no(w.s, me.id, cmd_get, "all corpse",
+	run_no(w.s, me.id, "get", "all corpse",
 	    "The corpse of a goblin is empty.\n");
 	sqlf("UPDATE items SET coins = 4 WHERE id = %lld", (long long)c);
-	run_ok(w.s, me.id, cmd_get, "coins from goblin",
+	run_ok(w.s, me.id, "get", "coins from goblin",
 	    "You get 4 coins from the corpse of a goblin.\n");
-	run_no(w.s, me.id, cmd_get, "coins from corpse",
+	run_no(w.s, me.id, "get", "coins from corpse",
 	    "There are no coins here.\n");
 	store_close(w.s);
 }
@@ -536,7 +536,7 @@ START_TEST(test_give_item)
 	    "A goblin snarls at you.", npcp);
 	snprintf(args, sizeof args, "dagger to %s", bob.name);
 	snprintf(want, sizeof want, "You give a dagger to %s.\n", bob.name);
-	run_ok(w.s, me.id, cmd_give, args, want);
+	run_ok(w.s, me.id, "give", args, want);
 	ck_assert_int_eq(item_col(d1, "carrier_id"), bob.id);
 	snprintf(want, sizeof want, "%s gives you a dagger.", me.name);
 	expect_notify(lc, want, &bob.id, 1);
@@ -544,34 +544,34 @@ START_TEST(test_give_item)
 	    bob.name);
 	expect_notify(lc, want, &eve.id, 1);
 	/* To an NPC, by keyword; the short form without "to". */
-	run_ok(w.s, me.id, cmd_give, "dagger goblin",
+	run_ok(w.s, me.id, "give", "dagger goblin",
 	    "You give a dagger to a goblin.\n");
 	ck_assert_int_eq(item_col(d2, "carrier_id"), gob);
 	/* Refusals. */
-	run_no(w.s, me.id, cmd_give, "dagger to goblin",
+	run_no(w.s, me.id, "give", "dagger to goblin",
 	    "You aren't carrying that.\n");
-	run_no(w.s, me.id, cmd_give, "boulder to nobody",
+	run_no(w.s, me.id, "give", "boulder to nobody",
 	    "There is no one called nobody here.\n");
-	run_no(w.s, me.id, cmd_give, "boulder", "Give what to whom?\n");
+	run_no(w.s, me.id, "give", "boulder", "Give what to whom?\n");
 	/* Bob carries a dagger (1) and can take 59 more, not 60. */
 	sqlf("UPDATE item_protos SET weight = 60 WHERE id = '%s'", rock);
 	snprintf(args, sizeof args, "boulder to %s", bob.name);
 	snprintf(want, sizeof want, "%s can't carry that much weight.\n",
 	    bob.name);
-	run_no(w.s, me.id, cmd_give, args, want);
+	run_no(w.s, me.id, "give", args, want);
 	ck_assert_int_eq(item_col(rk, "carrier_id"), me.id);
 	for (int i = 0; i < 11; i++)
 		item_on(dagger, bob.id, NULL);
 	sqlf("UPDATE item_protos SET weight = 1 WHERE id = '%s'", rock);
 	snprintf(want, sizeof want, "%s can't carry that many items.\n",
 	    bob.name);
-	run_no(w.s, me.id, cmd_give, args, want);
+	run_no(w.s, me.id, "give", args, want);
 	ck_assert_int_eq(item_col(rk, "carrier_id"), me.id);
 	/* An offline player is not there to give to. */
 	sqlf("UPDATE characters SET session_instance = NULL WHERE id = %lld",
 	    (long long)eve.id);
 	snprintf(args, sizeof args, "boulder to %s", eve.name);
-	run(w.s, me.id, cmd_give, args, false, &r);
+	run(w.s, me.id, "give", args, &r);
 	ck_assert_int_eq(r.result, TXR_ROLLED_BACK);
 	ck_assert_int_eq(item_col(rk, "carrier_id"), me.id);
 	PQfinish(lc);
@@ -610,56 +610,56 @@ START_TEST(test_wear_wield_remove)
 	sw = item_on(sword, me.id, NULL);
 	item_on(rock, me.id, NULL);
 	bt = item_on(boots, me.id, NULL);
-	run_ok(w.s, me.id, cmd_equipment, "", "You are not using anything.\n");
-	run_ok(w.s, me.id, cmd_wear, "cap",
+	run_ok(w.s, me.id, "equipment", "", "You are not using anything.\n");
+	run_ok(w.s, me.id, "wear", "cap",
 	    "You wear a leather cap on your head.\n");
 	ck_assert(item_worn(cp, "head"));
 	snprintf(text, sizeof text, "%s wears a leather cap.", me.name);
 	expect_notify(lc, text, &bob.id, 1);
-	run_no(w.s, me.id, cmd_wear, "helm",
+	run_no(w.s, me.id, "wear", "helm",
 	    "You are already wearing something on your head.\n");
-	run_no(w.s, me.id, cmd_wear, "sword", "You need to wield that.\n");
-	run_no(w.s, me.id, cmd_wear, "rock", "You can't wear that.\n");
-	run_no(w.s, me.id, cmd_wear, "cap", "You aren't carrying that.\n");
-	run_no(w.s, me.id, cmd_wield, "rock", "You can't wield that.\n");
-	run_ok(w.s, me.id, cmd_wield, "sword", "You wield a long sword.\n");
+	run_no(w.s, me.id, "wear", "sword", "You need to wield that.\n");
+	run_no(w.s, me.id, "wear", "rock", "You can't wear that.\n");
+	run_no(w.s, me.id, "wear", "cap", "You aren't carrying that.\n");
+	run_no(w.s, me.id, "wield", "rock", "You can't wield that.\n");
+	run_ok(w.s, me.id, "wield", "sword", "You wield a long sword.\n");
 	ck_assert(item_worn(sw, "wield"));
 	snprintf(text, sizeof text, "%s wields a long sword.", me.name);
 	expect_notify(lc, text, &bob.id, 1);
 	/* wear all: boots go on; the helm's slot is taken; rock ignored. */
-	run(w.s, me.id, cmd_wear, "all", false, &r);
+	run(w.s, me.id, "wear", "all", &r);
 	ck_assert_str_eq(r.out, "You are already wearing something on your "
 	    "head.\nYou wear a pair of boots on your feet.\n");
 	ck_assert_int_eq(r.result, TXR_COMMITTED);
 	ck_assert(item_worn(bt, "feet"));
 	ck_assert(!item_worn(hm, "head"));
-	run_ok(w.s, me.id, cmd_equipment, "", "You are using:\n"
+	run_ok(w.s, me.id, "equipment", "", "You are using:\n"
 	    "  <worn on head>        a leather cap\n"
 	    "  <worn on feet>        a pair of boots\n"
 	    "  <wielded>             a long sword\n");
-	run_ok(w.s, me.id, cmd_inventory, "", "You are carrying:\n"
+	run_ok(w.s, me.id, "inventory", "", "You are carrying:\n"
 	    "  an iron helm\n  a rock\n");
 	/* Worn things cannot be dropped or given. */
-	run_no(w.s, me.id, cmd_drop, "cap", "You aren't carrying that.\n");
-	run_ok(w.s, me.id, cmd_remove, "cap",
+	run_no(w.s, me.id, "drop", "cap", "You aren't carrying that.\n");
+	run_ok(w.s, me.id, "remove", "cap",
 	    "You stop using a leather cap.\n");
 	ck_assert_int_eq(item_col(cp, "carrier_id"), me.id);
 	ck_assert(!item_worn(cp, "head"));
 	snprintf(text, sizeof text, "%s stops using a leather cap.", me.name);
 	expect_notify(lc, text, &bob.id, 1);
-	run_no(w.s, me.id, cmd_remove, "cap", "You aren't using that.\n");
+	run_no(w.s, me.id, "remove", "cap", "You aren't using that.\n");
 	/* Removing needs a free hand: at 12 in hand it is refused. */
 	for (int i = 0; i < 9; i++)
 		item_on(rock, me.id, NULL);
-	run_no(w.s, me.id, cmd_remove, "sword",
+	run_no(w.s, me.id, "remove", "sword",
 	    "You can't carry that many items.\n");
 	ck_assert(item_worn(sw, "wield"));
 	sqlf("DELETE FROM items WHERE carrier_id = %lld AND proto_id = '%s'",
 	    (long long)me.id, rock);
-	run_ok(w.s, me.id, cmd_remove, "all", "You stop using a long sword.\n"
+	run_ok(w.s, me.id, "remove", "all", "You stop using a long sword.\n"
 	    "You stop using a pair of boots.\n");
-	run_no(w.s, me.id, cmd_remove, "all", "You aren't using anything.\n");
-	run_no(w.s, me.id, cmd_wield, "all", "You can wield only one weapon."
+	run_no(w.s, me.id, "remove", "all", "You aren't using anything.\n");
+	run_no(w.s, me.id, "wield", "all", "You can wield only one weapon."
 	    "\n");
 	PQfinish(lc);
 	store_close(w.s);
@@ -678,7 +678,7 @@ START_TEST(test_inventory)
 	world_open(&w);
 	room = new_room(w.s, "Pack Room");
 	new_char(&w, "Inv", room, &me);
-	run_ok(w.s, me.id, cmd_inventory, "", "You are carrying nothing.\n");
+	run_ok(w.s, me.id, "inventory", "", "You are carrying nothing.\n");
 	new_proto(dagger, "dagger", "a dagger", "dagger", "weapon", 1,
 	    "wield", 0);
 	new_proto(sack, "sack", "a leather sack", "leather sack", "container",
@@ -688,7 +688,7 @@ START_TEST(test_inventory)
 	item_on(dagger, me.id, NULL);
 	item_on(dagger, me.id, "wield");
 	item_inside(dagger, sk);
-	run_ok(w.s, me.id, cmd_inventory, "", "You are carrying:\n"
+	run_ok(w.s, me.id, "inventory", "", "You are carrying:\n"
 	    "  a dagger (x2)\n  a leather sack\n");
 	store_close(w.s);
 }
@@ -715,7 +715,7 @@ START_TEST(test_examine)
 	item_on(cap, gob, "head");
 	item_on(cap, bob.id, "head");
 	item_on_floor(cap, room);
-	run(w.s, me.id, cmd_examine, "goblin", true, &r);
+	run(w.s, me.id, "examine", "goblin", &r);
 	ck_assert_str_eq(r.out, "A creature made by a test.\nA goblin is "
 	    "using:\n  <worn on head>        a leather cap\n");
 	ck_assert_int_eq(r.result, TXR_COMMITTED);
@@ -724,25 +724,25 @@ START_TEST(test_examine)
 	snprintf(want, sizeof want, "You see nothing special about %s.\n"
 	    "%s is using:\n  <worn on head>        a leather cap\n", bob.name,
 	    bob.name);
-	run(w.s, me.id, cmd_examine, args, true, &r);
+	run(w.s, me.id, "examine", args, &r);
 	ck_assert_str_eq(r.out, want);
 	/* look <target> and look at <target> are examine. */
-	run(w.s, me.id, cmd_look, args, true, &r);
+	run(w.s, me.id, "look", args, &r);
 	ck_assert_str_eq(r.out, want);
 	snprintf(args, sizeof args, "at %s", bob.name);
-	run(w.s, me.id, cmd_look, args, true, &r);
+	run(w.s, me.id, "look", args, &r);
 	ck_assert_str_eq(r.out, want);
 	snprintf(want, sizeof want, "You see nothing special about %s.\n",
 	    me.name);
 	snprintf(args, sizeof args, "%s", me.name);
-	run(w.s, bob.id, cmd_examine, args, true, &r);
+	run(w.s, bob.id, "examine", args, &r);
 	ck_assert_str_eq(r.out, want);
-	run(w.s, me.id, cmd_look, "cap", true, &r);
+	run(w.s, me.id, "look", "cap", &r);
 	ck_assert_str_eq(r.out, "It is a leather cap.\n");
-	run(w.s, me.id, cmd_examine, "nothing", true, &r);
+	run(w.s, me.id, "examine", "nothing", &r);
 	ck_assert_str_eq(r.out, "You don't see that here.\n");
 	ck_assert_int_eq(r.result, TXR_ROLLED_BACK);
-	run(w.s, me.id, cmd_look, "in goblin", true, &r);
+	run(w.s, me.id, "look", "in goblin", &r);
 	ck_assert_str_eq(r.out, "You don't see that here.\n");
 	store_close(w.s);
 }
@@ -784,7 +784,7 @@ START_TEST(test_look_contents)
 	sqlf("DELETE FROM characters WHERE room_id = %d AND proto_id IS NOT"
 	    " NULL", room);
 	sqlf("DELETE FROM items WHERE room_id = %d", room);
-	run(w.s, me.id, cmd_look, "", false, &r);
+	run(w.s, me.id, "look", "", &r);
 	snprintf(want, sizeof want, "Busy Room\n   A room made by a test.\n"
 	    "Exits: none\n%s is here.\nThere is 1 coin here.\n", bob.name);
 	ck_assert_str_eq(r.out, want);
@@ -795,7 +795,7 @@ END_TEST
 struct racer {
 	pthread_t		 thread;
 	struct store		*s;
-	int64_t			 id;
+	const struct store_char	*c;
 	const char		*args;
 	pthread_barrier_t	*start;
 	struct run		 r;
@@ -808,11 +808,13 @@ racer_main(void *arg)
 	struct racer	*rc = arg;
 
 	memset(&rc->r, 0, sizeof rc->r);
-	rc->r.fn = cmd_get;
+	rc->r.cmd = "get";
 	rc->r.args = rc->args;
-	rc->r.id = rc->id;
+	rc->r.id = rc->c->id;
+	snprintf(rc->r.inst, sizeof rc->r.inst, "%s", rc->c->session_instance);
+	rc->r.sid = rc->c->session_id;
 	pthread_barrier_wait(rc->start);
-	rc->r.result = store_tx(rc->s, false, 3, run_tx, &rc->r);
+	(void)run_call(rc->s, &rc->r, 3);
 	return NULL;
 }
 
@@ -839,7 +841,7 @@ START_TEST(test_get_race)
 		sqlf("UPDATE characters SET level = 10 WHERE id = %lld",
 		    (long long)c[i].id);
 		rc[i].s = test_store();
-		rc[i].id = c[i].id;
+		rc[i].c = &c[i];
 		rc[i].args = "gem";
 		rc[i].start = &start;
 	}
@@ -860,7 +862,7 @@ START_TEST(test_get_race)
 			if (r->result == TXR_COMMITTED) {
 				ck_assert_str_eq(r->out, "You get a gem.\n");
 				ck_assert_int_eq(item_col(g, "carrier_id"),
-				    rc[i].id);
+				    c[i].id);
 				wins[i]++;
 				got++;
 			} else
@@ -873,7 +875,7 @@ START_TEST(test_get_race)
 	    " '%s'", gem), ROUNDS);
 	for (int i = 0; i < RACERS; i++) {
 		ck_assert_int_eq(sqlv("SELECT count(*) FROM items WHERE"
-		    " carrier_id = %lld", (long long)rc[i].id), wins[i]);
+		    " carrier_id = %lld", (long long)c[i].id), wins[i]);
 		store_close(rc[i].s);
 	}
 	store_close(w.s);

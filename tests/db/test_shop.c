@@ -39,11 +39,11 @@ START_TEST(test_list)
 	shopt_world_open(&w);
 	shopt_plain_shop(&w, &sh, 0);
 	shopt_char(&w, sh.room, 0, &me);
-	shopt_done(w.s, me.id, cmd_list, "", "The shopkeeper has nothing for "
+	shopt_done(w.s, me.id, "list", "", "The shopkeeper has nothing for "
 	    "sale right now.\n");
 	give_items(sh.keeper, "shpt_long", 3);
 	give_items(sh.keeper, "shpt_bread", 1);
-	shopt_done(w.s, me.id, cmd_list, "", "The shopkeeper sells:\n"
+	shopt_done(w.s, me.id, "list", "", "The shopkeeper sells:\n"
 	    "  a loaf of bread        x1      4 coins\n"
 	    "  a long sword           x3    120 coins\n");
 	/* A longer name widens the column for every line. */
@@ -52,21 +52,21 @@ START_TEST(test_list)
 	    " leather gloves', 'leather gloves', 'Gloves.', 'Gloves.', 'misc',"
 	    " 15) ON CONFLICT DO NOTHING");
 	give_items(sh.keeper, "shpt_gloves", 12);
-	shopt_done(w.s, me.id, cmd_list, "", "The shopkeeper sells:\n"
+	shopt_done(w.s, me.id, "list", "", "The shopkeeper sells:\n"
 	    "  a loaf of bread          x1      4 coins\n"
 	    "  a pair of leather gloves x12    18 coins\n"
 	    "  a long sword             x3    120 coins\n");
 	sqlf("UPDATE characters SET room_id = 1000 WHERE id = %lld",
 	    (long long)me.id);
-	shopt_refused(w.s, me.id, cmd_list, "", "There is no shop here.\n");
+	shopt_refused(w.s, me.id, "list", "", "There is no shop here.\n");
 	shopt_shop(&w, &heal, "the healer", 0, 100, 10, "{}", true, 20);
 	sqlf("UPDATE characters SET room_id = %d WHERE id = %lld",
 	    heal.room, (long long)me.id);
-	shopt_done(w.s, me.id, cmd_list, "", "The healer will mend your wounds "
+	shopt_done(w.s, me.id, "list", "", "The healer will mend your wounds "
 	    "for up to 20 coins ('heal').\n");
 	sqlf("UPDATE shops SET heal_price = 0 WHERE npc_proto = '%s'",
 	    heal.proto);
-	shopt_done(w.s, me.id, cmd_list, "", "The healer will mend your wounds "
+	shopt_done(w.s, me.id, "list", "", "The healer will mend your wounds "
 	    "for free ('heal').\n");
 	store_close(w.s);
 }
@@ -100,14 +100,14 @@ START_TEST(test_list_one_query)
 	shopt_plain_shop(&w, &sh, 0);
 	shopt_char(&w, sh.room, 0, &me);
 	give_items(sh.keeper, "shpt_dagger", 1);
-	shopt_run(w.s, me.id, cmd_list, "", &r);
+	shopt_run(w.s, me.id, "list", "", &r);
 	small = statements();
-	shopt_run(w.s, me.id, cmd_list, "", &r);
+	shopt_run(w.s, me.id, "list", "", &r);
 	small = statements() - small;
 	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
 		give_items(sh.keeper, all[i], 20);
 	big = statements();
-	shopt_run(w.s, me.id, cmd_list, "", &r);
+	shopt_run(w.s, me.id, "list", "", &r);
 	big = statements() - big;
 	ck_assert_msg(strstr(r.out, "x20") != NULL, "%s", r.out);
 	ck_assert_int_eq(small, big);
@@ -132,7 +132,7 @@ START_TEST(test_buy)
 	give_items(sh.keeper, "shpt_long", 2);
 	give_items(sh.keeper, "shpt_short", 1);
 	give_items(sh.keeper, "shpt_bread", 1);
-	shopt_done(w.s, me.id, cmd_buy, "long", "You buy a long sword for 120 "
+	shopt_done(w.s, me.id, "buy", "long", "You buy a long sword for 120 "
 	    "coins.\n");
 	snprintf(text, sizeof text, "%s buys a long sword.", me.name);
 	expect_notify(lc, text, &other.id, 1);
@@ -141,19 +141,19 @@ START_TEST(test_buy)
 	ck_assert_int_eq(shopt_items_of(me.id, "shpt_long"), 1);
 	ck_assert_int_eq(shopt_items_of(sh.keeper, "shpt_long"), 1);
 	/* "sword" is the cheapest sword in the list, "2.sword" the next. */
-	shopt_done(w.s, me.id, cmd_buy, "2.SWORD", "You buy a long sword for "
+	shopt_done(w.s, me.id, "buy", "2.SWORD", "You buy a long sword for "
 	    "120 coins.\n");
-	shopt_done(w.s, me.id, cmd_buy, "sword", "You buy a short sword for 60 "
+	shopt_done(w.s, me.id, "buy", "sword", "You buy a short sword for 60 "
 	    "coins.\n");
 	ck_assert_int_eq(coins_of(me.id), 0);
 	ck_assert_int_eq(coins_of(sh.keeper), 310);
 	ck_assert_int_eq(shopt_items_of(me.id, ""), 3);
 	ck_assert_int_eq(shopt_items_of(sh.keeper, ""), 1);
-	shopt_refused(w.s, me.id, cmd_buy, "loaf", "You can't afford a loaf of "
+	shopt_refused(w.s, me.id, "buy", "loaf", "You can't afford a loaf of "
 	    "bread (4 coins).\n");
 	sqlf("UPDATE characters SET coins = 4 WHERE id = %lld",
 	    (long long)me.id);
-	shopt_done(w.s, me.id, cmd_buy, "bread", "You buy a loaf of bread for "
+	shopt_done(w.s, me.id, "buy", "bread", "You buy a loaf of bread for "
 	    "4 coins.\n");
 	ck_assert_int_eq(coins_of(me.id), 0);
 	ck_assert_int_eq(coins_of(sh.keeper), 314);
@@ -181,28 +181,28 @@ START_TEST(test_buy_refused)
 	sqlf("INSERT INTO shop_stock VALUES ('%s', 'shpt_bread', 3)",
 	    sh.proto);
 	fp = shopt_fingerprint(&sh, me.id);
-	shopt_refused(w.s, me.id, cmd_buy, "pebble", "The shopkeeper doesn't "
+	shopt_refused(w.s, me.id, "buy", "pebble", "The shopkeeper doesn't "
 	    "sell that.\n");
-	shopt_refused(w.s, me.id, cmd_buy, "dagger", "The shopkeeper doesn't "
+	shopt_refused(w.s, me.id, "buy", "dagger", "The shopkeeper doesn't "
 	    "sell that.\n");
-	shopt_refused(w.s, me.id, cmd_buy, "2.sword", "The shopkeeper doesn't "
+	shopt_refused(w.s, me.id, "buy", "2.sword", "The shopkeeper doesn't "
 	    "sell that.\n");
-	shopt_refused(w.s, me.id, cmd_buy, "sword;drop", "The shopkeeper "
+	shopt_refused(w.s, me.id, "buy", "sword;drop", "The shopkeeper "
 	    "doesn't sell that.\n");
-	shopt_refused(w.s, me.id, cmd_buy, "'", "The shopkeeper doesn't sell "
+	shopt_refused(w.s, me.id, "buy", "'", "The shopkeeper doesn't sell "
 	    "that.\n");
-	shopt_refused(w.s, me.id, cmd_buy, "0.sword", "Buy what?\n");
-	shopt_refused(w.s, me.id, cmd_buy, "all.sword", "You can only buy one "
+	shopt_refused(w.s, me.id, "buy", "0.sword", "Buy what?\n");
+	shopt_refused(w.s, me.id, "buy", "all.sword", "You can only buy one "
 	    "thing at a time.\n");
-	shopt_refused(w.s, me.id, cmd_buy, "bread", "A loaf of bread is sold "
+	shopt_refused(w.s, me.id, "buy", "bread", "A loaf of bread is sold "
 	    "out.\n");
 	/* Only one kind of sword: the second is not "sold out". */
 	sqlf("INSERT INTO shop_stock VALUES ('%s', 'shpt_long', 3)",
 	    sh.proto);
-	shopt_refused(w.s, me.id, cmd_buy, "2.long", "The shopkeeper doesn't "
+	shopt_refused(w.s, me.id, "buy", "2.long", "The shopkeeper doesn't "
 	    "sell that.\n");
 	give_items(me.id, "shpt_pebble", (int)rules_item_max_count(1));
-	shopt_refused(w.s, me.id, cmd_buy, "sword", "You can't carry that many "
+	shopt_refused(w.s, me.id, "buy", "sword", "You can't carry that many "
 	    "items.\n");
 	sqlf("DELETE FROM items WHERE carrier_id = %lld",
 	    (long long)me.id);
@@ -211,13 +211,13 @@ START_TEST(test_buy_refused)
 	    " 'an anvil', 'anvil', 'An anvil.', 'An anvil.', 'misc', %lld, 1)"
 	    " ON CONFLICT DO NOTHING", (long long)rules_item_max_weight(1) - 3);
 	give_items(me.id, "shpt_anvil", 1);
-	shopt_refused(w.s, me.id, cmd_buy, "sword", "That is too heavy for you "
+	shopt_refused(w.s, me.id, "buy", "sword", "That is too heavy for you "
 	    "to carry.\n");
 	sqlf("DELETE FROM items WHERE carrier_id = %lld",
 	    (long long)me.id);
 	sqlf("UPDATE characters SET fighting_id = %lld WHERE id = %lld",
 	    (long long)me.id, (long long)sh.keeper);
-	shopt_refused(w.s, me.id, cmd_buy, "sword", "The shopkeeper is too "
+	shopt_refused(w.s, me.id, "buy", "sword", "The shopkeeper is too "
 	    "busy fighting.\n");
 	sqlf("UPDATE characters SET fighting_id = NULL WHERE id = %lld",
 	    (long long)sh.keeper);
@@ -227,16 +227,16 @@ START_TEST(test_buy_refused)
 	give_items(heal.keeper, "shpt_dagger", 1);
 	sqlf("UPDATE characters SET room_id = %d WHERE id = %lld",
 	    heal.room, (long long)me.id);
-	shopt_refused(w.s, me.id, cmd_buy, "dagger", "The healer does not "
+	shopt_refused(w.s, me.id, "buy", "dagger", "The healer does not "
 	    "trade; try 'heal'.\n");
-	shopt_refused(w.s, me.id, cmd_sell, "dagger", "The healer does not "
+	shopt_refused(w.s, me.id, "sell", "dagger", "The healer does not "
 	    "trade; try 'heal'.\n");
 	sqlf("UPDATE characters SET room_id = %d WHERE id = %lld",
 	    shopt_room(w.s), (long long)me.id);
-	shopt_refused(w.s, me.id, cmd_buy, "sword", "There is no shop here.\n");
-	shopt_refused(w.s, me.id, cmd_sell, "sword", "There is no shop "
+	shopt_refused(w.s, me.id, "buy", "sword", "There is no shop here.\n");
+	shopt_refused(w.s, me.id, "sell", "sword", "There is no shop "
 	    "here.\n");
-	shopt_refused(w.s, me.id, cmd_value, "sword", "There is no shop "
+	shopt_refused(w.s, me.id, "value", "sword", "There is no shop "
 	    "here.\n");
 	ck_assert_int_eq(coins_of(me.id), 1000);
 	ck_assert_int_eq(shopt_items_of(heal.keeper, ""), 1);
@@ -248,8 +248,7 @@ END_TEST
 struct racer {
 	pthread_t		 thread;
 	pthread_barrier_t	*go;
-	int64_t			 id;
-	struct run		 r;
+	struct run		 r;	/* id and session set by the test */
 };
 
 /* Thread: wait for the others, then buy once. */
@@ -264,10 +263,9 @@ racer_main(void *arg)
 	pthread_barrier_wait(x->go);
 	if (s == NULL)
 		return NULL;
-	x->r.fn = cmd_buy;
+	x->r.cmd = "buy";
 	x->r.args = "sword";
-	x->r.id = x->id;
-	x->r.result = store_tx(s, false, 10, run_tx, &x->r);
+	(void)run_call(s, &x->r, 10);
 	store_close(s);
 	return NULL;
 }
@@ -289,7 +287,10 @@ START_TEST(test_buy_race)
 	for (int i = 0; i < 8; i++) {
 		shopt_char(&w, sh.room, 200, &c);
 		memset(&x[i], 0, sizeof x[i]);
-		x[i].id = c.id;
+		x[i].r.id = c.id;
+		snprintf(x[i].r.inst, sizeof x[i].r.inst, "%s",
+		    c.session_instance);
+		x[i].r.sid = c.session_id;
 		x[i].go = &go;
 	}
 	for (int i = 0; i < 8; i++)
@@ -303,14 +304,14 @@ START_TEST(test_buy_race)
 		if (x[i].r.result == TXR_COMMITTED) {
 			ck_assert_str_eq(x[i].r.out, "You buy a long sword "
 			    "for 120 coins.\n");
-			ck_assert_int_eq(coins_of(x[i].id), 80);
-			ck_assert_int_eq(shopt_items_of(x[i].id, ""), 1);
+			ck_assert_int_eq(coins_of(x[i].r.id), 80);
+			ck_assert_int_eq(shopt_items_of(x[i].r.id, ""), 1);
 			won++;
 		} else {
 			ck_assert_str_eq(x[i].r.out, "The shopkeeper doesn't "
 			    "sell that.\n");
-			ck_assert_int_eq(coins_of(x[i].id), 200);
-			ck_assert_int_eq(shopt_items_of(x[i].id, ""), 0);
+			ck_assert_int_eq(coins_of(x[i].r.id), 200);
+			ck_assert_int_eq(shopt_items_of(x[i].r.id, ""), 0);
 		}
 	}
 	ck_assert_int_eq(won, 3);
@@ -335,7 +336,7 @@ START_TEST(test_sell)
 	shopt_char(&w, sh.room, 0, &other);
 	give_items(me.id, "shpt_dagger", 2);
 	give_items(me.id, "shpt_long", 1);
-	shopt_done(w.s, me.id, cmd_sell, "dagger", "You sell a dagger for 5 "
+	shopt_done(w.s, me.id, "sell", "dagger", "You sell a dagger for 5 "
 	    "coins.\n");
 	snprintf(text, sizeof text, "%s sells a dagger.", me.name);
 	expect_notify(lc, text, &other.id, 1);
@@ -343,12 +344,12 @@ START_TEST(test_sell)
 	ck_assert_int_eq(coins_of(sh.keeper), 95);
 	ck_assert_int_eq(shopt_items_of(me.id, "shpt_dagger"), 1);
 	ck_assert_int_eq(shopt_items_of(sh.keeper, "shpt_dagger"), 1);
-	shopt_done(w.s, me.id, cmd_sell, "long sword", "You sell a long sword "
+	shopt_done(w.s, me.id, "sell", "long sword", "You sell a long sword "
 	    "for 50 coins.\n");
 	ck_assert_int_eq(coins_of(me.id) + coins_of(sh.keeper),
 	    100);
 	/* What was sold is for sale again, at the shop's price. */
-	shopt_done(w.s, me.id, cmd_list, "", "The shopkeeper sells:\n"
+	shopt_done(w.s, me.id, "list", "", "The shopkeeper sells:\n"
 	    "  a dagger               x1     12 coins\n"
 	    "  a long sword           x1    120 coins\n");
 	PQfinish(lc);
@@ -387,25 +388,25 @@ START_TEST(test_sell_refused)
 	sqlf("UPDATE items SET worn_slot = 'wield' WHERE carrier_id = "
 	    "%lld AND proto_id = 'shpt_dagger'", (long long)me.id);
 	fp = shopt_fingerprint(&sh, me.id);
-	shopt_refused(w.s, me.id, cmd_sell, "bread", "You aren't carrying "
+	shopt_refused(w.s, me.id, "sell", "bread", "You aren't carrying "
 	    "that.\n");
-	shopt_refused(w.s, me.id, cmd_sell, "2.sword", "You aren't "
+	shopt_refused(w.s, me.id, "sell", "2.sword", "You aren't "
 	    "carrying that.\n");
-	shopt_refused(w.s, me.id, cmd_sell, "sword!", "You aren't carrying "
+	shopt_refused(w.s, me.id, "sell", "sword!", "You aren't carrying "
 	    "that.\n");
-	shopt_refused(w.s, me.id, cmd_sell, "all", "You can only sell one "
+	shopt_refused(w.s, me.id, "sell", "all", "You can only sell one "
 	    "thing at a time.\n");
-	shopt_refused(w.s, me.id, cmd_sell, "stick", "A grumpy trader isn't "
+	shopt_refused(w.s, me.id, "sell", "stick", "A grumpy trader isn't "
 	    "interested in that.\n");
-	shopt_refused(w.s, me.id, cmd_sell, "dagger", "You'll have to remove a "
+	shopt_refused(w.s, me.id, "sell", "dagger", "You'll have to remove a "
 	    "dagger first.\n");
-	shopt_refused(w.s, me.id, cmd_sell, "sack", "You'll have to empty a "
+	shopt_refused(w.s, me.id, "sell", "sack", "You'll have to empty a "
 	    "burlap sack first.\n");
-	shopt_refused(w.s, me.id, cmd_sell, "sword", "A grumpy trader can't "
+	shopt_refused(w.s, me.id, "sell", "sword", "A grumpy trader can't "
 	    "afford that.\n");
 	sqlf("UPDATE items SET container_id = NULL, carrier_id = %lld "
 	    "WHERE container_id = %lld", (long long)me.id, (long long)sack);
-	shopt_refused(w.s, me.id, cmd_sell, "bread", "A grumpy trader doesn't "
+	shopt_refused(w.s, me.id, "sell", "bread", "A grumpy trader doesn't "
 	    "deal in that kind of thing.\n");
 	sqlf("UPDATE items SET carrier_id = NULL, container_id = %lld "
 	    "WHERE"
@@ -415,11 +416,11 @@ START_TEST(test_sell_refused)
 	/* Coins inside count as contents too. */
 	sqlf("DELETE FROM items WHERE container_id = %lld; UPDATE items "
 	    "SET coins = 1 WHERE id = %lld", (long long)sack, (long long)sack);
-	shopt_refused(w.s, me.id, cmd_sell, "sack", "You'll have to empty a "
+	shopt_refused(w.s, me.id, "sell", "sack", "You'll have to empty a "
 	    "burlap sack first.\n");
 	sqlf("UPDATE items SET coins = 0 WHERE id = %lld",
 	    (long long)sack);
-	shopt_done(w.s, me.id, cmd_sell, "sack", "You sell a burlap sack for 2 "
+	shopt_done(w.s, me.id, "sell", "sack", "You sell a burlap sack for 2 "
 	    "coins.\n");
 	ck_assert_int_eq(coins_of(sh.keeper), 2);
 	store_close(w.s);
@@ -443,13 +444,13 @@ START_TEST(test_value)
 	sqlf("UPDATE items SET worn_slot = 'wield' WHERE carrier_id = "
 	    "%lld AND proto_id = 'shpt_long'", (long long)me.id);
 	fp = shopt_fingerprint(&sh, me.id);
-	shopt_done(w.s, me.id, cmd_value, "dagger", "The shopkeeper would pay "
+	shopt_done(w.s, me.id, "value", "dagger", "The shopkeeper would pay "
 	    "you 5 coins for a dagger.\n");
-	shopt_done(w.s, me.id, cmd_value, "long", "The shopkeeper would pay "
+	shopt_done(w.s, me.id, "value", "long", "The shopkeeper would pay "
 	    "you 50 coins for a long sword.\n");
-	shopt_refused(w.s, me.id, cmd_value, "bread", "The shopkeeper doesn't "
+	shopt_refused(w.s, me.id, "value", "bread", "The shopkeeper doesn't "
 	    "deal in that kind of thing.\n");
-	shopt_refused(w.s, me.id, cmd_value, "pebble", "You aren't "
+	shopt_refused(w.s, me.id, "value", "pebble", "You aren't "
 	    "carrying that.\n");
 	ck_assert_int_eq(shopt_fingerprint(&sh, me.id), fp);
 	store_close(w.s);
@@ -471,7 +472,7 @@ START_TEST(test_heal)
 	shopt_char(&w, heal.room, 0, &other);
 	sqlf("UPDATE characters SET hp = 5, hp_at = now() WHERE id = "
 	    "%lld", (long long)me.id);
-	shopt_done(w.s, me.id, cmd_heal, "", "The healer lays hands on you. "
+	shopt_done(w.s, me.id, "heal", "", "The healer lays hands on you. "
 	    "You feel much better. (15 coins)\n");
 	snprintf(text, sizeof text, "The healer lays hands on %s.", me.name);
 	expect_notify(lc, text, &other.id, 1);
@@ -480,30 +481,30 @@ START_TEST(test_heal)
 	ck_assert_int_eq(sqlv("SELECT char_hp(hp, max_hp, hp_at, "
 	    "fighting_id)"
 	    " FROM characters WHERE id = %lld", (long long)me.id), 20);
-	shopt_refused(w.s, me.id, cmd_heal, "", "You are not hurt.\n");
+	shopt_refused(w.s, me.id, "heal", "", "You are not hurt.\n");
 	sqlf("UPDATE characters SET hp = 0, hp_at = now() WHERE id = "
 	    "%lld", (long long)me.id);
 	sqlf("UPDATE characters SET coins = 19 WHERE id = %lld",
 	    (long long)me.id);
-	shopt_refused(w.s, me.id, cmd_heal, "", "You can't afford that. It "
+	shopt_refused(w.s, me.id, "heal", "", "You can't afford that. It "
 	    "would cost 20 coins.\n");
 	sqlf("UPDATE characters SET fighting_id = %lld WHERE id = %lld",
 	    (long long)heal.keeper, (long long)me.id);
-	shopt_refused(w.s, me.id, cmd_heal, "", "Not while you are "
+	shopt_refused(w.s, me.id, "heal", "", "Not while you are "
 	    "fighting!\n");
 	sqlf("UPDATE characters SET fighting_id = NULL, coins = 0 WHERE"
 	    " id = %lld", (long long)me.id);
 	ck_assert_int_eq(coins_of(heal.keeper), 15);
 	sqlf("UPDATE shops SET heal_price = 0 WHERE npc_proto = '%s'",
 	    heal.proto);
-	shopt_done(w.s, me.id, cmd_heal, "", "The healer lays hands on you. "
+	shopt_done(w.s, me.id, "heal", "", "The healer lays hands on you. "
 	    "You feel much better. (free)\n");
 	ck_assert_int_eq(sqlv("SELECT hp FROM characters WHERE id = %lld",
 	    (long long)me.id), 20);
 	ck_assert_int_eq(coins_of(heal.keeper), 15);
 	sqlf("UPDATE characters SET room_id = %d WHERE id = %lld",
 	    shopt_room(w.s), (long long)me.id);
-	shopt_refused(w.s, me.id, cmd_heal, "", "There is no healer here.\n");
+	shopt_refused(w.s, me.id, "heal", "", "There is no healer here.\n");
 	PQfinish(lc);
 	store_close(w.s);
 }

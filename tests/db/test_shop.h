@@ -41,14 +41,14 @@ void		 shopt_plain_shop(struct world *, struct shop *,
 		    long long coins);
 /* How many items of proto a character carries ("" for any). */
 long long	 shopt_items_of(int64_t who, const char *proto);
-/* Run fn for character id in one transaction, as the dispatcher does. */
-void		 shopt_run(struct store *, int64_t id, cmd_fn fn,
+/* Run cmd for character id in one transaction, as the dispatcher does. */
+void		 shopt_run(struct store *, int64_t id, const char *cmd,
 		    const char *args, struct run *);
-/* Run fn and check it was refused with exactly want. */
-void		 shopt_refused(struct store *, int64_t id, cmd_fn fn,
+/* Run cmd and check it was refused with exactly want. */
+void		 shopt_refused(struct store *, int64_t id, const char *cmd,
 		    const char *args, const char *want);
-/* Run fn and check it committed with exactly want. */
-void		 shopt_done(struct store *, int64_t id, cmd_fn fn,
+/* Run cmd and check it committed with exactly want. */
+void		 shopt_done(struct store *, int64_t id, const char *cmd,
 		    const char *args, const char *want);
 /* A fingerprint of every item's place and every purse of the two. */
 long long	 shopt_fingerprint(const struct shop *, int64_t player);

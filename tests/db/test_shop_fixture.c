@@ -108,46 +108,39 @@ shopt_items_of(int64_t who, const char *proto)
 	    proto);
 }
 
-/* Whether the dispatcher runs fn READ ONLY. */
-static bool
-shopt_ro(cmd_fn fn)
-{
-	return fn == cmd_list || fn == cmd_value;
-}
-
-/* Run fn for character id in one transaction, as the dispatcher does. */
+/* Run cmd for character id in one transaction, as the dispatcher does. */
 void
-shopt_run(struct store *s, int64_t id, cmd_fn fn, const char *args,
+shopt_run(struct store *s, int64_t id, const char *cmd, const char *args,
     struct run *r)
 {
-	run(s, id, fn, args, shopt_ro(fn), r);
+	run(s, id, cmd, args, r);
 }
 
-/* Run fn and check its whole reply, what it returned and the result. */
+/* Run cmd and check its whole reply, what it returned and the result. */
 static void
-shopt_want(struct store *s, int64_t id, cmd_fn fn, const char *args,
+shopt_want(struct store *s, int64_t id, const char *cmd, const char *args,
     const char *want, enum tx_rc rc, enum tx_result result)
 {
 	enum tx_rc	got;
 
-	got = run_want(s, id, fn, args, shopt_ro(fn), want, result);
+	got = run_want(s, id, cmd, args, want, result);
 	ck_assert_int_eq(got, rc);
 }
 
-/* Run fn and check it was refused with exactly want. */
+/* Run cmd and check it was refused with exactly want. */
 void
-shopt_refused(struct store *s, int64_t id, cmd_fn fn, const char *args,
+shopt_refused(struct store *s, int64_t id, const char *cmd, const char *args,
     const char *want)
 {
-	shopt_want(s, id, fn, args, want, TX_ROLLBACK, TXR_ROLLED_BACK);
+	shopt_want(s, id, cmd, args, want, TX_ROLLBACK, TXR_ROLLED_BACK);
 }
 
-/* Run fn and check it committed with exactly want. */
+/* Run cmd and check it committed with exactly want. */
 void
-shopt_done(struct store *s, int64_t id, cmd_fn fn, const char *args,
+shopt_done(struct store *s, int64_t id, const char *cmd, const char *args,
     const char *want)
 {
-	shopt_want(s, id, fn, args, want, TX_COMMIT, TXR_COMMITTED);
+	shopt_want(s, id, cmd, args, want, TX_COMMIT, TXR_COMMITTED);
 }
 
 /* A fingerprint of every item's place and every purse involved. */

@@ -76,39 +76,44 @@ check_split(const char *line, size_t wordsz, char *word)
 	FUZZ_CHECK(args >= p + tok);
 }
 
-/* cmd_lookup: exact names win, else the first row the word abbreviates. */
+/*
+ * cmd_lookup: exact names win, else the first name (rows and aliases, in
+ * the table's order) the word abbreviates.
+ */
 static void
 check_lookup(const char *word)
 {
-	const struct cmd_entry	*tab, *c, *first = NULL, *exact = NULL;
+	struct cmd_cursor	 cur = CMD_CURSOR_INIT;
+	const struct cmd_entry	*cmd, *c, *first = NULL, *exact = NULL;
+	const char		*name, *got, *first_name = NULL;
+	const char		*exact_name = NULL, *hint;
 	size_t			 len = strlen(word);
-	bool			 refused;
-	int			 n;
-	const char		*hint;
+	bool			 refused, found = false;
 
-	tab = cmd_table(&n);
-	for (int i = 0; i < n; i++) {
-		if (exact == NULL && strcmp(word, tab[i].name) == 0)
-			exact = &tab[i];
-		if (first == NULL && len > 0 &&
-		    strncmp(word, tab[i].name, len) == 0)
-			first = &tab[i];
+	while (cmd_next(&cur, &name, &cmd)) {
+		if (exact == NULL && strcmp(word, name) == 0) {
+			exact = cmd;
+			exact_name = name;
+		}
+		if (first == NULL && len > 0 && strncmp(word, name, len) == 0) {
+			first = cmd;
+			first_name = name;
+		}
 	}
-	c = cmd_lookup(word, &refused);
+	c = cmd_lookup(word, &got, &refused);
 	if (len == 0 || first == NULL) {
-		FUZZ_CHECK(c == NULL && !refused);
+		FUZZ_CHECK(c == NULL && got == NULL && !refused);
 	} else if (exact != NULL) {
-		FUZZ_CHECK(c == exact && !refused);
+		FUZZ_CHECK(c == exact && got == exact_name && !refused);
 	} else {
-		FUZZ_CHECK(c == first);
+		FUZZ_CHECK(c == first && got == first_name);
 		FUZZ_CHECK(refused == ((c->flags & CMD_FULLNAME) != 0));
 	}
 	hint = cmd_suggest(word);
 	if (hint != NULL) {
-		bool	found = false;
-
-		for (int i = 0; i < n; i++)
-			found |= hint == tab[i].name;
+		cur = (struct cmd_cursor)CMD_CURSOR_INIT;
+		while (cmd_next(&cur, &name, &cmd))
+			found |= hint == name;
 		FUZZ_CHECK(found);
 	}
 }

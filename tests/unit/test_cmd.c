@@ -9,11 +9,24 @@
 #include "game/text.h"
 #include "keep_test.h"
 
-/* Look a word up and return the command's name, or NULL. */
+/* Look a word up and return the name it matched, or NULL. */
 static const char *
 lookup(const char *word, bool *refused)
 {
-	const struct cmd_entry	*c = cmd_lookup(word, refused);
+	const char		*name;
+	const struct cmd_entry	*c = cmd_lookup(word, &name, refused);
+
+	ck_assert((c == NULL) == (name == NULL));
+	return name;
+}
+
+/* Look a word up and return the name of the row it runs, or NULL. */
+static const char *
+lookup_row(const char *word)
+{
+	const char		*name;
+	bool			 refused;
+	const struct cmd_entry	*c = cmd_lookup(word, &name, &refused);
 
 	return c != NULL ? c->name : NULL;
 }
@@ -220,8 +233,118 @@ START_TEST(test_table_sane)
 		ck_assert_ptr_nonnull(t[i].handler);
 		ck_assert_ptr_nonnull(t[i].usage);
 		ck_assert_ptr_nonnull(t[i].help);
-		for (int j = i + 1; j < n; j++)
-			ck_assert_str_ne(t[i].name, t[j].name);
+		ck_assert(strncmp(t[i].usage, t[i].name,
+		    strlen(t[i].name)) == 0);
+		for (int a = 0; t[i].aliases && t[i].aliases[a].name; a++) {
+			int	after = 0;
+
+			for (int j = 0; j < n; j++)
+				after += strcmp(t[i].aliases[a].after,
+				    t[j].name) == 0;
+			ck_assert_int_eq(after, 1);
+		}
+	}
+}
+END_TEST
+
+/* No two names in the table (rows or aliases) are the same. */
+START_TEST(test_names_unique)
+{
+	struct cmd_cursor	 c = CMD_CURSOR_INIT, d;
+	const struct cmd_entry	*cmd;
+	const char		*name, *other;
+
+	while (cmd_next(&c, &name, &cmd)) {
+		d = c;
+		while (cmd_next(&d, &other, &cmd))
+			ck_assert_str_ne(name, other);
+	}
+}
+END_TEST
+
+/* An alias runs its command's row, and abbreviates in its own place. */
+START_TEST(test_lookup_alias)
+{
+	static const char	*cases[][3] = {
+		{ "t", "take", "get" }, { "ta", "take", "get" },
+		{ "take", "take", "get" }, { "a", "attack", "kill" },
+		{ "att", "attack", "kill" }, { "attack", "attack", "kill" },
+		{ "g", "get", "get" }, { "k", "kill", "kill" },
+	};
+	bool			 refused;
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		const char	*got = lookup(cases[i][0], &refused);
+
+		ck_assert_msg(got != NULL && strcmp(got, cases[i][1]) == 0,
+		    "%s should be %s", cases[i][0], cases[i][1]);
+		ck_assert_str_eq(lookup_row(cases[i][0]), cases[i][2]);
+		ck_assert(!refused);
+	}
+	ck_assert_ptr_null(lookup("takex", &refused));
+	ck_assert_str_eq(cmd_suggest("tkae"), "take");
+	ck_assert_str_eq(cmd_suggest("atack"), "attack");
+}
+END_TEST
+
+/* An alias's usage is its own name and its command's arguments. */
+START_TEST(test_alias_usage)
+{
+	const char		*name;
+	bool			 refused;
+	char			 buf[128];
+	const struct cmd_entry	*c = cmd_lookup("take", &name, &refused);
+
+	ck_assert_str_eq(cmd_usage(c, name, buf, sizeof buf),
+	    "take <what> [from <container>]");
+	ck_assert_str_eq(cmd_usage(c, c->name, buf, sizeof buf), c->usage);
+	c = cmd_lookup("a", &name, &refused);
+	ck_assert_str_eq(cmd_usage(c, name, buf, sizeof buf),
+	    "attack <target>");
+}
+END_TEST
+
+/* The table's order of names: each alias right after the row it follows. */
+START_TEST(test_name_order)
+{
+	struct cmd_cursor	 c = CMD_CURSOR_INIT;
+	const struct cmd_entry	*cmd;
+	const char		*name, *prev = NULL;
+	int			 n, rows = 0, aliases = 0;
+
+	(void)cmd_table(&n);
+	while (cmd_next(&c, &name, &cmd)) {
+		if (strcmp(name, "take") == 0)
+			ck_assert_str_eq(prev, "put");
+		if (strcmp(name, "attack") == 0)
+			ck_assert_str_eq(prev, "remove");
+		if (name == cmd->name)
+			rows++;
+		else
+			aliases++;
+		prev = name;
+	}
+	ck_assert_int_eq(rows, n);
+	ck_assert_int_eq(aliases, 2);
+	ck_assert(!cmd_next(&c, &name, &cmd));
+}
+END_TEST
+
+/* The six directions are one handler; each row's data is its direction. */
+START_TEST(test_move_rows)
+{
+	static const char	*dirs[] = {
+		"north", "east", "south", "west", "up", "down"
+	};
+	const char		*name;
+	bool			 refused;
+
+	for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
+		const struct cmd_entry	*c = cmd_lookup(dirs[i], &name,
+					    &refused);
+
+		ck_assert(c->handler == cmd_move);
+		ck_assert_str_eq(c->data, dirs[i]);
 	}
 }
 END_TEST
@@ -243,6 +366,11 @@ cmd_suite(void)
 	tcase_add_test(tc, test_wrap);
 	tcase_add_test(tc, test_roles);
 	tcase_add_test(tc, test_table_sane);
+	tcase_add_test(tc, test_lookup_alias);
+	tcase_add_test(tc, test_alias_usage);
+	tcase_add_test(tc, test_name_order);
+	tcase_add_test(tc, test_move_rows);
+	tcase_add_test(tc, test_names_unique);
 	suite_add_tcase(s, tc);
 	return s;
 }
