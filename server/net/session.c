@@ -51,7 +51,6 @@ static uint64_t			 session_next_id = 1;
 static int			 session_n;
 static char			*session_goodbye;	/* set at shutdown */
 
-static void	session_release(struct session *);
 
 /* Order sessions by id for the tsearch tree. */
 static int
@@ -323,10 +322,6 @@ session_event_cb(struct bufferevent *bev, short what, void *arg)
 	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR)) {
 		log_session(LOG_INFO, s->id, "connection closed by peer%s",
 		    (what & BEV_EVENT_ERROR) ? " (error)" : "");
-		if (s->bev != NULL) {
-			evbuffer_drain(bufferevent_get_output(s->bev),
-			    evbuffer_get_length(bufferevent_get_output(s->bev)));
-		}
 		session_close(s, NULL);
 		session_release(s);
 	}
@@ -418,10 +413,11 @@ session_reap_cb(evutil_socket_t fd, short what, void *arg)
 }
 
 /*
- * Close the socket; once no job is in flight, schedule the free.  Never
- * frees inside the caller's callback: the reap event does it.
+ * Close the socket (output not yet sent is dropped); once no job is in
+ * flight, schedule the free.  Never frees inside the caller's callback:
+ * the reap event does it.
  */
-static void
+void
 session_release(struct session *s)
 {
 	if (s->bev != NULL) {

@@ -24,6 +24,9 @@ void	session_input_end(struct session *);
 void	session_enqueue(struct session *, const char *);
 /* A line was refused: prompt again, unless a reply still will. */
 void	session_reprompt(struct session *);
+/* Close the socket now, dropping unsent output; free the session (the
+ * close callback) once no job is in flight. */
+void	session_release(struct session *);
 
 /* Raw bytes for the peer, within the output bound (session_output.c). */
 void	session_send_raw(struct session *, const void *, size_t);

@@ -42,23 +42,23 @@ session_kernel_pending(struct session *s)
 
 /*
  * The client is not reading: drop what waits for it, ours and the
- * kernel's (a reset on close, SO_LINGER 0), and close.  A graceful close
- * would leave up to max_output_kib queued in the kernel for a peer that
- * may never read it.
+ * kernel's (a reset on close, SO_LINGER 0), and close at once.  A graceful
+ * close would leave up to max_output_kib queued in the kernel for a peer
+ * that may never read it.  Ours goes with the bufferevent: libevent
+ * freezes the start of its output, so it cannot be drained.
  */
 static void
 session_cut_off(struct session *s)
 {
 	struct linger	lg = { .l_onoff = 1, .l_linger = 0 };
 	evutil_socket_t	fd = bufferevent_getfd(s->bev);
-	struct evbuffer	*out = bufferevent_get_output(s->bev);
 
 	log_session(LOG_WARN, s->id, "output over %d KiB; closing",
 	    session_cfg->max_output_kib);
 	if (fd >= 0)
 		(void)setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
-	evbuffer_drain(out, evbuffer_get_length(out));
 	session_close(s, NULL);
+	session_release(s);
 }
 
 /*
