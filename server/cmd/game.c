@@ -223,7 +223,7 @@ game_command(struct session *s, const char *raw)
 	j->job.run = game_cmd_run;
 	j->job.done = game_cmd_done;
 	j->sid = s->id;
-	j->char_id = s->key;
+	j->char_id = s->key;		/* the login set it */
 	j->cmd = cmd;
 	j->args = xstrdup(args);
 	session_job_start(s);

@@ -26,6 +26,7 @@
 
 #define LOGIN_MAX_FAILURES	3	/* per connection, then it is closed */
 #define LOGIN_MIN_PASSWORD	8	/* characters */
+
 /* Where a session is in the dialog, or playing. */
 enum login_state {
 	LOGIN_S_NAME,		/* waiting for "Name: " */

@@ -51,7 +51,6 @@ static uint64_t			 session_next_id = 1;
 static int			 session_n;
 static char			*session_goodbye;	/* set at shutdown */
 
-
 /* Order sessions by id for the tsearch tree. */
 static int
 session_cmp_id(const void *a, const void *b)

@@ -156,6 +156,41 @@ peer_send(const char *text)
 	    (ssize_t)strlen(text));
 }
 
+/* The client sends a line, and the session starts a job for it (the
+ * test finishes it). */
+static void
+busy_with(const char *line)
+{
+	jobs = true;
+	peer_send(line);
+	PUMP_UNTIL(nlines == 1);
+	ck_assert(sess->busy);
+}
+
+/* A line of output for the session to send: 1022 bytes, then CR LF. */
+static void
+big_line(char chunk[1024])
+{
+	memset(chunk, 'x', 1022);
+	chunk[1022] = '\n';
+	chunk[1023] = '\0';
+}
+
+/* What the client can read now that the session is gone: its bytes,
+ * then the end. */
+static size_t
+peer_read_rest(void)
+{
+	char	sink[4096];
+	size_t	received = 0;
+	ssize_t	n;
+
+	while ((n = recv(peer, sink, sizeof sink, MSG_DONTWAIT)) > 0)
+		received += (size_t)n;
+	ck_assert_int_eq(n, 0);
+	return received;
+}
+
 /* A private loop, the test configuration, and one session on a
  * socketpair. */
 static void
@@ -214,10 +249,7 @@ teardown(void)
  */
 START_TEST(test_flood_warned)
 {
-	jobs = true;
-	peer_send("l0\r\n");
-	PUMP_UNTIL(nlines == 1);
-	ck_assert(sess->busy);
+	busy_with("l0\r\n");
 	peer_send("l1\r\nl2\r\nl3\r\nl4\r\nl5\r\n");
 	PUMP_UNTIL(strstr(got, FLOOD_WARNING) != NULL);
 	pump_for(20);
@@ -244,9 +276,7 @@ END_TEST
  */
 START_TEST(test_flood_cut_off)
 {
-	jobs = true;
-	peer_send("l0\r\n");
-	PUMP_UNTIL(nlines == 1);
+	busy_with("l0\r\n");
 	/* 3 queued, then 3 dropped (warned), and the 4th dropped closes. */
 	peer_send("l1\r\nl2\r\nl3\r\nd1\r\nd2\r\nd3\r\nd4\r\nnever\r\n");
 	PUMP_UNTIL(peer_eof);
@@ -271,14 +301,11 @@ END_TEST
  */
 START_TEST(test_output_bound)
 {
-	char	chunk[1024], sink[4096];
-	size_t	sent = 0, received = 0;
-	ssize_t	n;
+	char	chunk[1024];
+	size_t	sent = 0, received;
 
 	deaf = true;
-	memset(chunk, 'x', sizeof chunk - 2);
-	chunk[sizeof chunk - 2] = '\n';
-	chunk[sizeof chunk - 1] = '\0';
+	big_line(chunk);
 	while (session_find(sess_id) != NULL && !sess->closing &&
 	    sent < 4096 * sizeof chunk) {
 		session_write(sess, chunk);
@@ -290,9 +317,7 @@ START_TEST(test_output_bound)
 	PUMP_UNTIL(closed == 1);
 	ck_assert_uint_gt(sent, OUTPUT_KIB * 1024 / 2);
 	/* Everything the client could ever read was within the bound. */
-	while ((n = recv(peer, sink, sizeof sink, MSG_DONTWAIT)) > 0)
-		received += (size_t)n;
-	ck_assert_int_eq(n, 0);		/* then the end */
+	received = peer_read_rest();
 	ck_assert_uint_le(received, OUTPUT_KIB * 1024);
 	ck_assert_uint_gt(received, 0);
 	ck_assert_int_eq(session_count(), 0);
@@ -306,22 +331,15 @@ END_TEST
  */
 START_TEST(test_output_cut_discards)
 {
-	char	chunk[1024], sink[4096];
-	size_t	received = 0;
-	ssize_t	n;
+	char	chunk[1024];
 
 	deaf = true;
-	memset(chunk, 'x', sizeof chunk - 2);
-	chunk[sizeof chunk - 2] = '\n';
-	chunk[sizeof chunk - 1] = '\0';
+	big_line(chunk);
 	for (int i = 0; i < 2 * OUTPUT_KIB && !sess->closing; i++)
 		session_write(sess, chunk);
 	ck_assert(sess->closing);
 	PUMP_UNTIL(closed == 1);
-	while ((n = recv(peer, sink, sizeof sink, MSG_DONTWAIT)) > 0)
-		received += (size_t)n;
-	ck_assert_int_eq(n, 0);
-	ck_assert_uint_eq(received, 0);
+	ck_assert_uint_eq(peer_read_rest(), 0);
 }
 END_TEST
 
@@ -332,9 +350,7 @@ END_TEST
  */
 START_TEST(test_close_busy)
 {
-	jobs = true;
-	peer_send("look\r\n");
-	PUMP_UNTIL(nlines == 1);
+	busy_with("look\r\n");
 	session_close(sess, "Bye.\n");
 	PUMP_UNTIL(peer_eof);
 	ck_assert_ptr_nonnull(strstr(got, "Bye.\r\n"));
@@ -358,9 +374,7 @@ END_TEST
 /* The client hangs up while a job is in flight: the same. */
 START_TEST(test_hangup_busy)
 {
-	jobs = true;
-	peer_send("look\r\n");
-	PUMP_UNTIL(nlines == 1);
+	busy_with("look\r\n");
 	close(peer);
 	peer = -1;
 	PUMP_UNTIL(sess->closing);
