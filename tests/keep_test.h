@@ -40,6 +40,7 @@ Suite	*faults_suite(void);
 Suite	*shutdown_suite(void);
 Suite	*rules_suite(void);
 Suite	*schema_suite(void);
+Suite	*session_suite(void);
 
 /* The rules suite's test cases, one per file of tests/unit/test_rules_*.c. */
 TCase	*rules_item_tcase(void);

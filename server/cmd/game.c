@@ -187,10 +187,10 @@ game_command(struct session *s, const char *raw)
 	j->job.run = game_cmd_run;
 	j->job.done = game_cmd_done;
 	j->sid = s->id;
-	j->char_id = s->char_id;
+	j->char_id = s->key;		/* the login set it */
 	j->cmd = cmd;
 	j->args = xstrdup(args);
-	s->busy = true;
+	session_job_start(s);
 	pool_submit(game_pool, &j->job);
 }
 
@@ -198,7 +198,7 @@ game_command(struct session *s, const char *raw)
 static void
 game_input(struct session *s, const char *line)
 {
-	if (s->state == SESSION_PLAYING)
+	if (login_playing(s))
 		game_command(s, line);
 	else
 		login_input(s, line);
@@ -208,7 +208,7 @@ game_input(struct session *s, const char *line)
 static void
 game_reprompt(struct session *s)
 {
-	if (s->state == SESSION_PLAYING)
+	if (login_playing(s))
 		session_prompt(s, "> ");
 	else
 		login_reprompt(s);
@@ -229,14 +229,15 @@ const struct session_cbs game_session_cbs = {
 	.close = game_session_end,
 };
 
-/* Write a message to each of its recipients playing on this process. */
+/* Write a message to each of its recipients playing on this process
+ * (a session's key is its character's id once it plays). */
 static void
 game_deliver_to(const struct store_message *m)
 {
 	for (size_t i = 0; i < m->nto; i++) {
-		struct session	*s = session_find_char(m->to[i]);
+		struct session	*s = session_find_key(m->to[i]);
 
-		if (s != NULL && s->state == SESSION_PLAYING)
+		if (s != NULL && login_playing(s))
 			session_notify(s, m->text);
 	}
 }
@@ -256,7 +257,7 @@ game_deliver_kick(const struct store_message *m)
 	if (s->at_prompt)
 		session_write(s, "\n");
 	/* The new session owns the character now; do not end it on close. */
-	session_unset_char(s);
+	session_unset_key(s);
 	session_close(s, m->text);
 }
 

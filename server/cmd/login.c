@@ -1,15 +1,17 @@
 /*
- * login.c — the login dialog (docs/protocol.md fixes its wording):
+ * login.c — the login dialog's database work, on the workers: the name
+ * lookup, the password check against login_guard (its brakes on guessing),
+ * character creation, entering the world and logout.  The dialog itself, on
+ * the loop thread, is login_dialog.c; docs/protocol.md fixes its wording:
  *
  *   Name:  → known:   Password:  → welcome, or "Wrong password." → Name:
  *          → unknown: Create a new character named Xxx? (yes/no)
  *                     → Choose a password:  → Repeat the password:
  *
- * Every database read or write runs as a job; the loop thread only keeps the
- * dialog state.  Password checks and hashing (Argon2id, libsodium) run on
- * a pool of their own (login_workers threads at a lower CPU priority, at
- * most login_queue waiting), so a storm of logins or guesses cannot slow
- * the commands of players in the game.
+ * Password checks and hashing (Argon2id, libsodium) run on a pool of their
+ * own (login_workers threads at a lower CPU priority, at most login_queue
+ * waiting), so a storm of logins or guesses cannot slow the commands of
+ * players in the game.
  *
  * Wrong passwords are counted in the database per character and per
  * address (login_guard): past the free failures, each one locks for 2^n
@@ -19,66 +21,30 @@
  * Unicode NFC before hashing, and their length counts characters.
  */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <unistd.h>
 
 #include <sys/resource.h>
 
 #include <sodium.h>
-#include <uninorm.h>
-#include <unistr.h>
 
 #include "db/pool.h"
 #include "db/store.h"
 #include "db/store_login.h"
 #include "cmd/cmd.h"
 #include "cmd/login.h"
-#include "game/text.h"
-#include "net/session.h"
+#include "cmd/login_int.h"
 #include "ops/config.h"
 #include "ops/log.h"
 #include "ops/util.h"
 
-#define LOGIN_MAX_FAILURES	3	/* per connection, then it is closed */
-#define LOGIN_MIN_PASSWORD	8	/* characters */
 /* The nice value of the login workers: the game's threads come first. */
 #define LOGIN_NICE		10
 
-enum login_kind { LOGIN_LOOKUP, LOGIN_VERIFY, LOGIN_CREATE, LOGIN_LOGOUT };
-
-enum login_status {
-	LOGIN_OK,
-	LOGIN_UNKNOWN,		/* no such name */
-	LOGIN_WRONG,		/* wrong password */
-	LOGIN_TAKEN,		/* name created by someone else meanwhile */
-	LOGIN_LOCKED,		/* too many wrong passwords: lock_secs more */
-	LOGIN_LIMIT,		/* too many new characters from the address */
-	LOGIN_FAILED,		/* database or hashing error */
-	LOGIN_UNAVAILABLE	/* the database is out of reach, or the
-				 * step's COMMIT was lost */
-};
-
-struct login_job {
-	struct job		 job;
-	enum login_kind		 kind;
-	uint64_t		 sid;
-	int64_t			 char_id;
-	char			 name[STORE_NAME_MAX + 1];
-	char			 addr[STORE_LOGIN_KEY_MAX];
-	char			 password[SESSION_PASSWORD_BYTES + 1];
-	char			 hash[crypto_pwhash_STRBYTES];
-	struct store_char	 ch;
-	struct buf		 out;
-	enum login_status	 status;
-	int			 lock_secs;
-};
-
-static const struct config	*login_cfg;
-static struct pool		*login_pool;		/* the game's workers */
-static struct pool		*login_hash_pool;	/* password work */
-static char			 login_instance[STORE_UUID_LEN + 1];
+const struct config	*login_cfg;
+struct pool		*login_pool;		/* the game's workers */
+struct pool		*login_hash_pool;	/* password work */
+char			 login_instance[STORE_UUID_LEN + 1];
 
 /* Wire the dialog to the pool. */
 void
@@ -95,33 +61,6 @@ void
 login_set_hash_pool(struct pool *pool)
 {
 	login_hash_pool = pool;
-}
-
-/* Ask for a name. */
-static void
-login_ask_name(struct session *s)
-{
-	s->state = SESSION_NAME;
-	explicit_bzero(s->password, sizeof s->password);
-	session_prompt(s, "Name: ");
-}
-
-/* Ask for a password with the client's echo off. */
-static void
-login_ask_password(struct session *s, enum session_state state,
-    const char *prompt)
-{
-	s->state = state;
-	session_echo(s, true);
-	session_prompt(s, prompt);
-}
-
-/* Greet a new connection and ask for its name. */
-void
-login_start(struct session *s)
-{
-	session_write(s, "\nWelcome to Keep, where nothing is ever lost.\n\n");
-	login_ask_name(s);
 }
 
 /* Read the job's character and its hash; the status says if it exists. */
@@ -390,7 +329,7 @@ login_lower_priority(void)
 }
 
 /* Worker: run a login job. */
-static void
+void
 login_run(struct job *job, struct store *st)
 {
 	struct login_job	*j = (struct login_job *)job;
@@ -419,331 +358,4 @@ login_run(struct job *job, struct store *st)
 	if (j->status == LOGIN_FAILED)
 		log_session(LOG_ERROR, j->sid, "login step failed: %s (SQLSTATE"
 		    " %s)", store_error(st), store_sqlstate(st));
-}
-
-/* The character is in the world: switch the session to playing. */
-static void
-login_entered(struct session *s, struct login_job *j)
-{
-	s->state = SESSION_PLAYING;
-	s->failures = 0;
-	session_set_char(s, j->ch.id);
-	session_logged_in(s);
-	log_session(LOG_INFO, s->id, "%s %s (character %lld)",
-	    j->kind == LOGIN_CREATE ? "created" : "logged in as", j->ch.name,
-	    (long long)j->ch.id);
-	session_printf(s, "\n%s, %s.\n\n", j->kind == LOGIN_CREATE ?
-	    "Welcome" : "Welcome back", j->ch.name);
-	session_write(s, buf_str(&j->out));
-	session_prompt(s, "> ");
-}
-
-/* A wrong password, or a locked character or address: say so; the third
- * on one connection closes it. */
-static void
-login_refused(struct session *s, struct login_job *j)
-{
-	if (j->status == LOGIN_LOCKED) {
-		log_session(LOG_INFO, s->id, "login as %s refused: locked for "
-		    "%d s more", j->name, j->lock_secs);
-		session_printf(s, "Too many wrong passwords; try again in %d "
-		    "second%s.\n", j->lock_secs, j->lock_secs == 1 ? "" : "s");
-	} else {
-		log_session(LOG_INFO, s->id, "wrong password for %s", j->name);
-		session_write(s, "Wrong password.\n");
-	}
-	if (++s->failures >= LOGIN_MAX_FAILURES) {
-		session_close(s, "Too many failed attempts. Goodbye.\n");
-		return;
-	}
-	login_ask_name(s);
-}
-
-/* Loop thread: continue the dialog with the job's outcome. */
-static void
-login_done(struct job *job)
-{
-	struct login_job	*j = (struct login_job *)job;
-	struct session		*s = session_find(j->sid);
-
-	if (s == NULL || j->kind == LOGIN_LOGOUT)
-		goto out;
-	switch (j->status) {
-	case LOGIN_FAILED:
-		session_write(s, "The world resists; try again.\n");
-		login_ask_name(s);
-		break;
-	case LOGIN_UNAVAILABLE:
-		session_write(s, "Keep cannot reach its world right now; please "
-		    "come back in a minute.\n");
-		login_ask_name(s);
-		break;
-	case LOGIN_UNKNOWN:
-		if (j->kind == LOGIN_LOOKUP) {
-			s->state = SESSION_CONFIRM;
-			session_printf(s, "Create a new character named %s? "
-			    "(yes/no) ", s->name);
-			session_prompt(s, "");
-		} else {
-			session_write(s, "Wrong password.\n");
-			login_ask_name(s);
-		}
-		break;
-	case LOGIN_WRONG:
-	case LOGIN_LOCKED:
-		login_refused(s, j);
-		break;
-	case LOGIN_LIMIT:
-		log_session(LOG_INFO, s->id, "new character refused: %d "
-		    "already this hour from %s",
-		    login_cfg->max_new_characters_per_address, s->peer);
-		session_write(s, "Too many new characters from your address "
-		    "this hour; please try again later.\n");
-		login_ask_name(s);
-		break;
-	case LOGIN_TAKEN:
-		session_write(s, "Someone has just taken that name; "
-		    "please choose another.\n");
-		login_ask_name(s);
-		break;
-	case LOGIN_OK:
-		if (j->kind == LOGIN_LOOKUP)
-			login_ask_password(s, SESSION_PASSWORD, "Password: ");
-		else
-			login_entered(s, j);
-		break;
-	}
-	session_job_done(s);
-out:
-	buf_free(&j->out);
-	explicit_bzero(j, sizeof *j);
-	free(j);
-}
-
-/* Queue a login job for a session: password work on the login workers,
- * unless too many wait for them already (then the player is told). */
-static void
-login_submit(struct session *s, enum login_kind kind)
-{
-	struct login_job	*j;
-	struct pool		*pool = login_pool;
-
-	if (kind == LOGIN_VERIFY || kind == LOGIN_CREATE) {
-		pool = login_hash_pool;
-		if (pool_queued(pool) >= (size_t)login_cfg->login_queue) {
-			log_session(LOG_INFO, s->id, "login queue full (%d)",
-			    login_cfg->login_queue);
-			explicit_bzero(s->password, sizeof s->password);
-			session_write(s, "Keep is busy; try again in a "
-			    "moment.\n");
-			login_ask_name(s);
-			return;
-		}
-	}
-	j = xcalloc(1, sizeof *j);
-
-	j->job.run = login_run;
-	j->job.done = login_done;
-	j->kind = kind;
-	j->sid = s->id;
-	j->char_id = s->char_id;
-	util_strlcpy(j->name, s->name, sizeof j->name);
-	util_strlcpy(j->addr, s->peer, sizeof j->addr);
-	util_strlcpy(j->password, s->password, sizeof j->password);
-	explicit_bzero(s->password, sizeof s->password);
-	if (kind != LOGIN_LOGOUT)
-		s->busy = true;
-	pool_submit(pool, &j->job);
-}
-
-/* Name: check the rules, then ask the database whether it exists. */
-static void
-login_name(struct session *s, const char *line)
-{
-	while (*line == ' ')
-		line++;
-	if (*line == '\0') {
-		login_ask_name(s);
-		return;
-	}
-	if (!text_name_normalise(line, s->name, sizeof s->name)) {
-		session_write(s, "A name is 3 to 16 letters (a-z), nothing "
-		    "else.\n");
-		login_ask_name(s);
-		return;
-	}
-	login_submit(s, LOGIN_LOOKUP);
-}
-
-/* Create a new character named Xxx? (yes/no) */
-static void
-login_confirm(struct session *s, const char *line)
-{
-	if (strcasecmp(line, "yes") == 0 || strcasecmp(line, "y") == 0)
-		login_ask_password(s, SESSION_NEW_PASSWORD,
-		    "Choose a password: ");
-	else if (strcasecmp(line, "no") == 0 || strcasecmp(line, "n") == 0)
-		login_ask_name(s);
-	else {
-		session_printf(s, "Please answer yes or no.\nCreate a new "
-		    "character named %s? (yes/no) ", s->name);
-		session_prompt(s, "");
-	}
-}
-
-/*
- * Normalise a password to Unicode NFC (the same text typed precomposed or
- * decomposed is the same password) into out; its length in characters in
- * *chars.  False when it does not fit.  The line is valid UTF-8 already.
- */
-static bool
-login_nfc(const char *line, char *out, size_t outsz, size_t *chars)
-{
-	uint8_t	*n;
-	size_t	 len = 0;
-	bool	 ok;
-
-	if (*line == '\0') {
-		out[0] = '\0';
-		*chars = 0;
-		return true;
-	}
-	n = u8_normalize(UNINORM_NFC, (const uint8_t *)line, strlen(line),
-	    NULL, &len);
-	if (n == NULL)
-		return false;
-	if ((ok = len < outsz)) {
-		memcpy(out, n, len);
-		out[len] = '\0';
-		*chars = u8_mbsnlen(n, len);
-	}
-	explicit_bzero(n, len);
-	free(n);
-	return ok;
-}
-
-/* A password line: echo back on; NFC into out (*chars long), false (and
- * the player told) when it is too long. */
-static bool
-login_password_line(struct session *s, const char *line, char *out,
-    size_t outsz, size_t *chars)
-{
-	session_echo(s, false);
-	session_write(s, "\n");
-	if (!login_nfc(line, out, outsz, chars) ||
-	    *chars > SESSION_PASSWORD_MAX) {
-		explicit_bzero(out, outsz);
-		session_printf(s, "A password is at most %d characters.\n",
-		    SESSION_PASSWORD_MAX);
-		return false;
-	}
-	return true;
-}
-
-/* Choose a password: at least LOGIN_MIN_PASSWORD characters. */
-static void
-login_new_password(struct session *s, const char *line)
-{
-	size_t	chars;
-
-	if (login_password_line(s, line, s->password, sizeof s->password,
-	    &chars)) {
-		if (chars >= LOGIN_MIN_PASSWORD) {
-			login_ask_password(s, SESSION_REPEAT_PASSWORD,
-			    "Repeat the password: ");
-			return;
-		}
-		explicit_bzero(s->password, sizeof s->password);
-		session_printf(s, "A password needs at least %d characters.\n",
-		    LOGIN_MIN_PASSWORD);
-	}
-	login_ask_password(s, SESSION_NEW_PASSWORD, "Choose a password: ");
-}
-
-/* Repeat the password: the same text (after NFC), then create. */
-static void
-login_repeat_password(struct session *s, const char *line)
-{
-	char	again[SESSION_PASSWORD_BYTES + 1];
-	size_t	chars;
-	bool	same;
-
-	same = login_password_line(s, line, again, sizeof again, &chars) &&
-	    strcmp(again, s->password) == 0;
-	explicit_bzero(again, sizeof again);
-	if (!same) {
-		explicit_bzero(s->password, sizeof s->password);
-		session_write(s, "The passwords do not match.\n");
-		login_ask_password(s, SESSION_NEW_PASSWORD,
-		    "Choose a password: ");
-		return;
-	}
-	login_submit(s, LOGIN_CREATE);
-}
-
-/* One line typed during the dialog. */
-void
-login_input(struct session *s, const char *line)
-{
-	size_t	chars;
-
-	switch (s->state) {
-	case SESSION_NAME:
-		login_name(s, line);
-		break;
-	case SESSION_CONFIRM:
-		login_confirm(s, line);
-		break;
-	case SESSION_PASSWORD:
-		if (!login_password_line(s, line, s->password,
-		    sizeof s->password, &chars)) {
-			login_ask_name(s);
-			break;
-		}
-		login_submit(s, LOGIN_VERIFY);
-		break;
-	case SESSION_NEW_PASSWORD:
-		login_new_password(s, line);
-		break;
-	case SESSION_REPEAT_PASSWORD:
-		login_repeat_password(s, line);
-		break;
-	case SESSION_PLAYING:
-		break;
-	}
-}
-
-/* Ask again what the dialog is waiting for (after a refused line). */
-void
-login_reprompt(struct session *s)
-{
-	switch (s->state) {
-	case SESSION_NAME:
-		session_prompt(s, "Name: ");
-		break;
-	case SESSION_CONFIRM:
-		session_printf(s, "Create a new character named %s? (yes/no) ",
-		    s->name);
-		session_prompt(s, "");
-		break;
-	case SESSION_PASSWORD:
-		session_prompt(s, "Password: ");
-		break;
-	case SESSION_NEW_PASSWORD:
-		session_prompt(s, "Choose a password: ");
-		break;
-	case SESSION_REPEAT_PASSWORD:
-		session_prompt(s, "Repeat the password: ");
-		break;
-	case SESSION_PLAYING:
-		break;
-	}
-}
-
-/* The session is going: end its character's session in the database. */
-void
-login_end(struct session *s)
-{
-	if (s->char_id != 0 && s->state == SESSION_PLAYING)
-		login_submit(s, LOGIN_LOGOUT);
 }

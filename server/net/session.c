@@ -1,8 +1,11 @@
 /*
- * session.c — connections: accept, telnet decoding, the bounded input queue
- * (one command in flight per session), output with a bound (keepd's buffer
- * and the kernel's send queue), timers, and deferred freeing.  Each line is
- * vetted (rate, bytes, the log of refusals) by session_input.c first.
+ * session.c — connections: accept, the sessions by id and by key, telnet
+ * decoding, the bounded input queue (one job in flight per session: the busy
+ * flag belongs to session_job_start and session_job_done), timers, closing
+ * and deferred freeing.  Each line is vetted (rate, bytes, the log of
+ * refusals) by session_input.c first; output and its bound are in
+ * session_output.c.  What a session means to the game is the callbacks'
+ * business (struct session_cbs) and its ud's.
  */
 #include <errno.h>
 #include <search.h>
@@ -15,11 +18,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
-#ifdef __linux__
-#include <linux/sockios.h>
-#endif
 
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
@@ -38,21 +37,19 @@
 /* How long to stop accepting when out of file descriptors. */
 #define SESSION_EMFILE_SECS	1
 
-static struct event_base	*session_base;
-static const struct config	*session_cfg;
-static const struct session_cbs	*session_cb;
+struct event_base		*session_base;
+const struct config		*session_cfg;
+const struct session_cbs	*session_cb;
 static struct evconnlistener	*session_listener;
 static struct event		*session_resume_ev;
 static struct event		*session_reap_ev;
 static void			*session_by_id;		/* tsearch tree */
-static void			*session_by_char;	/* tsearch tree */
+static void			*session_by_key;	/* tsearch tree */
 static struct session		**session_dead;		/* to free */
 static int			 session_ndead, session_dead_cap;
 static uint64_t			 session_next_id = 1;
 static int			 session_n;
 static char			*session_goodbye;	/* set at shutdown */
-
-static void	session_release(struct session *);
 
 /* Order sessions by id for the tsearch tree. */
 static int
@@ -63,13 +60,13 @@ session_cmp_id(const void *a, const void *b)
 	return (x->id > y->id) - (x->id < y->id);
 }
 
-/* Order sessions by character id for the tsearch tree. */
+/* Order sessions by key for the tsearch tree. */
 static int
-session_cmp_char(const void *a, const void *b)
+session_cmp_key(const void *a, const void *b)
 {
 	const struct session	*x = a, *y = b;
 
-	return (x->char_id > y->char_id) - (x->char_id < y->char_id);
+	return (x->key > y->key) - (x->key < y->key);
 }
 
 /* The session with this id (perhaps closing), or NULL if it is gone. */
@@ -82,39 +79,53 @@ session_find(uint64_t id)
 	return found != NULL ? *found : NULL;
 }
 
-/* The playing session of a character on this process, or NULL. */
+/* The session with this key (the layer above's: a character), or NULL. */
 struct session *
-session_find_char(int64_t char_id)
+session_find_key(int64_t key)
 {
-	struct session	  key = { .char_id = char_id };
+	struct session	  k = { .key = key };
 	struct session	**found;
 
-	found = tfind(&key, &session_by_char, session_cmp_char);
+	found = tfind(&k, &session_by_key, session_cmp_key);
 	return found != NULL ? *found : NULL;
 }
 
-/* Mark a session as the character's, for notification delivery. */
+/* Give a session its key; another session holding it loses it. */
 void
-session_set_char(struct session *s, int64_t char_id)
+session_set_key(struct session *s, int64_t key)
 {
 	struct session	*old;
 
 	/* A takeover on this process: the old session no longer owns it. */
-	if ((old = session_find_char(char_id)) != NULL && old != s) {
-		tdelete(old, &session_by_char, session_cmp_char);
-		old->char_id = 0;
+	if ((old = session_find_key(key)) != NULL && old != s) {
+		tdelete(old, &session_by_key, session_cmp_key);
+		old->key = 0;
 	}
-	s->char_id = char_id;
-	tsearch(s, &session_by_char, session_cmp_char);
+	s->key = key;
+	tsearch(s, &session_by_key, session_cmp_key);
 }
 
-/* Forget the session's character (it was taken over elsewhere). */
+/* Forget the session's key (it was taken over elsewhere). */
 void
-session_unset_char(struct session *s)
+session_unset_key(struct session *s)
 {
-	if (s->char_id != 0 && session_find_char(s->char_id) == s)
-		tdelete(s, &session_by_char, session_cmp_char);
-	s->char_id = 0;
+	if (s->key != 0 && session_find_key(s->key) == s)
+		tdelete(s, &session_by_key, session_cmp_key);
+	s->key = 0;
+}
+
+/* Attach the layer above's state to a session (NULL to detach). */
+void
+session_set_ud(struct session *s, void *ud)
+{
+	s->ud = ud;
+}
+
+/* The layer above's state of a session (NULL until set). */
+void *
+session_ud(const struct session *s)
+{
+	return s->ud;
 }
 
 static struct session **session_walk_list;
@@ -152,153 +163,6 @@ session_count(void)
 	return session_n;
 }
 
-/* Bytes the kernel holds for the peer: sent but not acknowledged, or unsent. */
-static size_t
-session_kernel_pending(struct session *s)
-{
-#ifdef SIOCOUTQ
-	evutil_socket_t	fd = bufferevent_getfd(s->bev);
-	int		n = 0;
-
-	if (fd >= 0 && ioctl(fd, SIOCOUTQ, &n) == 0 && n > 0)
-		return (size_t)n;
-#else
-	(void)s;
-#endif
-	return 0;
-}
-
-/*
- * The client is not reading: drop what waits for it, ours and the
- * kernel's (a reset on close, SO_LINGER 0), and close.  A graceful close
- * would leave up to max_output_kib queued in the kernel for a peer that
- * may never read it.
- */
-static void
-session_cut_off(struct session *s)
-{
-	struct linger	lg = { .l_onoff = 1, .l_linger = 0 };
-	evutil_socket_t	fd = bufferevent_getfd(s->bev);
-	struct evbuffer	*out = bufferevent_get_output(s->bev);
-
-	log_session(LOG_WARN, s->id, "output over %d KiB; closing",
-	    session_cfg->max_output_kib);
-	if (fd >= 0)
-		(void)setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
-	evbuffer_drain(out, evbuffer_get_length(out));
-	session_close(s, NULL);
-}
-
-/*
- * Queue raw bytes for the peer, enforcing the output bound on everything
- * not yet delivered: our buffer and the kernel's send queue (which alone
- * can grow to megabytes).  Asking the kernel costs a system call, so
- * out_pending is an upper estimate: the total only grows by what is added
- * here (moving bytes from our buffer to the kernel does not change it, the
- * peer's acknowledgements shrink it), and it is measured again only when
- * the estimate would pass the bound.
- */
-static void
-session_send_raw(struct session *s, const void *data, size_t len)
-{
-	size_t		 bound = (size_t)session_cfg->max_output_kib * 1024;
-	struct evbuffer	*out;
-
-	if (s->bev == NULL)
-		return;
-	out = bufferevent_get_output(s->bev);
-	if (s->out_pending + len > bound) {
-		s->out_pending = evbuffer_get_length(out) +
-		    session_kernel_pending(s);
-		if (s->out_pending + len > bound) {
-			session_cut_off(s);
-			return;
-		}
-	}
-	s->out_pending += len;
-	evbuffer_add(out, data, len);
-}
-
-/* Queue text for the peer; "\n" becomes CR LF, 0xFF is escaped. */
-void
-session_write(struct session *s, const char *text)
-{
-	uint8_t	 buf[1024];
-	size_t	 len = strlen(text), used, n;
-
-	if (s->closing || len == 0)
-		return;
-	s->at_prompt = false;
-	while (len > 0) {
-		n = telnet_escape(text, len, buf, sizeof buf, &used);
-		if (used == 0)
-			break;
-		session_send_raw(s, buf, n);
-		text += used;
-		len -= used;
-	}
-}
-
-/* vprintf into session_write. */
-void
-session_vprintf(struct session *s, const char *fmt, va_list ap)
-{
-	char	*text = xvasprintf(fmt, ap);
-
-	session_write(s, text);
-	free(text);
-}
-
-/* printf into session_write. */
-void
-session_printf(struct session *s, const char *fmt, ...)
-{
-	va_list	ap;
-
-	va_start(ap, fmt);
-	session_vprintf(s, fmt, ap);
-	va_end(ap);
-}
-
-/* Send a prompt ending in IAC GA (or IAC EOR when the client agreed). */
-void
-session_prompt(struct session *s, const char *prompt)
-{
-	uint8_t	ga[2] = { TELNET_IAC, TELNET_GA };
-
-	if (s->closing)
-		return;
-	if (telnet_enabled(&s->telnet, TELNET_OPT_EOR, true))
-		ga[1] = TELNET_EOR;
-	session_write(s, prompt);
-	session_send_raw(s, ga, sizeof ga);
-	s->at_prompt = true;
-}
-
-/* Unasked text: its own line, then the prompt again. */
-void
-session_notify(struct session *s, const char *text)
-{
-	if (s->closing)
-		return;
-	if (s->at_prompt)
-		session_write(s, "\n");
-	session_write(s, text);
-	session_write(s, "\n");
-	if (!s->busy && s->qlen == 0)
-		session_cb->reprompt(s);
-}
-
-/* Turn the client's local echo off (for a password) or back on. */
-void
-session_echo(struct session *s, bool off)
-{
-	if (s->echo_off == off)
-		return;
-	s->echo_off = off;
-	telnet_announce(&s->telnet, TELNET_OPT_ECHO, off);
-}
-
 /* Forget queued input lines. */
 static void
 session_queue_clear(struct session *s)
@@ -329,6 +193,13 @@ session_run_queue(struct session *s)
 		s->flood_warned = false;
 		s->flood_dropped = 0;
 	}
+}
+
+/* A job for this session is in flight: its lines wait, it is not freed. */
+void
+session_job_start(struct session *s)
+{
+	s->busy = true;
 }
 
 /*
@@ -450,16 +321,13 @@ session_event_cb(struct bufferevent *bev, short what, void *arg)
 	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR)) {
 		log_session(LOG_INFO, s->id, "connection closed by peer%s",
 		    (what & BEV_EVENT_ERROR) ? " (error)" : "");
-		if (s->bev != NULL) {
-			evbuffer_drain(bufferevent_get_output(s->bev),
-			    evbuffer_get_length(bufferevent_get_output(s->bev)));
-		}
 		session_close(s, NULL);
 		session_release(s);
 	}
 }
 
-/* Login timer: a connection that has not logged in in time is closed. */
+/* Login timer: a connection that has not logged in in time is closed
+ * (session_logged_in stops it). */
 static void
 session_login_timeout_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -467,7 +335,7 @@ session_login_timeout_cb(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	if (s->state != SESSION_PLAYING && !s->closing) {
+	if (!s->closing) {
 		log_session(LOG_INFO, s->id, "login timed out");
 		session_echo(s, false);
 		session_close(s, "\nYou took too long to log in. Goodbye.\n");
@@ -530,11 +398,10 @@ session_reap_cb(evutil_socket_t fd, short what, void *arg)
 
 		session_cb->close(s);
 		tdelete(s, &session_by_id, session_cmp_id);
-		session_unset_char(s);
+		session_unset_key(s);
 		peer_remove(s->peer);
 		event_free(s->login_timer);
 		event_free(s->close_timer);
-		explicit_bzero(s->password, sizeof s->password);
 		free(s->queue);
 		free(s);
 		session_n--;
@@ -545,10 +412,11 @@ session_reap_cb(evutil_socket_t fd, short what, void *arg)
 }
 
 /*
- * Close the socket; once no job is in flight, schedule the free.  Never
- * frees inside the caller's callback: the reap event does it.
+ * Close the socket (output not yet sent is dropped); once no job is in
+ * flight, schedule the free.  Never frees inside the caller's callback:
+ * the reap event does it.
  */
-static void
+void
 session_release(struct session *s)
 {
 	if (s->bev != NULL) {
@@ -634,8 +502,6 @@ static void
 session_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
     struct sockaddr *sa, int salen, void *arg)
 {
-	struct session	*s;
-	struct timeval	 tv = { session_cfg->login_timeout, 0 };
 	char		 host[INET6_ADDRSTRLEN] = "?";
 	int		 one = 1;
 
@@ -666,6 +532,17 @@ session_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
 		return;
 	}
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	session_open_fd(fd, host);
+}
+
+/* A session on a connected socket from host: the open callback has run. */
+struct session *
+session_open_fd(int fd, const char *host)
+{
+	struct session	*s;
+	struct timeval	 tv = { session_cfg->login_timeout, 0 };
+
+	evutil_make_socket_nonblocking(fd);
 	s = xcalloc(1, sizeof *s);
 	s->id = session_next_id++;
 	util_strlcpy(s->peer, host, sizeof s->peer);
@@ -685,6 +562,7 @@ session_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
 	session_n++;
 	log_session(LOG_INFO, s->id, "connection from %s", host);
 	session_cb->open(s);
+	return s;
 }
 
 /* Resume accepting after running out of file descriptors. */
@@ -712,7 +590,37 @@ session_accept_error_cb(struct evconnlistener *l, void *arg)
 	evtimer_add(session_resume_ev, &tv);
 }
 
-/* Start accepting on the configured address. */
+/* Use this loop, configuration and callbacks (cbs must outlive them). */
+void
+session_init(struct event_base *base, const struct config *cfg,
+    const struct session_cbs *cbs)
+{
+	session_base = base;
+	session_cfg = cfg;
+	session_cb = cbs;
+	session_resume_ev = evtimer_new(base, session_resume_cb, NULL);
+	session_reap_ev = event_new(base, -1, 0, session_reap_cb, NULL);
+}
+
+/* Free what session_init made; every session must be gone. */
+void
+session_fini(void)
+{
+	session_stop_listening();
+	event_free(session_resume_ev);
+	event_free(session_reap_ev);
+	session_resume_ev = session_reap_ev = NULL;
+	free(session_dead);
+	session_dead = NULL;
+	session_ndead = session_dead_cap = 0;
+	free(session_goodbye);
+	session_goodbye = NULL;
+	session_base = NULL;
+	session_cfg = NULL;
+	session_cb = NULL;
+}
+
+/* session_init, then accept on the configured address. */
 bool
 session_listen(struct event_base *base, const struct config *cfg,
     const struct session_cbs *cbs)
@@ -721,12 +629,7 @@ session_listen(struct event_base *base, const struct config *cfg,
 	char			 port[16];
 	int			 rc;
 
-	session_base = base;
-	session_cfg = cfg;
-	session_cb = cbs;
-	session_input_init(base, cfg);
-	session_resume_ev = evtimer_new(base, session_resume_cb, NULL);
-	session_reap_ev = event_new(base, -1, 0, session_reap_cb, NULL);
+	session_init(base, cfg, cbs);
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = EVUTIL_AI_PASSIVE;

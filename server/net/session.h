@@ -1,6 +1,7 @@
 /*
  * session.h — one telnet connection: its socket, telnet state, bounded input
- * queue, output, timers and login dialog state.  This is all the state the
+ * queue, output, timers, and one pointer for the layer above (the login
+ * dialog's state, which net/ never looks into).  This is all the state the
  * process keeps about a player (DESIGN.md rule 2); the character itself
  * lives in the database.
  *
@@ -23,29 +24,14 @@ struct event;
 struct event_base;
 struct config;
 
-/* Where a session is in the login dialog, or playing. */
-enum session_state {
-	SESSION_NAME,		/* waiting for "Name: " */
-	SESSION_PASSWORD,	/* known name, waiting for "Password: " */
-	SESSION_CONFIRM,	/* unknown name, "Create ...? (yes/no) " */
-	SESSION_NEW_PASSWORD,	/* "Choose a password: " */
-	SESSION_REPEAT_PASSWORD,/* "Repeat the password: " */
-	SESSION_PLAYING
-};
-
-/* A password is at most this many characters (after NFC), in at most
- * SESSION_PASSWORD_BYTES bytes of UTF-8. */
-#define SESSION_PASSWORD_MAX	128
-#define SESSION_PASSWORD_BYTES	(SESSION_PASSWORD_MAX * 4)
-
 struct session {
 	uint64_t		 id;
 	struct bufferevent	*bev;
 	struct telnet		 telnet;
 	char			 peer[64];
 
-	enum session_state	 state;
-	bool			 busy;		/* a job is in flight */
+	bool			 busy;		/* a job is in flight (only
+						 * session_job_start/done) */
 	bool			 closing;	/* no more input; free when idle */
 	bool			 at_prompt;	/* last output was a prompt */
 	bool			 echo_off;	/* we said WILL ECHO */
@@ -67,11 +53,10 @@ struct session {
 	/* Upper estimate of output not yet delivered: ours and the kernel's. */
 	size_t			 out_pending;
 
-	/* Login dialog. */
-	char			 name[17];
-	char			 password[SESSION_PASSWORD_BYTES + 1];
-	int			 failures;
-	int64_t			 char_id;	/* 0 until logged in */
+	/* The layer above's: its key (the character; 0 for none), by which
+	 * session_find_key finds the session, and its state (session_ud). */
+	int64_t			 key;
+	void			*ud;
 
 	struct event		*login_timer;
 	struct event		*close_timer;
@@ -93,20 +78,33 @@ struct session_cbs {
 	void	(*close)(struct session *);
 };
 
-/* Start accepting on the configured address, handing sessions to cbs
- * (which must outlive the listener); false (logged) on failure. */
+/* Use this loop, configuration and callbacks (cbs must outlive them);
+ * session_listen does it, a test calls it alone. */
+void		 session_init(struct event_base *, const struct config *,
+		    const struct session_cbs *cbs);
+/* session_init, then accept on the configured address; false (logged) on
+ * failure. */
 bool		 session_listen(struct event_base *, const struct config *,
 		    const struct session_cbs *cbs);
+/* A session on a connected socket from host (the listener's accept, or a
+ * test's socketpair): the open callback has run. */
+struct session	*session_open_fd(int fd, const char *host);
+/* Free what session_init made; every session must be gone. */
+void		 session_fini(void);
 /* Stop accepting new connections. */
 void		 session_stop_listening(void);
 /* The session with this id (perhaps closing), or NULL if it is gone. */
 struct session	*session_find(uint64_t id);
-/* The playing session of a character on this process, or NULL. */
-struct session	*session_find_char(int64_t char_id);
-/* Mark a session as the character's, for notification delivery. */
-void		 session_set_char(struct session *, int64_t char_id);
-/* Forget the session's character (it was taken over elsewhere). */
-void		 session_unset_char(struct session *);
+/* The session with this key (the layer above's: a character), or NULL. */
+struct session	*session_find_key(int64_t key);
+/* Give a session its key; another session holding it loses it. */
+void		 session_set_key(struct session *, int64_t key);
+/* Forget the session's key (it was taken over elsewhere). */
+void		 session_unset_key(struct session *);
+/* Attach the layer above's state to a session (NULL to detach). */
+void		 session_set_ud(struct session *, void *ud);
+/* The layer above's state of a session (NULL until set). */
+void		*session_ud(const struct session *);
 /* Call fn for every open session. */
 void		 session_foreach(void (*fn)(struct session *, void *), void *);
 /* Open sessions. */
@@ -127,7 +125,10 @@ void		 session_prompt(struct session *, const char *);
 void		 session_notify(struct session *, const char *);
 /* Turn the client's local echo off (password) or back on. */
 void		 session_echo(struct session *, bool off);
-/* A job for this session finished: run the next queued line, if any. */
+/* A job for this session is in flight: its lines wait, it is not freed. */
+void		 session_job_start(struct session *);
+/* That job finished: run the next queued line, if any (or free a session
+ * closed meanwhile). */
 void		 session_job_done(struct session *);
 /* Show msg (may be NULL), flush, and close; freed once no job is in flight. */
 void		 session_close(struct session *, const char *msg);

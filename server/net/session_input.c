@@ -17,17 +17,6 @@
 #include "ops/log.h"
 #include "ops/util.h"
 
-static struct event_base	*input_base;
-static const struct config	*input_cfg;
-
-/* Give this file the loop and the configuration. */
-void
-session_input_init(struct event_base *base, const struct config *cfg)
-{
-	input_base = base;
-	input_cfg = cfg;
-}
-
 /* Log what was refused since the last summary, if anything was. */
 static void
 session_input_summary(struct session *s)
@@ -73,7 +62,7 @@ session_input_refused(struct session *s, enum limit_reason r,
 		return;
 	}
 	if (s->refused_timer == NULL)
-		s->refused_timer = evtimer_new(input_base,
+		s->refused_timer = evtimer_new(session_base,
 		    session_input_summary_cb, s);
 	if (!evtimer_pending(s->refused_timer, NULL)) {
 		s->refused_since = util_now_us();
@@ -116,7 +105,7 @@ session_input_tell(struct session *s, const char *fmt, ...)
 static bool
 session_input_rate(struct session *s)
 {
-	const struct config	*cfg = input_cfg;
+	const struct config	*cfg = session_cfg;
 
 	if (limit_refill(&s->rate, util_now_us(), cfg->command_rate,
 	    cfg->command_burst)) {
