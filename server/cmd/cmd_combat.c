@@ -10,6 +10,7 @@
 #include "cmd/cmd.h"
 #include "cmd/combat.h"
 #include "game/target.h"
+#include "game/text.h"
 #include "ops/util.h"
 
 #define CMD_NOT_HERE	"You don't see that here.\n"
@@ -64,7 +65,7 @@ cmd_combat_attackable(struct cmd_ctx *ctx, const struct store_fighter *t)
 		return false;
 	}
 	if (t->peaceful) {
-		combat_cap(name, sizeof name, t->name);
+		text_capitalise(t->name, name, sizeof name);
 		buf_printf(ctx->out, "%s is under the protection of the "
 		    "town.\n", name);
 		return false;

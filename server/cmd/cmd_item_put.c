@@ -47,7 +47,7 @@ item_put_fit(struct cmd_ctx *ctx, const struct store_item_set *set, int *cand,
 		} else if (single)
 			buf_add(ctx->out, "It won't fit.\n");
 		else {
-			cmd_item_cap(it->name, cap, sizeof cap);
+			text_capitalise(it->name, cap, sizeof cap);
 			buf_printf(ctx->out, "%s won't fit.\n", cap);
 		}
 	}
@@ -188,7 +188,7 @@ item_give_fit(struct cmd_ctx *ctx, const struct store_item_set *set,
 	enum tx_rc			 rc = TX_COMMIT;
 	int				 n = 0;
 
-	cmd_item_cap(them->name, cap, sizeof cap);
+	text_capitalise(them->name, cap, sizeof cap);
 	/* Locked first, so the burden read after it is current. */
 	switch (store_item_lock_char(ctx->store, them->id, ctx->me.room_id,
 	    &h)) {
@@ -256,26 +256,24 @@ item_give(struct cmd_ctx *ctx, const struct store_item_set *set, int *cand,
     int k, const struct store_item *them)
 {
 	struct cmd_item_news	 news = { .lines = 0 }, gifts = { .lines = 0 };
-	int64_t			*ids = xcalloc((size_t)k + 1, sizeof *ids);
-	int64_t			*moved = xcalloc((size_t)k + 1, sizeof *moved);
-	int			 nmoved = 0;
+	struct store_item_batch	 mv;
 	enum tx_rc		 rc;
 
+	store_item_batch_init(&mv, k);
 	if ((rc = item_give_fit(ctx, set, cand, &k, them)) !=
 	    TX_COMMIT)
 		goto out;
 	for (int i = 0; i < k; i++)
-		ids[i] = set->v[cand[i]].id;
-	if (store_item_move(ctx->store, STORE_MOVE_CHAR_TO_CHAR, ids, k,
-	    ctx->me.id, them->id, ctx->me.room_id, moved, &nmoved) !=
-	    STORE_OK) {
+		store_item_batch_add(&mv, set->v[cand[i]].id, NULL);
+	if (store_item_move(ctx->store, STORE_MOVE_CHAR_TO_CHAR, &mv,
+	    ctx->me.id, them->id, ctx->me.room_id) != STORE_OK) {
 		rc = TX_ERROR;
 		goto out;
 	}
 	for (int i = 0; i < k; i++) {
 		const struct store_item	*it = &set->v[cand[i]];
 
-		if (!cmd_item_moved(moved, nmoved, it->id))
+		if (!store_item_batch_moved(&mv, it->id))
 			continue;
 		buf_printf(ctx->out, "You give %s to %s.\n", it->name,
 		    them->name);
@@ -284,13 +282,13 @@ item_give(struct cmd_ctx *ctx, const struct store_item_set *set, int *cand,
 		cmd_item_news_add(&news, "%s gives %s to %s.", ctx->me.name,
 		    it->name, them->name);
 	}
-	rc = nmoved == 0 ? cmd_item_refuse(ctx, "You aren't carrying that.") :
+	rc = mv.nmoved == 0 ? cmd_item_refuse(ctx,
+	    "You aren't carrying that.") :
 	    item_give_tell(ctx, them, &gifts, &news);
 out:
 	buf_free(&gifts.text);
 	buf_free(&news.text);
-	free(ids);
-	free(moved);
+	store_item_batch_free(&mv);
 	return rc;
 }
 

@@ -16,6 +16,7 @@
 #include "cmd/cmd.h"
 #include "game/rules_shop.h"
 #include "game/target.h"
+#include "game/text.h"
 
 #define SHOP_LIST_MAX	40
 /* list's name column: at least this wide, wider for longer names. */
@@ -56,7 +57,7 @@ shop_find(struct cmd_ctx *ctx, bool healer, struct shop_here *h,
 	case STORE_OK:
 		break;
 	}
-	shop_capitalise(h->shop.keeper, h->keeper, sizeof h->keeper);
+	text_capitalise(h->shop.keeper, h->keeper, sizeof h->keeper);
 	if (h->shop.fighting_id != 0) {
 		buf_printf(ctx->out, "%s is too busy fighting.\n", h->keeper);
 		return false;
@@ -174,7 +175,7 @@ shop_not_sold(struct cmd_ctx *ctx, const struct shop_here *h,
 	case STORE_ERR:
 		return TX_ERROR;
 	case STORE_OK:
-		shop_capitalise(name, cap, sizeof cap);
+		text_capitalise(name, cap, sizeof cap);
 		buf_printf(ctx->out, "%s is sold out.\n", cap);
 		return TX_ROLLBACK;
 	case STORE_NONE:
@@ -218,7 +219,7 @@ shop_target(struct cmd_ctx *ctx, const char *args, const char *verb,
 
 	*rc = TX_ROLLBACK;
 	if (!target_parse(args, t)) {
-		shop_capitalise(verb, cap, sizeof cap);
+		text_capitalise(verb, cap, sizeof cap);
 		buf_printf(ctx->out, "%s what?\n", cap);
 		return false;
 	}

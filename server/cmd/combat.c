@@ -13,16 +13,8 @@
 
 #include "cmd/combat.h"
 #include "cmd/tick.h"
+#include "game/text.h"
 #include "ops/util.h"
-
-/* Copy text with its first letter capitalised. */
-void
-combat_cap(char *out, size_t outsz, const char *text)
-{
-	util_strlcpy(out, text, outsz);
-	if (out[0] >= 'a' && out[0] <= 'z')
-		out[0] = (char)(out[0] - 'a' + 'A');
-}
 
 /* Start a batch. */
 void
@@ -150,8 +142,7 @@ combat_line(const char *fmt, va_list ap)
 {
 	char	*text = xvasprintf(fmt, ap);
 
-	if (text[0] >= 'a' && text[0] <= 'z')
-		text[0] = (char)(text[0] - 'a' + 'A');
+	text_capitalise(text, text, strlen(text) + 1);
 	return text;
 }
 

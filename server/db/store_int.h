@@ -140,5 +140,29 @@ void		 store_get_str(const PGresult *, int row, int col, char *,
 		    size_t);
 /* Read an integer column (0 for NULL). */
 int64_t		 store_get_int(const PGresult *, int row, int col);
+/* Read a boolean column (false for NULL). */
+bool		 store_get_bool(const PGresult *, int row, int col);
+
+/*
+ * The one way a number becomes a text parameter: decimal, written into
+ * buf (STORE_NUM_LEN bytes), which is returned.  STORE_NUM(v) writes into
+ * a compound literal that lives until the end of the enclosing block, so
+ * it can stand right in a parameter array:
+ *	const char *p[] = { STORE_NUM(room), STORE_NUM(id), name };
+ */
+#define STORE_NUM_LEN	24
+const char	*store_num(char *buf, int64_t v);
+#define STORE_NUM(v)	store_num((char[STORE_NUM_LEN]){ 0 }, (int64_t)(v))
+
+struct buf;
+/*
+ * Array parameters ("{1,2,3}", "{head,wield}") are built in a buf:
+ * store_arr_open, then store_arr_num or store_arr_text for each element,
+ * then store_arr_close, which returns the text (owned by the buf).
+ */
+void		 store_arr_open(struct buf *);
+void		 store_arr_num(struct buf *, int64_t);
+void		 store_arr_text(struct buf *, const char *);
+const char	*store_arr_close(struct buf *);
 
 #endif

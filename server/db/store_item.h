@@ -109,24 +109,48 @@ enum store_item_move {
 };
 
 /*
- * Move the items ids[0..n) that are still where the move takes them from
- * (carried ones not worn); moved[] gets the ids that moved, *nmoved how
- * many.  For STORE_MOVE_INSIDE_TO_CHAR the container is locked and must
- * still be in room or carried by to, or nothing moves.
+ * The one shape of a batch of items to move: the ids asked for (with, for
+ * store_item_wear, the slot of each), and after the move the ids that
+ * really moved.  A thing someone else took first is not among the moved.
+ */
+struct store_item_batch {
+	int64_t		*ids;
+	const char	**slots;	/* store_item_wear: slots[i] for ids[i] */
+	int		 n;
+	int64_t		*moved;
+	int		 nmoved;
+	int		 max;
+};
+
+/* An empty batch with room for max ids. */
+void		 store_item_batch_init(struct store_item_batch *, int max);
+/* Ask for id to move (slot: where to wear it, or NULL). */
+void		 store_item_batch_add(struct store_item_batch *, int64_t id,
+		    const char *slot);
+/* Whether id is among the moved. */
+bool		 store_item_batch_moved(const struct store_item_batch *,
+		    int64_t id);
+/* Free a batch's arrays. */
+void		 store_item_batch_free(struct store_item_batch *);
+
+/*
+ * Move the batch's items that are still where the move takes them from
+ * (carried ones not worn); the batch gets the ids that moved.  For
+ * STORE_MOVE_INSIDE_TO_CHAR the container is locked and must still be in
+ * room or carried by to, or nothing moves.
  */
 enum store_rc	 store_item_move(struct store *, enum store_item_move,
-		    const int64_t *ids, int n, int64_t from, int64_t to,
-		    int32_t room, int64_t *moved, int *nmoved);
+		    struct store_item_batch *, int64_t from, int64_t to,
+		    int32_t room);
 /*
- * Wear ids[i] on slots[i] (items still carried, not worn, slot free);
- * moved[] gets the ids that were put on.
+ * Wear each of the batch's ids on its slot (items still carried, not worn,
+ * slot free); the batch gets the ids that were put on.
  */
 enum store_rc	 store_item_wear(struct store *, int64_t me,
-		    const int64_t *ids, const char *const *slots, int n,
-		    int64_t *moved, int *nmoved);
-/* Take off worn ids; moved[] gets the ids taken off. */
+		    struct store_item_batch *);
+/* Take off the batch's worn ids; the batch gets the ids taken off. */
 enum store_rc	 store_item_unwear(struct store *, int64_t me,
-		    const int64_t *ids, int n, int64_t *moved, int *nmoved);
+		    struct store_item_batch *);
 
 /* Where store_item_coins moves coins. */
 enum store_item_coins {

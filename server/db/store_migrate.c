@@ -83,11 +83,9 @@ enum store_rc
 store_migration_apply(struct store *s, int version, const char *name,
     const char *checksum, const char *sql)
 {
-	char		 vs[16];
-	const char	*p[] = { vs, name, checksum };
+	const char	*p[] = { STORE_NUM(version), name, checksum };
 	PGresult	*res;
 
-	snprintf(vs, sizeof vs, "%d", version);
 	if (!store_exec_simple(s, "BEGIN"))
 		return STORE_ERR;
 	/* Migration files are trusted text from the release, not input. */

@@ -212,11 +212,9 @@ store_xact_ask(struct store *s, const char *xid, const char *incarnation,
 static void
 store_xact_end(struct store *s, int pid, const char *xid)
 {
-	char		 pids[16];
-	const char	*p[] = { pids, xid };
+	const char	*p[] = { STORE_NUM(pid), xid };
 	PGresult	*res;
 
-	snprintf(pids, sizeof pids, "%d", pid);
 	if ((res = store_exec(s, &st_xact_end, p)) == NULL)
 		return;
 	if (PQntuples(res) > 0)
