@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "cmd/cmd_item.h"
+#include "cmd/cmd_util.h"
 #include "ops/util.h"
 
 /* What a get is working with. */
@@ -226,7 +227,8 @@ static enum tx_rc
 item_get_coins(struct item_get *g, enum target_coins how, int64_t amount,
     const struct store_item *c)
 {
-	int64_t	have = c != NULL ? c->coins : g->h.room_coins;
+	int64_t		have = c != NULL ? c->coins : g->h.room_coins;
+	enum store_rc	rc;
 
 	if (how == TARGET_COINS_BAD)
 		return cmd_item_refuse(g->ctx, "You can only take a positive "
@@ -238,14 +240,8 @@ item_get_coins(struct item_get *g, enum target_coins how, int64_t amount,
 	if (amount > have)
 		return cmd_item_refuse(g->ctx, "There aren't that many coins "
 		    "here.");
-	switch (item_coins_take(g, amount, c)) {
-	case STORE_ERR:
-		return TX_ERROR;
-	case STORE_NONE:
-		return cmd_item_refuse(g->ctx, "There are no coins here.");
-	case STORE_OK:
-		break;
-	}
+	if ((rc = item_coins_take(g, amount, c)) != STORE_OK)
+		return cmd_refuse_rc(g->ctx, rc, "There are no coins here.");
 	return TX_COMMIT;
 }
 
@@ -435,16 +431,12 @@ cmd_get(struct cmd_ctx *ctx, const char *args)
 	struct item_get	g = { .ctx = ctx };
 	char		what[CMD_ITEM_ARG_MAX], from[CMD_ITEM_ARG_MAX];
 	enum tx_rc	rc;
+	enum store_rc	src;
 
 	/* Locked first, so the burden read below is current. */
-	switch (store_item_lock_char(ctx->store, ctx->me.id, 0, &g.h)) {
-	case STORE_ERR:
-		return TX_ERROR;
-	case STORE_NONE:
-		return cmd_item_refuse(ctx, "You don't see that here.");
-	case STORE_OK:
-		break;
-	}
+	if ((src = store_item_lock_char(ctx->store, ctx->me.id, 0, &g.h)) !=
+	    STORE_OK)
+		return cmd_refuse_rc(ctx, src, "You don't see that here.");
 	if (store_item_scan(ctx->store, g.h.room_id, ctx->me.id,
 	    STORE_SCAN_ROOM | STORE_SCAN_MINE | STORE_SCAN_INSIDE, &g.set) !=
 	    STORE_OK)
@@ -469,7 +461,8 @@ cmd_get(struct cmd_ctx *ctx, const char *args)
 static enum tx_rc
 item_drop_coins(struct cmd_ctx *ctx, enum target_coins how, int64_t amount)
 {
-	char	msg[96];
+	char		msg[96];
+	enum store_rc	rc;
 
 	if (how == TARGET_COINS_BAD)
 		return cmd_item_refuse(ctx, "You can only drop a positive number "
@@ -478,15 +471,10 @@ item_drop_coins(struct cmd_ctx *ctx, enum target_coins how, int64_t amount)
 		return cmd_item_refuse(ctx, "You don't have any coins.");
 	if (how == TARGET_COINS_ALL)
 		amount = ctx->me.coins;
-	switch (store_item_coins(ctx->store, STORE_COINS_CHAR_TO_ROOM,
-	    ctx->me.id, ctx->me.room_id, ctx->me.room_id, amount)) {
-	case STORE_ERR:
-		return TX_ERROR;
-	case STORE_NONE:
-		return cmd_item_refuse(ctx, "You don't have that many coins.");
-	case STORE_OK:
-		break;
-	}
+	if ((rc = store_item_coins(ctx->store, STORE_COINS_CHAR_TO_ROOM,
+	    ctx->me.id, ctx->me.room_id, ctx->me.room_id, amount)) != STORE_OK)
+		return cmd_refuse_rc(ctx, rc,
+		    "You don't have that many coins.");
 	buf_printf(ctx->out, "You drop %lld coin%s.\n", (long long)amount,
 	    amount == 1 ? "" : "s");
 	snprintf(msg, sizeof msg, "%s drops %lld coin%s.", ctx->me.name,

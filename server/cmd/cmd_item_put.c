@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cmd/cmd_item.h"
+#include "cmd/cmd_util.h"
 #include "ops/util.h"
 
 /* Split "X in Y" ("into" too, or "X Y" by the first word). */
@@ -85,6 +86,7 @@ item_put(struct cmd_ctx *ctx, const struct store_item_set *set,
 	struct cmd_item_words	 wd = { "put", "puts", " in ", "" };
 	int64_t			 contents;
 	int			 k, n = 0, moved;
+	enum store_rc		 rc;
 
 	k = cmd_item_find(set, t, "c", 0, cand, set->n);
 	for (int i = 0; i < k; i++) {
@@ -99,15 +101,9 @@ item_put(struct cmd_ctx *ctx, const struct store_item_set *set,
 		    t->words[0] == '\0' ? "You aren't carrying anything." :
 		    "You aren't carrying that.");
 	/* Locked before its contents are weighed: puts queue up. */
-	switch (store_item_lock_container(ctx->store, c->id, ctx->me.room_id,
-	    ctx->me.id)) {
-	case STORE_ERR:
-		return TX_ERROR;
-	case STORE_NONE:
-		return cmd_item_refuse(ctx, "You don't see that here.");
-	case STORE_OK:
-		break;
-	}
+	if ((rc = store_item_lock_container(ctx->store, c->id,
+	    ctx->me.room_id, ctx->me.id)) != STORE_OK)
+		return cmd_refuse_rc(ctx, rc, "You don't see that here.");
 	if (store_item_contents_weight(ctx->store, c->id, &contents) !=
 	    STORE_OK)
 		return TX_ERROR;
@@ -186,21 +182,15 @@ item_give_fit(struct cmd_ctx *ctx, const struct store_item_set *set,
 	bool				 why[3] = { false, false, false };
 	char				 cap[STORE_ITEM_NAME_MAX + 1];
 	enum tx_rc			 rc = TX_COMMIT;
+	enum store_rc			 src;
 	int				 n = 0;
 
 	text_capitalise(them->name, cap, sizeof cap);
 	/* Locked first, so the burden read after it is current. */
-	switch (store_item_lock_char(ctx->store, them->id, ctx->me.room_id,
-	    &h)) {
-	case STORE_ERR:
-		rc = TX_ERROR;
+	if ((src = store_item_lock_char(ctx->store, them->id, ctx->me.room_id,
+	    &h)) != STORE_OK) {
+		rc = cmd_refuse_rc(ctx, src, "%s is no longer here.", cap);
 		goto out;
-	case STORE_NONE:
-		buf_printf(ctx->out, "%s is no longer here.\n", cap);
-		rc = TX_ROLLBACK;
-		goto out;
-	case STORE_OK:
-		break;
 	}
 	b.level = h.level;
 	if (store_item_burden(ctx->store, them->id, &b.count, &b.weight) !=

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cmd/cmd_item.h"
+#include "cmd/cmd_util.h"
 #include "game/text.h"
 #include "ops/util.h"
 
@@ -307,18 +308,14 @@ cmd_remove(struct cmd_ctx *ctx, const char *args)
 	struct target			 t;
 	int				*cand, k;
 	enum tx_rc			 rc;
+	enum store_rc			 src;
 
 	if (!target_parse(args, &t))
 		return wear_refuse(ctx, "You aren't using that.");
 	/* Locked first, so the count in hand read below is current. */
-	switch (store_item_lock_char(ctx->store, ctx->me.id, 0, &h)) {
-	case STORE_ERR:
-		return TX_ERROR;
-	case STORE_NONE:
-		return wear_refuse(ctx, "You aren't using that.");
-	case STORE_OK:
-		break;
-	}
+	if ((src = store_item_lock_char(ctx->store, ctx->me.id, 0, &h)) !=
+	    STORE_OK)
+		return cmd_refuse_rc(ctx, src, "You aren't using that.");
 	if (store_item_scan(ctx->store, h.room_id, ctx->me.id, STORE_SCAN_MINE,
 	    &set) != STORE_OK)
 		return TX_ERROR;

@@ -9,7 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
+
+#include <sodium.h>
 
 #include "cmd/combat.h"
 #include "cmd/tick.h"
@@ -21,14 +22,16 @@ void
 combat_init(struct combat *c, struct store *s, int64_t actor,
     struct buf *out)
 {
+	uint64_t	seed;
+
 	memset(c, 0, sizeof *c);
 	c->store = s;
 	c->actor = actor;
 	c->out = out;
-	/* Every attempt and every keepd draws a different stream. */
-	rules_combat_rng_seed(&c->rng, util_now_us() ^
-	    ((uint64_t)getpid() << 40) ^ ((uint64_t)random() << 20) ^
-	    (uint64_t)actor);
+	/* Every attempt and every keepd draws a different stream; libsodium's
+	 * generator is safe on any thread, unlike random(). */
+	randombytes_buf(&seed, sizeof seed);
+	rules_combat_rng_seed(&c->rng, seed);
 }
 
 /* Free the batch. */

@@ -26,7 +26,5 @@ void	game_init(const struct config *, struct pool *, const char *instance);
 extern const struct session_cbs	game_session_cbs;
 /* A committed message from the listener: deliver it to local sessions. */
 void	game_deliver(const struct store_message *, void *arg);
-/* This process's instance id (a UUID). */
-const char *game_instance(void);
 
 #endif

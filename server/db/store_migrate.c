@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "db/store_int.h"
+#include "ops/log.h"
 #include "ops/util.h"
 
 /* Serialises concurrent `keepd migrate` runs against one database. */
@@ -103,7 +104,10 @@ fail:
 
 		util_strlcpy(state, store_sqlstate(s), sizeof state);
 		util_strlcpy(msg, store_error(s), sizeof msg);
-		(void)store_exec_simple(s, "ROLLBACK");
+		/* The first error is the one kept; the ROLLBACK's is only
+		 * logged. */
+		if (!store_exec_simple(s, "ROLLBACK"))
+			log_debug("migrate: ROLLBACK: %s", store_error(s));
 		store_set_error(s, state, msg);
 	}
 	return STORE_ERR;
