@@ -38,6 +38,7 @@ Suite	*login_guard_suite(void);
 Suite	*tx_faults_suite(void);
 Suite	*faults_suite(void);
 Suite	*shutdown_suite(void);
+Suite	*store_shape_suite(void);
 /* The database-tier cases of tx_faults (tests/db/test_store_faults.c). */
 TCase	*tx_faults_db_tcase(void);
 

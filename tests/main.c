@@ -30,6 +30,7 @@ main(void)
 		{ "limit", limit_suite }, { "abuse", abuse_suite },
 		{ "tx_faults", tx_faults_suite },
 		{ "faults", faults_suite }, { "shutdown", shutdown_suite },
+		{ "store_shape", store_shape_suite },
 	};
 	const char	*only = getenv("KEEP_SUITE");
 	SRunner		*sr = NULL;

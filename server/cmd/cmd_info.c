@@ -1,5 +1,5 @@
 /*
- * cmd_info.c — commands that only read: look, score, who, help.
+ * cmd_info.c — commands that only read: look, score, who, help, dbstats.
  */
 #include <stdio.h>
 #include <string.h>

@@ -1,6 +1,7 @@
 /*
- * cmd_item.c — picking things up, dropping them, putting them into
- * containers and giving them away, coins included.
+ * cmd_item.c — picking things up and dropping them, coins included, and
+ * what the item handlers share (cmd_item.h); put and give are in
+ * cmd_item_put.c, wear, remove and the listings in cmd_wear.c.
  *
  * Each handler reads what is around the actor in one query, chooses in C
  * (targets, carry limits, capacity), and moves the chosen things with one

@@ -1,5 +1,6 @@
 /*
- * cmd_item.h — what the item handlers (cmd_item.c, cmd_wear.c) share:
+ * cmd_item.h — what the item handlers (cmd_item.c, cmd_item_put.c,
+ * cmd_wear.c) share:
  * choosing among scanned things, carry burdens, and the lines the room
  * reads about what moved.
  */

@@ -11,15 +11,8 @@
 enum tx_rc
 cmd_tx_rc(enum store_rc rc)
 {
-	switch (rc) {
-	case STORE_OK:
-		return TX_COMMIT;
-	case STORE_NONE:
-		return TX_ROLLBACK;
-	case STORE_ERR:
-		break;
-	}
-	return TX_ERROR;
+	return rc == STORE_OK ? TX_COMMIT : rc == STORE_NONE ? TX_ROLLBACK :
+	    TX_ERROR;
 }
 
 /* TX_ERROR for STORE_ERR; otherwise write the refusal and roll back. */

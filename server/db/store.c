@@ -1,6 +1,7 @@
 /*
  * store.c — the store's engine: connections, prepared statements, counters
- * and errors.  The transaction runner is store_tx.c, the pool-wide gate
+ * and errors, and the parameter writers and column readers every
+ * store_*.c uses.  The transaction runner is store_tx.c, the pool-wide gate
  * store_gate.c; the SQL itself lives in the themed store_*.c files.
  */
 #include <errno.h>

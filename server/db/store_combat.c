@@ -1,6 +1,6 @@
 /*
  * store_combat.c — the SQL of combat, NPC behaviour and decay.  Batches
- * travel as PostgreSQL array literals of numbers ('{1,2,3}') built here,
+ * travel as PostgreSQL array literals of numbers ('{1,2,3}', store_arr_*),
  * and messages as one JSON array; every statement works on the whole set.
  */
 #include <stdio.h>

@@ -1,6 +1,8 @@
 /*
- * store_int.h — what the store_*.c files share: the statement descriptor and
- * the execution helpers.  Private to server/db/.
+ * store_int.h — what the store_*.c files share: the statement descriptor,
+ * the execution helpers, and the one way each of writing a parameter
+ * (STORE_NUM, store_arr_*) and reading a column (store_get_*).  Private to
+ * server/db/.
  */
 #ifndef KEEP_STORE_INT_H
 #define KEEP_STORE_INT_H

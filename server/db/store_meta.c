@@ -1,5 +1,6 @@
 /*
- * store_meta.c — checks on the database server and the instances table.
+ * store_meta.c — checks on the database server, the instances table, and
+ * the world clock (the ticker lock and world_clock).
  */
 #include <errno.h>
 #include <signal.h>

@@ -1,5 +1,7 @@
 /*
- * store_room.c — rooms, exits and loading the world.
+ * store_room.c — rooms and exits: what look shows, single rooms and exits
+ * written one by one (tests and tools), and the world's counts.  The
+ * world files load through store_world.c.
  */
 #include <stdio.h>
 #include <string.h>

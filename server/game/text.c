@@ -1,5 +1,5 @@
 /*
- * text.c — word wrapping, names, and cleaning typed text.
+ * text.c — word wrapping, names, capitals, and cleaning typed text.
  */
 #include <ctype.h>
 #include <string.h>

@@ -1,6 +1,6 @@
 /*
- * text.h — text formatting for players: word wrapping, names, and the
- * cleaning of text players type.
+ * text.h — text formatting for players: word wrapping, names, the one
+ * capitaliser, and the cleaning of text players type.
  */
 #ifndef KEEP_TEXT_H
 #define KEEP_TEXT_H
