@@ -334,7 +334,7 @@ struct store_migration {
 enum store_rc	 store_migrations_init(struct store *) STORE_MUST_CHECK;
 /* Applied migrations in version order; returns count or -1 on error. */
 int		 store_migrations_applied(struct store *,
-		    struct store_migration *, int max);
+		    struct store_migration *, int max) STORE_MUST_CHECK;
 /* Run a migration's SQL and record it, in one transaction. */
 enum store_rc	 store_migration_apply(struct store *, int version,
 		    const char *name, const char *checksum, const char *sql)
