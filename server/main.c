@@ -52,7 +52,7 @@ struct serve {
 	struct event_base	*base;
 	struct pool		*pool;
 	struct pool		*login_pool;	/* password checks, hashing */
-	struct listener		*listener;
+	struct listen_thread	*bell;		/* the LISTEN thread */
 	struct event		*heartbeat_ev;
 	struct event		*drain_ev;
 	struct event		*sig_term, *sig_int;
@@ -271,8 +271,10 @@ heartbeat_run(struct job *job, struct store *st)
 		gethostname(host, sizeof host);
 		host[sizeof host - 1] = '\0';
 		j->lost = true;
-		(void)store_instance_register(st, instance, host,
-		    (int)getpid());
+		if (store_instance_register(st, instance, host,
+		    (int)getpid()) != STORE_OK && !store_unavailable(st))
+			log_warn("heartbeat: registering again: %s",
+			    store_error(st));
 		break;
 	case STORE_ERR:
 		/* An outage is logged once, by the store. */
@@ -439,7 +441,7 @@ cmd_serve_main(void)
 	login_set_hash_pool(sv.login_pool);
 	if (!session_listen(sv.base, &cfg, &game_session_cbs))
 		return 1;
-	sv.listener = listen_start(sv.base, cfg.database_url,
+	sv.bell = listen_start(sv.base, cfg.database_url,
 	    cfg.statement_timeout_ms, game_deliver, NULL);
 	sv.heartbeat_ev = event_new(sv.base, -1, EV_PERSIST, heartbeat_cb,
 	    &sv);
@@ -460,7 +462,7 @@ cmd_serve_main(void)
 	pool_destroy(sv.pool);
 	store_gate_free(gate);
 	atomic_store(&shutdown_phase, "stopping the listen thread");
-	listen_stop(sv.listener);
+	listen_stop(sv.bell);
 	/* The loop has stopped: blocking calls are fine now.  Without a
 	 * database the row stays; another instance reaps it. */
 	atomic_store(&shutdown_phase, "deregistering the instance");

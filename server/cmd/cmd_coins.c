@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cmd/cmd.h"
+#include "cmd/cmd_util.h"
 #include "game/text.h"
 
 #define GIVE_MAX	1000000000000LL
@@ -100,7 +101,8 @@ cmd_give(struct cmd_ctx *ctx, const char *args)
 	struct store_char	 them;
 	char			 name[STORE_NAME_MAX + 1], msg[128];
 	const char		*why;
-	int64_t			 amount, left;
+	int64_t			 amount, left = 0;
+	enum store_rc		 rc;
 
 	if (!cmd_give_is_coins(args))
 		return cmd_give_item(ctx, args);
@@ -108,35 +110,22 @@ cmd_give(struct cmd_ctx *ctx, const char *args)
 		buf_printf(ctx->out, "%s\n", why);
 		return TX_ROLLBACK;
 	}
-	switch (store_char_in_room(ctx->store, ctx->me.room_id, name, &them)) {
-	case STORE_ERR:
-		return TX_ERROR;
-	case STORE_NONE:
-		buf_printf(ctx->out, "There is no one called %s here.\n",
+	if ((rc = store_char_in_room(ctx->store, ctx->me.room_id, name,
+	    &them)) != STORE_OK)
+		return cmd_refuse_rc(ctx, rc, "There is no one called %s here.",
 		    name);
-		return TX_ROLLBACK;
-	case STORE_OK:
-		break;
-	}
 	if (them.id == ctx->me.id) {
 		buf_add(ctx->out, "You can't give coins to yourself.\n");
 		return TX_ROLLBACK;
 	}
-	switch (store_char_transfer_coins(ctx->store, ctx->me.id, them.id,
-	    amount, &left)) {
-	case STORE_ERR:
-		return TX_ERROR;
-	case STORE_NONE:
-		if (left < 0)
-			buf_printf(ctx->out, "%s is no longer here.\n",
-			    them.name);
-		else
-			buf_printf(ctx->out, "You only have %lld coin%s.\n",
-			    (long long)left, left == 1 ? "" : "s");
-		return TX_ROLLBACK;
-	case STORE_OK:
-		break;
-	}
+	rc = store_char_transfer_coins(ctx->store, ctx->me.id, them.id,
+	    amount, &left);
+	if (rc != STORE_OK && left < 0)
+		return cmd_refuse_rc(ctx, rc, "%s is no longer here.",
+		    them.name);
+	if (rc != STORE_OK)
+		return cmd_refuse_rc(ctx, rc, "You only have %lld coin%s.",
+		    (long long)left, left == 1 ? "" : "s");
 	snprintf(msg, sizeof msg, "%s gives you %lld coin%s.", ctx->me.name,
 	    (long long)amount, amount == 1 ? "" : "s");
 	if (store_notify_char(ctx->store, them.id, msg) != STORE_OK)

@@ -8,8 +8,10 @@
 #include <string.h>
 
 #include "cmd/cmd.h"
+#include "cmd/cmd_util.h"
 #include "cmd/combat.h"
 #include "game/target.h"
+#include "game/text.h"
 #include "ops/util.h"
 
 #define CMD_NOT_HERE	"You don't see that here.\n"
@@ -64,7 +66,7 @@ cmd_combat_attackable(struct cmd_ctx *ctx, const struct store_fighter *t)
 		return false;
 	}
 	if (t->peaceful) {
-		combat_cap(name, sizeof name, t->name);
+		text_capitalise(t->name, name, sizeof name);
 		buf_printf(ctx->out, "%s is under the protection of the "
 		    "town.\n", name);
 		return false;
@@ -107,19 +109,14 @@ cmd_kill(struct cmd_ctx *ctx, const char *args)
 	struct store_fighter	t;
 	struct combat		c;
 	enum tx_rc		rc;
+	enum store_rc		src;
 
 	if (ctx->me.fighting_id != 0) {
 		buf_add(ctx->out, "You are already fighting!\n");
 		return TX_ROLLBACK;
 	}
-	switch (cmd_combat_target(ctx, args, &t)) {
-	case STORE_ERR:
-		return TX_ERROR;
-	case STORE_NONE:
-		return TX_ROLLBACK;
-	case STORE_OK:
-		break;
-	}
+	if ((src = cmd_combat_target(ctx, args, &t)) != STORE_OK)
+		return cmd_tx_rc(src);
 	if (!cmd_combat_attackable(ctx, &t))
 		return TX_ROLLBACK;
 	combat_init(&c, ctx->store, ctx->me.id, ctx->out);
@@ -137,16 +134,12 @@ cmd_combat_run(struct cmd_ctx *ctx, struct combat *c, size_t mi)
 	int32_t			 from = me->room_id, to;
 	char			 dir[16];
 	int64_t			 loss;
+	enum store_rc		 src;
 
-	switch (store_combat_random_exit(ctx->store, from, dir, sizeof dir)) {
-	case STORE_ERR:
-		return TX_ERROR;
-	case STORE_NONE:
-		buf_add(ctx->out, "You panic, but there is nowhere to run!\n");
-		return TX_ROLLBACK;
-	case STORE_OK:
-		break;
-	}
+	if ((src = store_combat_random_exit(ctx->store, from, dir,
+	    sizeof dir)) != STORE_OK)
+		return cmd_refuse_rc(ctx, src,
+		    "You panic, but there is nowhere to run!");
 	if (store_char_move(ctx->store, me->id, from, dir, &to) != STORE_OK ||
 	    store_combat_stop_against(ctx->store, me->id) != STORE_OK)
 		return TX_ERROR;
@@ -220,15 +213,10 @@ enum tx_rc
 cmd_consider(struct cmd_ctx *ctx, const char *args)
 {
 	struct store_fighter	t;
+	enum store_rc		src;
 
-	switch (cmd_combat_target(ctx, args, &t)) {
-	case STORE_ERR:
-		return TX_ERROR;
-	case STORE_NONE:
-		return TX_ROLLBACK;
-	case STORE_OK:
-		break;
-	}
+	if ((src = cmd_combat_target(ctx, args, &t)) != STORE_OK)
+		return cmd_tx_rc(src);
 	buf_printf(ctx->out, "%s\n", rules_combat_consider(ctx->me.level,
 	    t.level));
 	return TX_COMMIT;

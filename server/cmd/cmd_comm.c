@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "cmd/cmd.h"
+#include "cmd/cmd_util.h"
 #include "ops/util.h"
 
 /* Says a room may hear in a second (room_message_rate; set at start). */
@@ -27,15 +28,9 @@ cmd_say(struct cmd_ctx *ctx, const char *args)
 	rc = store_notify_say(ctx->store, ctx->me.room_id, ctx->me.id, msg,
 	    cmd_room_rate);
 	free(msg);
-	switch (rc) {
-	case STORE_ERR:
-		return TX_ERROR;
-	case STORE_NONE:
-		buf_add(ctx->out, "It is too noisy here; wait a moment.\n");
-		return TX_ROLLBACK;
-	case STORE_OK:
-		break;
-	}
+	if (rc != STORE_OK)
+		return cmd_refuse_rc(ctx, rc,
+		    "It is too noisy here; wait a moment.");
 	buf_printf(ctx->out, "You say, '%s'\n", args);
 	return TX_COMMIT;
 }

@@ -1,10 +1,11 @@
 /*
- * cmd_info.c — commands that only read: look, score, who, help.
+ * cmd_info.c — commands that only read: look, score, who, help, dbstats.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "cmd/cmd.h"
+#include "cmd/cmd_util.h"
 #include "game/rules_combat.h"
 #include "game/text.h"
 
@@ -29,16 +30,15 @@ cmd_show_room(struct cmd_ctx *ctx, int32_t room)
 {
 	struct store_look	 l;
 	const char		*name, *nl;
+	enum store_rc		 rc;
 
-	switch (store_room_look(ctx->store, room, ctx->me.id, &l)) {
-	case STORE_ERR:
-		return TX_ERROR;
-	case STORE_NONE:
+	if ((rc = store_room_look(ctx->store, room, ctx->me.id, &l)) ==
+	    STORE_NONE) {
 		buf_add(ctx->out, "You are floating in a formless void.\n");
 		return TX_COMMIT;
-	case STORE_OK:
-		break;
 	}
+	if (rc != STORE_OK)
+		return cmd_tx_rc(rc);
 	buf_printf(ctx->out, "%s\n", l.title);
 	text_wrap(ctx->out, l.description, TEXT_WIDTH, 3);
 	buf_printf(ctx->out, "Exits: %s\n", l.exits[0] ? l.exits : "none");

@@ -1,6 +1,7 @@
 /*
- * cmd_item.c — picking things up, dropping them, putting them into
- * containers and giving them away, coins included.
+ * cmd_item.c — picking things up and dropping them, coins included, and
+ * what the item handlers share (cmd_item.h); put and give are in
+ * cmd_item_put.c, wear, remove and the listings in cmd_wear.c.
  *
  * Each handler reads what is around the actor in one query, chooses in C
  * (targets, carry limits, capacity), and moves the chosen things with one
@@ -14,6 +15,7 @@
 #include <string.h>
 
 #include "cmd/cmd_item.h"
+#include "cmd/cmd_util.h"
 #include "ops/util.h"
 
 /* What a get is working with. */
@@ -100,15 +102,6 @@ cmd_item_burden(const struct store_item_set *set, int32_t level,
 	}
 }
 
-/* Copy s with its first letter in upper case. */
-void
-cmd_item_cap(const char *s, char *out, size_t outsz)
-{
-	util_strlcpy(out, s, outsz);
-	if (out[0] >= 'a' && out[0] <= 'z')
-		out[0] = (char)(out[0] - 'a' + 'A');
-}
-
 /* Add a line for the room. */
 void
 cmd_item_news_add(struct cmd_item_news *n, const char *fmt, ...)
@@ -155,7 +148,7 @@ cmd_item_contents(struct buf *out, const struct store_item_set *set,
 	bool	*done = xcalloc((size_t)set->n + 1, sizeof *done);
 	int	 shown = 0;
 
-	cmd_item_cap(c->name, cap, sizeof cap);
+	text_capitalise(c->name, cap, sizeof cap);
 	for (int i = 0; i < set->n; i++) {
 		const struct store_item	*it = &set->v[i];
 		int			 n = 1;
@@ -198,17 +191,6 @@ cmd_item_refuse(struct cmd_ctx *ctx, const char *why)
 	return TX_ROLLBACK;
 }
 
-/* Whether id is among the n moved ids. */
-bool
-cmd_item_moved(const int64_t *moved, int n, int64_t id)
-{
-	for (int i = 0; i < n; i++) {
-		if (moved[i] == id)
-			return true;
-	}
-	return false;
-}
-
 /* " from <container>" for messages into out, or "" for the floor. */
 static void
 item_from(const struct store_item *c, char *out, size_t outsz)
@@ -246,7 +228,8 @@ static enum tx_rc
 item_get_coins(struct item_get *g, enum target_coins how, int64_t amount,
     const struct store_item *c)
 {
-	int64_t	have = c != NULL ? c->coins : g->h.room_coins;
+	int64_t		have = c != NULL ? c->coins : g->h.room_coins;
+	enum store_rc	rc;
 
 	if (how == TARGET_COINS_BAD)
 		return cmd_item_refuse(g->ctx, "You can only take a positive "
@@ -258,14 +241,8 @@ item_get_coins(struct item_get *g, enum target_coins how, int64_t amount,
 	if (amount > have)
 		return cmd_item_refuse(g->ctx, "There aren't that many coins "
 		    "here.");
-	switch (item_coins_take(g, amount, c)) {
-	case STORE_ERR:
-		return TX_ERROR;
-	case STORE_NONE:
-		return cmd_item_refuse(g->ctx, "There are no coins here.");
-	case STORE_OK:
-		break;
-	}
+	if ((rc = item_coins_take(g, amount, c)) != STORE_OK)
+		return cmd_refuse_rc(g->ctx, rc, "There are no coins here.");
 	return TX_COMMIT;
 }
 
@@ -277,18 +254,16 @@ static enum store_rc
 item_take(struct item_get *g, const int *cand, int k,
     const struct store_item *c)
 {
-	int64_t		*w = xcalloc((size_t)k + 1, sizeof *w);
-	int64_t		*ids = xcalloc((size_t)k + 1, sizeof *ids);
-	int64_t		*moved = xcalloc((size_t)k + 1, sizeof *moved);
-	int		*adds = xcalloc((size_t)k + 1, sizeof *adds);
-	bool		*take = xcalloc((size_t)k + 1, sizeof *take);
-	bool		 why[3] = { false, false, false };
-	bool		 on_me = c != NULL &&
-			    (c->place == STORE_PLACE_CARRIED ||
-			    c->place == STORE_PLACE_WORN);
-	char		 from[STORE_ITEM_NAME_MAX + 8];
-	int		 nids = 0, nmoved = 0;
-	enum store_rc	 rc;
+	struct store_item_batch	 mv;
+	int64_t			*w = xcalloc((size_t)k + 1, sizeof *w);
+	int			*adds = xcalloc((size_t)k + 1, sizeof *adds);
+	bool			*take = xcalloc((size_t)k + 1, sizeof *take);
+	bool			 why[3] = { false, false, false };
+	bool			 on_me = c != NULL &&
+				    (c->place == STORE_PLACE_CARRIED ||
+				    c->place == STORE_PLACE_WORN);
+	char			 from[STORE_ITEM_NAME_MAX + 8];
+	enum store_rc		 rc;
 
 	/* Out of a container already on me, only the count grows. */
 	for (int i = 0; i < k; i++) {
@@ -296,19 +271,19 @@ item_take(struct item_get *g, const int *cand, int k,
 		adds[i] = 1;
 	}
 	rules_item_take(&g->b, w, adds, k, take, why);
+	store_item_batch_init(&mv, k);
 	for (int i = 0; i < k; i++) {
 		if (take[i])
-			ids[nids++] = g->set.v[cand[i]].id;
+			store_item_batch_add(&mv, g->set.v[cand[i]].id, NULL);
 	}
 	rc = store_item_move(g->ctx->store, c != NULL ?
-	    STORE_MOVE_INSIDE_TO_CHAR : STORE_MOVE_ROOM_TO_CHAR, ids, nids,
-	    c != NULL ? c->id : g->h.room_id, g->ctx->me.id, g->h.room_id,
-	    moved, &nmoved);
+	    STORE_MOVE_INSIDE_TO_CHAR : STORE_MOVE_ROOM_TO_CHAR, &mv,
+	    c != NULL ? c->id : g->h.room_id, g->ctx->me.id, g->h.room_id);
 	item_from(c, from, sizeof from);
 	for (int i = 0; rc == STORE_OK && i < k; i++) {
 		const struct store_item	*it = &g->set.v[cand[i]];
 
-		if (!take[i] || !cmd_item_moved(moved, nmoved, it->id))
+		if (!take[i] || !store_item_batch_moved(&mv, it->id))
 			continue;
 		buf_printf(g->ctx->out, "You get %s%s.\n", it->name, from);
 		cmd_item_news_add(&g->news, "%s gets %s%s.", g->ctx->me.name,
@@ -318,11 +293,10 @@ item_take(struct item_get *g, const int *cand, int k,
 		buf_add(g->ctx->out, "You can't carry that many items.\n");
 	if (why[RULES_CARRY_WEIGHT])
 		buf_add(g->ctx->out, "That is too heavy for you to carry.\n");
-	g->moved |= nmoved > 0;
+	g->moved |= mv.nmoved > 0;
 	g->refused |= why[RULES_CARRY_COUNT] || why[RULES_CARRY_WEIGHT];
+	store_item_batch_free(&mv);
 	free(w);
-	free(ids);
-	free(moved);
 	free(adds);
 	free(take);
 	return rc;
@@ -414,7 +388,7 @@ item_get_from(struct item_get *g, const char *what, const char *from)
 	    item_coins_take(g, c->coins, c) == STORE_ERR)
 		return TX_ERROR;
 	if (everything && k == 0 && c->coins == 0) {
-		cmd_item_cap(c->name, msg, sizeof msg);
+		text_capitalise(c->name, msg, sizeof msg);
 		buf_printf(g->ctx->out, "%s is empty.\n", msg);
 		return TX_ROLLBACK;
 	}
@@ -458,16 +432,12 @@ cmd_get(struct cmd_ctx *ctx, const char *args)
 	struct item_get	g = { .ctx = ctx };
 	char		what[CMD_ITEM_ARG_MAX], from[CMD_ITEM_ARG_MAX];
 	enum tx_rc	rc;
+	enum store_rc	src;
 
 	/* Locked first, so the burden read below is current. */
-	switch (store_item_lock_char(ctx->store, ctx->me.id, 0, &g.h)) {
-	case STORE_ERR:
-		return TX_ERROR;
-	case STORE_NONE:
-		return cmd_item_refuse(ctx, "You don't see that here.");
-	case STORE_OK:
-		break;
-	}
+	if ((src = store_item_lock_char(ctx->store, ctx->me.id, 0, &g.h)) !=
+	    STORE_OK)
+		return cmd_refuse_rc(ctx, src, "You don't see that here.");
 	if (store_item_scan(ctx->store, g.h.room_id, ctx->me.id,
 	    STORE_SCAN_ROOM | STORE_SCAN_MINE | STORE_SCAN_INSIDE, &g.set) !=
 	    STORE_OK)
@@ -492,7 +462,8 @@ cmd_get(struct cmd_ctx *ctx, const char *args)
 static enum tx_rc
 item_drop_coins(struct cmd_ctx *ctx, enum target_coins how, int64_t amount)
 {
-	char	msg[96];
+	char		msg[96];
+	enum store_rc	rc;
 
 	if (how == TARGET_COINS_BAD)
 		return cmd_item_refuse(ctx, "You can only drop a positive number "
@@ -501,15 +472,10 @@ item_drop_coins(struct cmd_ctx *ctx, enum target_coins how, int64_t amount)
 		return cmd_item_refuse(ctx, "You don't have any coins.");
 	if (how == TARGET_COINS_ALL)
 		amount = ctx->me.coins;
-	switch (store_item_coins(ctx->store, STORE_COINS_CHAR_TO_ROOM,
-	    ctx->me.id, ctx->me.room_id, ctx->me.room_id, amount)) {
-	case STORE_ERR:
-		return TX_ERROR;
-	case STORE_NONE:
-		return cmd_item_refuse(ctx, "You don't have that many coins.");
-	case STORE_OK:
-		break;
-	}
+	if ((rc = store_item_coins(ctx->store, STORE_COINS_CHAR_TO_ROOM,
+	    ctx->me.id, ctx->me.room_id, ctx->me.room_id, amount)) != STORE_OK)
+		return cmd_refuse_rc(ctx, rc,
+		    "You don't have that many coins.");
 	buf_printf(ctx->out, "You drop %lld coin%s.\n", (long long)amount,
 	    amount == 1 ? "" : "s");
 	snprintf(msg, sizeof msg, "%s drops %lld coin%s.", ctx->me.name,
@@ -529,27 +495,25 @@ cmd_item_hand_over(struct cmd_ctx *ctx, const struct store_item_set *set,
     const int *cand, int k, enum store_item_move how, int64_t to,
     const struct cmd_item_words *wd, struct cmd_item_news *news)
 {
-	int64_t	*ids = xcalloc((size_t)k + 1, sizeof *ids);
-	int64_t	*moved = xcalloc((size_t)k + 1, sizeof *moved);
-	int	 nmoved = 0;
+	struct store_item_batch	mv;
+	int			nmoved;
 
+	store_item_batch_init(&mv, k);
 	for (int i = 0; i < k; i++)
-		ids[i] = set->v[cand[i]].id;
-	if (store_item_move(ctx->store, how, ids, k, ctx->me.id, to,
-	    ctx->me.room_id, moved, &nmoved) != STORE_OK)
-		nmoved = -1;
+		store_item_batch_add(&mv, set->v[cand[i]].id, NULL);
+	nmoved = store_item_move(ctx->store, how, &mv, ctx->me.id, to,
+	    ctx->me.room_id) != STORE_OK ? -1 : mv.nmoved;
 	for (int i = 0; nmoved > 0 && i < k; i++) {
 		const struct store_item	*it = &set->v[cand[i]];
 
-		if (!cmd_item_moved(moved, nmoved, it->id))
+		if (!store_item_batch_moved(&mv, it->id))
 			continue;
 		buf_printf(ctx->out, "You %s %s%s%s.\n", wd->mine, it->name,
 		    wd->prep, wd->to);
 		cmd_item_news_add(news, "%s %s %s%s%s.", ctx->me.name,
 		    wd->theirs, it->name, wd->prep, wd->to);
 	}
-	free(ids);
-	free(moved);
+	store_item_batch_free(&mv);
 	return nmoved;
 }
 

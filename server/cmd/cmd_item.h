@@ -1,5 +1,6 @@
 /*
- * cmd_item.h — what the item handlers (cmd_item.c, cmd_wear.c) share:
+ * cmd_item.h — what the item handlers (cmd_item.c, cmd_item_put.c,
+ * cmd_wear.c) share:
  * choosing among scanned things, carry burdens, and the lines the room
  * reads about what moved.
  */
@@ -10,6 +11,7 @@
 #include "cmd/cmd.h"
 #include "game/rules_item.h"
 #include "game/target.h"
+#include "game/text.h"
 
 /* How many lines of one command's doings the room reads in full. */
 #define CMD_ITEM_NEWS_LINES	10
@@ -35,8 +37,6 @@ bool		 cmd_item_holds(const struct store_item *);
 /* What the actor carries, from a scan that includes STORE_SCAN_MINE. */
 void		 cmd_item_burden(const struct store_item_set *, int32_t level,
 		    struct rules_burden *);
-/* Copy s with its first letter in upper case ("A long sword"). */
-void		 cmd_item_cap(const char *s, char *out, size_t outsz);
 /* Add a line for the room (no trailing newline). */
 void		 cmd_item_news_add(struct cmd_item_news *, const char *fmt,
 		    ...) __attribute__((format(printf, 2, 3)));
@@ -63,8 +63,6 @@ struct cmd_item_words {
 
 /* Refuse with a line; the transaction rolls back. */
 enum tx_rc	 cmd_item_refuse(struct cmd_ctx *, const char *why);
-/* Whether id is among the n moved ids. */
-bool		 cmd_item_moved(const int64_t *moved, int n, int64_t id);
 /*
  * Move the chosen inventory things (set indexes) with how, and say so to
  * the actor and (in news) the room.  Returns how many moved, -1 on error.

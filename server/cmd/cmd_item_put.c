@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cmd/cmd_item.h"
+#include "cmd/cmd_util.h"
 #include "ops/util.h"
 
 /* Split "X in Y" ("into" too, or "X Y" by the first word). */
@@ -47,7 +48,7 @@ item_put_fit(struct cmd_ctx *ctx, const struct store_item_set *set, int *cand,
 		} else if (single)
 			buf_add(ctx->out, "It won't fit.\n");
 		else {
-			cmd_item_cap(it->name, cap, sizeof cap);
+			text_capitalise(it->name, cap, sizeof cap);
 			buf_printf(ctx->out, "%s won't fit.\n", cap);
 		}
 	}
@@ -85,6 +86,7 @@ item_put(struct cmd_ctx *ctx, const struct store_item_set *set,
 	struct cmd_item_words	 wd = { "put", "puts", " in ", "" };
 	int64_t			 contents;
 	int			 k, n = 0, moved;
+	enum store_rc		 rc;
 
 	k = cmd_item_find(set, t, "c", 0, cand, set->n);
 	for (int i = 0; i < k; i++) {
@@ -99,15 +101,9 @@ item_put(struct cmd_ctx *ctx, const struct store_item_set *set,
 		    t->words[0] == '\0' ? "You aren't carrying anything." :
 		    "You aren't carrying that.");
 	/* Locked before its contents are weighed: puts queue up. */
-	switch (store_item_lock_container(ctx->store, c->id, ctx->me.room_id,
-	    ctx->me.id)) {
-	case STORE_ERR:
-		return TX_ERROR;
-	case STORE_NONE:
-		return cmd_item_refuse(ctx, "You don't see that here.");
-	case STORE_OK:
-		break;
-	}
+	if ((rc = store_item_lock_container(ctx->store, c->id,
+	    ctx->me.room_id, ctx->me.id)) != STORE_OK)
+		return cmd_refuse_rc(ctx, rc, "You don't see that here.");
 	if (store_item_contents_weight(ctx->store, c->id, &contents) !=
 	    STORE_OK)
 		return TX_ERROR;
@@ -186,21 +182,15 @@ item_give_fit(struct cmd_ctx *ctx, const struct store_item_set *set,
 	bool				 why[3] = { false, false, false };
 	char				 cap[STORE_ITEM_NAME_MAX + 1];
 	enum tx_rc			 rc = TX_COMMIT;
+	enum store_rc			 src;
 	int				 n = 0;
 
-	cmd_item_cap(them->name, cap, sizeof cap);
+	text_capitalise(them->name, cap, sizeof cap);
 	/* Locked first, so the burden read after it is current. */
-	switch (store_item_lock_char(ctx->store, them->id, ctx->me.room_id,
-	    &h)) {
-	case STORE_ERR:
-		rc = TX_ERROR;
+	if ((src = store_item_lock_char(ctx->store, them->id, ctx->me.room_id,
+	    &h)) != STORE_OK) {
+		rc = cmd_refuse_rc(ctx, src, "%s is no longer here.", cap);
 		goto out;
-	case STORE_NONE:
-		buf_printf(ctx->out, "%s is no longer here.\n", cap);
-		rc = TX_ROLLBACK;
-		goto out;
-	case STORE_OK:
-		break;
 	}
 	b.level = h.level;
 	if (store_item_burden(ctx->store, them->id, &b.count, &b.weight) !=
@@ -256,26 +246,24 @@ item_give(struct cmd_ctx *ctx, const struct store_item_set *set, int *cand,
     int k, const struct store_item *them)
 {
 	struct cmd_item_news	 news = { .lines = 0 }, gifts = { .lines = 0 };
-	int64_t			*ids = xcalloc((size_t)k + 1, sizeof *ids);
-	int64_t			*moved = xcalloc((size_t)k + 1, sizeof *moved);
-	int			 nmoved = 0;
+	struct store_item_batch	 mv;
 	enum tx_rc		 rc;
 
+	store_item_batch_init(&mv, k);
 	if ((rc = item_give_fit(ctx, set, cand, &k, them)) !=
 	    TX_COMMIT)
 		goto out;
 	for (int i = 0; i < k; i++)
-		ids[i] = set->v[cand[i]].id;
-	if (store_item_move(ctx->store, STORE_MOVE_CHAR_TO_CHAR, ids, k,
-	    ctx->me.id, them->id, ctx->me.room_id, moved, &nmoved) !=
-	    STORE_OK) {
+		store_item_batch_add(&mv, set->v[cand[i]].id, NULL);
+	if (store_item_move(ctx->store, STORE_MOVE_CHAR_TO_CHAR, &mv,
+	    ctx->me.id, them->id, ctx->me.room_id) != STORE_OK) {
 		rc = TX_ERROR;
 		goto out;
 	}
 	for (int i = 0; i < k; i++) {
 		const struct store_item	*it = &set->v[cand[i]];
 
-		if (!cmd_item_moved(moved, nmoved, it->id))
+		if (!store_item_batch_moved(&mv, it->id))
 			continue;
 		buf_printf(ctx->out, "You give %s to %s.\n", it->name,
 		    them->name);
@@ -284,13 +272,13 @@ item_give(struct cmd_ctx *ctx, const struct store_item_set *set, int *cand,
 		cmd_item_news_add(&news, "%s gives %s to %s.", ctx->me.name,
 		    it->name, them->name);
 	}
-	rc = nmoved == 0 ? cmd_item_refuse(ctx, "You aren't carrying that.") :
+	rc = mv.nmoved == 0 ? cmd_item_refuse(ctx,
+	    "You aren't carrying that.") :
 	    item_give_tell(ctx, them, &gifts, &news);
 out:
 	buf_free(&gifts.text);
 	buf_free(&news.text);
-	free(ids);
-	free(moved);
+	store_item_batch_free(&mv);
 	return rc;
 }
 

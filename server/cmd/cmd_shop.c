@@ -14,8 +14,10 @@
 #include "db/store_item.h"
 #include "db/store_shop.h"
 #include "cmd/cmd.h"
+#include "cmd/cmd_util.h"
 #include "game/rules_shop.h"
 #include "game/target.h"
+#include "game/text.h"
 
 #define SHOP_LIST_MAX	40
 /* list's name column: at least this wide, wider for longer names. */
@@ -43,20 +45,16 @@ static bool
 shop_find(struct cmd_ctx *ctx, bool healer, struct shop_here *h,
     enum tx_rc *rc)
 {
+	enum store_rc	src;
+
 	*rc = TX_ROLLBACK;
-	switch (store_shop_find(ctx->store, ctx->me.room_id, healer,
-	    &h->shop)) {
-	case STORE_ERR:
-		*rc = TX_ERROR;
+	if ((src = store_shop_find(ctx->store, ctx->me.room_id, healer,
+	    &h->shop)) != STORE_OK) {
+		*rc = cmd_refuse_rc(ctx, src, "There is no %s here.",
+		    healer ? "healer" : "shop");
 		return false;
-	case STORE_NONE:
-		buf_add(ctx->out, healer ? "There is no healer here.\n" :
-		    "There is no shop here.\n");
-		return false;
-	case STORE_OK:
-		break;
 	}
-	shop_capitalise(h->shop.keeper, h->keeper, sizeof h->keeper);
+	text_capitalise(h->shop.keeper, h->keeper, sizeof h->keeper);
 	if (h->shop.fighting_id != 0) {
 		buf_printf(ctx->out, "%s is too busy fighting.\n", h->keeper);
 		return false;
@@ -87,20 +85,15 @@ shop_lock(struct cmd_ctx *ctx, const struct shop_here *h,
     struct store_shop_party *me, struct store_shop_party *keeper,
     enum tx_rc *rc)
 {
-	*rc = TX_ROLLBACK;
-	switch (store_shop_lock(ctx->store, ctx->me.id, h->shop.keeper_id, me,
-	    keeper)) {
-	case STORE_ERR:
-		*rc = TX_ERROR;
-		return false;
-	case STORE_NONE:
-		break;
-	case STORE_OK:
-		if (keeper->room_id == me->room_id)
-			return true;
-		break;
-	}
-	buf_printf(ctx->out, "%s is no longer here.\n", h->keeper);
+	enum store_rc	src;
+
+	src = store_shop_lock(ctx->store, ctx->me.id, h->shop.keeper_id, me,
+	    keeper);
+	if (src == STORE_OK && keeper->room_id == me->room_id)
+		return true;
+	/* Locked, but no longer in the actor's room: gone all the same. */
+	*rc = cmd_refuse_rc(ctx, src == STORE_OK ? STORE_NONE : src,
+	    "%s is no longer here.", h->keeper);
 	return false;
 }
 
@@ -167,20 +160,16 @@ static enum tx_rc
 shop_not_sold(struct cmd_ctx *ctx, const struct shop_here *h,
     const struct target *t)
 {
-	char	name[STORE_SHOP_NAME_MAX + 1], cap[STORE_SHOP_NAME_MAX + 1];
+	char		name[STORE_SHOP_NAME_MAX + 1];
+	enum store_rc	rc;
 
-	switch (store_shop_sold_out(ctx->store, h->shop.proto,
-	    h->shop.keeper_id, t->words, name, sizeof name)) {
-	case STORE_ERR:
-		return TX_ERROR;
-	case STORE_OK:
-		shop_capitalise(name, cap, sizeof cap);
-		buf_printf(ctx->out, "%s is sold out.\n", cap);
-		return TX_ROLLBACK;
-	case STORE_NONE:
-		break;
-	}
-	buf_printf(ctx->out, "%s doesn't sell that.\n", h->keeper);
+	rc = store_shop_sold_out(ctx->store, h->shop.proto, h->shop.keeper_id,
+	    t->words, name, sizeof name);
+	if (rc != STORE_OK)
+		return cmd_refuse_rc(ctx, rc, "%s doesn't sell that.",
+		    h->keeper);
+	text_capitalise(name, name, sizeof name);
+	buf_printf(ctx->out, "%s is sold out.\n", name);
 	return TX_ROLLBACK;
 }
 
@@ -218,7 +207,7 @@ shop_target(struct cmd_ctx *ctx, const char *args, const char *verb,
 
 	*rc = TX_ROLLBACK;
 	if (!target_parse(args, t)) {
-		shop_capitalise(verb, cap, sizeof cap);
+		text_capitalise(verb, cap, sizeof cap);
 		buf_printf(ctx->out, "%s what?\n", cap);
 		return false;
 	}
@@ -270,32 +259,23 @@ cmd_buy(struct cmd_ctx *ctx, const char *args)
 	struct store_shop_party	me, keeper;
 	int64_t			price;
 	enum tx_rc		rc;
+	enum store_rc		src;
 
 	if (!shop_find_trader(ctx, &h, &rc) ||
 	    !shop_target(ctx, args, "buy", &t, &rc) ||
 	    !shop_lock(ctx, &h, &me, &keeper, &rc))
 		return rc;
-	switch (store_shop_ware(ctx->store, h.shop.keeper_id, t.words, t.nth,
-	    &ware)) {
-	case STORE_ERR:
-		return TX_ERROR;
-	case STORE_NONE:
-		return shop_not_sold(ctx, &h, &t);
-	case STORE_OK:
-		break;
-	}
+	if ((src = store_shop_ware(ctx->store, h.shop.keeper_id, t.words,
+	    t.nth, &ware)) != STORE_OK)
+		return src == STORE_NONE ? shop_not_sold(ctx, &h, &t) :
+		    cmd_tx_rc(src);
 	price = shop_buy_price(ware.value, h.shop.buy_percent);
 	if (!shop_can_buy(ctx, &me, &ware, price, &rc))
 		return rc;
-	switch (store_shop_hand_over(ctx->store, keeper.id, ware.item_id,
-	    me.id)) {
-	case STORE_ERR:
-		return TX_ERROR;
-	case STORE_NONE:
-		return shop_not_sold(ctx, &h, &t);
-	case STORE_OK:
-		break;
-	}
+	if ((src = store_shop_hand_over(ctx->store, keeper.id, ware.item_id,
+	    me.id)) != STORE_OK)
+		return src == STORE_NONE ? shop_not_sold(ctx, &h, &t) :
+		    cmd_tx_rc(src);
 	return shop_settle(ctx, me.id, keeper.id, price, "buy", ware.name);
 }
 
@@ -305,20 +285,14 @@ shop_find_own(struct cmd_ctx *ctx, const char *args, const char *verb,
     struct store_shop_item *it, enum tx_rc *rc)
 {
 	struct target	t;
+	enum store_rc	src;
 
 	if (!shop_target(ctx, args, verb, &t, rc))
 		return false;
-	switch (store_shop_carried(ctx->store, ctx->me.id, t.words, t.nth,
-	    it)) {
-	case STORE_ERR:
-		*rc = TX_ERROR;
-		return false;
-	case STORE_OK:
+	if ((src = store_shop_carried(ctx->store, ctx->me.id, t.words, t.nth,
+	    it)) == STORE_OK)
 		return true;
-	case STORE_NONE:
-		break;
-	}
-	buf_add(ctx->out, "You aren't carrying that.\n");
+	*rc = cmd_refuse_rc(ctx, src, "You aren't carrying that.");
 	return false;
 }
 
@@ -362,6 +336,7 @@ cmd_sell(struct cmd_ctx *ctx, const char *args)
 	enum shop_verdict	v;
 	int64_t			pay;
 	enum tx_rc		rc;
+	enum store_rc		src;
 
 	if (!shop_find_trader(ctx, &h, &rc))
 		return rc;
@@ -375,15 +350,9 @@ cmd_sell(struct cmd_ctx *ctx, const char *args)
 	    keeper.coins, &pay);
 	if (v != SHOP_OK)
 		return shop_sell_refused(ctx, &h, &it, v);
-	switch (store_shop_take_in(ctx->store, me.id, it.item_id, keeper.id)) {
-	case STORE_ERR:
-		return TX_ERROR;
-	case STORE_NONE:
-		buf_add(ctx->out, "You aren't carrying that.\n");
-		return TX_ROLLBACK;
-	case STORE_OK:
-		break;
-	}
+	if ((src = store_shop_take_in(ctx->store, me.id, it.item_id,
+	    keeper.id)) != STORE_OK)
+		return cmd_refuse_rc(ctx, src, "You aren't carrying that.");
 	return shop_settle(ctx, keeper.id, me.id, pay, "sell", it.name);
 }
 

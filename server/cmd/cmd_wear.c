@@ -8,6 +8,7 @@
 
 #include "cmd/cmd_item.h"
 #include "db/wear_slot.h"
+#include "cmd/cmd_util.h"
 #include "game/text.h"
 #include "ops/util.h"
 
@@ -123,23 +124,18 @@ wear_apply(struct cmd_ctx *ctx, const struct store_item_set *set,
     const int *cand, const char *const *slots, int n)
 {
 	struct cmd_item_news	 news = { .lines = 0 };
-	int64_t			*ids = xcalloc((size_t)n + 1, sizeof *ids);
-	int64_t			*moved = xcalloc((size_t)n + 1, sizeof *moved);
-	int			 nmoved = 0;
+	struct store_item_batch	 mv;
 	enum tx_rc		 rc = TX_COMMIT;
 
+	store_item_batch_init(&mv, n);
 	for (int i = 0; i < n; i++)
-		ids[i] = set->v[cand[i]].id;
-	if (store_item_wear(ctx->store, ctx->me.id, ids, slots, n, moved,
-	    &nmoved) != STORE_OK)
+		store_item_batch_add(&mv, set->v[cand[i]].id, slots[i]);
+	if (store_item_wear(ctx->store, ctx->me.id, &mv) != STORE_OK)
 		rc = TX_ERROR;
 	for (int i = 0; rc == TX_COMMIT && i < n; i++) {
 		const struct store_item	*it = &set->v[cand[i]];
-		bool			 moved_it = false;
 
-		for (int j = 0; j < nmoved; j++)
-			moved_it |= moved[j] == it->id;
-		if (!moved_it)
+		if (!store_item_batch_moved(&mv, it->id))
 			continue;
 		if (strcmp(slots[i], "wield") == 0) {
 			buf_printf(ctx->out, "You wield %s.\n", it->name);
@@ -152,14 +148,13 @@ wear_apply(struct cmd_ctx *ctx, const struct store_item_set *set,
 			    it->name);
 		}
 	}
-	if (rc == TX_COMMIT && nmoved == 0)
+	if (rc == TX_COMMIT && mv.nmoved == 0)
 		rc = wear_refuse(ctx, "You aren't carrying that.");
 	if (rc == TX_COMMIT && cmd_item_news_send(ctx, ctx->me.room_id, &news,
 	    0) != STORE_OK)
 		rc = TX_ERROR;
 	buf_free(&news.text);
-	free(ids);
-	free(moved);
+	store_item_batch_free(&mv);
 	return rc;
 }
 
@@ -258,33 +253,28 @@ wear_remove(struct cmd_ctx *ctx, const struct store_item_set *set, int *cand,
     int k, struct rules_burden *b)
 {
 	struct cmd_item_news	 news = { .lines = 0 };
+	struct store_item_batch	 mv;
 	int64_t			*w = xcalloc((size_t)k + 1, sizeof *w);
-	int64_t			*ids = xcalloc((size_t)k + 1, sizeof *ids);
-	int64_t			*moved = xcalloc((size_t)k + 1, sizeof *moved);
 	int			*adds = xcalloc((size_t)k + 1, sizeof *adds);
 	bool			*take = xcalloc((size_t)k + 1, sizeof *take);
 	bool			 why[3] = { false, false, false };
-	int			 n = 0, nmoved = 0;
 	enum tx_rc		 rc = TX_COMMIT;
 
 	/* Taking off adds to the count in hand, not to the weight. */
 	for (int i = 0; i < k; i++)
 		adds[i] = 1;
 	rules_item_take(b, w, adds, k, take, why);
+	store_item_batch_init(&mv, k);
 	for (int i = 0; i < k; i++) {
 		if (take[i])
-			ids[n++] = set->v[cand[i]].id;
+			store_item_batch_add(&mv, set->v[cand[i]].id, NULL);
 	}
-	if (store_item_unwear(ctx->store, ctx->me.id, ids, n, moved, &nmoved)
-	    != STORE_OK)
+	if (store_item_unwear(ctx->store, ctx->me.id, &mv) != STORE_OK)
 		rc = TX_ERROR;
 	for (int i = 0; rc == TX_COMMIT && i < k; i++) {
 		const struct store_item	*it = &set->v[cand[i]];
-		bool			 moved_it = false;
 
-		for (int j = 0; j < nmoved; j++)
-			moved_it |= moved[j] == it->id;
-		if (!take[i] || !moved_it)
+		if (!take[i] || !store_item_batch_moved(&mv, it->id))
 			continue;
 		buf_printf(ctx->out, "You stop using %s.\n", it->name);
 		cmd_item_news_add(&news, "%s stops using %s.", ctx->me.name,
@@ -292,16 +282,15 @@ wear_remove(struct cmd_ctx *ctx, const struct store_item_set *set, int *cand,
 	}
 	if (rc == TX_COMMIT && why[RULES_CARRY_COUNT])
 		buf_add(ctx->out, "You can't carry that many items.\n");
-	if (rc == TX_COMMIT && nmoved == 0)
+	if (rc == TX_COMMIT && mv.nmoved == 0)
 		rc = why[RULES_CARRY_COUNT] ? TX_ROLLBACK :
 		    wear_refuse(ctx, "You aren't using that.");
 	if (rc == TX_COMMIT && cmd_item_news_send(ctx, ctx->me.room_id, &news,
 	    0) != STORE_OK)
 		rc = TX_ERROR;
 	buf_free(&news.text);
+	store_item_batch_free(&mv);
 	free(w);
-	free(ids);
-	free(moved);
 	free(adds);
 	free(take);
 	return rc;
@@ -317,18 +306,14 @@ cmd_remove(struct cmd_ctx *ctx, const char *args)
 	struct target			 t;
 	int				*cand, k;
 	enum tx_rc			 rc;
+	enum store_rc			 src;
 
 	if (!target_parse(args, &t))
 		return wear_refuse(ctx, "You aren't using that.");
 	/* Locked first, so the count in hand read below is current. */
-	switch (store_item_lock_char(ctx->store, ctx->me.id, 0, &h)) {
-	case STORE_ERR:
-		return TX_ERROR;
-	case STORE_NONE:
-		return wear_refuse(ctx, "You aren't using that.");
-	case STORE_OK:
-		break;
-	}
+	if ((src = store_item_lock_char(ctx->store, ctx->me.id, 0, &h)) !=
+	    STORE_OK)
+		return cmd_refuse_rc(ctx, src, "You aren't using that.");
 	if (store_item_scan(ctx->store, h.room_id, ctx->me.id, STORE_SCAN_MINE,
 	    &set) != STORE_OK)
 		return TX_ERROR;
@@ -366,7 +351,7 @@ wear_show_char(struct cmd_ctx *ctx, const struct store_item *c)
 	else
 		buf_printf(ctx->out, "You see nothing special about %s.\n",
 		    c->name);
-	cmd_item_cap(c->name, cap, sizeof cap);
+	text_capitalise(c->name, cap, sizeof cap);
 	util_strlcpy(cap + strlen(cap), " is", sizeof cap - strlen(cap));
 	return wear_list(ctx, c->id, cap, false) == STORE_OK ? TX_COMMIT :
 	    TX_ERROR;

@@ -9,34 +9,29 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
+
+#include <sodium.h>
 
 #include "cmd/combat.h"
 #include "cmd/tick.h"
+#include "game/text.h"
 #include "ops/util.h"
-
-/* Copy text with its first letter capitalised. */
-void
-combat_cap(char *out, size_t outsz, const char *text)
-{
-	util_strlcpy(out, text, outsz);
-	if (out[0] >= 'a' && out[0] <= 'z')
-		out[0] = (char)(out[0] - 'a' + 'A');
-}
 
 /* Start a batch. */
 void
 combat_init(struct combat *c, struct store *s, int64_t actor,
     struct buf *out)
 {
+	uint64_t	seed;
+
 	memset(c, 0, sizeof *c);
 	c->store = s;
 	c->actor = actor;
 	c->out = out;
-	/* Every attempt and every keepd draws a different stream. */
-	rules_combat_rng_seed(&c->rng, util_now_us() ^
-	    ((uint64_t)getpid() << 40) ^ ((uint64_t)random() << 20) ^
-	    (uint64_t)actor);
+	/* Every attempt and every keepd draws a different stream; libsodium's
+	 * generator is safe on any thread, unlike random(). */
+	randombytes_buf(&seed, sizeof seed);
+	rules_combat_rng_seed(&c->rng, seed);
 }
 
 /* Free the batch. */
@@ -150,8 +145,7 @@ combat_line(const char *fmt, va_list ap)
 {
 	char	*text = xvasprintf(fmt, ap);
 
-	if (text[0] >= 'a' && text[0] <= 'z')
-		text[0] = (char)(text[0] - 'a' + 'A');
+	text_capitalise(text, text, strlen(text) + 1);
 	return text;
 }
 

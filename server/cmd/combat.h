@@ -63,7 +63,5 @@ void		combat_tell_room(struct combat *, int32_t room, int64_t ex1,
 /* Write everything: damage, deaths, experience, messages. */
 enum store_rc	combat_finish(struct combat *);
 
-/* Copy text with its first letter capitalised ("a goblin" -> "A goblin"). */
-void		combat_cap(char *out, size_t outsz, const char *text);
 
 #endif

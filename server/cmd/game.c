@@ -54,13 +54,6 @@ game_init(const struct config *cfg, struct pool *pool, const char *instance)
 	cmd_comm_init(cfg->room_message_rate);
 }
 
-/* This process's instance id. */
-const char *
-game_instance(void)
-{
-	return game_instance_id;
-}
-
 /* A new connection: greet it and ask for a name. */
 static void
 game_session_start(struct session *s)

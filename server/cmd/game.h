@@ -1,7 +1,8 @@
 /*
  * game.h — what the network layer calls in the game (a new connection, an
  * input line, a prompt again, the end of a session: game_session_cbs, handed
- * to session_listen) and what the listener delivers (a committed message).
+ * to session_listen) and what the LISTEN thread delivers (a committed
+ * message).
  */
 #ifndef KEEP_GAME_H
 #define KEEP_GAME_H
@@ -24,9 +25,8 @@ void	game_init(const struct config *, struct pool *, const char *instance);
  * session that is going away in the database.
  */
 extern const struct session_cbs	game_session_cbs;
-/* A committed message from the listener: deliver it to local sessions. */
+/* A committed message from the LISTEN thread: deliver it to local
+ * sessions. */
 void	game_deliver(const struct store_message *, void *arg);
-/* This process's instance id (a UUID). */
-const char *game_instance(void);
 
 #endif

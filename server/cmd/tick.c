@@ -9,6 +9,7 @@
 
 #include "db/pool.h"
 #include "cmd/tick.h"
+#include "cmd/cmd_util.h"
 #include "ops/config.h"
 #include "ops/log.h"
 #include "ops/util.h"
@@ -66,24 +67,12 @@ static enum tx_rc
 tick_task_tx(struct store *s, void *arg)
 {
 	struct tick_run	*r = arg;
+	enum store_rc	 rc;
 
-	switch (store_tick_lock(s)) {
-	case STORE_ERR:
-		return TX_ERROR;
-	case STORE_NONE:
-		return TX_ROLLBACK;
-	case STORE_OK:
-		break;
-	}
-	switch (store_clock_claim(s, r->task->name, r->task->period_ms,
-	    &r->runs)) {
-	case STORE_ERR:
-		return TX_ERROR;
-	case STORE_NONE:
-		return TX_ROLLBACK;
-	case STORE_OK:
-		break;
-	}
+	if ((rc = store_tick_lock(s)) != STORE_OK ||
+	    (rc = store_clock_claim(s, r->task->name, r->task->period_ms,
+	    &r->runs)) != STORE_OK)
+		return cmd_tx_rc(rc);
 	return r->task->fn(s, r);
 }
 

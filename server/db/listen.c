@@ -35,25 +35,28 @@ struct listen_batch {
 	struct listen_batch	*next;
 };
 
-struct listener {
+/*
+ * The LISTEN thread and what it hands the loop thread (not the TCP
+ * listener, which is net/session.c's).
+ */
+struct listen_thread {
 	char			*url;
 	int			 timeout_ms;
 	listen_cb		 cb;
 	void			*cb_arg;
 	pthread_t		 thread;
 	atomic_bool		 stop;
-	atomic_int		 connected;
 	pthread_mutex_t		 lock;
 	struct listen_batch	*head, *tail;
 	struct event		*ev;
-	char			*cursor;	/* listener thread only */
+	char			*cursor;	/* the LISTEN thread only */
 };
 
 /* Loop thread: deliver every queued message, in order. */
 static void
 listen_deliver_cb(evutil_socket_t fd, short what, void *arg)
 {
-	struct listener		*l = arg;
+	struct listen_thread	*l = arg;
 	struct listen_batch	*b, *next;
 
 	(void)fd;
@@ -71,9 +74,10 @@ listen_deliver_cb(evutil_socket_t fd, short what, void *arg)
 	}
 }
 
-/* Listener thread: queue messages for the loop thread (takes them). */
+/* LISTEN thread: queue messages for the loop thread (takes them). */
 static void
-listen_queue(struct listener *l, struct store_message *msgs, size_t n)
+listen_queue(struct listen_thread *l, struct store_message *msgs,
+    size_t n)
 {
 	struct listen_batch	*b = xmalloc(sizeof *b);
 
@@ -92,7 +96,7 @@ listen_queue(struct listener *l, struct store_message *msgs, size_t n)
 
 /* Read what committed since the cursor and queue it; false if it failed. */
 static bool
-listen_read(struct listener *l, struct store *s)
+listen_read(struct listen_thread *l, struct store *s)
 {
 	struct store_message	*msgs;
 	size_t			 n;
@@ -109,7 +113,7 @@ listen_read(struct listener *l, struct store *s)
 
 /* Connect and LISTEN; NULL on failure (logged when quiet is false). */
 static struct store *
-listen_connect(struct listener *l, bool quiet)
+listen_connect(struct listen_thread *l, bool quiet)
 {
 	struct store	*s;
 	char		 err[512];
@@ -134,7 +138,7 @@ listen_connect(struct listener *l, bool quiet)
  * stopped.  Bells that came together are one read.
  */
 static void
-listen_serve(struct listener *l, struct store *s)
+listen_serve(struct listen_thread *l, struct store *s)
 {
 	PGconn		*conn = store_conn(s);
 	struct pollfd	 pfd = { .fd = PQsocket(conn), .events = POLLIN };
@@ -167,19 +171,17 @@ listen_serve(struct listener *l, struct store *s)
 static void *
 listen_main(void *arg)
 {
-	struct listener	*l = arg;
-	unsigned	 delay = LISTEN_DELAY_MIN_MS;
-	bool		 failing = false;
-	struct store	*s;
+	struct listen_thread	*l = arg;
+	unsigned		 delay = LISTEN_DELAY_MIN_MS;
+	bool			 failing = false;
+	struct store		*s;
 
 	while (!atomic_load(&l->stop)) {
 		if ((s = listen_connect(l, failing)) != NULL) {
 			log_info("listen: listening for messages");
-			atomic_store(&l->connected, 1);
 			delay = LISTEN_DELAY_MIN_MS;
 			failing = false;
 			listen_serve(l, s);
-			atomic_store(&l->connected, 0);
 			store_close(s);
 		} else
 			failing = true;
@@ -197,13 +199,13 @@ listen_main(void *arg)
  * here before any session exists: the sessions of an earlier process are
  * gone, so what was written for them is not delivered.
  */
-struct listener *
+struct listen_thread *
 listen_start(struct event_base *base, const char *url, int timeout_ms,
     listen_cb cb, void *arg)
 {
-	struct listener	*l = xcalloc(1, sizeof *l);
-	struct store	*s;
-	char		 err[512];
+	struct listen_thread	*l = xcalloc(1, sizeof *l);
+	struct store		*s;
+	char			 err[512];
 
 	l->url = xstrdup(url);
 	l->timeout_ms = timeout_ms;
@@ -222,16 +224,9 @@ listen_start(struct event_base *base, const char *url, int timeout_ms,
 	return l;
 }
 
-/* Whether the connection is up and LISTENing. */
-int
-listen_connected(struct listener *l)
-{
-	return atomic_load(&l->connected);
-}
-
 /* Stop the thread and free everything. */
 void
-listen_stop(struct listener *l)
+listen_stop(struct listen_thread *l)
 {
 	struct listen_batch	*b, *next;
 

@@ -9,7 +9,7 @@
 #define KEEP_LISTEN_H
 
 struct event_base;
-struct listener;
+struct listen_thread;
 struct store_message;
 
 /* Called on the loop thread with each message (borrowed). */
@@ -19,11 +19,9 @@ typedef void (*listen_cb)(const struct store_message *, void *arg);
  * Start listening on url (statements bounded by timeout_ms); messages
  * committed from now on go to cb on base's loop thread.
  */
-struct listener	*listen_start(struct event_base *, const char *url,
-		    int timeout_ms, listen_cb, void *arg);
-/* Whether the connection is up and LISTENing (for health checks). */
-int		 listen_connected(struct listener *);
+struct listen_thread	*listen_start(struct event_base *, const char *url,
+			    int timeout_ms, listen_cb, void *arg);
 /* Stop the thread and free everything. */
-void		 listen_stop(struct listener *);
+void			 listen_stop(struct listen_thread *);
 
 #endif

@@ -1,6 +1,7 @@
 /*
  * store.c — the store's engine: connections, prepared statements, counters
- * and errors.  The transaction runner is store_tx.c, the pool-wide gate
+ * and errors, and the parameter writers and column readers every
+ * store_*.c uses.  The transaction runner is store_tx.c, the pool-wide gate
  * store_gate.c; the SQL itself lives in the themed store_*.c files.
  */
 #include <errno.h>
@@ -15,6 +16,7 @@
 #include <sys/socket.h>
 
 #include "db/store_int.h"
+#include "ops/buf.h"
 #include "ops/log.h"
 #include "ops/util.h"
 
@@ -650,6 +652,51 @@ store_get_int(const PGresult *res, int row, int col)
 	if (PQgetisnull(res, row, col))
 		return 0;
 	return strtoll(PQgetvalue(res, row, col), NULL, 10);
+}
+
+/* Read a boolean column (false for NULL). */
+bool
+store_get_bool(const PGresult *res, int row, int col)
+{
+	return strcmp(PQgetvalue(res, row, col), "t") == 0;
+}
+
+/* Write a number in decimal for a text parameter; returns buf. */
+const char *
+store_num(char *buf, int64_t v)
+{
+	snprintf(buf, STORE_NUM_LEN, "%lld", (long long)v);
+	return buf;
+}
+
+/* Start an array literal. */
+void
+store_arr_open(struct buf *b)
+{
+	buf_reset(b);
+	buf_add(b, "{");
+}
+
+/* Append a number to an array literal. */
+void
+store_arr_num(struct buf *b, int64_t v)
+{
+	buf_printf(b, "%s%lld", b->len > 1 ? "," : "", (long long)v);
+}
+
+/* Append a word (no quoting: slot names and the like) to an array literal. */
+void
+store_arr_text(struct buf *b, const char *s)
+{
+	buf_printf(b, "%s%s", b->len > 1 ? "," : "", s);
+}
+
+/* Close an array literal; its text, owned by the buf. */
+const char *
+store_arr_close(struct buf *b)
+{
+	buf_add(b, "}");
+	return buf_str(b);
 }
 
 /* Copy out up to max statement counters; returns how many there are. */

@@ -18,6 +18,12 @@
 
 struct store;
 
+/*
+ * On every store function that returns a status (enum store_rc, or bool):
+ * a call that ignores it, and so an error, is a compile warning.
+ */
+#define STORE_MUST_CHECK	__attribute__((warn_unused_result))
+
 enum store_rc {
 	STORE_OK,
 	STORE_NONE,
@@ -119,18 +125,18 @@ const char	*store_error(const struct store *);
 /* The last database error's SQLSTATE ("" if none). */
 const char	*store_sqlstate(const struct store *);
 /* Whether the connection is still usable. */
-bool		 store_connected(const struct store *);
+bool		 store_connected(const struct store *) STORE_MUST_CHECK;
 /*
  * Re-establish a broken connection; prepared statements are redone lazily.
  * With a gate, false at once while the database is down and the next probe
  * is not due yet.
  */
-bool		 store_reconnect(struct store *);
+bool		 store_reconnect(struct store *) STORE_MUST_CHECK;
 /*
  * Whether the last error was the database being out of reach (a lost
  * connection, or no connection to be had), as opposed to a failed statement.
  */
-bool		 store_unavailable(const struct store *);
+bool		 store_unavailable(const struct store *) STORE_MUST_CHECK;
 
 /*
  * A gate for the stores of a pool: in_doubt_ms bounds the chase of an
@@ -171,20 +177,23 @@ size_t		 store_stats(struct store_stat *, size_t max);
 /* --- server checks and instances (store_meta.c) --- */
 
 /* Whether fsync and synchronous_commit are on; why not in err. */
-enum store_rc	 store_check_durability(struct store *, char *err, size_t);
+enum store_rc	 store_check_durability(struct store *, char *err, size_t)
+		    STORE_MUST_CHECK;
 /* Register this process as a live instance. */
 enum store_rc	 store_instance_register(struct store *, const char *id,
-		    const char *host, int pid);
+		    const char *host, int pid) STORE_MUST_CHECK;
 /* Refresh this instance's heartbeat. */
-enum store_rc	 store_instance_heartbeat(struct store *, const char *id);
+enum store_rc	 store_instance_heartbeat(struct store *, const char *id)
+		    STORE_MUST_CHECK;
 /* Delete this instance; its sessions end. */
-enum store_rc	 store_instance_remove(struct store *, const char *id);
+enum store_rc	 store_instance_remove(struct store *, const char *id)
+		    STORE_MUST_CHECK;
 /*
  * Delete instances whose heartbeat is older than secs, and those on this
  * host whose process is gone (other than self); their sessions end.
  */
 enum store_rc	 store_instance_reap(struct store *, int secs,
-		    const char *self);
+		    const char *self) STORE_MUST_CHECK;
 
 /* --- the world clock (store_meta.c) --- */
 
@@ -192,76 +201,79 @@ enum store_rc	 store_instance_reap(struct store *, int secs,
  * Take the cluster-wide ticker lock for this transaction; STORE_NONE when
  * another keepd holds it (then it is that one's turn).
  */
-enum store_rc	 store_tick_lock(struct store *);
+enum store_rc	 store_tick_lock(struct store *) STORE_MUST_CHECK;
 /* The names of the periodic tasks that are due (a read, no lock). */
 enum store_rc	 store_clock_due(struct store *, char names[][32], int max,
-		    int *n);
+		    int *n) STORE_MUST_CHECK;
 /*
  * Claim the periodic task name if it is due, moving it period_ms ahead;
  * STORE_NONE when it is not due.  *runs gets the task's run count.
  */
 enum store_rc	 store_clock_claim(struct store *, const char *name,
-		    int period_ms, int64_t *runs);
+		    int period_ms, int64_t *runs) STORE_MUST_CHECK;
 
 /* --- characters (store_char.c) --- */
 
 /* Find a character by name (any case); STORE_NONE if there is none. */
 enum store_rc	 store_char_by_name(struct store *, const char *name,
-		    struct store_char *, char *hash, size_t hashsz);
+		    struct store_char *, char *hash, size_t hashsz)
+		    STORE_MUST_CHECK;
 /* Load a character by id. */
 enum store_rc	 store_char_load(struct store *, int64_t id,
-		    struct store_char *);
+		    struct store_char *) STORE_MUST_CHECK;
 /*
  * Create a character in the start room, already in session (instance, sid);
  * STORE_NONE if the name is taken.
  */
 enum store_rc	 store_char_create(struct store *, const char *name,
 		    const char *hash, const char *instance, int64_t sid,
-		    struct store_char *);
+		    struct store_char *) STORE_MUST_CHECK;
 /*
  * Make (instance, sid) the character's session; the previous session, if
  * any, is returned in old_instance/old_sid (old_instance "" if none).
  */
 enum store_rc	 store_char_take_session(struct store *, int64_t id,
 		    const char *instance, int64_t sid, char *old_instance,
-		    int64_t *old_sid);
+		    int64_t *old_sid) STORE_MUST_CHECK;
 /* End the session if it is still (instance, sid); STORE_NONE if not. */
 enum store_rc	 store_char_end_session(struct store *, int64_t id,
-		    const char *instance, int64_t sid);
+		    const char *instance, int64_t sid) STORE_MUST_CHECK;
 /* Set a character's role; STORE_NONE if there is no such character. */
 enum store_rc	 store_char_set_role(struct store *, const char *name,
-		    const char *role);
+		    const char *role) STORE_MUST_CHECK;
 /* Move a character to the room through an exit; STORE_NONE if no exit. */
 enum store_rc	 store_char_move(struct store *, int64_t id, int32_t from,
-		    const char *dir, int32_t *to);
+		    const char *dir, int32_t *to) STORE_MUST_CHECK;
 /*
  * Lock two characters in id order and move coins between them.  STORE_NONE
  * when the giver lacks the coins (nothing changes).
  */
 enum store_rc	 store_char_transfer_coins(struct store *, int64_t from,
-		    int64_t to, int64_t amount, int64_t *from_left);
+		    int64_t to, int64_t amount, int64_t *from_left)
+		    STORE_MUST_CHECK;
 /* Find an online character by name in a room; STORE_NONE if not there. */
 enum store_rc	 store_char_in_room(struct store *, int32_t room,
-		    const char *name, struct store_char *);
+		    const char *name, struct store_char *) STORE_MUST_CHECK;
 /* Names of online characters, '\n'-separated, sorted; count in *n. */
 enum store_rc	 store_char_who(struct store *, char *out, size_t outsz,
-		    int *n);
+		    int *n) STORE_MUST_CHECK;
 
 /* --- rooms and world (store_room.c) --- */
 
 /* Everything look shows of a room, as seen by a character. */
 enum store_rc	 store_room_look(struct store *, int32_t room, int64_t viewer,
-		    struct store_look *);
+		    struct store_look *) STORE_MUST_CHECK;
 /* Insert a room unless it exists (update when overwrite). */
 enum store_rc	 store_room_upsert(struct store *, int32_t id, const char *area,
 		    const char *title, const char *desc, bool start,
-		    bool overwrite, bool *created);
+		    bool overwrite, bool *created) STORE_MUST_CHECK;
 /* Insert an exit unless it exists (update when overwrite). */
 enum store_rc	 store_exit_upsert(struct store *, int32_t room,
-		    const char *dir, int32_t to, bool overwrite);
+		    const char *dir, int32_t to, bool overwrite)
+		    STORE_MUST_CHECK;
 /* Count rooms, and whether a start room exists. */
 enum store_rc	 store_world_counts(struct store *, int *rooms, int *exits,
-		    bool *has_start);
+		    bool *has_start) STORE_MUST_CHECK;
 
 /* --- messages to others (store_notify.c, store_message.c) --- */
 
@@ -278,34 +290,37 @@ struct store_message {
 
 /* Tell every online character in a room but one (except; 0 for none). */
 enum store_rc	 store_notify_room(struct store *, int32_t room, int64_t except,
-		    const char *text);
+		    const char *text) STORE_MUST_CHECK;
 /* Tell every online character in a room but two (0 for none). */
 enum store_rc	 store_notify_room2(struct store *, int32_t room,
-		    int64_t except1, int64_t except2, const char *text);
+		    int64_t except1, int64_t except2, const char *text)
+		    STORE_MUST_CHECK;
 /* Tell one character, wherever its session is. */
-enum store_rc	 store_notify_char(struct store *, int64_t id, const char *text);
+enum store_rc	 store_notify_char(struct store *, int64_t id, const char *text)
+		    STORE_MUST_CHECK;
 /* Close a session (on any instance), showing it text first. */
 enum store_rc	 store_notify_kick(struct store *, const char *instance,
-		    int64_t sid, const char *text);
+		    int64_t sid, const char *text) STORE_MUST_CHECK;
 /*
  * Say text to everyone online in the room but except; STORE_NONE (nothing
  * written) when the room already had rate says in the last second.
  */
 enum store_rc	 store_notify_say(struct store *, int32_t room, int64_t except,
-		    const char *text, int rate);
+		    const char *text, int rate) STORE_MUST_CHECK;
 /* A reader's cursor (*cursor, a pg_snapshot text) at the current head. */
-enum store_rc	 store_message_head(struct store *, char **cursor);
+enum store_rc	 store_message_head(struct store *, char **cursor)
+		    STORE_MUST_CHECK;
 /*
  * The messages committed since *cursor, each once, in (transaction, id)
  * order; moves *cursor on.  Free *out with store_message_free.
  */
 enum store_rc	 store_message_read(struct store *, char **cursor,
-		    struct store_message **out, size_t *n);
+		    struct store_message **out, size_t *n) STORE_MUST_CHECK;
 /* Free n messages of store_message_read. */
 void		 store_message_free(struct store_message *, size_t n);
 /* Delete up to batch messages older than retention seconds. */
 enum store_rc	 store_message_prune(struct store *, int retention, int batch,
-		    int64_t *deleted);
+		    int64_t *deleted) STORE_MUST_CHECK;
 
 /* --- migrations (store_migrate.c) --- */
 
@@ -316,20 +331,22 @@ struct store_migration {
 };
 
 /* Create the bookkeeping table if missing. */
-enum store_rc	 store_migrations_init(struct store *);
+enum store_rc	 store_migrations_init(struct store *) STORE_MUST_CHECK;
 /* Applied migrations in version order; returns count or -1 on error. */
 int		 store_migrations_applied(struct store *,
-		    struct store_migration *, int max);
+		    struct store_migration *, int max) STORE_MUST_CHECK;
 /* Run a migration's SQL and record it, in one transaction. */
 enum store_rc	 store_migration_apply(struct store *, int version,
-		    const char *name, const char *checksum, const char *sql);
+		    const char *name, const char *checksum, const char *sql)
+		    STORE_MUST_CHECK;
 /* Take the migration advisory lock (blocks until other migrators finish). */
-enum store_rc	 store_migrations_lock(struct store *);
+enum store_rc	 store_migrations_lock(struct store *) STORE_MUST_CHECK;
 
 /* Execute a script (tests and tools only); true when it succeeded. */
-bool		 store_exec_script(struct store *, const char *sql);
+bool		 store_exec_script(struct store *, const char *sql)
+		    STORE_MUST_CHECK;
 /* Run one query (tests and tools only); first value of the first row. */
 bool		 store_exec_value(struct store *, const char *sql, char *out,
-		    size_t outsz);
+		    size_t outsz) STORE_MUST_CHECK;
 
 #endif

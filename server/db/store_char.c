@@ -30,7 +30,7 @@ store_char_fill(const PGresult *res, int row, int col, struct store_char *c)
 	c->level = (int32_t)store_get_int(res, row, col + 9);
 	c->xp = store_get_int(res, row, col + 10);
 	c->fighting_id = store_get_int(res, row, col + 11);
-	c->npc = strcmp(PQgetvalue(res, row, col + 12), "t") == 0;
+	c->npc = store_get_bool(res, row, col + 12);
 }
 
 /* Run a statement expected to return at most one character row. */
@@ -79,10 +79,8 @@ static struct store_stmt st_char_load = {
 enum store_rc
 store_char_load(struct store *s, int64_t id, struct store_char *c)
 {
-	char		 ids[24];
-	const char	*p[] = { ids };
+	const char	*p[] = { STORE_NUM(id) };
 
-	snprintf(ids, sizeof ids, "%lld", (long long)id);
 	return store_char_one(s, &st_char_load, p, c, 0, NULL, 0);
 }
 
@@ -107,10 +105,8 @@ enum store_rc
 store_char_create(struct store *s, const char *name, const char *hash,
     const char *instance, int64_t sid, struct store_char *c)
 {
-	char		 sids[24];
-	const char	*p[] = { name, hash, instance, sids };
+	const char	*p[] = { name, hash, instance, STORE_NUM(sid) };
 
-	snprintf(sids, sizeof sids, "%lld", (long long)sid);
 	return store_char_one(s, &st_char_create, p, c, 0, NULL, 0);
 }
 
@@ -130,13 +126,10 @@ enum store_rc
 store_char_take_session(struct store *s, int64_t id, const char *instance,
     int64_t sid, char *old_instance, int64_t *old_sid)
 {
-	char		 ids[24], sids[24];
-	const char	*p[] = { ids, instance, sids };
+	const char	*p[] = { STORE_NUM(id), instance, STORE_NUM(sid) };
 	PGresult	*res;
 	enum store_rc	 rc = STORE_NONE;
 
-	snprintf(ids, sizeof ids, "%lld", (long long)id);
-	snprintf(sids, sizeof sids, "%lld", (long long)sid);
 	if ((res = store_exec(s, &st_char_take_session, p)) == NULL)
 		return STORE_ERR;
 	if (PQntuples(res) == 1) {
@@ -159,11 +152,8 @@ enum store_rc
 store_char_end_session(struct store *s, int64_t id, const char *instance,
     int64_t sid)
 {
-	char		 ids[24], sids[24];
-	const char	*p[] = { ids, instance, sids };
+	const char	*p[] = { STORE_NUM(id), instance, STORE_NUM(sid) };
 
-	snprintf(ids, sizeof ids, "%lld", (long long)id);
-	snprintf(sids, sizeof sids, "%lld", (long long)sid);
 	return store_exec_changed(s, &st_char_end_session, p);
 }
 
@@ -195,13 +185,10 @@ enum store_rc
 store_char_move(struct store *s, int64_t id, int32_t from, const char *dir,
     int32_t *to)
 {
-	char		 ids[24], froms[16];
-	const char	*p[] = { ids, froms, dir };
+	const char	*p[] = { STORE_NUM(id), STORE_NUM(from), dir };
 	PGresult	*res;
 	enum store_rc	 rc = STORE_NONE;
 
-	snprintf(ids, sizeof ids, "%lld", (long long)id);
-	snprintf(froms, sizeof froms, "%d", from);
 	if ((res = store_exec(s, &st_char_move, p)) == NULL)
 		return STORE_ERR;
 	if (PQntuples(res) == 1) {
@@ -235,14 +222,11 @@ enum store_rc
 store_char_transfer_coins(struct store *s, int64_t from, int64_t to,
     int64_t amount, int64_t *from_left)
 {
-	char		 a[24], b[24], n[24];
-	const char	*p[] = { a, b, n };
+	const char	*p[] = { STORE_NUM(from), STORE_NUM(to),
+			    STORE_NUM(amount) };
 	PGresult	*res;
 	int64_t		 have = -1;
 
-	snprintf(a, sizeof a, "%lld", (long long)from);
-	snprintf(b, sizeof b, "%lld", (long long)to);
-	snprintf(n, sizeof n, "%lld", (long long)amount);
 	if ((res = store_exec(s, &st_char_lock_pair, p)) == NULL)
 		return STORE_ERR;
 	for (int i = 0; i < PQntuples(res); i++) {
@@ -278,10 +262,8 @@ enum store_rc
 store_char_in_room(struct store *s, int32_t room, const char *name,
     struct store_char *c)
 {
-	char		 rooms[16];
-	const char	*p[] = { rooms, name };
+	const char	*p[] = { STORE_NUM(room), name };
 
-	snprintf(rooms, sizeof rooms, "%d", room);
 	return store_char_one(s, &st_char_in_room, p, c, 0, NULL, 0);
 }
 

@@ -1,6 +1,6 @@
 /*
  * store_combat.c — the SQL of combat, NPC behaviour and decay.  Batches
- * travel as PostgreSQL array literals of numbers ('{1,2,3}') built here,
+ * travel as PostgreSQL array literals of numbers ('{1,2,3}', store_arr_*),
  * and messages as one JSON array; every statement works on the whole set.
  */
 #include <stdio.h>
@@ -47,9 +47,9 @@ store_fighter_fill(const PGresult *res, int row, struct store_fighter *f)
 	f->id = store_get_int(res, row, 0);
 	f->fighting_id = store_get_int(res, row, 1);
 	f->room_id = (int32_t)store_get_int(res, row, 2);
-	f->npc = strcmp(PQgetvalue(res, row, 3), "t") == 0;
-	f->online = strcmp(PQgetvalue(res, row, 4), "t") == 0;
-	f->peaceful = strcmp(PQgetvalue(res, row, 5), "t") == 0;
+	f->npc = store_get_bool(res, row, 3);
+	f->online = store_get_bool(res, row, 4);
+	f->peaceful = store_get_bool(res, row, 5);
 	store_get_str(res, row, 6, f->name, sizeof f->name);
 	f->level = (int32_t)store_get_int(res, row, 7);
 	f->hp = (int32_t)store_get_int(res, row, 8);
@@ -58,28 +58,6 @@ store_fighter_fill(const PGresult *res, int row, struct store_fighter *f)
 	f->dam_max = (int32_t)store_get_int(res, row, 11);
 	f->armor = (int32_t)store_get_int(res, row, 12);
 	f->xp = store_get_int(res, row, 13);
-}
-
-/* Start an array literal. */
-static void
-store_arr_open(struct buf *b)
-{
-	buf_reset(b);
-	buf_add(b, "{");
-}
-
-/* Append one number to an array literal. */
-static void
-store_arr_add(struct buf *b, long long v)
-{
-	buf_printf(b, "%s%lld", b->len > 1 ? "," : "", v);
-}
-
-/* Close an array literal. */
-static void
-store_arr_close(struct buf *b)
-{
-	buf_add(b, "}");
 }
 
 /*
@@ -136,9 +114,8 @@ store_combat_load_ids(struct store *s, const int64_t *ids, size_t nids,
 
 	store_arr_open(&a);
 	for (size_t i = 0; i < nids; i++)
-		store_arr_add(&a, (long long)ids[i]);
-	store_arr_close(&a);
-	p[0] = buf_str(&a);
+		store_arr_num(&a, ids[i]);
+	p[0] = store_arr_close(&a);
 	res = store_exec(s, &st_combat_load_ids, p);
 	buf_free(&a);
 	*n = 0;
@@ -169,15 +146,12 @@ enum store_rc
 store_combat_room(struct store *s, int32_t room, int64_t me,
     struct store_fighter **out, size_t *n)
 {
-	char		 rooms[16], ids[24];
-	const char	*p[] = { rooms, ids };
+	const char	*p[] = { STORE_NUM(room), STORE_NUM(me) };
 	PGresult	*res;
 	int		 rows;
 
 	*out = NULL;
 	*n = 0;
-	snprintf(rooms, sizeof rooms, "%d", room);
-	snprintf(ids, sizeof ids, "%lld", (long long)me);
 	if ((res = store_exec(s, &st_combat_room, p)) == NULL)
 		return STORE_ERR;
 	rows = PQntuples(res);
@@ -244,14 +218,13 @@ store_combat_apply(struct store *s, const struct store_combat_change *ch,
 	for (int k = 0; k < 3; k++)
 		store_arr_open(&a[k]);
 	for (size_t i = 0; i < n; i++) {
-		store_arr_add(&a[0], (long long)ch[i].id);
-		store_arr_add(&a[1], ch[i].damage);
-		store_arr_add(&a[2], (long long)ch[i].fight);
+		store_arr_num(&a[0], ch[i].id);
+		store_arr_num(&a[1], ch[i].damage);
+		store_arr_num(&a[2], ch[i].fight);
 		hp_out[i] = -1;
 	}
 	for (int k = 0; k < 3; k++) {
-		store_arr_close(&a[k]);
-		p[k] = buf_str(&a[k]);
+		p[k] = store_arr_close(&a[k]);
 	}
 	res = store_exec(s, &st_combat_apply, p);
 	for (int k = 0; k < 3; k++)
@@ -354,14 +327,12 @@ store_combat_bury(struct store *s, struct store_death *d, size_t n,
 			if (d[i].victim == id)
 				d[i].corpse = store_get_int(res, r, 1);
 		}
-		store_arr_add(&v, (long long)id);
-		store_arr_add(&c, (long long)store_get_int(res, r, 1));
+		store_arr_num(&v, id);
+		store_arr_num(&c, store_get_int(res, r, 1));
 	}
 	PQclear(res);
-	store_arr_close(&v);
-	store_arr_close(&c);
-	lp[0] = buf_str(&v);
-	lp[1] = buf_str(&c);
+	lp[0] = store_arr_close(&v);
+	lp[1] = store_arr_close(&c);
 	res = store_exec(s, &st_combat_loot, lp);
 	buf_free(&v);
 	buf_free(&c);
@@ -384,13 +355,12 @@ store_combat_deaths(struct store *s, struct store_death *d, size_t n)
 		return STORE_OK;
 	store_arr_open(&v);
 	for (size_t i = 0; i < n; i++) {
-		store_arr_add(&v, (long long)d[i].victim);
+		store_arr_num(&v, d[i].victim);
 		d[i].corpse = 0;
 		d[i].respawn_room = 0;
 		d[i].respawn_title[0] = '\0';
 	}
-	store_arr_close(&v);
-	p[0] = buf_str(&v);
+	p[0] = store_arr_close(&v);
 	if (store_combat_bury(s, d, n, p[0]) != STORE_OK)
 		goto fail;
 	if ((res = store_exec(s, &st_combat_respawn, p)) == NULL)
@@ -439,15 +409,14 @@ store_combat_progress(struct store *s, const struct store_progress *pr,
 	for (int k = 0; k < 5; k++)
 		store_arr_open(&a[k]);
 	for (size_t i = 0; i < n; i++) {
-		store_arr_add(&a[0], (long long)pr[i].id);
-		store_arr_add(&a[1], (long long)pr[i].xp);
-		store_arr_add(&a[2], pr[i].level);
-		store_arr_add(&a[3], pr[i].hp_gain);
-		store_arr_add(&a[4], pr[i].kills);
+		store_arr_num(&a[0], pr[i].id);
+		store_arr_num(&a[1], pr[i].xp);
+		store_arr_num(&a[2], pr[i].level);
+		store_arr_num(&a[3], pr[i].hp_gain);
+		store_arr_num(&a[4], pr[i].kills);
 	}
 	for (int k = 0; k < 5; k++) {
-		store_arr_close(&a[k]);
-		p[k] = buf_str(&a[k]);
+		p[k] = store_arr_close(&a[k]);
 	}
 	res = store_exec(s, &st_combat_progress, p);
 	for (int k = 0; k < 5; k++)
@@ -462,10 +431,14 @@ store_combat_progress(struct store *s, const struct store_progress *pr,
 enum store_rc
 store_combat_stop_against(struct store *s, int64_t id)
 {
-	char	arr[32];
+	struct buf	 a = { 0 };
+	enum store_rc	 rc;
 
-	snprintf(arr, sizeof arr, "{%lld}", (long long)id);
-	return store_combat_run1(s, &st_combat_unfight, arr);
+	store_arr_open(&a);
+	store_arr_num(&a, id);
+	rc = store_combat_run1(s, &st_combat_unfight, store_arr_close(&a));
+	buf_free(&a);
+	return rc;
 }
 
 /*
@@ -541,12 +514,10 @@ enum store_rc
 store_combat_random_exit(struct store *s, int32_t room, char *dir,
     size_t dirsz)
 {
-	char		 rooms[16];
-	const char	*p[] = { rooms };
+	const char	*p[] = { STORE_NUM(room) };
 	PGresult	*res;
 	enum store_rc	 rc = STORE_NONE;
 
-	snprintf(rooms, sizeof rooms, "%d", room);
 	if ((res = store_exec(s, &st_combat_random_exit, p)) == NULL)
 		return STORE_ERR;
 	if (PQntuples(res) == 1) {
@@ -647,13 +618,11 @@ enum store_rc
 store_combat_wander(struct store *s, int pct, struct store_npc_act **out,
     size_t *n)
 {
-	char		 pcts[16];
-	const char	*p[] = { pcts };
+	const char	*p[] = { STORE_NUM(pct) };
 	PGresult	*res;
 
 	*out = NULL;
 	*n = 0;
-	snprintf(pcts, sizeof pcts, "%d", pct);
 	if ((res = store_exec(s, &st_combat_wander, p)) == NULL)
 		return STORE_ERR;
 	store_npc_acts(res, out, n);
@@ -710,13 +679,11 @@ store_combat_decay_apply(struct store *s, const struct store_decayed *d,
 	store_arr_open(&ids);
 	store_arr_open(&rooms);
 	for (size_t i = 0; i < n; i++) {
-		store_arr_add(&ids, (long long)d[i].id);
-		store_arr_add(&rooms, d[i].room);
+		store_arr_num(&ids, d[i].id);
+		store_arr_num(&rooms, d[i].room);
 	}
-	store_arr_close(&ids);
-	store_arr_close(&rooms);
-	p[0] = buf_str(&ids);
-	p[1] = buf_str(&rooms);
+	p[0] = store_arr_close(&ids);
+	p[1] = store_arr_close(&rooms);
 	if ((res = store_exec(s, &st_combat_decay_spill, p)) == NULL)
 		goto fail;
 	PQclear(res);
@@ -753,7 +720,7 @@ store_combat_decay(struct store *s, struct store_decayed **out, size_t *n)
 
 		d->id = store_get_int(res, r, 0);
 		d->room = (int32_t)store_get_int(res, r, 1);
-		d->corpse = strcmp(PQgetvalue(res, r, 2), "t") == 0;
+		d->corpse = store_get_bool(res, r, 2);
 		store_get_str(res, r, 3, d->name, sizeof d->name);
 	}
 	*n = (size_t)rows;

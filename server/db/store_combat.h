@@ -88,16 +88,17 @@ struct store_decayed {
  * allocated (free it), *n its length.
  */
 enum store_rc	 store_combat_load_fights(struct store *,
-		    struct store_fighter **out, size_t *n);
+		    struct store_fighter **out, size_t *n) STORE_MUST_CHECK;
 /* The given characters, locked in id order; missing ones are left out. */
 enum store_rc	 store_combat_load_ids(struct store *, const int64_t *ids,
-		    size_t nids, struct store_fighter *out, size_t *n);
+		    size_t nids, struct store_fighter *out, size_t *n)
+		    STORE_MUST_CHECK;
 /*
  * Every NPC and online player in the room but me, NPCs first, each by id,
  * with keywords filled in; *out is allocated (free it).
  */
 enum store_rc	 store_combat_room(struct store *, int32_t room, int64_t me,
-		    struct store_fighter **out, size_t *n);
+		    struct store_fighter **out, size_t *n) STORE_MUST_CHECK;
 /*
  * Apply damage and fight changes (sorted by id) in one UPDATE;
  * regeneration is counted first.  hp_out[i] gets each character's new hp,
@@ -105,41 +106,42 @@ enum store_rc	 store_combat_room(struct store *, int32_t room, int64_t me,
  */
 enum store_rc	 store_combat_apply(struct store *,
 		    const struct store_combat_change *, size_t n,
-		    int32_t *hp_out);
+		    int32_t *hp_out) STORE_MUST_CHECK;
 /*
  * Deaths: a corpse per victim in its room holding everything it carried
  * and wore and its coins; players go to the start room with full hp;
  * NPCs are deleted; everyone fighting a victim stops.
  */
 enum store_rc	 store_combat_deaths(struct store *, struct store_death *,
-		    size_t n);
+		    size_t n) STORE_MUST_CHECK;
 /* Write experience, levels, max_hp and kills. */
 enum store_rc	 store_combat_progress(struct store *,
-		    const struct store_progress *, size_t n);
+		    const struct store_progress *, size_t n) STORE_MUST_CHECK;
 /* Stop everyone fighting id (they are left as they are otherwise). */
-enum store_rc	 store_combat_stop_against(struct store *, int64_t id);
+enum store_rc	 store_combat_stop_against(struct store *, int64_t id)
+		    STORE_MUST_CHECK;
 /*
  * Write the messages in one statement: each online recipient gets its
  * lines joined, in order, as one text; recipients of the same text share
  * one message row.
  */
 enum store_rc	 store_combat_notify(struct store *,
-		    const struct store_combat_msg *, size_t n);
+		    const struct store_combat_msg *, size_t n) STORE_MUST_CHECK;
 /* A random exit of the room; STORE_NONE if it has none. */
 enum store_rc	 store_combat_random_exit(struct store *, int32_t room,
-		    char *dir, size_t dirsz);
+		    char *dir, size_t dirsz) STORE_MUST_CHECK;
 
 /* Aggressive idle NPCs each start a fight with an online player present. */
 enum store_rc	 store_combat_aggro(struct store *,
-		    struct store_npc_act **out, size_t *n);
+		    struct store_npc_act **out, size_t *n) STORE_MUST_CHECK;
 /* Idle wanderers move, with pct% chance each, to a room of their area. */
 enum store_rc	 store_combat_wander(struct store *, int pct,
-		    struct store_npc_act **out, size_t *n);
+		    struct store_npc_act **out, size_t *n) STORE_MUST_CHECK;
 /*
  * Items past decay_at (not inside a container) spill their contents and
  * coins where they lie and are deleted.
  */
 enum store_rc	 store_combat_decay(struct store *,
-		    struct store_decayed **out, size_t *n);
+		    struct store_decayed **out, size_t *n) STORE_MUST_CHECK;
 
 #endif

@@ -1,6 +1,8 @@
 /*
- * store_int.h — what the store_*.c files share: the statement descriptor and
- * the execution helpers.  Private to server/db/.
+ * store_int.h — what the store_*.c files share: the statement descriptor,
+ * the execution helpers, and the one way each of writing a parameter
+ * (STORE_NUM, store_arr_*) and reading a column (store_get_*).  Private to
+ * server/db/.
  */
 #ifndef KEEP_STORE_INT_H
 #define KEEP_STORE_INT_H
@@ -76,9 +78,10 @@ PGresult	*store_exec(struct store *, struct store_stmt *,
  * STORE_NONE if none, STORE_ERR on error.
  */
 enum store_rc	 store_exec_changed(struct store *, struct store_stmt *,
-		    const char *const *params);
+		    const char *const *params) STORE_MUST_CHECK;
 /* Run plain SQL text (no parameters) through the simple protocol. */
-bool		 store_exec_simple(struct store *, const char *sql);
+bool		 store_exec_simple(struct store *, const char *sql)
+		    STORE_MUST_CHECK;
 /* Open a connection with keepd's timeouts and keepalives (see store.c);
  * always returns a PGconn, check PQstatus. */
 PGconn		*store_connect(const char *url, const char *app);
@@ -102,7 +105,7 @@ PGresult	*store_get_result(struct store *);
  * Whether the last error means the connection was lost (class 08, or the
  * server ending the session: 57P01..57P03), not that a statement failed.
  */
-bool		 store_lost(const struct store *);
+bool		 store_lost(const struct store *) STORE_MUST_CHECK;
 
 /* --- the pool-wide gate (store_gate.c) --- */
 
@@ -110,7 +113,7 @@ bool		 store_lost(const struct store *);
  * Whether a store behind g may try to connect now (always without a gate);
  * while the database is down, one store at a time when the probe is due.
  */
-bool		 store_gate_enter(struct store_gate *g);
+bool		 store_gate_enter(struct store_gate *g) STORE_MUST_CHECK;
 /* A connection attempt allowed by store_gate_enter ended. */
 void		 store_gate_leave(struct store_gate *g, bool connected,
 		    const char *error);
@@ -120,7 +123,7 @@ int		 store_gate_in_doubt_ms(const struct store *);
 /* Milliseconds until the gate lets this store try to connect again. */
 int		 store_gate_wait_ms(const struct store *);
 /* Whether the pool is shutting down (in-doubt waits give up). */
-bool		 store_gate_stopping(const struct store *);
+bool		 store_gate_stopping(const struct store *) STORE_MUST_CHECK;
 /* The fault hook's probability (KEEP_FAULT_COMMIT_DROP), 0 without one. */
 double		 store_gate_fault(const struct store *);
 /* Count a command answered out-of-reach while the database is down. */
@@ -133,12 +136,37 @@ uint64_t	 store_round_trips_total(void);
 /* The query that takes a write transaction's xid and the incarnation. */
 extern const char	 store_xid_sql[];
 /* Send a pending BEGIN (and take the xid) on its own; false on error. */
-bool		 store_begin_now(struct store *);
+bool		 store_begin_now(struct store *) STORE_MUST_CHECK;
 
 /* Copy a text column into a bounded buffer. */
 void		 store_get_str(const PGresult *, int row, int col, char *,
 		    size_t);
 /* Read an integer column (0 for NULL). */
 int64_t		 store_get_int(const PGresult *, int row, int col);
+/* Read a boolean column (false for NULL). */
+bool		 store_get_bool(const PGresult *, int row, int col)
+		    STORE_MUST_CHECK;
+
+/*
+ * The one way a number becomes a text parameter: decimal, written into
+ * buf (STORE_NUM_LEN bytes), which is returned.  STORE_NUM(v) writes into
+ * a compound literal that lives until the end of the enclosing block, so
+ * it can stand right in a parameter array:
+ *	const char *p[] = { STORE_NUM(room), STORE_NUM(id), name };
+ */
+#define STORE_NUM_LEN	24
+const char	*store_num(char *buf, int64_t v);
+#define STORE_NUM(v)	store_num((char[STORE_NUM_LEN]){ 0 }, (int64_t)(v))
+
+struct buf;
+/*
+ * Array parameters ("{1,2,3}", "{head,wield}") are built in a buf:
+ * store_arr_open, then store_arr_num or store_arr_text for each element,
+ * then store_arr_close, which returns the text (owned by the buf).
+ */
+void		 store_arr_open(struct buf *);
+void		 store_arr_num(struct buf *, int64_t);
+void		 store_arr_text(struct buf *, const char *);
+const char	*store_arr_close(struct buf *);
 
 #endif

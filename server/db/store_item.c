@@ -9,6 +9,7 @@
 
 #include "db/store_int.h"
 #include "db/store_item.h"
+#include "ops/buf.h"
 #include "ops/util.h"
 
 /* An item's weight with its contents: only containers can hold anything. */
@@ -26,27 +27,57 @@ store_item_set_free(struct store_item_set *set)
 	set->n = 0;
 }
 
-/* Format an id as a decimal string. */
-static void
-store_item_id(char *out, size_t outsz, int64_t id)
+/* An empty batch with room for max ids. */
+void
+store_item_batch_init(struct store_item_batch *b, int max)
 {
-	snprintf(out, outsz, "%lld", (long long)id);
+	b->ids = xcalloc((size_t)max + 1, sizeof *b->ids);
+	b->slots = xcalloc((size_t)max + 1, sizeof *b->slots);
+	b->moved = xcalloc((size_t)max + 1, sizeof *b->moved);
+	b->n = b->nmoved = 0;
+	b->max = max;
 }
 
-/* An array literal "{1,2,3}" of ids; the caller frees it. */
-static char *
-store_item_array(const int64_t *ids, int n)
+/* Ask for id to move (slot: where to wear it, or NULL). */
+void
+store_item_batch_add(struct store_item_batch *b, int64_t id,
+    const char *slot)
 {
-	size_t	 sz = (size_t)n * 22 + 3, o = 0;
-	char	*out = xmalloc(sz);
+	if (b->n >= b->max)
+		return;
+	b->ids[b->n] = id;
+	b->slots[b->n++] = slot;
+}
 
-	out[o++] = '{';
-	for (int i = 0; i < n; i++)
-		o += (size_t)snprintf(out + o, sz - o, "%s%lld", i ? "," : "",
-		    (long long)ids[i]);
-	out[o++] = '}';
-	out[o] = '\0';
-	return out;
+/* Whether id is among the moved. */
+bool
+store_item_batch_moved(const struct store_item_batch *b, int64_t id)
+{
+	for (int i = 0; i < b->nmoved; i++) {
+		if (b->moved[i] == id)
+			return true;
+	}
+	return false;
+}
+
+/* Free a batch's arrays. */
+void
+store_item_batch_free(struct store_item_batch *b)
+{
+	free(b->ids);
+	free(b->slots);
+	free(b->moved);
+	memset(b, 0, sizeof *b);
+}
+
+/* The batch's ids as an array parameter, in a; returns its text. */
+static const char *
+store_item_ids(struct buf *a, const struct store_item_batch *b)
+{
+	store_arr_open(a);
+	for (int i = 0; i < b->n; i++)
+		store_arr_num(a, b->ids[i]);
+	return store_arr_close(a);
 }
 
 /*
@@ -116,15 +147,12 @@ enum store_rc
 store_item_scan(struct store *s, int32_t room, int64_t me, int scope,
     struct store_item_set *set)
 {
-	char		 rooms[16], ids[24], scopes[16];
-	const char	*p[] = { rooms, ids, scopes };
+	const char	*p[] = { STORE_NUM(room), STORE_NUM(me),
+			    STORE_NUM(scope) };
 	PGresult	*res;
 
 	set->v = NULL;
 	set->n = 0;
-	snprintf(rooms, sizeof rooms, "%d", room);
-	store_item_id(ids, sizeof ids, me);
-	snprintf(scopes, sizeof scopes, "%d", scope);
 	if ((res = store_exec(s, &st_item_scan, p)) == NULL)
 		return STORE_ERR;
 	set->n = PQntuples(res);
@@ -149,13 +177,10 @@ enum store_rc
 store_item_lock_char(struct store *s, int64_t id, int32_t room,
     struct store_item_holder *h)
 {
-	char		 ids[24], rooms[16];
-	const char	*p[] = { ids, rooms };
+	const char	*p[] = { STORE_NUM(id), STORE_NUM(room) };
 	PGresult	*res;
 	enum store_rc	 rc = STORE_NONE;
 
-	store_item_id(ids, sizeof ids, id);
-	snprintf(rooms, sizeof rooms, "%d", room);
 	if ((res = store_exec(s, &st_item_lock_char, p)) == NULL)
 		return STORE_ERR;
 	if (PQntuples(res) == 1) {
@@ -182,11 +207,9 @@ enum store_rc
 store_item_burden(struct store *s, int64_t id, int64_t *count,
     int64_t *weight)
 {
-	char		 ids[24];
-	const char	*p[] = { ids };
+	const char	*p[] = { STORE_NUM(id) };
 	PGresult	*res;
 
-	store_item_id(ids, sizeof ids, id);
 	if ((res = store_exec(s, &st_item_burden, p)) == NULL)
 		return STORE_ERR;
 	*count = store_get_int(res, 0, 0);
@@ -206,14 +229,11 @@ enum store_rc
 store_item_lock_container(struct store *s, int64_t id, int32_t room,
     int64_t me)
 {
-	char		 ids[24], rooms[16], mes[24];
-	const char	*p[] = { ids, rooms, mes };
+	const char	*p[] = { STORE_NUM(id), STORE_NUM(room),
+			    STORE_NUM(me) };
 	PGresult	*res;
 	enum store_rc	 rc;
 
-	store_item_id(ids, sizeof ids, id);
-	snprintf(rooms, sizeof rooms, "%d", room);
-	store_item_id(mes, sizeof mes, me);
 	if ((res = store_exec(s, &st_item_lock_container, p)) == NULL)
 		return STORE_ERR;
 	rc = PQntuples(res) == 1 ? STORE_OK : STORE_NONE;
@@ -231,11 +251,9 @@ static struct store_stmt st_item_contents_weight = {
 enum store_rc
 store_item_contents_weight(struct store *s, int64_t id, int64_t *weight)
 {
-	char		 ids[24];
-	const char	*p[] = { ids };
+	const char	*p[] = { STORE_NUM(id) };
 	PGresult	*res;
 
-	store_item_id(ids, sizeof ids, id);
 	if ((res = store_exec(s, &st_item_contents_weight, p)) == NULL)
 		return STORE_ERR;
 	*weight = store_get_int(res, 0, 0);
@@ -270,41 +288,40 @@ static struct store_stmt st_item_moves[] = {
 	  " AND worn_slot IS NULL RETURNING id", 3, 0 },
 };
 
-/* Collect the ids a moving statement returned. */
+/*
+ * Run a moving statement with parameters p, whose p[at] is set here to the
+ * batch's ids, and collect the ids it returned into the batch.
+ */
 static enum store_rc
-store_item_returned(PGresult *res, int64_t *moved, int max, int *nmoved)
+store_item_batch_run(struct store *s, struct store_stmt *st,
+    struct store_item_batch *b, const char **p, int at)
 {
-	*nmoved = 0;
+	struct buf	 a = { 0 };
+	PGresult	*res;
+
+	b->nmoved = 0;
+	if (b->n <= 0)
+		return STORE_OK;
+	p[at] = store_item_ids(&a, b);
+	res = store_exec(s, st, p);
+	buf_free(&a);
 	if (res == NULL)
 		return STORE_ERR;
-	for (int i = 0; i < PQntuples(res) && i < max; i++)
-		moved[(*nmoved)++] = store_get_int(res, i, 0);
+	for (int i = 0; i < PQntuples(res) && i < b->n; i++)
+		b->moved[b->nmoved++] = store_get_int(res, i, 0);
 	PQclear(res);
 	return STORE_OK;
 }
 
-/* Move the items that are still where the move takes them from. */
+/* Move the batch's items that are still where the move takes them from. */
 enum store_rc
 store_item_move(struct store *s, enum store_item_move how,
-    const int64_t *ids, int n, int64_t from, int64_t to, int32_t room,
-    int64_t *moved, int *nmoved)
+    struct store_item_batch *b, int64_t from, int64_t to, int32_t room)
 {
-	char		*arr, froms[24], tos[24], rooms[16];
-	const char	*p[] = { NULL, froms, tos, rooms };
-	enum store_rc	 rc;
+	const char	*p[] = { NULL, STORE_NUM(from), STORE_NUM(to),
+			    STORE_NUM(room) };
 
-	*nmoved = 0;
-	if (n <= 0)
-		return STORE_OK;
-	arr = store_item_array(ids, n);
-	p[0] = arr;
-	store_item_id(froms, sizeof froms, from);
-	store_item_id(tos, sizeof tos, to);
-	snprintf(rooms, sizeof rooms, "%d", room);
-	rc = store_item_returned(store_exec(s, &st_item_moves[how], p), moved,
-	    n, nmoved);
-	free(arr);
-	return rc;
+	return store_item_batch_run(s, &st_item_moves[how], b, p, 0);
 }
 
 /* One slot per item; a slot taken meanwhile (or twice in ids) is skipped. */
@@ -318,35 +335,20 @@ static struct store_stmt st_item_wear = {
 	" RETURNING i.id", 3, 0
 };
 
-/* Wear ids[i] on slots[i]. */
+/* Wear each of the batch's ids on its slot. */
 enum store_rc
-store_item_wear(struct store *s, int64_t me, const int64_t *ids,
-    const char *const *slots, int n, int64_t *moved, int *nmoved)
+store_item_wear(struct store *s, int64_t me, struct store_item_batch *b)
 {
-	char		 mes[24], *arr, *sl;
-	const char	*p[3];
-	size_t		 o = 0, sz = (size_t)n * 10 + 3;
+	struct buf	 sl = { 0 };
+	const char	*p[] = { STORE_NUM(me), NULL, NULL };
 	enum store_rc	 rc;
 
-	*nmoved = 0;
-	if (n <= 0)
-		return STORE_OK;
-	store_item_id(mes, sizeof mes, me);
-	arr = store_item_array(ids, n);
-	sl = xmalloc(sz);
-	sl[o++] = '{';
-	for (int i = 0; i < n; i++)
-		o += (size_t)snprintf(sl + o, sz - o, "%s%.8s", i ? "," : "",
-		    slots[i]);
-	sl[o++] = '}';
-	sl[o] = '\0';
-	p[0] = mes;
-	p[1] = arr;
-	p[2] = sl;
-	rc = store_item_returned(store_exec(s, &st_item_wear, p), moved, n,
-	    nmoved);
-	free(arr);
-	free(sl);
+	store_arr_open(&sl);
+	for (int i = 0; i < b->n; i++)
+		store_arr_text(&sl, b->slots[i]);
+	p[2] = store_arr_close(&sl);
+	rc = store_item_batch_run(s, &st_item_wear, b, p, 1);
+	buf_free(&sl);
 	return rc;
 }
 
@@ -357,26 +359,13 @@ static struct store_stmt st_item_unwear = {
 	" AND worn_slot IS NOT NULL RETURNING id", 2, 0
 };
 
-/* Take off worn ids. */
+/* Take off the batch's worn ids. */
 enum store_rc
-store_item_unwear(struct store *s, int64_t me, const int64_t *ids, int n,
-    int64_t *moved, int *nmoved)
+store_item_unwear(struct store *s, int64_t me, struct store_item_batch *b)
 {
-	char		 mes[24], *arr;
-	const char	*p[2];
-	enum store_rc	 rc;
+	const char	*p[] = { STORE_NUM(me), NULL };
 
-	*nmoved = 0;
-	if (n <= 0)
-		return STORE_OK;
-	store_item_id(mes, sizeof mes, me);
-	arr = store_item_array(ids, n);
-	p[0] = mes;
-	p[1] = arr;
-	rc = store_item_returned(store_exec(s, &st_item_unwear, p), moved, n,
-	    nmoved);
-	free(arr);
-	return rc;
+	return store_item_batch_run(s, &st_item_unwear, b, p, 1);
 }
 
 /* Coin moves, indexed by enum store_item_coins: $1 from, $2 to, $3 n. */
@@ -405,17 +394,13 @@ enum store_rc
 store_item_coins(struct store *s, enum store_item_coins how, int64_t from,
     int64_t to, int32_t room, int64_t amount)
 {
-	char		 froms[24], tos[24], ns[24], rooms[16];
-	const char	*p[] = { froms, tos, ns, rooms };
+	const char	*p[] = { STORE_NUM(from), STORE_NUM(to),
+			    STORE_NUM(amount), STORE_NUM(room) };
 	PGresult	*res;
 	enum store_rc	 rc;
 
 	if (amount <= 0)
 		return STORE_NONE;
-	store_item_id(froms, sizeof froms, from);
-	store_item_id(tos, sizeof tos, to);
-	store_item_id(ns, sizeof ns, amount);
-	snprintf(rooms, sizeof rooms, "%d", room);
 	if ((res = store_exec(s, &st_item_coins[how], p)) == NULL)
 		return STORE_ERR;
 	rc = PQntuples(res) == 1 ? STORE_OK : STORE_NONE;
@@ -459,10 +444,8 @@ static struct store_stmt st_item_inventory = {
 enum store_rc
 store_item_inventory(struct store *s, int64_t id, struct store_item_set *set)
 {
-	char		 ids[24];
-	const char	*p[] = { ids };
+	const char	*p[] = { STORE_NUM(id) };
 
-	store_item_id(ids, sizeof ids, id);
 	return store_item_listing(store_exec(s, &st_item_inventory, p), set);
 }
 
@@ -478,9 +461,7 @@ static struct store_stmt st_item_equipment = {
 enum store_rc
 store_item_equipment(struct store *s, int64_t id, struct store_item_set *set)
 {
-	char		 ids[24];
-	const char	*p[] = { ids };
+	const char	*p[] = { STORE_NUM(id) };
 
-	store_item_id(ids, sizeof ids, id);
 	return store_item_listing(store_exec(s, &st_item_equipment, p), set);
 }

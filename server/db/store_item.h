@@ -77,7 +77,7 @@ void		 store_item_set_free(struct store_item_set *);
  * (so "2.sword" is stable), then characters by name.
  */
 enum store_rc	 store_item_scan(struct store *, int32_t room, int64_t me,
-		    int scope, struct store_item_set *);
+		    int scope, struct store_item_set *) STORE_MUST_CHECK;
 /*
  * Lock a character's row (FOR UPDATE) before reading what it carries, so
  * two changes to one character's burden queue behind each other.  With
@@ -85,19 +85,19 @@ enum store_rc	 store_item_scan(struct store *, int32_t room, int64_t me,
  * player).
  */
 enum store_rc	 store_item_lock_char(struct store *, int64_t id, int32_t room,
-		    struct store_item_holder *);
+		    struct store_item_holder *) STORE_MUST_CHECK;
 /* What a character carries: things in hand, weight of everything. */
 enum store_rc	 store_item_burden(struct store *, int64_t id, int64_t *count,
-		    int64_t *weight);
+		    int64_t *weight) STORE_MUST_CHECK;
 /*
  * Lock a container that must still be on the floor of room or carried by
  * me; STORE_NONE when it is not.  Read its contents after this.
  */
 enum store_rc	 store_item_lock_container(struct store *, int64_t id,
-		    int32_t room, int64_t me);
+		    int32_t room, int64_t me) STORE_MUST_CHECK;
 /* The weight of what is inside an item (read after locking it). */
 enum store_rc	 store_item_contents_weight(struct store *, int64_t id,
-		    int64_t *weight);
+		    int64_t *weight) STORE_MUST_CHECK;
 
 /* Where store_item_move takes things from and puts them. */
 enum store_item_move {
@@ -109,24 +109,48 @@ enum store_item_move {
 };
 
 /*
- * Move the items ids[0..n) that are still where the move takes them from
- * (carried ones not worn); moved[] gets the ids that moved, *nmoved how
- * many.  For STORE_MOVE_INSIDE_TO_CHAR the container is locked and must
- * still be in room or carried by to, or nothing moves.
+ * The one shape of a batch of items to move: the ids asked for (with, for
+ * store_item_wear, the slot of each), and after the move the ids that
+ * really moved.  A thing someone else took first is not among the moved.
+ */
+struct store_item_batch {
+	int64_t		*ids;
+	const char	**slots;	/* store_item_wear: where ids[i] goes */
+	int		 n;
+	int64_t		*moved;
+	int		 nmoved;
+	int		 max;
+};
+
+/* An empty batch with room for max ids. */
+void		 store_item_batch_init(struct store_item_batch *, int max);
+/* Ask for id to move (slot: where to wear it, or NULL). */
+void		 store_item_batch_add(struct store_item_batch *, int64_t id,
+		    const char *slot);
+/* Whether id is among the moved. */
+bool		 store_item_batch_moved(const struct store_item_batch *,
+		    int64_t id) STORE_MUST_CHECK;
+/* Free a batch's arrays. */
+void		 store_item_batch_free(struct store_item_batch *);
+
+/*
+ * Move the batch's items that are still where the move takes them from
+ * (carried ones not worn); the batch gets the ids that moved.  For
+ * STORE_MOVE_INSIDE_TO_CHAR the container is locked and must still be in
+ * room or carried by to, or nothing moves.
  */
 enum store_rc	 store_item_move(struct store *, enum store_item_move,
-		    const int64_t *ids, int n, int64_t from, int64_t to,
-		    int32_t room, int64_t *moved, int *nmoved);
+		    struct store_item_batch *, int64_t from, int64_t to,
+		    int32_t room) STORE_MUST_CHECK;
 /*
- * Wear ids[i] on slots[i] (items still carried, not worn, slot free);
- * moved[] gets the ids that were put on.
+ * Wear each of the batch's ids on its slot (items still carried, not worn,
+ * slot free); the batch gets the ids that were put on.
  */
 enum store_rc	 store_item_wear(struct store *, int64_t me,
-		    const int64_t *ids, const char *const *slots, int n,
-		    int64_t *moved, int *nmoved);
-/* Take off worn ids; moved[] gets the ids taken off. */
+		    struct store_item_batch *) STORE_MUST_CHECK;
+/* Take off the batch's worn ids; the batch gets the ids taken off. */
 enum store_rc	 store_item_unwear(struct store *, int64_t me,
-		    const int64_t *ids, int n, int64_t *moved, int *nmoved);
+		    struct store_item_batch *) STORE_MUST_CHECK;
 
 /* Where store_item_coins moves coins. */
 enum store_item_coins {
@@ -140,17 +164,18 @@ enum store_item_coins {
  * For STORE_COINS_ITEM_TO_CHAR the item must be in room or carried by to.
  */
 enum store_rc	 store_item_coins(struct store *, enum store_item_coins,
-		    int64_t from, int64_t to, int32_t room, int64_t amount);
+		    int64_t from, int64_t to, int32_t room, int64_t amount)
+		    STORE_MUST_CHECK;
 
 /*
  * A character's inventory (not worn), identical things grouped: name and
  * count, in the order first acquired.
  */
 enum store_rc	 store_item_inventory(struct store *, int64_t id,
-		    struct store_item_set *);
+		    struct store_item_set *) STORE_MUST_CHECK;
 /* A character's worn and wielded things: worn_slot and name. */
 enum store_rc	 store_item_equipment(struct store *, int64_t id,
-		    struct store_item_set *);
+		    struct store_item_set *) STORE_MUST_CHECK;
 /*
  * Tell every online character in a room except two (a giver and a
  * receiver; 0 for none).

@@ -71,10 +71,9 @@ enum store_rc
 store_login_guard_fail(struct store *s, enum store_login_scope scope,
     const char *key, int forget_secs, int *failures)
 {
-	char		 forget[16];
-	const char	*p[] = { store_login_scope_name(scope), key, forget };
+	const char	*p[] = { store_login_scope_name(scope), key,
+			    STORE_NUM(forget_secs) };
 
-	snprintf(forget, sizeof forget, "%d", forget_secs);
 	return store_login_int(s, &st_login_guard_fail, p, failures);
 }
 
@@ -90,10 +89,9 @@ enum store_rc
 store_login_guard_lock(struct store *s, enum store_login_scope scope,
     const char *key, int secs)
 {
-	char		 secss[16];
-	const char	*p[] = { store_login_scope_name(scope), key, secss };
+	const char	*p[] = { store_login_scope_name(scope), key,
+			    STORE_NUM(secs) };
 
-	snprintf(secss, sizeof secss, "%d", secs);
 	return store_exec_changed(s, &st_login_guard_lock, p);
 }
 
@@ -124,10 +122,8 @@ static struct store_stmt st_login_guard_prune = {
 enum store_rc
 store_login_guard_prune(struct store *s, int forget_secs)
 {
-	char		 forget[16];
-	const char	*p[] = { forget };
+	const char	*p[] = { STORE_NUM(forget_secs) };
 
-	snprintf(forget, sizeof forget, "%d", forget_secs);
 	return store_exec_changed(s, &st_login_guard_prune, p) == STORE_ERR ?
 	    STORE_ERR : STORE_OK;
 }
@@ -169,9 +165,7 @@ static struct store_stmt st_login_set_created_from = {
 enum store_rc
 store_login_set_created_from(struct store *s, int64_t id, const char *addr)
 {
-	char		 ids[24];
-	const char	*p[] = { ids, addr };
+	const char	*p[] = { STORE_NUM(id), addr };
 
-	snprintf(ids, sizeof ids, "%lld", (long long)id);
 	return store_exec_changed(s, &st_login_set_created_from, p);
 }

@@ -27,7 +27,7 @@ enum store_login_scope {
  * the longer of their locks still runs (0: neither is locked).
  */
 enum store_rc	 store_login_guard_check(struct store *, const char *char_key,
-		    const char *addr, int *secs);
+		    const char *addr, int *secs) STORE_MUST_CHECK;
 /*
  * Count one more wrong password for (scope, key); a count whose last
  * failure is older than forget_secs starts again at 1.  Clears the lock;
@@ -35,15 +35,17 @@ enum store_rc	 store_login_guard_check(struct store *, const char *char_key,
  */
 enum store_rc	 store_login_guard_fail(struct store *,
 		    enum store_login_scope, const char *key, int forget_secs,
-		    int *failures);
+		    int *failures) STORE_MUST_CHECK;
 /* Lock (scope, key) for secs seconds from now. */
 enum store_rc	 store_login_guard_lock(struct store *,
-		    enum store_login_scope, const char *key, int secs);
+		    enum store_login_scope, const char *key, int secs)
+		    STORE_MUST_CHECK;
 /* Forget the wrong passwords of (scope, key) (a successful login). */
 enum store_rc	 store_login_guard_clear(struct store *,
-		    enum store_login_scope, const char *key);
+		    enum store_login_scope, const char *key) STORE_MUST_CHECK;
 /* Delete unlocked rows whose last failure is older than forget_secs. */
-enum store_rc	 store_login_guard_prune(struct store *, int forget_secs);
+enum store_rc	 store_login_guard_prune(struct store *, int forget_secs)
+		    STORE_MUST_CHECK;
 
 /*
  * Characters created from addr in the last hour.  With lock, first take
@@ -51,9 +53,9 @@ enum store_rc	 store_login_guard_prune(struct store *, int forget_secs);
  * counted one after the other.
  */
 enum store_rc	 store_login_created_count(struct store *, const char *addr,
-		    bool lock, int *n);
+		    bool lock, int *n) STORE_MUST_CHECK;
 /* Record the address that created a character. */
 enum store_rc	 store_login_set_created_from(struct store *, int64_t id,
-		    const char *addr);
+		    const char *addr) STORE_MUST_CHECK;
 
 #endif

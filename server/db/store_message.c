@@ -145,12 +145,9 @@ enum store_rc
 store_message_prune(struct store *s, int retention, int batch,
     int64_t *deleted)
 {
-	char		 ret[16], bat[16];
-	const char	*p[] = { ret, bat };
+	const char	*p[] = { STORE_NUM(retention), STORE_NUM(batch) };
 	PGresult	*res;
 
-	snprintf(ret, sizeof ret, "%d", retention);
-	snprintf(bat, sizeof bat, "%d", batch);
 	if ((res = store_exec(s, &st_message_prune, p)) == NULL)
 		return STORE_ERR;
 	*deleted = store_get_int(res, 0, 0);

@@ -1,5 +1,6 @@
 /*
- * store_meta.c — checks on the database server and the instances table.
+ * store_meta.c — checks on the database server, the instances table, and
+ * the world clock (the ticker lock and world_clock).
  */
 #include <errno.h>
 #include <signal.h>
@@ -59,11 +60,9 @@ enum store_rc
 store_instance_register(struct store *s, const char *id, const char *host,
     int pid)
 {
-	char		 pids[16];
-	const char	*p[] = { id, host, pids };
+	const char	*p[] = { id, host, STORE_NUM(pid) };
 	PGresult	*res;
 
-	snprintf(pids, sizeof pids, "%d", pid);
 	if ((res = store_exec(s, &st_instance_register, p)) == NULL)
 		return STORE_ERR;
 	PQclear(res);
@@ -138,12 +137,11 @@ static struct store_stmt st_instance_on_host = {
 enum store_rc
 store_instance_reap(struct store *s, int secs, const char *self)
 {
-	char		 secss[16], host[256];
-	const char	*p[] = { secss };
+	char		 host[256];
+	const char	*p[] = { STORE_NUM(secs) };
 	const char	*hp[] = { host };
 	PGresult	*res, *del;
 
-	snprintf(secss, sizeof secss, "%d", secs);
 	if ((res = store_exec(s, &st_instance_reap, p)) == NULL)
 		return STORE_ERR;
 	store_instance_log_reaped(res, "no heartbeat");
@@ -191,7 +189,7 @@ store_tick_lock(struct store *s)
 
 	if (res == NULL)
 		return STORE_ERR;
-	rc = strcmp(PQgetvalue(res, 0, 0), "t") == 0 ? STORE_OK : STORE_NONE;
+	rc = store_get_bool(res, 0, 0) ? STORE_OK : STORE_NONE;
 	PQclear(res);
 	return rc;
 }
@@ -212,12 +210,10 @@ enum store_rc
 store_clock_claim(struct store *s, const char *name, int period_ms,
     int64_t *runs)
 {
-	char		 ms[16];
-	const char	*p[] = { name, ms };
+	const char	*p[] = { name, STORE_NUM(period_ms) };
 	PGresult	*res;
 	enum store_rc	 rc = STORE_NONE;
 
-	snprintf(ms, sizeof ms, "%d", period_ms);
 	if ((res = store_exec(s, &st_clock_claim, p)) == NULL)
 		return STORE_ERR;
 	if (PQntuples(res) == 1) {

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "db/store_int.h"
+#include "ops/log.h"
 #include "ops/util.h"
 
 /* Serialises concurrent `keepd migrate` runs against one database. */
@@ -83,11 +84,9 @@ enum store_rc
 store_migration_apply(struct store *s, int version, const char *name,
     const char *checksum, const char *sql)
 {
-	char		 vs[16];
-	const char	*p[] = { vs, name, checksum };
+	const char	*p[] = { STORE_NUM(version), name, checksum };
 	PGresult	*res;
 
-	snprintf(vs, sizeof vs, "%d", version);
 	if (!store_exec_simple(s, "BEGIN"))
 		return STORE_ERR;
 	/* Migration files are trusted text from the release, not input. */
@@ -105,7 +104,10 @@ fail:
 
 		util_strlcpy(state, store_sqlstate(s), sizeof state);
 		util_strlcpy(msg, store_error(s), sizeof msg);
-		(void)store_exec_simple(s, "ROLLBACK");
+		/* The first error is the one kept; the ROLLBACK's is only
+		 * logged. */
+		if (!store_exec_simple(s, "ROLLBACK"))
+			log_debug("migrate: ROLLBACK: %s", store_error(s));
 		store_set_error(s, state, msg);
 	}
 	return STORE_ERR;

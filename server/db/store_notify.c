@@ -33,13 +33,10 @@ enum store_rc
 store_notify_room2(struct store *s, int32_t room, int64_t except1,
     int64_t except2, const char *text)
 {
-	char		 rooms[16], a[24], b[24];
-	const char	*p[] = { rooms, a, b, text };
+	const char	*p[] = { STORE_NUM(room), STORE_NUM(except1),
+			    STORE_NUM(except2), text };
 	PGresult	*res;
 
-	snprintf(rooms, sizeof rooms, "%d", room);
-	snprintf(a, sizeof a, "%lld", (long long)except1);
-	snprintf(b, sizeof b, "%lld", (long long)except2);
 	if ((res = store_exec(s, &st_notify_room, p)) == NULL)
 		return STORE_ERR;
 	PQclear(res);
@@ -79,17 +76,14 @@ enum store_rc
 store_notify_say(struct store *s, int32_t room, int64_t except,
     const char *text, int rate)
 {
-	char		 rooms[16], a[24], rates[16];
-	const char	*p[] = { rooms, a, text, rates };
+	const char	*p[] = { STORE_NUM(room), STORE_NUM(except), text,
+			    STORE_NUM(rate) };
 	PGresult	*res;
 	enum store_rc	 rc;
 
-	snprintf(rooms, sizeof rooms, "%d", room);
-	snprintf(a, sizeof a, "%lld", (long long)except);
-	snprintf(rates, sizeof rates, "%d", rate);
 	if ((res = store_exec(s, &st_notify_say, p)) == NULL)
 		return STORE_ERR;
-	rc = PQgetvalue(res, 0, 0)[0] == 't' ? STORE_NONE : STORE_OK;
+	rc = store_get_bool(res, 0, 0) ? STORE_NONE : STORE_OK;
 	PQclear(res);
 	return rc;
 }
@@ -105,11 +99,9 @@ static struct store_stmt st_notify_char = {
 enum store_rc
 store_notify_char(struct store *s, int64_t id, const char *text)
 {
-	char		 ids[24];
-	const char	*p[] = { ids, text };
+	const char	*p[] = { STORE_NUM(id), text };
 	PGresult	*res;
 
-	snprintf(ids, sizeof ids, "%lld", (long long)id);
 	if ((res = store_exec(s, &st_notify_char, p)) == NULL)
 		return STORE_ERR;
 	PQclear(res);
@@ -128,11 +120,9 @@ enum store_rc
 store_notify_kick(struct store *s, const char *instance, int64_t sid,
     const char *text)
 {
-	char		 sids[24];
-	const char	*p[] = { instance, sids, text };
+	const char	*p[] = { instance, STORE_NUM(sid), text };
 	PGresult	*res;
 
-	snprintf(sids, sizeof sids, "%lld", (long long)sid);
 	if ((res = store_exec(s, &st_notify_kick, p)) == NULL)
 		return STORE_ERR;
 	PQclear(res);

@@ -1,5 +1,7 @@
 /*
- * store_room.c — rooms, exits and loading the world.
+ * store_room.c — rooms and exits: what look shows, single rooms and exits
+ * written one by one (tests and tools), and the world's counts.  The
+ * world files load through store_world.c.
  */
 #include <stdio.h>
 #include <string.h>
@@ -51,13 +53,10 @@ enum store_rc
 store_room_look(struct store *s, int32_t room, int64_t viewer,
     struct store_look *l)
 {
-	char		 rooms[16], ids[24];
-	const char	*p[] = { rooms, ids };
+	const char	*p[] = { STORE_NUM(room), STORE_NUM(viewer) };
 	PGresult	*res;
 	enum store_rc	 rc = STORE_NONE;
 
-	snprintf(rooms, sizeof rooms, "%d", room);
-	snprintf(ids, sizeof ids, "%lld", (long long)viewer);
 	if ((res = store_exec(s, &st_room_look, p)) == NULL)
 		return STORE_ERR;
 	if (PQntuples(res) == 1) {
@@ -99,11 +98,10 @@ store_room_upsert(struct store *s, int32_t id, const char *area,
     const char *title, const char *desc, bool start, bool overwrite,
     bool *created)
 {
-	char		 ids[16];
-	const char	*p[] = { ids, area, title, desc, start ? "t" : "f" };
+	const char	*p[] = { STORE_NUM(id), area, title, desc,
+			    start ? "t" : "f" };
 	PGresult	*res;
 
-	snprintf(ids, sizeof ids, "%d", id);
 	res = store_exec(s, overwrite ? &st_room_update : &st_room_insert, p);
 	if (res == NULL)
 		return STORE_ERR;
@@ -114,7 +112,7 @@ store_room_upsert(struct store *s, int32_t id, const char *area,
 	 */
 	if (overwrite)
 		*created = PQntuples(res) == 1 &&
-		    strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+		    store_get_bool(res, 0, 0);
 	else
 		*created = strcmp(PQcmdTuples(res), "1") == 0;
 	PQclear(res);
@@ -139,12 +137,9 @@ enum store_rc
 store_exit_upsert(struct store *s, int32_t room, const char *dir, int32_t to,
     bool overwrite)
 {
-	char		 rooms[16], tos[16];
-	const char	*p[] = { rooms, dir, tos };
+	const char	*p[] = { STORE_NUM(room), dir, STORE_NUM(to) };
 	PGresult	*res;
 
-	snprintf(rooms, sizeof rooms, "%d", room);
-	snprintf(tos, sizeof tos, "%d", to);
 	res = store_exec(s, overwrite ? &st_exit_update : &st_exit_insert, p);
 	if (res == NULL)
 		return STORE_ERR;
@@ -168,7 +163,7 @@ store_world_counts(struct store *s, int *rooms, int *exits, bool *has_start)
 		return STORE_ERR;
 	*rooms = (int)store_get_int(res, 0, 0);
 	*exits = (int)store_get_int(res, 0, 1);
-	*has_start = strcmp(PQgetvalue(res, 0, 2), "t") == 0;
+	*has_start = store_get_bool(res, 0, 2);
 	PQclear(res);
 	return STORE_OK;
 }

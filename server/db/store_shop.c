@@ -27,21 +27,6 @@
 	" (NOT s.heals OR EXISTS (SELECT 1 FROM shop_stock k" \
 	"  WHERE k.npc_proto = s.npc_proto))"
 
-/* Write a number as text for a parameter. */
-static const char *
-store_shop_num(char *buf, size_t bufsz, int64_t v)
-{
-	snprintf(buf, bufsz, "%lld", (long long)v);
-	return buf;
-}
-
-/* Whether a boolean column is true. */
-static bool
-store_shop_bool(const PGresult *res, int row, int col)
-{
-	return strcmp(PQgetvalue(res, row, col), "t") == 0;
-}
-
 static struct store_stmt st_shop_find = {
 	"shop_find",
 	"SELECT " SHOP_COLS " FROM characters c"
@@ -61,8 +46,7 @@ enum store_rc
 store_shop_find(struct store *s, int32_t room, bool healer,
     struct store_shop *sh)
 {
-	char		 rooms[24];
-	const char	*p[] = { store_shop_num(rooms, sizeof rooms, room) };
+	const char	*p[] = { STORE_NUM(room) };
 	PGresult	*res;
 	enum store_rc	 rc = STORE_NONE;
 
@@ -80,9 +64,9 @@ store_shop_find(struct store *s, int32_t room, bool healer,
 		sh->sell_percent = (int32_t)store_get_int(res, 0, 6);
 		store_get_str(res, 0, 7, sh->buys_types,
 		    sizeof sh->buys_types);
-		sh->heals = store_shop_bool(res, 0, 8);
+		sh->heals = store_get_bool(res, 0, 8);
 		sh->heal_price = (int32_t)store_get_int(res, 0, 9);
-		sh->trades = store_shop_bool(res, 0, 10);
+		sh->trades = store_get_bool(res, 0, 10);
 		rc = STORE_OK;
 	}
 	PQclear(res);
@@ -101,8 +85,8 @@ store_shop_item_fill(const PGresult *res, int row, struct store_shop_item *it)
 	store_get_str(res, row, 3, it->type, sizeof it->type);
 	it->value = store_get_int(res, row, 4);
 	it->count = (int32_t)store_get_int(res, row, 5);
-	it->worn = store_shop_bool(res, row, 6);
-	it->has_contents = store_shop_bool(res, row, 7);
+	it->worn = store_get_bool(res, row, 6);
+	it->has_contents = store_get_bool(res, row, 7);
 	it->weight = store_get_int(res, row, 8);
 }
 
@@ -122,9 +106,7 @@ enum store_rc
 store_shop_wares(struct store *s, int64_t keeper, struct store_shop_item *out,
     int max, int *n, int *more)
 {
-	char		 ids[24], maxs[24];
-	const char	*p[] = { store_shop_num(ids, sizeof ids, keeper),
-			    store_shop_num(maxs, sizeof maxs, max) };
+	const char	*p[] = { STORE_NUM(keeper), STORE_NUM(max) };
 	PGresult	*res;
 
 	*n = 0;
@@ -154,10 +136,8 @@ static enum store_rc
 store_shop_one(struct store *s, struct store_stmt *st, int64_t owner,
     const char *words, int nth, struct store_shop_item *it)
 {
-	char		 ids[24], offs[24];
-	const char	*p[] = { store_shop_num(ids, sizeof ids, owner), words,
-			    store_shop_num(offs, sizeof offs,
-			    nth > 1 ? nth - 1 : 0) };
+	const char	*p[] = { STORE_NUM(owner), words,
+			    STORE_NUM(nth > 1 ? nth - 1 : 0) };
 	PGresult	*res;
 	enum store_rc	 rc = STORE_NONE;
 
@@ -194,9 +174,7 @@ enum store_rc
 store_shop_sold_out(struct store *s, const char *shop_proto, int64_t keeper,
     const char *words, char *name, size_t namesz)
 {
-	char		 ids[24];
-	const char	*p[] = { shop_proto, words,
-			    store_shop_num(ids, sizeof ids, keeper) };
+	const char	*p[] = { shop_proto, words, STORE_NUM(keeper) };
 	PGresult	*res;
 	enum store_rc	 rc = STORE_NONE;
 
@@ -247,9 +225,7 @@ enum store_rc
 store_shop_lock(struct store *s, int64_t player, int64_t keeper,
     struct store_shop_party *pl, struct store_shop_party *kp)
 {
-	char		 a[24], b[24];
-	const char	*p[] = { store_shop_num(a, sizeof a, player),
-			    store_shop_num(b, sizeof b, keeper) };
+	const char	*p[] = { STORE_NUM(player), STORE_NUM(keeper) };
 	PGresult	*res;
 	enum store_rc	 rc = STORE_NONE;
 
@@ -283,10 +259,8 @@ enum store_rc
 store_shop_hand_over(struct store *s, int64_t keeper, int64_t item,
     int64_t buyer)
 {
-	char		 a[24], b[24], c[24];
-	const char	*p[] = { store_shop_num(a, sizeof a, keeper),
-			    store_shop_num(b, sizeof b, item),
-			    store_shop_num(c, sizeof c, buyer) };
+	const char	*p[] = { STORE_NUM(keeper), STORE_NUM(item),
+			    STORE_NUM(buyer) };
 
 	return store_exec_changed(s, &st_shop_hand_over, p);
 }
@@ -304,10 +278,8 @@ enum store_rc
 store_shop_take_in(struct store *s, int64_t seller, int64_t item,
     int64_t keeper)
 {
-	char		 a[24], b[24], c[24];
-	const char	*p[] = { store_shop_num(a, sizeof a, seller),
-			    store_shop_num(b, sizeof b, item),
-			    store_shop_num(c, sizeof c, keeper) };
+	const char	*p[] = { STORE_NUM(seller), STORE_NUM(item),
+			    STORE_NUM(keeper) };
 
 	return store_exec_changed(s, &st_shop_take_in, p);
 }
@@ -317,10 +289,8 @@ static enum store_rc
 store_shop_pair_update(struct store *s, struct store_stmt *st, int64_t from,
     int64_t to, int64_t amount)
 {
-	char		 a[24], b[24], n[24];
-	const char	*p[] = { store_shop_num(a, sizeof a, from),
-			    store_shop_num(b, sizeof b, to),
-			    store_shop_num(n, sizeof n, amount) };
+	const char	*p[] = { STORE_NUM(from), STORE_NUM(to),
+			    STORE_NUM(amount) };
 	PGresult	*res;
 	enum store_rc	 rc;
 

@@ -62,56 +62,59 @@ struct store_shop_party {
  * first, or only healers when healer.  STORE_NONE when there is none.
  */
 enum store_rc	 store_shop_find(struct store *, int32_t room, bool healer,
-		    struct store_shop *);
+		    struct store_shop *) STORE_MUST_CHECK;
 /*
  * A keeper's wares grouped by prototype, cheapest first, up to max, in one
  * query; *n gets how many were written, *more how many groups did not fit.
  */
 enum store_rc	 store_shop_wares(struct store *, int64_t keeper,
-		    struct store_shop_item *, int max, int *n, int *more);
+		    struct store_shop_item *, int max, int *n, int *more)
+		    STORE_MUST_CHECK;
 /* The nth ware (in list order) matching words; STORE_NONE if none. */
 enum store_rc	 store_shop_ware(struct store *, int64_t keeper,
-		    const char *words, int nth, struct store_shop_item *);
+		    const char *words, int nth, struct store_shop_item *)
+		    STORE_MUST_CHECK;
 /*
  * The name of a prototype the shop stocks (shop_stock) that matches words
  * and that the keeper has none of left; STORE_NONE if there is none.
  */
 enum store_rc	 store_shop_sold_out(struct store *, const char *shop_proto,
 		    int64_t keeper, const char *words, char *name,
-		    size_t namesz);
+		    size_t namesz) STORE_MUST_CHECK;
 /*
  * The nth item a character carries matching words: loose items first,
  * then worn ones, each by id.  STORE_NONE if none.
  */
 enum store_rc	 store_shop_carried(struct store *, int64_t owner,
-		    const char *words, int nth, struct store_shop_item *);
+		    const char *words, int nth, struct store_shop_item *)
+		    STORE_MUST_CHECK;
 /*
  * Lock a player and a keeper in id order (one statement) and read both;
  * STORE_NONE when either is gone.
  */
 enum store_rc	 store_shop_lock(struct store *, int64_t player,
 		    int64_t keeper, struct store_shop_party *p,
-		    struct store_shop_party *k);
+		    struct store_shop_party *k) STORE_MUST_CHECK;
 /*
  * Move an item from the keeper's inventory to the buyer's if the keeper
  * still has it, loose; STORE_NONE if not.
  */
 enum store_rc	 store_shop_hand_over(struct store *, int64_t keeper,
-		    int64_t item, int64_t buyer);
+		    int64_t item, int64_t buyer) STORE_MUST_CHECK;
 /*
  * Move an item from the seller's inventory to the keeper's, if it is
  * still there, loose and empty; STORE_NONE if not.
  */
 enum store_rc	 store_shop_take_in(struct store *, int64_t seller,
-		    int64_t item, int64_t keeper);
+		    int64_t item, int64_t keeper) STORE_MUST_CHECK;
 /*
  * Move amount coins from one locked character to another; STORE_NONE if
  * either is gone.  A purse below zero is refused by the CHECK (an error).
  */
 enum store_rc	 store_shop_pay(struct store *, int64_t from, int64_t to,
-		    int64_t amount);
+		    int64_t amount) STORE_MUST_CHECK;
 /* Move price coins from patient to healer and restore the patient's hp. */
 enum store_rc	 store_shop_heal(struct store *, int64_t patient,
-		    int64_t healer, int64_t price);
+		    int64_t healer, int64_t price) STORE_MUST_CHECK;
 
 #endif

@@ -12,6 +12,8 @@
 
 #include <sys/socket.h>
 
+#include <sodium.h>
+
 #include "db/store_int.h"
 #include "ops/log.h"
 #include "ops/util.h"
@@ -94,9 +96,9 @@ store_fault_pick(const struct store *s)
 	double	p = store_gate_fault(s);
 
 	if (p <= 0 || !s->want_xid ||
-	    (double)random() / ((double)RAND_MAX + 1) >= p)
+	    (double)randombytes_uniform(1000000) / 1000000 >= p)
 		return FAULT_NONE;
-	return random() % 2 == 0 ? FAULT_BEFORE : FAULT_AFTER;
+	return randombytes_uniform(2) == 0 ? FAULT_BEFORE : FAULT_AFTER;
 }
 
 /* Break the connection under libpq's feet, as a network fault would. */
@@ -212,11 +214,9 @@ store_xact_ask(struct store *s, const char *xid, const char *incarnation,
 static void
 store_xact_end(struct store *s, int pid, const char *xid)
 {
-	char		 pids[16];
-	const char	*p[] = { pids, xid };
+	const char	*p[] = { STORE_NUM(pid), xid };
 	PGresult	*res;
 
-	snprintf(pids, sizeof pids, "%d", pid);
 	if ((res = store_exec(s, &st_xact_end, p)) == NULL)
 		return;
 	if (PQntuples(res) > 0)
@@ -320,7 +320,7 @@ store_backoff(int attempt)
 {
 	struct timespec	ts;
 	long		us = (1000L << (attempt < 6 ? attempt : 6)) +
-			    (long)(random() % 1000);
+			    (long)randombytes_uniform(1000);
 
 	ts.tv_sec = 0;
 	ts.tv_nsec = us * 1000;

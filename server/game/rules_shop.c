@@ -5,11 +5,9 @@
  * not overflow 64 bits whatever the database holds (the schema allows
  * values up to 10^8 and percentages up to 1000).
  */
-#include <ctype.h>
 #include <string.h>
 
 #include "game/rules_shop.h"
-#include "ops/util.h"
 
 #define SHOP_VALUE_MAX	1000000000000LL	/* 10^12: * 10^6 still fits */
 #define SHOP_PERCENT_MAX	1000000
@@ -133,13 +131,4 @@ shop_heal_check(int heal_price, int hp, int max_hp, bool fighting,
 	if (coins < *price)
 		return SHOP_POOR;
 	return SHOP_OK;
-}
-
-/* Copy text into out with its first letter in upper case. */
-void
-shop_capitalise(const char *text, char *out, size_t outsz)
-{
-	util_strlcpy(out, text, outsz);
-	if (out[0] != '\0')
-		out[0] = (char)toupper((unsigned char)out[0]);
 }

@@ -63,8 +63,5 @@ enum shop_verdict	shop_sell_check(const struct shop_offer *,
 /* Whether a healer heals this patient, and for how much (*price). */
 enum shop_verdict	shop_heal_check(int heal_price, int hp, int max_hp,
 			    bool fighting, int64_t coins, int64_t *price);
-/* Copy text into out with its first letter in upper case. */
-void			shop_capitalise(const char *text, char *out,
-			    size_t outsz);
 
 #endif

@@ -1,10 +1,11 @@
 /*
- * text.c — word wrapping, names, and cleaning typed text.
+ * text.c — word wrapping, names, capitals, and cleaning typed text.
  */
 #include <ctype.h>
 #include <string.h>
 
 #include "game/text.h"
+#include "ops/util.h"
 
 /* Append text word-wrapped to width columns, each line after indent. */
 void
@@ -59,6 +60,19 @@ text_name_normalise(const char *in, char *out, size_t outsz)
 	}
 	out[len] = '\0';
 	return true;
+}
+
+/* Copy text into out (or capitalise it in place) with an upper-case first
+ * letter. */
+void
+text_capitalise(const char *text, char *out, size_t outsz)
+{
+	if (outsz == 0)
+		return;
+	if (out != text)
+		util_strlcpy(out, text, outsz);
+	if (out[0] >= 'a' && out[0] <= 'z')
+		out[0] = (char)(out[0] - 'a' + 'A');
 }
 
 /*

@@ -1,6 +1,6 @@
 /*
- * text.h — text formatting for players: word wrapping, names, and the
- * cleaning of text players type.
+ * text.h — text formatting for players: word wrapping, names, the one
+ * capitaliser, and the cleaning of text players type.
  */
 #ifndef KEEP_TEXT_H
 #define KEEP_TEXT_H
@@ -19,6 +19,11 @@ void	text_wrap(struct buf *, const char *text, int width, int indent);
  * into out; false if it breaks the rules.
  */
 bool	text_name_normalise(const char *in, char *out, size_t outsz);
+/*
+ * Copy text into out with its first letter in upper case ("a goblin" ->
+ * "A goblin"); out may be text itself, to capitalise in place.
+ */
+void	text_capitalise(const char *text, char *out, size_t outsz);
 
 /*
  * Remove, in place, every character a terminal would act on rather than

@@ -70,6 +70,34 @@ shutdown_waiters(int n, int ms)
 	return false;
 }
 
+/* Lock a character's row in a transaction of the test's own, which holds
+ * it until committed. */
+static PGconn *
+shutdown_lock_char(const char *name)
+{
+	PGconn		*lock = PQconnectdb(test_db_url());
+	PGresult	*res;
+	char		 sql[128];
+
+	ck_assert(PQstatus(lock) == CONNECTION_OK);
+	res = PQexec(lock, "BEGIN");
+	PQclear(res);
+	snprintf(sql, sizeof sql, "SELECT 1 FROM characters WHERE name = "
+	    "'%s' FOR UPDATE", name);
+	res = PQexec(lock, sql);
+	ck_assert(PQresultStatus(res) == PGRES_TUPLES_OK);
+	PQclear(res);
+	return lock;
+}
+
+/* Commit the locking transaction and close it. */
+static void
+shutdown_unlock(PGconn *lock)
+{
+	PQclear(PQexec(lock, "COMMIT"));
+	PQfinish(lock);
+}
+
 /*
  * 20 players each give a coin to one sink whose row a test transaction
  * holds locked, so every command is in flight when SIGTERM comes; then
@@ -84,7 +112,6 @@ START_TEST(test_sigterm_replies_before_goodbye)
 	char			names[PLAYERS][17], sname[17], line[128];
 	char			mine[64], got[4096];
 	PGconn			*lock;
-	PGresult		*res;
 	int			 status;
 
 	keepd_start(&k, NULL);
@@ -93,15 +120,7 @@ START_TEST(test_sigterm_replies_before_goodbye)
 		client_player(&c[i], k.port, names[i], "Term", "patient one");
 	for (int i = 0; i < PLAYERS; i++)
 		client_quiet(&c[i], 20);
-	lock = PQconnectdb(test_db_url());
-	ck_assert(PQstatus(lock) == CONNECTION_OK);
-	res = PQexec(lock, "BEGIN");
-	PQclear(res);
-	snprintf(line, sizeof line, "SELECT 1 FROM characters WHERE name = "
-	    "'%s' FOR UPDATE", sname);
-	res = PQexec(lock, line);
-	ck_assert(PQresultStatus(res) == PGRES_TUPLES_OK);
-	PQclear(res);
+	lock = shutdown_lock_char(sname);
 
 	snprintf(line, sizeof line, "give 1 coin to %s", sname);
 	snprintf(mine, sizeof mine, "You give 1 coin to %s.\r\n", sname);
@@ -114,9 +133,7 @@ START_TEST(test_sigterm_replies_before_goodbye)
 	usleep(300 * 1000);
 	kill(k.pid, SIGTERM);
 	usleep(500 * 1000);
-	res = PQexec(lock, "COMMIT");
-	PQclear(res);
-	PQfinish(lock);
+	shutdown_unlock(lock);
 
 	for (int i = 0; i < PLAYERS; i++) {
 		ck_assert_msg(client_expect(&c[i], mine, 10000, got, sizeof got),
@@ -136,6 +153,58 @@ START_TEST(test_sigterm_replies_before_goodbye)
 	status = shutdown_within(&k, TIMEOUT_S * 1000, "20 in flight");
 	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
 	    "exit status %d", status);
+}
+END_TEST
+
+/* How often the world ticker has run the messages task (due every second). */
+static long long
+shutdown_tick_runs(void)
+{
+	return sqlv("SELECT runs FROM world_clock WHERE name = 'messages'");
+}
+
+/*
+ * World ticks stop when shutdown begins (tick_stop): while a command in
+ * flight keeps keepd draining for three seconds, the messages task, due
+ * every second, runs at most once more (a tick already under way at the
+ * signal), where a ticker left running would run it about three times.
+ */
+START_TEST(test_sigterm_stops_ticks)
+{
+	struct client	 c, sink;
+	struct keepd	 k;
+	char		 name[17], sname[17], line[128], got[4096];
+	PGconn		*lock;
+	long long	 before, after, end;
+
+	keepd_start(&k, NULL);
+	client_player(&sink, k.port, sname, "Sink", "patient one");
+	client_player(&c, k.port, name, "Tock", "patient one");
+	end = now_ms() + 5000;
+	before = shutdown_tick_runs();
+	while (shutdown_tick_runs() < before + 2 && now_ms() < end)
+		usleep(100 * 1000);
+	ck_assert_msg(shutdown_tick_runs() >= before + 2, "the world ticker "
+	    "never ran");
+	lock = shutdown_lock_char(sname);
+	snprintf(line, sizeof line, "give 1 coin to %s", sname);
+	client_send(&c, line);
+	ck_assert_msg(shutdown_waiters(1, 5000), "the gift never waited on "
+	    "the lock");
+	before = shutdown_tick_runs();
+	kill(k.pid, SIGTERM);
+	usleep(3000 * 1000);
+	after = shutdown_tick_runs();
+	shutdown_unlock(lock);
+	ck_assert_msg(client_expect(&c, GOODBYE, 10000, got, sizeof got),
+	    "no goodbye (got \"%s\")", printable(got));
+	client_close(&c);
+	client_close(&sink);
+	(void)shutdown_within(&k, TIMEOUT_S * 1000, "ticks stopped");
+	fprintf(stderr, "shutdown: the messages task ran %lld times in the "
+	    "3 s after SIGTERM\n", after - before);
+	ck_assert_msg(after - before <= 1, "the world ticker ran the messages "
+	    "task %lld times after SIGTERM", after - before);
 }
 END_TEST
 
@@ -238,6 +307,7 @@ shutdown_suite(void)
 	tcase_set_timeout(tc, 90);
 	tcase_add_checked_fixture(tc, pg_ensure_up, NULL);
 	tcase_add_test(tc, test_sigterm_replies_before_goodbye);
+	tcase_add_test(tc, test_sigterm_stops_ticks);
 	tcase_add_test(tc, test_sigterm_database_down);
 	tcase_add_test(tc, test_sigterm_after_crash_under_load);
 	tcase_add_test(tc, test_sigterm_network_silent);

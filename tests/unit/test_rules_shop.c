@@ -8,6 +8,7 @@
 
 #include "game/rules_item.h"
 #include "game/rules_shop.h"
+#include "game/text.h"
 #include "keep_test.h"
 
 /* Buying rounds up and costs at least 1; selling rounds down. */
@@ -111,17 +112,26 @@ START_TEST(test_rules_buy)
 }
 END_TEST
 
-/* Keeper and item names start a sentence capitalised. */
+/*
+ * Keeper and item names start a sentence capitalised: the one capitaliser
+ * (text_capitalise) touches only an ASCII first letter, and works in place.
+ */
 START_TEST(test_rules_capitalise)
 {
-	char	out[8];
+	char	out[8], line[16] = "a goblin";
 
-	shop_capitalise("the shopkeeper", out, sizeof out);
+	text_capitalise("the shopkeeper", out, sizeof out);
 	ck_assert_str_eq(out, "The sho");
-	shop_capitalise("Bob", out, sizeof out);
+	text_capitalise("Bob", out, sizeof out);
 	ck_assert_str_eq(out, "Bob");
-	shop_capitalise("", out, sizeof out);
+	text_capitalise("", out, sizeof out);
 	ck_assert_str_eq(out, "");
+	text_capitalise("[2] a", out, sizeof out);
+	ck_assert_str_eq(out, "[2] a");
+	text_capitalise("\xc3\xa9t\xc3\xa9", out, sizeof out);
+	ck_assert_str_eq(out, "\xc3\xa9t\xc3\xa9");
+	text_capitalise(line, line, sizeof line);
+	ck_assert_str_eq(line, "A goblin");
 }
 END_TEST
 
