@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cmd/cmd.h"
+#include "cmd/cmd_util.h"
 
 /* Where someone arriving through dir came from, as others see it. */
 static const char *
@@ -28,8 +29,9 @@ cmd_move_from(const char *dir)
 static enum tx_rc
 cmd_move_dir(struct cmd_ctx *ctx, const char *dir)
 {
-	int32_t	from = ctx->me.room_id, to;
-	char	msg[128];
+	int32_t		from = ctx->me.room_id, to;
+	char		msg[128];
+	enum store_rc	rc;
 
 	/* Walking away would end the fight for free; flee is the way out. */
 	if (ctx->me.fighting_id != 0) {
@@ -37,15 +39,9 @@ cmd_move_dir(struct cmd_ctx *ctx, const char *dir)
 		    "flee.\n");
 		return TX_ROLLBACK;
 	}
-	switch (store_char_move(ctx->store, ctx->me.id, from, dir, &to)) {
-	case STORE_ERR:
-		return TX_ERROR;
-	case STORE_NONE:
-		buf_add(ctx->out, "You can't go that way.\n");
-		return TX_ROLLBACK;
-	case STORE_OK:
-		break;
-	}
+	rc = store_char_move(ctx->store, ctx->me.id, from, dir, &to);
+	if (rc != STORE_OK)
+		return cmd_refuse_rc(ctx, rc, "You can't go that way.");
 	snprintf(msg, sizeof msg, "%s leaves %s.", ctx->me.name, dir);
 	if (store_notify_room(ctx->store, from, ctx->me.id, msg) != STORE_OK)
 		return TX_ERROR;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cmd/cmd.h"
+#include "cmd/cmd_util.h"
 
 #define CMD_ELSEWHERE	"You have logged in from somewhere else; this " \
 			"connection is closed.\n"
@@ -23,18 +24,14 @@ cmd_run_tx(struct store *st, void *arg)
 			    .out = call->out };
 	enum role	 role = ROLE_PLAYER;
 	enum tx_rc	 rc;
+	enum store_rc	 src;
 
 	buf_reset(call->out);
 	call->close = false;
-	switch (store_char_load(st, call->char_id, &ctx.me)) {
-	case STORE_ERR:
-		return TX_ERROR;
-	case STORE_NONE:
-		buf_add(call->out, "Your character no longer exists.\n");
-		call->close = true;
-		return TX_ROLLBACK;
-	case STORE_OK:
-		break;
+	if ((src = store_char_load(st, call->char_id, &ctx.me)) != STORE_OK) {
+		call->close = src == STORE_NONE;
+		return cmd_refuse_rc(&ctx, src,
+		    "Your character no longer exists.");
 	}
 	if (strcmp(ctx.me.session_instance, call->instance) != 0 ||
 	    ctx.me.session_id != (int64_t)call->sid) {

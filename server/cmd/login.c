@@ -32,6 +32,7 @@
 #include "db/store.h"
 #include "db/store_login.h"
 #include "cmd/cmd.h"
+#include "cmd/cmd_util.h"
 #include "cmd/login.h"
 #include "cmd/login_int.h"
 #include "ops/config.h"
@@ -202,14 +203,10 @@ login_enter_tx(struct store *st, void *arg)
 
 	buf_reset(&j->out);
 	if (j->kind == LOGIN_CREATE) {
-		switch (login_create_char(st, j)) {
-		case STORE_ERR:
-			return TX_ERROR;
-		case STORE_NONE:
-			return TX_ROLLBACK;
-		case STORE_OK:
-			break;
-		}
+		enum store_rc	rc = login_create_char(st, j);
+
+		if (rc != STORE_OK)
+			return cmd_tx_rc(rc);
 	} else {
 		if (store_char_take_session(st, j->ch.id, login_instance,
 		    (int64_t)j->sid, old, &old_sid) != STORE_OK)
@@ -235,24 +232,15 @@ login_logout_tx(struct store *st, void *arg)
 {
 	struct login_job	*j = arg;
 	char			 msg[64];
+	enum store_rc		 rc;
 
-	switch (store_char_load(st, j->char_id, &j->ch)) {
-	case STORE_ERR:
-		return TX_ERROR;
-	case STORE_NONE:
-		return TX_ROLLBACK;
-	case STORE_OK:
-		break;
-	}
-	switch (store_char_end_session(st, j->char_id, login_instance,
-	    (int64_t)j->sid)) {
-	case STORE_ERR:
-		return TX_ERROR;
-	case STORE_NONE:
-		return TX_ROLLBACK;	/* taken over, or quit already */
-	case STORE_OK:
-		break;
-	}
+	if ((rc = store_char_load(st, j->char_id, &j->ch)) != STORE_OK)
+		return cmd_tx_rc(rc);
+	/* NONE: taken over, or quit already. */
+	rc = store_char_end_session(st, j->char_id, login_instance,
+	    (int64_t)j->sid);
+	if (rc != STORE_OK)
+		return cmd_tx_rc(rc);
 	snprintf(msg, sizeof msg, "%s has left the game.", j->ch.name);
 	if (store_notify_room(st, j->ch.room_id, j->char_id, msg) != STORE_OK)
 		return TX_ERROR;
