@@ -216,7 +216,7 @@ pgb() {
 # ran SCENARIO MIX BOTS KB PG: list a finished run for the report; its line.
 ran() {
 	echo "$*" >>"$out/runs"
-	report run "$@"
+	report run "$@" || failed=1
 }
 
 # v NAME: a value bench/setup.psql printed.
@@ -248,7 +248,7 @@ python3 bench/drift.py >"$out/drift.out" || drift=$?
 tee -a "$last" <"$out/drift.out"
 [ $drift = 0 ] || die "bench/*.sql would not measure what keepd runs: update them first"
 python3 bench/window.py --seconds 2 >"$out/busy.cpu"
-report busy
+report busy || failed=1
 
 db/pg.sh destroy "$dir" >/dev/null 2>&1 || true
 url=$(db/pg.sh start "$dir" "$pgport" keep_bench)
@@ -351,7 +351,8 @@ idle)
 	    --warmup "$WARM" --duration "$((DUR + WARM + 5))"
 	ran idle - 2000 idle - ;;
 *)
-	say "bench: unknown scenario $s" ;;
+	say "bench: unknown scenario $s"
+	failed=1 ;;
 esac
 done
 
