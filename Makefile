@@ -12,7 +12,11 @@
 #   make psql       psql on the configured database (SQL='...' for one)
 #   make compose-test   build the image and test the Compose stack for real
 #   make bench      keepd against pgbench running the same statements
-#                   (docs/performance.md); a benchmark, not a test
+#                   (docs/performance.md); a benchmark, not a test.
+#                   bench/run.sh exits 0 when every target passes, 1 when
+#                   one misses, 2 when bench/*.sql drifted from the store
+#                   or a run failed; make shows it as "Error 1"/"Error 2"
+#                   (and exits 2 itself for either, as make does)
 #   make fuzz       run the libFuzzer targets (tests/fuzz) FUZZ_SECS seconds
 #                   each (default 300) and merge what they learn into the
 #                   corpus; make test runs each for FUZZ_TEST_SECS (15)

@@ -7,21 +7,22 @@
 #                        clang for the fuzz targets, too)
 #   .ci/deps.sh build    only what compiling keepd needs
 #   .ci/deps.sh runtime  only the shared libraries keepd links against
-#   .ci/deps.sh bench    build + test, and python3 for make bench's report
+#   .ci/deps.sh bench    build + test (make bench's report is python3 too)
 set -eu
 
 mode=${1:-all}
 
 build_pkgs="gcc libc6-dev make pkg-config libpq-dev libevent-dev libjansson-dev libsodium-dev libunistring-dev check"
 runtime_pkgs="libpq5 libevent-2.1-7 libevent-pthreads-2.1-7 libjansson4 libsodium23 libunistring2"
-# clang and its runtime (libFuzzer, sanitizers) build make test's fuzz run.
-test_pkgs="postgresql postgresql-client util-linux procps clang libclang-rt-14-dev"
+# clang and its runtime (libFuzzer, sanitizers) build make test's fuzz run;
+# python3 runs bench/drift.py (the bench suite) and bench/report.py.
+test_pkgs="postgresql postgresql-client util-linux procps clang libclang-rt-14-dev python3"
 
 case $mode in
 build)   want=$build_pkgs ;;
 runtime) want=$runtime_pkgs ;;
 all)     want="$build_pkgs $test_pkgs" ;;
-bench)   want="$build_pkgs $test_pkgs python3" ;;
+bench)   want="$build_pkgs $test_pkgs" ;;
 *)       echo "usage: $0 [all|build|runtime|bench]" >&2; exit 2 ;;
 esac
 

@@ -2,7 +2,10 @@
  * test_bench.c — build/keep-bench against a real keepd: a short closed-loop
  * run and a short open-loop run must answer every command kind of the mix
  * without errors or timeouts, and a port where nothing listens, or a bad
- * option, must make it exit non-zero.
+ * option, must make it exit non-zero.  And bench/drift.py, the check that
+ * the pgbench scripts (bench/NAME.sql) still hold the store's statements,
+ * passes on this tree and fails on copies of it drifted on purpose.  Runs
+ * from the repository root, as make test does.
  */
 #include <fcntl.h>
 #include <poll.h>
@@ -24,6 +27,7 @@
 
 #define BENCH_PREFIX	"Kbtest"
 #define BENCH_WAIT_MS	30000
+#define DRIFT_CMD	"python3 bench/drift.py"
 
 static struct keepd	bench_server;	/* the TCase's keepd */
 
@@ -240,7 +244,139 @@ START_TEST(test_refused)
 }
 END_TEST
 
-/* keep-bench end to end. */
+/* Run bench/drift.py on root (NULL: this tree); the start of its output
+ * goes into out.  Returns its exit status, -1 if it did not exit. */
+static int
+drift_run(const char *root, char *out, size_t outsz)
+{
+	char	 cmd[512], rest[4096];
+	FILE	*p;
+	size_t	 len;
+	int	 status;
+
+	snprintf(cmd, sizeof cmd, DRIFT_CMD " %s 2>&1", root ? root : "");
+	p = popen(cmd, "r");
+	ck_assert_msg(p != NULL, "cannot run %s", cmd);
+	len = fread(out, 1, outsz - 1, p);
+	out[len] = '\0';
+	while (fread(rest, 1, sizeof rest, p) > 0)
+		;	/* the rest, so that it is not cut off by SIGPIPE */
+	status = pclose(p);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* Copy server/db and the pgbench scripts into a new directory in /tmp. */
+static void
+drift_copy(char *dir, size_t dirsz)
+{
+	char	cmd[1024];
+
+	snprintf(dir, dirsz, "/tmp/keep-drift-XXXXXX");
+	ck_assert(mkdtemp(dir) != NULL);
+	snprintf(cmd, sizeof cmd, "mkdir -p %s/server %s/bench && "
+	    "cp -R server/db %s/server/ && cp bench/*.sql %s/bench/", dir, dir,
+	    dir, dir);
+	ck_assert_msg(system(cmd) == 0, "%s failed", cmd);
+}
+
+/* In dir/path, replace the first from with to; from must be there. */
+static void
+drift_edit(const char *dir, const char *path, const char *from,
+    const char *to)
+{
+	char	 file[512], *text, *at;
+	FILE	*f;
+	long	 n;
+
+	snprintf(file, sizeof file, "%s/%s", dir, path);
+	f = fopen(file, "rb");
+	ck_assert_msg(f != NULL, "cannot read %s", file);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	text = calloc(1, (size_t)n + 1);
+	ck_assert(text != NULL && fread(text, 1, (size_t)n, f) == (size_t)n);
+	fclose(f);
+	at = strstr(text, from);
+	ck_assert_msg(at != NULL, "%s no longer holds %s", path, from);
+	f = fopen(file, "wb");
+	ck_assert(f != NULL);
+	fwrite(text, 1, (size_t)(at - text), f);
+	fputs(to, f);
+	fputs(at + strlen(from), f);
+	ck_assert(fclose(f) == 0);
+	free(text);
+}
+
+/* This tree: no drift, exit 0, no warning. */
+START_TEST(test_drift_none)
+{
+	char	out[16384];
+	int	rc = drift_run(NULL, out, sizeof out);
+
+	ck_assert_msg(rc == 0, "drift.py exited %d:\n%.2000s", rc, out);
+	ck_assert_msg(strstr(out, "WARNING") == NULL, "%.2000s", out);
+	ck_assert_msg(strstr(out, "every statement in bench/*.sql is the "
+	    "store's") != NULL, "%.2000s", out);
+}
+END_TEST
+
+/* One change per copy of the tree, each one drift.py must catch. */
+static const struct {
+	const char	*path, *from, *to, *needle;
+} drifts[] = {
+	/* A script's statement edited. */
+	{ "bench/look.sql", "LIMIT 50) n)", "LIMIT 51) n)",
+	  "nearest is room_look" },
+	/* The channel renamed in the store (a check that compared a fixed
+	 * 'keep' to the scripts saw nothing). */
+	{ "server/db/store_int.h", "\"keep\"", "\"keep_bell\"",
+	  "pg_notify('keep_bell'" },
+	/* A string macro the store's statements are built with. */
+	{ "server/db/store_char.c", "\"id, name, role, room_id,\"",
+	  "\"id, name, role, room_id, level,\"", "nearest is char_load" },
+	/* The read-only transaction's BEGIN. */
+	{ "server/db/store_tx.c", "REPEATABLE READ READ ONLY",
+	  "SERIALIZABLE READ ONLY", "begins or ends its transaction" },
+};
+
+/* Each drift makes drift.py exit 1 and say where. */
+START_TEST(test_drift_caught)
+{
+	char	dir[64], out[16384], cmd[128];
+	int	rc;
+
+	drift_copy(dir, sizeof dir);
+	drift_edit(dir, drifts[_i].path, drifts[_i].from, drifts[_i].to);
+	rc = drift_run(dir, out, sizeof out);
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	ck_assert(system(cmd) == 0);
+	ck_assert_msg(rc == 1, "%s drifted: drift.py exited %d:\n%.2000s",
+	    drifts[_i].path, rc, out);
+	ck_assert_msg(strstr(out, drifts[_i].needle) != NULL,
+	    "%s drifted, no \"%s\" in:\n%.2000s", drifts[_i].path,
+	    drifts[_i].needle, out);
+}
+END_TEST
+
+/* A tree it cannot read: exit 2, not a vacuous pass. */
+START_TEST(test_drift_nothing)
+{
+	char	dir[64], out[4096], cmd[128];
+	int	rc;
+
+	drift_copy(dir, sizeof dir);
+	snprintf(cmd, sizeof cmd, "rm -rf %s/server/db/*", dir);
+	ck_assert(system(cmd) == 0);
+	rc = drift_run(dir, out, sizeof out);
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	ck_assert(system(cmd) == 0);
+	ck_assert_msg(rc == 2, "drift.py exited %d on no source:\n%.2000s", rc,
+	    out);
+}
+END_TEST
+
+/* keep-bench end to end; the SQL drift check. */
 Suite *
 bench_suite(void)
 {
@@ -252,6 +388,13 @@ bench_suite(void)
 	tcase_add_test(tc, test_closed);
 	tcase_add_test(tc, test_open);
 	tcase_add_test(tc, test_refused);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("drift");
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, test_drift_none);
+	tcase_add_loop_test(tc, test_drift_caught, 0,
+	    (int)(sizeof drifts / sizeof drifts[0]));
+	tcase_add_test(tc, test_drift_nothing);
 	suite_add_tcase(s, tc);
 	return s;
 }
