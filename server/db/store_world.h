@@ -42,7 +42,7 @@ struct store_reset_counts {
  */
 enum store_rc	 store_world_upsert(struct store *, enum store_world_table,
 		    const char *rows_json, bool overwrite, int *inserted,
-		    int *updated) __attribute__((warn_unused_result));
+		    int *updated) STORE_MUST_CHECK;
 
 /*
  * Claim every area whose reset is due, moving its next reset reset_secs
@@ -50,18 +50,18 @@ enum store_rc	 store_world_upsert(struct store *, enum store_world_table,
  * ("{town,wilds}"), allocated; the caller frees it.  *n gets how many.
  */
 enum store_rc	 store_reset_claim(struct store *, char **areas, int *n)
-		    __attribute__((warn_unused_result));
+		    STORE_MUST_CHECK;
 /*
  * Spawn the missing NPCs of the areas' resets, with full hp, their
  * prototype's coins, inventory and worn equipment.
  */
 enum store_rc	 store_reset_npcs(struct store *, const char *areas,
-		    int *npcs, int *gear) __attribute__((warn_unused_result));
+		    int *npcs, int *gear) STORE_MUST_CHECK;
 /* Put the missing items of the areas' item resets back in their rooms. */
 enum store_rc	 store_reset_items(struct store *, const char *areas,
-		    int *n) __attribute__((warn_unused_result));
+		    int *n) STORE_MUST_CHECK;
 /* Restock the live shopkeepers of the areas up to their stock counts. */
 enum store_rc	 store_reset_stock(struct store *, const char *areas,
-		    int *n) __attribute__((warn_unused_result));
+		    int *n) STORE_MUST_CHECK;
 
 #endif

@@ -294,14 +294,3 @@ world_load(struct store *s, const char *dir, bool overwrite,
 	}
 	return ok;
 }
-
-/* Describe counts in one line, for the load-world log. */
-void
-world_counts_describe(const struct world_counts *c, char *out, size_t outsz)
-{
-	snprintf(out, outsz, "%d files, %d areas, %d rooms (%d new), %d exits,"
-	    " %d item and %d NPC prototypes, %d resets, %d shops (%d stock "
-	    "lines); %d rows inserted, %d updated", c->files, c->areas,
-	    c->rooms, c->created, c->exits, c->items, c->npcs, c->resets,
-	    c->shops, c->stock, c->inserted, c->updated);
-}

@@ -36,8 +36,4 @@ bool	world_load(struct store *, const char *dir, bool overwrite,
 	    struct world_counts *, char *err, size_t errsz)
 	    __attribute__((warn_unused_result));
 
-/* Describe counts in one line, for the load-world log. */
-void	world_counts_describe(const struct world_counts *, char *out,
-	    size_t outsz);
-
 #endif
