@@ -1,8 +1,8 @@
 -- give: one successful `give 1 coins to NAME` as keepd runs it, statement
 -- for statement.
 --
--- Mirrors store_tx() in server/db/store.c (BEGIN ... COMMIT),
--- game_cmd_tx() -> store_char_load() (st_char_load, CHAR_COLS in
+-- Mirrors store_tx() in server/db/store_tx.c (BEGIN ... COMMIT),
+-- cmd_run() -> store_char_load() (st_char_load, CHAR_COLS in
 -- server/db/store_char.c), then cmd_give(): store_char_in_room()
 -- (st_char_in_room), store_char_transfer_coins() (st_char_lock_pair, then
 -- st_char_move_coins; all three in server/db/store_char.c) and

@@ -1,7 +1,7 @@
 -- look: one `look` command as keepd runs it, statement for statement.
 --
--- Mirrors store_tx() in server/db/store.c (BEGIN ISOLATION LEVEL
--- REPEATABLE READ READ ONLY ... COMMIT: look is CMD_READ), game_cmd_tx() ->
+-- Mirrors store_tx() in server/db/store_tx.c (BEGIN ISOLATION LEVEL
+-- REPEATABLE READ READ ONLY ... COMMIT: look is CMD_READ), cmd_run() ->
 -- store_char_load() (st_char_load, CHAR_COLS in server/db/store_char.c),
 -- then cmd_look() -> cmd_show_room() -> store_room_look() (st_room_look in
 -- server/db/store_room.c).  The SQL is copied from those statements, one C

@@ -1,8 +1,8 @@
 -- move: one successful `north` / `south` as keepd runs it, statement for
 -- statement.
 --
--- Mirrors store_tx() in server/db/store.c (BEGIN ... COMMIT),
--- game_cmd_tx() -> store_char_load() (st_char_load, CHAR_COLS in
+-- Mirrors store_tx() in server/db/store_tx.c (BEGIN ... COMMIT),
+-- cmd_run() -> store_char_load() (st_char_load, CHAR_COLS in
 -- server/db/store_char.c), then cmd_move(): store_char_move() (st_char_move,
 -- same file), store_notify_room() twice (st_notify_room in
 -- server/db/store_notify.c, NOTIFY_BELL written out: "X leaves <dir>." to

@@ -1,7 +1,7 @@
 -- say: one `say <text>` command as keepd runs it, statement for statement.
 --
--- Mirrors store_tx() in server/db/store.c (BEGIN ... COMMIT: say is not
--- CMD_READ, its message row must commit), game_cmd_tx() -> store_char_load()
+-- Mirrors store_tx() in server/db/store_tx.c (BEGIN ... COMMIT: say is not
+-- CMD_READ, its message row must commit), cmd_run() -> store_char_load()
 -- (st_char_load, CHAR_COLS in server/db/store_char.c), then cmd_say() ->
 -- store_notify_say() (st_notify_say in server/db/store_notify.c, with
 -- STORE_CHANNEL 'keep' and NOTIFY_BELL written out).  The SQL is

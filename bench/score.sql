@@ -1,8 +1,8 @@
 -- score: one `score` command as keepd runs it, statement for statement.
 --
--- Mirrors store_tx() in server/db/store.c (BEGIN ISOLATION LEVEL
+-- Mirrors store_tx() in server/db/store_tx.c (BEGIN ISOLATION LEVEL
 -- REPEATABLE READ READ ONLY ... COMMIT: score is CMD_READ) and
--- game_cmd_tx() -> store_char_load() (st_char_load, CHAR_COLS in
+-- cmd_run() -> store_char_load() (st_char_load, CHAR_COLS in
 -- server/db/store_char.c); cmd_score() itself only formats that row.  The
 -- SQL is copied from the statement, one C string fragment per line, with
 -- $n replaced by pgbench variables.  When it changes, update this file:

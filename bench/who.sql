@@ -1,7 +1,7 @@
 -- who: one `who` command as keepd runs it, statement for statement.
 --
--- Mirrors store_tx() in server/db/store.c (BEGIN ISOLATION LEVEL
--- REPEATABLE READ READ ONLY ... COMMIT: who is CMD_READ), game_cmd_tx() ->
+-- Mirrors store_tx() in server/db/store_tx.c (BEGIN ISOLATION LEVEL
+-- REPEATABLE READ READ ONLY ... COMMIT: who is CMD_READ), cmd_run() ->
 -- store_char_load() (st_char_load, CHAR_COLS in server/db/store_char.c),
 -- then cmd_who() -> store_char_who() (st_char_who, same file).  The SQL is
 -- copied from those statements, one C string fragment per line, with $n
