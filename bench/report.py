@@ -12,7 +12,9 @@ DIR/PG.pgbench and DIR/PG.cpu (PG "-": none).  tail: the table, the cost
 per command and the targets of every run listed in DIR/runs (one
 "SCENARIO MIX BOTS KB PG" a line, as run was given), then keepd's peak
 memory and the time taken (DIR/facts: "KEY VALUE" lines).  tail exits 0
-when every target passed, 1 when one missed.
+when every target passed, 1 when one missed.  Every target wants all the
+bots asked for online at the end of the run (keep-bench's "online"): with
+fewer it is a MISS, and the lines say how many were.
 
 A .cpu file holds /proc samples, "start" and "end" lines of "UPTIME KEEPD
 POSTGRES GENERATOR HOST" (CPU ticks; "-" for a process not followed) and
@@ -212,6 +214,36 @@ class Run:
         """pgbench's tps ("" without pgbench)."""
         return self.d.tps(self.pg) if self.pg else ""
 
+    def online(self):
+        """keep-bench's bots online at the end of the run, as it counted
+        them (None if it did not say)."""
+        v = self.kv("online")
+        return int(num(v)) if have(v) else None
+
+    def full(self):
+        """Whether every bot asked for was online at the end."""
+        n = self.online()
+        return n is not None and n >= num(self.bots)
+
+    def measured(self):
+        """The bots as measured: "200", or "588 of 2000" when fewer than
+        asked were online ("?" when keep-bench did not say)."""
+        n = self.online()
+        return self.bots if self.full() else \
+            "%s of %s" % ("?" if n is None else n, self.bots)
+
+    def short(self):
+        """A progress line's note when fewer bots than asked were online
+        (empty when all were)."""
+        return "" if self.full() else \
+            "; only %s bots online (target: all)" % self.measured()
+
+    def column(self):
+        """The table's bots: those online at the end of the run ("?" after
+        what was asked when keep-bench did not say)."""
+        n = self.online()
+        return "%s?" % self.bots if n is None else str(n)
+
     def row(self):
         """The table's 18 raw fields."""
         c = dict((k, self.cpu.get(k) or "-")
@@ -220,14 +252,15 @@ class Run:
             secs, cnt = num(self.kv("login.seconds")), num(
                 self.kv("login.count"))
             rate = "%.1f" % (cnt / secs) if secs > 0 else ""
-            return ["logins", self.mix, self.bots, rate, "",
+            return ["logins", self.mix, self.column(), rate, "",
                     self.kv("login.p50_ms"), "", self.kv("login.p99_ms"), "",
                     self.kv("login.max_ms"), self.kv("login.failed"), "", "",
                     c["k"], c["rss"], c["p"], c["g"], c["o"]]
         t = ["total." + k for k in ("p50_ms", "p90_ms", "p99_ms", "p999_ms",
                                     "max_ms", "errors", "timeouts",
                                     "refused")]
-        return ([self.scenario, self.mix, self.bots, self.kv("throughput"),
+        return ([self.scenario, self.mix, self.column(),
+                 self.kv("throughput"),
                  self.tps()] + [self.kv(k) for k in t] +
                 [c["k"], c["rss"], c["p"], c["g"], c["o"]])
 
@@ -235,9 +268,9 @@ class Run:
         """(line, target) of a logins pass."""
         secs, cnt = self.kv("login.seconds"), self.kv("login.count")
         failed = self.kv("login.failed")
-        ok = num(cnt) >= 200 and num(secs, 99999) < 10
-        what = ("200 new characters created" if self.mix == "new"
-                else "the same 200 logging in again")
+        ok = num(cnt) >= num(self.bots) and num(secs, 99999) < 10
+        what = ("%s new characters created" if self.mix == "new"
+                else "the same %s logging in again") % self.bots
         line = ("logins %s: %s logins in %s s (login p50 %s ms, p99 %s ms, "
                 "failed %s)" % (self.mix, cnt or "?", secs or "?",
                                 self.kv("login.p50_ms"),
@@ -261,8 +294,8 @@ class Run:
                    pc.get("g") or "?", pc.get("o") or "?", r))
         target = ("%s  throughput  %s, %s bots closed loop: keepd %s cmds/s "
                   "vs pgbench %s tps = %s%% (target >= 80%%)"
-                  % (verdict(num(r) >= 80), self.mix, self.bots, rnd(cps),
-                     rnd(tps), r))
+                  % (verdict(num(r) >= 80 and self.full()), self.mix,
+                     self.measured(), rnd(cps), rnd(tps), r))
         return line, target
 
     def scaling(self):
@@ -274,19 +307,19 @@ class Run:
                                    self.kv("total.p50_ms"), p99,
                                    self.kv("notifications"), rnd(self.tps())))
         part = (" %s: %s/s (%s%% of pgbench) p99 %s ms;"
-                % (self.bots, rnd(thr), ratio(thr, self.tps()), p99))
+                % (self.measured(), rnd(thr), ratio(thr, self.tps()), p99))
         return line, part
 
     def latency(self):
         """(line, target) of the open-loop latency run."""
         p50, p99 = self.kv("total.p50_ms"), self.kv("total.p99_ms")
-        ok = num(p50, 999) < 2 and num(p99, 999) < 10
+        ok = num(p50, 999) < 2 and num(p99, 999) < 10 and self.full()
         line = ("latency: %s/s, p50 %s ms, p99 %s ms, errors %s, timeouts %s"
                 % (rnd(self.kv("throughput")), p50, p99,
                    self.kv("total.errors"), self.kv("total.timeouts")))
         target = ("%s  latency     %s bots x 5 cmds/s open loop (mixed): p50 "
                   "%s ms (< 2), p99 %s ms (< 10)"
-                  % (verdict(ok), self.bots, p50 or "?", p99 or "?"))
+                  % (verdict(ok), self.measured(), p50 or "?", p99 or "?"))
         return line, target
 
     def crowd(self):
@@ -299,25 +332,32 @@ class Run:
                    self.kv("notifications")))
         target = ("%s  crowd       %s bots in rooms 1000,1001 x 2 cmds/s open "
                   "loop (look/say/move): p99 %s ms (< 50)"
-                  % (verdict(num(p99, 999) < 50), self.bots, p99 or "?"))
+                  % (verdict(num(p99, 999) < 50 and self.full()),
+                     self.measured(), p99 or "?"))
         return line, target
 
     def idle(self):
         """(line, target) of the idle players."""
         kc, rss = self.cpu.get("k", ""), self.cpu.get("rss", "")
         mb = "%.1f" % (num(rss) / 1024)
-        ok = (have(rss) and num(rss) / 1024 < 100 and have(kc) and
-              num(kc) < 2)
+        n = self.online()
+        on = "%s of %s" % ("?" if n is None else n, self.bots)
+        ok = (self.full() and have(rss) and num(rss) / 1024 < 100 and
+              have(kc) and num(kc) < 2)
         line = ("idle: %s connected, keepd RSS %s MB, CPU %s%% of one core"
-                % (self.kv("login.count"), mb, kc))
-        target = ("%s  idle        %s connected idle players: keepd RSS %s "
-                  "MB (< 100), CPU %s%% of one core (< 2)"
-                  % (verdict(ok), self.bots, mb, kc or "?"))
+                % (on, mb, kc))
+        target = ("%s  idle        %s idle players connected (target: "
+                  "all), keepd RSS %s MB (< 100), CPU %s%% of one core (< 2)"
+                  % (verdict(ok), on, mb, kc or "?"))
         return line, target
 
     def report(self):
-        """(line, target) of this run (target: the scaling part)."""
-        return getattr(self, self.scenario)()
+        """(line, target) of this run (target: the scaling part); the line
+        says so when fewer bots than asked were online (idle: always)."""
+        line, target = getattr(self, self.scenario)()
+        if self.scenario != "idle":
+            line += self.short()
+        return line, target
 
 
 def table(rows):
@@ -378,7 +418,8 @@ def tail(d):
     print(" err+to: errors + timeouts; keepd%, pg%, gen%, oth%: CPU of "
           "keepd, PostgreSQL, keep-bench, everything else, % of one core;")
     print(" us/cmd: keepd's CPU microseconds per command; rssMB: keepd's "
-          "resident memory at the end of the window)")
+          "resident memory at the end of the window;")
+    print(" bots: keep-bench's bots online at the end of the run)")
     for line in table([r.row() for r in runs]):
         print(line)
     print("")
@@ -388,17 +429,18 @@ def tail(d):
                   "pgbench stmts", "pgbench rnd trips"))
     for line in cost(d, runs):
         print(line)
-    targets, scaling = [], ""
+    targets, scaling, full = [], "", True
     for i, r in enumerate(runs):
         _, t = r.report()
         if r.scenario != "scaling":
             targets.append(t)
             continue
-        scaling += t
+        # No target but all bots online: MISS when a run had fewer.
+        scaling, full = scaling + t, full and r.full()
         if i + 1 == len(runs) or runs[i + 1].scenario != "scaling":
-            targets.append("INFO  scaling     mixed, closed loop, bots ->" +
-                           scaling[:-1])
-            scaling = ""
+            targets.append("%s  scaling     mixed, closed loop, bots ->%s"
+                           % ("INFO" if full else "MISS", scaling[:-1]))
+            scaling, full = "", True
     if targets:
         print("")
         print("Targets")

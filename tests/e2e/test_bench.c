@@ -4,8 +4,10 @@
  * without errors or timeouts, and a port where nothing listens, or a bad
  * option, must make it exit non-zero.  And bench/drift.py, the check that
  * the pgbench scripts (bench/NAME.sql) still hold the store's statements,
- * passes on this tree and fails on copies of it drifted on purpose.  Runs
- * from the repository root, as make test does.
+ * passes on this tree and fails on copies of it drifted on purpose.  And
+ * bench/report.py's verdicts and exit status, on small raw-result
+ * directories written here: a run with fewer bots online than it asked
+ * for is a MISS.  Runs from the repository root, as make test does.
  */
 #include <fcntl.h>
 #include <poll.h>
@@ -28,6 +30,7 @@
 #define BENCH_PREFIX	"Kbtest"
 #define BENCH_WAIT_MS	30000
 #define DRIFT_CMD	"python3 bench/drift.py"
+#define REPORT_CMD	"python3 bench/report.py"
 
 static struct keepd	bench_server;	/* the TCase's keepd */
 
@@ -244,17 +247,16 @@ START_TEST(test_refused)
 }
 END_TEST
 
-/* Run bench/drift.py on root (NULL: this tree); the start of its output
- * goes into out.  Returns its exit status, -1 if it did not exit. */
+/* Run a shell command; the start of its output (stderr too) goes into
+ * out.  Returns its exit status, -1 if it did not exit. */
 static int
-drift_run(const char *root, char *out, size_t outsz)
+script_run(const char *cmd, char *out, size_t outsz)
 {
-	char	 cmd[512], rest[4096];
+	char	 rest[4096];
 	FILE	*p;
 	size_t	 len;
 	int	 status;
 
-	snprintf(cmd, sizeof cmd, DRIFT_CMD " %s 2>&1", root ? root : "");
 	p = popen(cmd, "r");
 	ck_assert_msg(p != NULL, "cannot run %s", cmd);
 	len = fread(out, 1, outsz - 1, p);
@@ -263,6 +265,16 @@ drift_run(const char *root, char *out, size_t outsz)
 		;	/* the rest, so that it is not cut off by SIGPIPE */
 	status = pclose(p);
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* Run bench/drift.py on root (NULL: this tree), as script_run. */
+static int
+drift_run(const char *root, char *out, size_t outsz)
+{
+	char	cmd[512];
+
+	snprintf(cmd, sizeof cmd, DRIFT_CMD " %s 2>&1", root ? root : "");
+	return script_run(cmd, out, outsz);
 }
 
 /* Copy server/db and the pgbench scripts into a new directory in /tmp. */
@@ -376,7 +388,101 @@ START_TEST(test_drift_nothing)
 }
 END_TEST
 
-/* keep-bench end to end; the SQL drift check. */
+/*
+ * bench/report.py's tail on raw results as bench/run.sh leaves them: a
+ * latency run of 100 bots, a scaling run of 10 and an idle run of 2000,
+ * with keep-bench's bots online at the end and latency's p99 per case.
+ */
+static const struct {
+	int		 lat_online, scale_online, idle_online;
+	double		 lat_p99;
+	int		 rc;
+	const char	*needle;
+} reports[] = {
+	/* Every target passes: exit 0. */
+	{ 100, 10, 2000, 5.0, 0,
+	  "PASS  idle        2000 of 2000 idle players connected" },
+	/* One target misses: exit 1. */
+	{ 100, 10, 2000, 50.0, 1, "MISS  latency     100 bots" },
+	/* Fewer idle players connected than asked (the bots that were never
+	 * created) is no PASS, whatever keepd's memory and CPU. */
+	{ 100, 10, 630, 5.0, 1,
+	  "MISS  idle        630 of 2000 idle players connected" },
+	/* The same for the other scenarios' labels. */
+	{ 90, 10, 2000, 5.0, 1, "MISS  latency     90 of 100 bots" },
+	{ 100, 7, 2000, 5.0, 1, "MISS  scaling     mixed, closed loop, "
+	  "bots -> 7 of 10:" },
+};
+
+/* Write text into dir/name. */
+static void
+report_file(const char *dir, const char *name, const char *text)
+{
+	char	 path[256];
+	FILE	*f;
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	f = fopen(path, "w");
+	ck_assert_msg(f != NULL, "cannot write %s", path);
+	fputs(text, f);
+	ck_assert(fclose(f) == 0);
+}
+
+/* keep-bench's JSON report of a run: bots asked for, online at the end,
+ * p50 and p99 (ms), commands a second. */
+static void
+report_json(const char *dir, const char *name, int bots, int online,
+    double p50, double p99, double thr)
+{
+	char	file[64], text[1024];
+
+	snprintf(file, sizeof file, "%s.json", name);
+	snprintf(text, sizeof text, "{\"bots\":%d,\"mode\":\"open\","
+	    "\"throughput\":%.1f,\"total\":{\"count\":100,\"refused\":0,"
+	    "\"errors\":0,\"timeouts\":0,\"p50_ms\":%.3f,\"p90_ms\":%.3f,"
+	    "\"p99_ms\":%.3f,\"p999_ms\":%.3f,\"max_ms\":%.3f},"
+	    "\"login\":{\"count\":%d,\"failed\":%d,\"reconnects\":0,"
+	    "\"seconds\":2.0},\"online\":%d,\"disconnects\":0,"
+	    "\"notifications\":0}\n", bots, thr, p50, p50, p99, p99, p99,
+	    online, bots - online, online);
+	report_file(dir, file, text);
+	/* keepd: 1% of one core over 10 s, 20 MB at the end. */
+	snprintf(file, sizeof file, "%s.cpu", name);
+	report_file(dir, file, "start 100.00 500 1000 10 20000\n"
+	    "end 110.00 510 1100 12 20100\nrss 20480\n");
+}
+
+/* Each case's exit status and target line. */
+START_TEST(test_report_verdict)
+{
+	char	dir[64], out[16384], cmd[256];
+	int	rc;
+
+	snprintf(dir, sizeof dir, "/tmp/keep-report-XXXXXX");
+	ck_assert(mkdtemp(dir) != NULL);
+	report_file(dir, "facts", "started 10\nhz 100\nworkers 4\n"
+	    "hwm_kb 30000\nended 400\n");
+	report_file(dir, "runs", "latency mixed 100 latency -\n"
+	    "scaling mixed 10 scale-10 -\nidle - 2000 idle -\n");
+	report_json(dir, "latency", 100, reports[_i].lat_online, 1.0,
+	    reports[_i].lat_p99, 500);
+	report_json(dir, "scale-10", 10, reports[_i].scale_online, 2.0, 4.0,
+	    3000);
+	report_json(dir, "idle", 2000, reports[_i].idle_online, 0, 0, 0);
+	snprintf(cmd, sizeof cmd, REPORT_CMD " %s tail 2>&1", dir);
+	rc = script_run(cmd, out, sizeof out);
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	ck_assert(system(cmd) == 0);
+	ck_assert_msg(rc == reports[_i].rc, "report.py exited %d, not %d:\n"
+	    "%.3000s", rc, reports[_i].rc, out);
+	ck_assert_msg(strstr(out, reports[_i].needle) != NULL,
+	    "no \"%s\" in:\n%.3000s", reports[_i].needle, out);
+	if (reports[_i].rc == 0)
+		ck_assert_msg(strstr(out, "MISS") == NULL, "%.3000s", out);
+}
+END_TEST
+
+/* keep-bench end to end; the SQL drift check; the report's verdicts. */
 Suite *
 bench_suite(void)
 {
@@ -395,6 +501,11 @@ bench_suite(void)
 	tcase_add_loop_test(tc, test_drift_caught, 0,
 	    (int)(sizeof drifts / sizeof drifts[0]));
 	tcase_add_test(tc, test_drift_nothing);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("report");
+	tcase_set_timeout(tc, 30);
+	tcase_add_loop_test(tc, test_report_verdict, 0,
+	    (int)(sizeof reports / sizeof reports[0]));
 	suite_add_tcase(s, tc);
 	return s;
 }
