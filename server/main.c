@@ -151,8 +151,8 @@ cmd_role_main(int argc, char **argv)
 	if (argc != 4)
 		usage();
 	if (!cmd_role_parse(argv[3], &role)) {
-		log_error("role: unknown role \"%s\" (player, builder or "
-		    "admin)", argv[3]);
+		log_error("role: unknown role \"%s\" (player, builder, "
+		    "admin or owner)", argv[3]);
 		return 1;
 	}
 	s = open_store("keepd-role");

@@ -261,7 +261,8 @@ cmd_split(const char *line, char *word, size_t wordsz, const char **args)
 bool
 cmd_role_parse(const char *s, enum role *r)
 {
-	static const char	*names[] = { "player", "builder", "admin" };
+	static const char	*names[] = { "player", "builder", "admin",
+	    "owner" };
 
 	for (size_t i = 0; i < nitems(names); i++) {
 		if (strcmp(s, names[i]) == 0) {

@@ -20,7 +20,8 @@
 enum role {
 	ROLE_PLAYER,
 	ROLE_BUILDER,
-	ROLE_ADMIN
+	ROLE_ADMIN,
+	ROLE_OWNER		/* made only by `keepd role NAME owner` */
 };
 
 enum cmd_flags {

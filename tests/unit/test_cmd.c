@@ -219,7 +219,12 @@ START_TEST(test_roles)
 	ck_assert_int_eq(r, ROLE_BUILDER);
 	ck_assert(cmd_role_parse("player", &r));
 	ck_assert_int_eq(r, ROLE_PLAYER);
+	ck_assert(cmd_role_parse("owner", &r));
+	ck_assert_int_eq(r, ROLE_OWNER);
+	ck_assert(ROLE_PLAYER < ROLE_BUILDER && ROLE_BUILDER < ROLE_ADMIN &&
+	    ROLE_ADMIN < ROLE_OWNER);
 	ck_assert(!cmd_role_parse("god", &r));
+	ck_assert(!cmd_role_parse("Owner", &r));
 }
 END_TEST
 
