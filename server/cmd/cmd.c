@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cmd/cmd.h"
+#include "cmd/cmd_proto.h"
 #include "ops/util.h"
 
 /*
@@ -88,6 +89,28 @@ static const struct cmd_entry cmd_entries[] = {
 	{ .name = "dbstats", .handler = cmd_dbstats, .flags = CMD_READ,
 	  .min_role = ROLE_ADMIN, .usage = "dbstats",
 	  .help = "Database statement counters of this keepd (admin)." },
+	/* proto: prototypes, spawn and purge, resets, help topics (issue 9) */
+	{ .name = "iedit", .handler = cmd_iedit, .flags = CMD_ARGS,
+	  .min_role = ROLE_BUILDER,
+	  .usage = "iedit <proto> [new <type> <name>|<field> <value>|delete]",
+	  .help = "Create or edit an item prototype (builder)." },
+	{ .name = "medit", .handler = cmd_medit, .flags = CMD_ARGS,
+	  .min_role = ROLE_BUILDER,
+	  .usage = "medit <proto> [new <name>|<field> <value>|delete]",
+	  .help = "Create or edit an NPC prototype (builder)." },
+	{ .name = "spawn", .handler = cmd_spawn, .flags = CMD_ARGS,
+	  .min_role = ROLE_BUILDER, .usage = "spawn item|npc <proto> [<count>]",
+	  .help = "Conjure items (carried) or NPCs (here) (builder)." },
+	{ .name = "purge", .handler = cmd_purge, .flags = CMD_FULLNAME,
+	  .min_role = ROLE_BUILDER, .usage = "purge [<target>|room]",
+	  .help = "Remove the NPCs and items here, or one (builder)." },
+	{ .name = "reset", .handler = cmd_reset, .min_role = ROLE_BUILDER,
+	  .usage = "reset [list|add|change|delete|now] ...",
+	  .help = "List, edit or run your area's resets (builder)." },
+	{ .name = "hedit", .handler = cmd_hedit, .flags = CMD_ARGS,
+	  .min_role = ROLE_BUILDER,
+	  .usage = "hedit <topic> [text|text+|keywords|role <value>|delete]",
+	  .help = "Show or edit a help topic (builder)." },
 	{ .name = "quit", .handler = cmd_quit, .flags = CMD_FULLNAME,
 	  .usage = "quit", .help = "Leave the game (type it in full)." },
 };

@@ -66,21 +66,22 @@ static struct store_stmt st_world_upsert[SWT_COUNT][2] = {
 	    "name, reset_secs", "t.name, t.reset_secs",
 	    "excluded.name, excluded.reset_secs"),
 	[SWT_ITEM_PROTOS] = SW_PAIR("items", "item_protos",
-	    "id, name, keywords, long_desc, description, type, weight, value,"
-	    " wear_slot, damage_min, damage_max, armor, capacity",
-	    "id text, name text, keywords text, long_desc text,"
+	    "id, area, name, keywords, long_desc, description, type, weight,"
+	    " value, wear_slot, damage_min, damage_max, armor, capacity",
+	    "id text, area text, name text, keywords text, long_desc text,"
 	    " description text, type text, weight integer, value integer,"
 	    " wear_slot text, damage_min integer, damage_max integer,"
 	    " armor integer, capacity integer", "id",
-	    "name, keywords, long_desc, description, type, weight, value,"
+	    "area, name, keywords, long_desc, description, type, weight, value,"
 	    " wear_slot, damage_min, damage_max, armor, capacity",
-	    "t.name, t.keywords, t.long_desc, t.description, t.type, t.weight,"
-	    " t.value, t.wear_slot, t.damage_min, t.damage_max, t.armor,"
-	    " t.capacity",
-	    "excluded.name, excluded.keywords, excluded.long_desc,"
-	    " excluded.description, excluded.type, excluded.weight,"
-	    " excluded.value, excluded.wear_slot, excluded.damage_min,"
-	    " excluded.damage_max, excluded.armor, excluded.capacity"),
+	    "t.area, t.name, t.keywords, t.long_desc, t.description, t.type,"
+	    " t.weight, t.value, t.wear_slot, t.damage_min, t.damage_max,"
+	    " t.armor, t.capacity",
+	    "excluded.area, excluded.name, excluded.keywords,"
+	    " excluded.long_desc, excluded.description, excluded.type,"
+	    " excluded.weight, excluded.value, excluded.wear_slot,"
+	    " excluded.damage_min, excluded.damage_max, excluded.armor,"
+	    " excluded.capacity"),
 	[SWT_NPC_PROTOS] = SW_PAIR("npcs", "npc_protos",
 	    "id, area, name, keywords, long_desc, description, level, max_hp,"
 	    " damage_min, damage_max, armor, coins, aggressive, wanders",
