@@ -408,6 +408,12 @@ proto_field(struct cmd_ctx *ctx, bool npc, const struct store_proto *p,
 			return rc;
 		break;
 	}
+	/* NULL passes the table's CHECK (a weapon's slot is 'wield'). */
+	if (!npc && ((f->f == SPF_I_TYPE && strcmp(v, "weapon") == 0 &&
+	    strcmp(p->wear_slot, "wield") != 0) || (f->f == SPF_I_SLOT &&
+	    strcmp(p->type, "weapon") == 0 && strcmp(v, "wield") != 0)))
+		return buf_add(ctx->out, "A weapon must have slot 'wield'.\n"),
+		    TX_ROLLBACK;
 	if (!npc && (f->f == SPF_I_TYPE || f->f == SPF_I_SLOT)) {
 		if ((src = store_proto_item_busy(ctx->store, p->id, &holding,
 		    &worn)) != STORE_OK)
@@ -426,16 +432,16 @@ proto_field(struct cmd_ctx *ctx, bool npc, const struct store_proto *p,
 	src = store_proto_set(ctx->store, f->f, p->id, param, old, new,
 	    sizeof old, &count);
 	if (src != STORE_OK) {
-		const char	*err = store_error(ctx->store);
-
 		if (f->kind == PK_WORDS)
 			return proto_refuse(ctx, src, PROTO_WORDS);
 		if (f->kind == PK_AREA)
 			return proto_refuse(ctx, src, "There is no such area.");
-		if (strstr(err, "_protos_check1") != NULL)
+		if ((f->f == SPF_I_TYPE && strcmp(v, "container") == 0) ||
+		    (f->f == SPF_I_CAPACITY && strcmp(p->type,
+		    "container") == 0))
 			return proto_refuse(ctx, src, "A container needs a "
 			    "capacity above 0.");
-		if (strstr(err, "_protos_check") != NULL)
+		if (f->f == SPF_I_TYPE || f->f == SPF_I_SLOT)
 			return proto_refuse(ctx, src, "A weapon must have slot "
 			    "'wield'.");
 		return proto_refuse(ctx, src, "The database refused that "

@@ -58,17 +58,23 @@ help_from_table(struct cmd_ctx *ctx, const char *word)
 	const char		*name;
 	char			 usage[128];
 
-	while (cmd_next(&c, &name, &cmd)) {
-		if ((int)cmd->min_role > help_rank(ctx) ||
-		    strncmp(name, word, strlen(word)) != 0)
-			continue;
-		buf_printf(ctx->out, "Usage: %s\n", cmd_usage(cmd, name, usage,
-		    sizeof usage));
-		if (name == cmd->name)
-			buf_printf(ctx->out, "%s\n", cmd->help);
-		else
-			buf_printf(ctx->out, "Same as %s.\n", cmd->name);
-		return true;
+	/* The command of that exact name first, then the first by prefix. */
+	for (int pass = 0; pass < 2; pass++) {
+		c = (struct cmd_cursor)CMD_CURSOR_INIT;
+		while (cmd_next(&c, &name, &cmd)) {
+			if ((int)cmd->min_role > help_rank(ctx) ||
+			    (pass == 0 ? strcmp(name, word) :
+			    strncmp(name, word, strlen(word))) != 0)
+				continue;
+			buf_printf(ctx->out, "Usage: %s\n", cmd_usage(cmd,
+			    name, usage, sizeof usage));
+			if (name == cmd->name)
+				buf_printf(ctx->out, "%s\n", cmd->help);
+			else
+				buf_printf(ctx->out, "Same as %s.\n",
+				    cmd->name);
+			return true;
+		}
 	}
 	return false;
 }
