@@ -24,8 +24,10 @@ CREATE TABLE help (
 			    translate(body, E'\n', '') !~ '[[:cntrl:]]')
 );
 
+-- Deleting an area leaves its item prototypes (and their instances, in
+-- players' packs too) in place, of no area.
 ALTER TABLE item_protos ADD COLUMN area text REFERENCES areas
-	ON DELETE RESTRICT;
+	ON DELETE SET NULL;
 CREATE INDEX item_protos_area ON item_protos (area) WHERE area IS NOT NULL;
 
 INSERT INTO help (topic, keywords, min_role, body) VALUES

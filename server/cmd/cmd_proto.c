@@ -340,8 +340,7 @@ proto_gear(struct cmd_ctx *ctx, const struct store_proto *p,
 	    item.wear_slot[0] == '\0')
 		return buf_printf(ctx->out, "%s has no wear slot; give it as "
 		    "inventory.\n", id), TX_ROLLBACK;
-	src = arg[0] == '+' ? store_proto_gear_add(ctx->store, p->id, kind,
-	    id) : store_proto_gear_del(ctx->store, p->id, kind, id);
+	src = store_proto_gear(ctx->store, arg[0] == '+', p->id, kind, id);
 	if (src != STORE_OK)
 		return cmd_refuse_rc(ctx, src, "%s has no %s %s.", p->id, id,
 		    kind);

@@ -334,16 +334,6 @@ static struct store_stmt st_proto_gear_add = {
 	" WHERE npc_proto = $1 AND kind = $2", 3, 0
 };
 
-/* Add an item to an NPC prototype's gear. */
-enum store_rc
-store_proto_gear_add(struct store *s, const char *npc, const char *kind,
-    const char *item)
-{
-	const char	*p[] = { npc, kind, item };
-
-	return store_exec_changed(s, &st_proto_gear_add, p);
-}
-
 static struct store_stmt st_proto_gear_del = {
 	"proto_gear_del",
 	"DELETE FROM npc_proto_gear g USING (SELECT ord FROM npc_proto_gear"
@@ -352,12 +342,13 @@ static struct store_stmt st_proto_gear_del = {
 	" WHERE g.npc_proto = $1 AND g.kind = $2 AND g.ord = x.ord", 3, 0
 };
 
-/* Take an item off an NPC prototype's gear. */
+/* Add an item to an NPC prototype's gear, or take the last one off. */
 enum store_rc
-store_proto_gear_del(struct store *s, const char *npc, const char *kind,
-    const char *item)
+store_proto_gear(struct store *s, bool add, const char *npc,
+    const char *kind, const char *item)
 {
 	const char	*p[] = { npc, kind, item };
 
-	return store_exec_changed(s, &st_proto_gear_del, p);
+	return store_exec_changed(s, add ? &st_proto_gear_add :
+	    &st_proto_gear_del, p);
 }

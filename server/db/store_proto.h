@@ -89,11 +89,11 @@ enum store_rc	 store_proto_uses(struct store *, bool npc, const char *id,
 /* Delete a prototype (after store_proto_uses found nothing). */
 enum store_rc	 store_proto_delete(struct store *, bool npc, const char *id)
 		    STORE_MUST_CHECK;
-/* Add an item to an NPC prototype's gear (kind "equipment"/"inventory"). */
-enum store_rc	 store_proto_gear_add(struct store *, const char *npc,
-		    const char *kind, const char *item) STORE_MUST_CHECK;
-/* Take the last such item off the gear list; STORE_NONE if not on it. */
-enum store_rc	 store_proto_gear_del(struct store *, const char *npc,
+/*
+ * Add an item to an NPC prototype's gear (kind "equipment"/"inventory"),
+ * or (add false) take the last such item off; STORE_NONE if not on it.
+ */
+enum store_rc	 store_proto_gear(struct store *, bool add, const char *npc,
 		    const char *kind, const char *item) STORE_MUST_CHECK;
 
 /* Spawn n items of proto carried by who; ids gets "#1, #2". */

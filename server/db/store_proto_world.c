@@ -54,18 +54,7 @@ static struct store_stmt st_proto_spawn_npcs = {
 	"  SELECT p.name, p.id, $2, p.level, p.max_hp, p.max_hp, p.coins"
 	"  FROM npc_protos p CROSS JOIN generate_series(1, $3::integer)"
 	"  WHERE p.id = $1 RETURNING id, proto_id),"
-	" gear AS ("
-	"  SELECT sp.id AS carrier, g.item_proto AS item, g.kind = 'inventory'"
-	"   AS inv, g.ord, CASE g.kind WHEN 'equipment' THEN ip.wear_slot END"
-	"   AS slot"
-	"  FROM sp JOIN npc_proto_gear g ON g.npc_proto = sp.proto_id"
-	"  JOIN item_protos ip ON ip.id = g.item_proto),"
-	" given AS ("
-	"  INSERT INTO items (proto_id, carrier_id, worn_slot)"
-	"  SELECT item, carrier, CASE WHEN slot IS NOT NULL AND row_number()"
-	"   OVER (PARTITION BY carrier, slot ORDER BY inv, ord) = 1 THEN slot"
-	"   END"
-	"  FROM gear ORDER BY carrier, inv, ord RETURNING id)"
+	STORE_NPC_GEAR_SQL
 	" SELECT string_agg('#' || id, ', ' ORDER BY id) FROM sp", 3, 0
 };
 

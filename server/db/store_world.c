@@ -213,19 +213,7 @@ static struct store_stmt st_reset_npcs = {
 	"   (SELECT count(*) FROM characters c WHERE c.reset_id = r.id)::int)"
 	"  WHERE r.kind = 'npc' AND r.area = ANY ($1::text[])"
 	"  RETURNING id, proto_id),"
-	" gear AS ("
-	"  SELECT sp.id AS carrier, g.item_proto AS item, g.kind = 'inventory'"
-	"   AS inv, g.ord, CASE g.kind WHEN 'equipment' THEN ip.wear_slot END"
-	"   AS slot"
-	"  FROM sp JOIN npc_proto_gear g ON g.npc_proto = sp.proto_id"
-	"  JOIN item_protos ip ON ip.id = g.item_proto),"
-	" given AS ("
-	"  INSERT INTO items (proto_id, carrier_id, worn_slot)"
-	"  SELECT item, carrier, CASE WHEN slot IS NOT NULL AND row_number()"
-	"   OVER (PARTITION BY carrier, slot ORDER BY inv, ord) = 1 THEN slot"
-	"   END"
-	"  FROM gear ORDER BY carrier, inv, ord"
-	"  RETURNING id)"
+	STORE_NPC_GEAR_SQL
 	" SELECT (SELECT count(*) FROM sp), (SELECT count(*) FROM given)", 1, 0
 };
 
