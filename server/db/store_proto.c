@@ -204,16 +204,15 @@ static struct store_stmt st_proto_npc_rename = {
 	"UPDATE characters SET name = $2 WHERE proto_id = $1", 2, 0
 };
 
-/* Set one field of a prototype; old and new values as text. */
-enum store_rc
-store_proto_set(struct store *s, enum store_pfield f, const char *id,
-    const char *value, char *old, char *new, size_t sz, int64_t *count)
+/* Run an edit that returns (old, new, instances); STORE_NONE if no row. */
+static enum store_rc
+store_proto_old_new(struct store *s, struct store_stmt *st,
+    const char *const *p, char *old, char *new, size_t sz, int64_t *count)
 {
-	const char	*p[] = { id, value };
 	PGresult	*res;
 	enum store_rc	 rc = STORE_NONE;
 
-	if ((res = store_exec(s, &st_proto_set[f], p)) == NULL)
+	if ((res = store_exec(s, st, p)) == NULL)
 		return STORE_ERR;
 	if (PQntuples(res) > 0) {
 		store_get_str(res, 0, 0, old, sz);
@@ -222,6 +221,19 @@ store_proto_set(struct store *s, enum store_pfield f, const char *id,
 		rc = STORE_OK;
 	}
 	PQclear(res);
+	return rc;
+}
+
+/* Set one field of a prototype; old and new values as text. */
+enum store_rc
+store_proto_set(struct store *s, enum store_pfield f, const char *id,
+    const char *value, char *old, char *new, size_t sz, int64_t *count)
+{
+	const char	*p[] = { id, value };
+	PGresult	*res;
+	enum store_rc	 rc;
+
+	rc = store_proto_old_new(s, &st_proto_set[f], p, old, new, sz, count);
 	if (rc == STORE_OK && f == SPF_N_NAME) {
 		if ((res = store_exec(s, &st_proto_npc_rename, p)) == NULL)
 			return STORE_ERR;
@@ -230,15 +242,15 @@ store_proto_set(struct store *s, enum store_pfield f, const char *id,
 	return rc;
 }
 
-#define PF_DAMAGE(tbl)							\
+#define PF_DAMAGE(tbl, count)						\
 	"WITH o AS (SELECT damage_min || '-' || damage_max AS v FROM "	\
 	tbl " WHERE id = $1 FOR UPDATE) UPDATE " tbl " t SET"		\
 	" damage_min = $2::integer, damage_max = $3::integer FROM o"	\
 	" WHERE t.id = $1 RETURNING o.v, t.damage_min || '-' ||"	\
-	" t.damage_max"
+	" t.damage_max, " count
 static struct store_stmt st_proto_damage[2] = {
-	{ "proto_damage_item", PF_DAMAGE("item_protos"), 3, 0 },
-	{ "proto_damage_npc", PF_DAMAGE("npc_protos"), 3, 0 },
+	{ "proto_damage_item", PF_DAMAGE("item_protos", PF_ITEMS), 3, 0 },
+	{ "proto_damage_npc", PF_DAMAGE("npc_protos", PF_NPCS), 3, 0 },
 };
 
 /* Set damage_min and damage_max together. */
@@ -247,18 +259,10 @@ store_proto_set_damage(struct store *s, bool npc, const char *id,
     int64_t min, int64_t max, char *old, char *new, size_t sz)
 {
 	const char	*p[] = { id, STORE_NUM(min), STORE_NUM(max) };
-	PGresult	*res;
-	enum store_rc	 rc = STORE_NONE;
+	int64_t		 count;
 
-	if ((res = store_exec(s, &st_proto_damage[npc], p)) == NULL)
-		return STORE_ERR;
-	if (PQntuples(res) > 0) {
-		store_get_str(res, 0, 0, old, sz);
-		store_get_str(res, 0, 1, new, sz);
-		rc = STORE_OK;
-	}
-	PQclear(res);
-	return rc;
+	return store_proto_old_new(s, &st_proto_damage[npc], p, old, new, sz,
+	    &count);
 }
 
 static struct store_stmt st_proto_item_busy = {
