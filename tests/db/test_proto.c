@@ -328,6 +328,14 @@ START_TEST(test_proto_purge)
 	    " ('corpse', %d, 'the corpse of %s', 'corpse')", room, pl.name);
 	sqlf("UPDATE rooms SET coins = 30 WHERE id = %d", room);
 
+	/* purge empties a room: it is never an abbreviation. */
+	{
+		const char	*name;
+		bool		 refused;
+
+		ck_assert_ptr_nonnull(cmd_lookup("purg", &name, &refused));
+		ck_assert(refused);
+	}
 	run_want(w.s, me.id, "purge", pl.name,
 	    "Players can't be purged; use 'kick' or 'transfer'.\n",
 	    TXR_ROLLED_BACK);
