@@ -152,7 +152,8 @@ proto_may_area(struct cmd_ctx *ctx, const char *area, enum tx_rc *rc)
 	}
 	if (!ok) {
 		if (area == NULL || *area == '\0')
-			buf_add(ctx->out, "You can't build things of no area.\n");
+			buf_add(ctx->out, "You can't build things of no "
+			    "area.\n");
 		else
 			buf_printf(ctx->out, "You can't build in area %s.\n",
 			    area);
@@ -249,16 +250,16 @@ proto_new(struct cmd_ctx *ctx, bool npc, const char *id, const char *args)
 	util_strlcpy(p.id, id, sizeof p.id);
 	if (!npc && (!proto_word(&args, type, sizeof type) ||
 	    !proto_oneof(type, proto_types)))
-		return buf_add(ctx->out, PROTO_TYPES "\n"), TX_ROLLBACK;
+		return cmd_refuse_rc(ctx, STORE_NONE, PROTO_TYPES);
 	if (*args == '\0' || strlen(args) > 80)
-		return buf_printf(ctx->out, "Usage: %s <proto> new %s<name> "
-		    "(80 characters at most)\n", ctx->cmd->name,
-		    npc ? "" : "<type> "), TX_ROLLBACK;
+		return cmd_refuse_rc(ctx, STORE_NONE, "Usage: %s <proto> new "
+		    "%s<name> (80 characters at most)", ctx->cmd->name,
+		    npc ? "" : "<type> ");
 	util_strlcpy(p.name, args, sizeof p.name);
 	proto_keywords(p.name, p.keywords, sizeof p.keywords);
 	if (p.keywords[0] == '\0')
-		return buf_add(ctx->out, "Give it a name with a word of "
-		    "letters a-z.\n"), TX_ROLLBACK;
+		return cmd_refuse_rc(ctx, STORE_NONE, "Give it a name with a "
+		    "word of letters a-z.");
 	text_capitalise(p.name, cap, sizeof cap);
 	snprintf(p.long_desc, sizeof p.long_desc, "%s %s here.", cap,
 	    npc ? "is" : "lies");
@@ -331,15 +332,15 @@ proto_gear(struct cmd_ctx *ctx, const struct store_proto *p,
 	const char		*id = arg + 1;
 
 	if ((arg[0] != '+' && arg[0] != '-') || !proto_id_ok(id))
-		return buf_printf(ctx->out, "Usage: medit <proto> %s "
-		    "+<item>|-<item>\n", kind), TX_ROLLBACK;
+		return cmd_refuse_rc(ctx, STORE_NONE, "Usage: medit <proto> "
+		    "%s +<item>|-<item>", kind);
 	if ((src = store_proto_get(ctx->store, false, id, &item)) != STORE_OK)
 		return cmd_refuse_rc(ctx, src, "There is no item prototype "
 		    "'%s'.", id);
 	if (arg[0] == '+' && strcmp(kind, "equipment") == 0 &&
 	    item.wear_slot[0] == '\0')
-		return buf_printf(ctx->out, "%s has no wear slot; give it as "
-		    "inventory.\n", id), TX_ROLLBACK;
+		return cmd_refuse_rc(ctx, STORE_NONE, "%s has no wear slot; "
+		    "give it as inventory.", id);
 	src = store_proto_gear(ctx->store, arg[0] == '+', p->id, kind, id);
 	if (src != STORE_OK)
 		return cmd_refuse_rc(ctx, src, "%s has no %s %s.", p->id, id,
@@ -370,9 +371,8 @@ proto_field(struct cmd_ctx *ctx, bool npc, const struct store_proto *p,
 	switch (f->kind) {
 	case PK_TEXT:
 		if (strlen(v) < (size_t)f->min || strlen(v) > (size_t)f->max)
-			return buf_printf(ctx->out, "The %s is 1 to %lld "
-			    "characters.\n", f->name, (long long)f->max),
-			    TX_ROLLBACK;
+			return cmd_refuse_rc(ctx, STORE_NONE, "The %s is 1 to "
+			    "%lld characters.", f->name, (long long)f->max);
 		break;
 	case PK_WORDS:
 		for (char *c = v; *c != '\0'; c++)
@@ -380,25 +380,25 @@ proto_field(struct cmd_ctx *ctx, bool npc, const struct store_proto *p,
 		break;
 	case PK_INT:
 		if (!proto_num(v, f->min, f->max, &n))
-			return buf_printf(ctx->out, "The %s is a number from "
-			    "%lld to %lld.\n", f->name, (long long)f->min,
-			    (long long)f->max), TX_ROLLBACK;
+			return cmd_refuse_rc(ctx, STORE_NONE, "The %s is a "
+			    "number from %lld to %lld.", f->name,
+			    (long long)f->min, (long long)f->max);
 		break;
 	case PK_BOOL:
 		if (strcmp(v, "yes") != 0 && strcmp(v, "no") != 0)
-			return buf_printf(ctx->out, "%s is yes or no.\n",
-			    f->name), TX_ROLLBACK;
+			return cmd_refuse_rc(ctx, STORE_NONE, "%s is yes or "
+			    "no.", f->name);
 		param = strcmp(v, "yes") == 0 ? "true" : "false";
 		break;
 	case PK_TYPE:
 		if (!proto_oneof(v, proto_types))
-			return buf_add(ctx->out, PROTO_TYPES "\n"), TX_ROLLBACK;
+			return cmd_refuse_rc(ctx, STORE_NONE, PROTO_TYPES);
 		break;
 	case PK_SLOT:
 		if (!proto_oneof(v, proto_slots))
-			return buf_add(ctx->out, "Slots: head, neck, body, "
-			    "arms, hands, finger, waist, legs, feet, shield, "
-			    "wield, none.\n"), TX_ROLLBACK;
+			return cmd_refuse_rc(ctx, STORE_NONE, "Slots: head, "
+			    "neck, body, arms, hands, finger, waist, legs, "
+			    "feet, shield, wield, none.");
 		if (strcmp(v, "none") == 0)
 			param = NULL;
 		break;
@@ -411,22 +411,22 @@ proto_field(struct cmd_ctx *ctx, bool npc, const struct store_proto *p,
 	if (!npc && ((f->f == SPF_I_TYPE && strcmp(v, "weapon") == 0 &&
 	    strcmp(p->wear_slot, "wield") != 0) || (f->f == SPF_I_SLOT &&
 	    strcmp(p->type, "weapon") == 0 && strcmp(v, "wield") != 0)))
-		return buf_add(ctx->out, "A weapon must have slot 'wield'.\n"),
-		    TX_ROLLBACK;
+		return cmd_refuse_rc(ctx, STORE_NONE, "A weapon must have "
+		    "slot 'wield'.");
 	if (!npc && (f->f == SPF_I_TYPE || f->f == SPF_I_SLOT)) {
 		if ((src = store_proto_item_busy(ctx->store, p->id, &holding,
 		    &worn)) != STORE_OK)
 			return cmd_tx_rc(src);
 		if (f->f == SPF_I_TYPE && strcmp(p->type, "container") == 0 &&
 		    strcmp(v, "container") != 0 && holding > 0)
-			return buf_printf(ctx->out, "%s: %lld of its items hold "
-			    "things; empty them before it stops being a "
-			    "container.\n", p->id, (long long)holding),
-			    TX_ROLLBACK;
+			return cmd_refuse_rc(ctx, STORE_NONE, "%s: %lld of "
+			    "its items hold things; empty them before it "
+			    "stops being a container.", p->id,
+			    (long long)holding);
 		if (f->f == SPF_I_SLOT && worn > 0)
-			return buf_printf(ctx->out, "%s: %lld of its items are "
-			    "worn; its slot can't change while they are.\n",
-			    p->id, (long long)worn), TX_ROLLBACK;
+			return cmd_refuse_rc(ctx, STORE_NONE, "%s: %lld of "
+			    "its items are worn; its slot can't change while "
+			    "they are.", p->id, (long long)worn);
 	}
 	src = store_proto_set(ctx->store, f->f, p->id, param, old, new,
 	    sizeof old, &count);
@@ -474,8 +474,8 @@ proto_damage(struct cmd_ctx *ctx, bool npc, const struct store_proto *p,
 	    !proto_word(&args, w2, sizeof w2) || *args != '\0' ||
 	    !proto_num(w1, 0, 10000, &min) || !proto_num(w2, 0, 10000, &max) ||
 	    min > max)
-		return buf_add(ctx->out, "Damage is <min> <max>, 0 to 10000, "
-		    "min not above max.\n"), TX_ROLLBACK;
+		return cmd_refuse_rc(ctx, STORE_NONE, "Damage is <min> <max>, "
+		    "0 to 10000, min not above max.");
 	if ((src = store_proto_set_damage(ctx->store, npc, p->id, min, max,
 	    old, new, sizeof old)) != STORE_OK)
 		return proto_refuse(ctx, src, "The database refused that "
@@ -496,7 +496,7 @@ proto_edit(struct cmd_ctx *ctx, bool npc, const char *args)
 	enum tx_rc		rc;
 
 	if (!proto_word(&args, id, sizeof id) || !proto_id_ok(id))
-		return buf_add(ctx->out, PROTO_BAD_ID "\n"), TX_ROLLBACK;
+		return cmd_refuse_rc(ctx, STORE_NONE, PROTO_BAD_ID);
 	src = store_proto_get(ctx->store, npc, id, &p);
 	if (src == STORE_ERR)
 		return TX_ERROR;
@@ -509,8 +509,8 @@ proto_edit(struct cmd_ctx *ctx, bool npc, const char *args)
 	}
 	if (strcmp(field, "new") == 0) {
 		if (src == STORE_OK)
-			return buf_printf(ctx->out, "Prototype %s already "
-			    "exists.\n", id), TX_ROLLBACK;
+			return cmd_refuse_rc(ctx, STORE_NONE, "Prototype %s "
+			    "already exists.", id);
 		return proto_new(ctx, npc, id, args);
 	}
 	if (src == STORE_NONE)

@@ -113,7 +113,7 @@ hedit_body(struct cmd_ctx *ctx, const char *topic, bool exists,
 	enum store_rc	src;
 
 	if (*text == '\0' || strlen(text) > STORE_HELP_BODY_MAX)
-		return buf_add(ctx->out, HELP_BAD_BODY "\n"), TX_ROLLBACK;
+		return cmd_refuse_rc(ctx, STORE_NONE, HELP_BAD_BODY);
 	if (!exists) {
 		if ((src = store_help_create(ctx->store, topic, text)) !=
 		    STORE_OK)
@@ -153,19 +153,19 @@ cmd_hedit(struct cmd_ctx *ctx, const char *args)
 	bool			exists;
 
 	if (!proto_word(&args, topic, sizeof topic) || !help_word_ok(topic))
-		return buf_add(ctx->out, HELP_BAD_TOPIC "\n"), TX_ROLLBACK;
+		return cmd_refuse_rc(ctx, STORE_NONE, HELP_BAD_TOPIC);
 	if ((src = store_help_get(ctx->store, topic, &h)) == STORE_ERR)
 		return TX_ERROR;
 	/* A topic above the editor's role is not there for them. */
 	exists = src == STORE_OK && cmd_role_parse(h.role, &role) &&
 	    (int)role <= help_rank(ctx);
 	if (src == STORE_OK && !exists)
-		return buf_printf(ctx->out, "Help topic '%s' is not yours to "
-		    "edit.\n", topic), TX_ROLLBACK;
+		return cmd_refuse_rc(ctx, STORE_NONE, "Help topic '%s' is not "
+		    "yours to edit.", topic);
 	if (!proto_word(&args, what, sizeof what)) {
 		if (!exists)
-			return buf_printf(ctx->out, "There is no help topic "
-			    "'%s'.\n", topic), TX_ROLLBACK;
+			return cmd_refuse_rc(ctx, STORE_NONE, "There is no "
+			    "help topic '%s'.", topic);
 		buf_printf(ctx->out, "Help topic '%s' (keywords: %s; role %s):"
 		    "\n%s\n", h.topic, h.keywords, h.role, h.body);
 		return TX_COMMIT;
@@ -174,8 +174,8 @@ cmd_hedit(struct cmd_ctx *ctx, const char *args)
 		return hedit_body(ctx, topic, exists, exists ?
 		    hedit_lines(h.body) : 0, args);
 	if (!exists)
-		return buf_printf(ctx->out, "There is no help topic '%s'.\n",
-		    topic), TX_ROLLBACK;
+		return cmd_refuse_rc(ctx, STORE_NONE, "There is no help topic "
+		    "'%s'.", topic);
 	if (strcmp(what, "delete") == 0 && *args == '\0') {
 		if ((src = store_help_delete(ctx->store, topic)) != STORE_OK)
 			return cmd_tx_rc(src == STORE_NONE ? STORE_ERR : src);
@@ -183,8 +183,8 @@ cmd_hedit(struct cmd_ctx *ctx, const char *args)
 		return TX_COMMIT;
 	}
 	if (*args == '\0')
-		return buf_printf(ctx->out, "Usage: %s\n", ctx->cmd->usage),
-		    TX_ROLLBACK;
+		return cmd_refuse_rc(ctx, STORE_NONE, "Usage: %s",
+		    ctx->cmd->usage);
 	if (strcmp(what, "body+") == 0 || strcmp(what, "text+") == 0) {
 		if ((src = store_help_set(ctx->store, topic, "body+", args,
 		    &lines)) != STORE_OK)
@@ -200,7 +200,7 @@ cmd_hedit(struct cmd_ctx *ctx, const char *args)
 		for (char *c = kw; *c != '\0'; c++)
 			*c = (char)tolower((unsigned char)*c);
 		if (strlen(args) > STORE_HELP_KW_MAX)
-			return buf_add(ctx->out, HELP_BAD_KW "\n"), TX_ROLLBACK;
+			return cmd_refuse_rc(ctx, STORE_NONE, HELP_BAD_KW);
 		if ((src = store_help_set(ctx->store, topic, "keywords", kw,
 		    &lines)) != STORE_OK)
 			return proto_refuse(ctx, src, HELP_BAD_KW);
@@ -211,9 +211,9 @@ cmd_hedit(struct cmd_ctx *ctx, const char *args)
 	if (strcmp(what, "role") == 0) {
 		if (!cmd_role_parse(args, &role) || (int)role >
 		    help_rank(ctx))
-			return buf_add(ctx->out, "The role is player, builder, "
-			    "admin or owner, and not above your own.\n"),
-			    TX_ROLLBACK;
+			return cmd_refuse_rc(ctx, STORE_NONE, "The role is "
+			    "player, builder, admin or owner, and not above "
+			    "your own.");
 		if ((src = store_help_set(ctx->store, topic, "role", args,
 		    &lines)) != STORE_OK)
 			return cmd_tx_rc(src == STORE_NONE ? STORE_ERR : src);

@@ -45,17 +45,17 @@ cmd_spawn(struct cmd_ctx *ctx, const char *args)
 	if (!proto_word(&args, kind, sizeof kind) ||
 	    (strcmp(kind, "item") != 0 && strcmp(kind, "npc") != 0) ||
 	    !proto_word(&args, id, sizeof id))
-		return buf_printf(ctx->out, "Usage: %s\n", ctx->cmd->usage),
-		    TX_ROLLBACK;
+		return cmd_refuse_rc(ctx, STORE_NONE, "Usage: %s",
+		    ctx->cmd->usage);
 	if (proto_word(&args, num, sizeof num) &&
 	    (*args != '\0' || !proto_num(num, 1, SPAWN_MAX, &n)))
-		return buf_add(ctx->out, "You can conjure 1 to 100 at a "
-		    "time.\n"), TX_ROLLBACK;
+		return cmd_refuse_rc(ctx, STORE_NONE, "You can conjure 1 to "
+		    "100 at a time.");
 	npc = strcmp(kind, "npc") == 0;
 	if (!proto_id_ok(id) ||
 	    (src = store_proto_get(ctx->store, npc, id, &p)) == STORE_NONE)
-		return buf_printf(ctx->out, "There is no %s prototype '%s'.\n",
-		    npc ? "NPC" : "item", id), TX_ROLLBACK;
+		return cmd_refuse_rc(ctx, STORE_NONE, "There is no %s "
+		    "prototype '%s'.", npc ? "NPC" : "item", id);
 	if (src != STORE_OK)
 		return cmd_tx_rc(src);
 	if (!proto_here(ctx, area, &rc))
@@ -120,21 +120,21 @@ cmd_purge(struct cmd_ctx *ctx, const char *args)
 	if (*args == '\0' || strcmp(args, "room") == 0)
 		return purge_room(ctx);
 	if (!target_parse(args, &t) || t.kind != TARGET_ONE)
-		return buf_add(ctx->out, "Purge one thing at a time, or the "
-		    "room.\n"), TX_ROLLBACK;
+		return cmd_refuse_rc(ctx, STORE_NONE, "Purge one thing at a "
+		    "time, or the room.");
 	if ((src = store_item_scan(ctx->store, ctx->me.room_id, ctx->me.id,
 	    STORE_SCAN_ROOM | STORE_SCAN_CHARS, &set)) != STORE_OK)
 		return cmd_tx_rc(src);
 	if (cmd_item_find(&set, &t, "NrP", 0, &pick, 1) == 0) {
 		store_item_set_free(&set);
-		return buf_add(ctx->out, "You don't see that here.\n"),
-		    TX_ROLLBACK;
+		return cmd_refuse_rc(ctx, STORE_NONE, "You don't see that "
+		    "here.");
 	}
 	it = &set.v[pick];
 	if (it->kind == 'p') {
 		store_item_set_free(&set);
-		return buf_add(ctx->out, "Players can't be purged; use 'kick' "
-		    "or 'transfer'.\n"), TX_ROLLBACK;
+		return cmd_refuse_rc(ctx, STORE_NONE, "Players can't be "
+		    "purged; use 'kick' or 'transfer'.");
 	}
 	src = store_proto_purge_one(ctx->store, it->kind == 'n', it->id,
 	    ctx->me.room_id);
@@ -187,15 +187,15 @@ reset_add(struct cmd_ctx *ctx, const char *area, const char *args)
 	if (!proto_word(&args, kind, sizeof kind) ||
 	    (strcmp(kind, "npc") != 0 && strcmp(kind, "item") != 0) ||
 	    !proto_word(&args, id, sizeof id))
-		return buf_add(ctx->out, "Usage: reset add npc|item <proto> "
-		    "[<max>]\n"), TX_ROLLBACK;
+		return cmd_refuse_rc(ctx, STORE_NONE, "Usage: reset add "
+		    "npc|item <proto> [<max>]");
 	if (proto_word(&args, num, sizeof num) &&
 	    (*args != '\0' || !proto_num(num, 1, 100, &max)))
-		return buf_add(ctx->out, "Max is 1 to 100.\n"), TX_ROLLBACK;
+		return cmd_refuse_rc(ctx, STORE_NONE, "Max is 1 to 100.");
 	if (!proto_id_ok(id) || (src = store_proto_get(ctx->store,
 	    strcmp(kind, "npc") == 0, id, &p)) == STORE_NONE)
-		return buf_printf(ctx->out, "There is no prototype '%s'.\n",
-		    id), TX_ROLLBACK;
+		return cmd_refuse_rc(ctx, STORE_NONE, "There is no prototype "
+		    "'%s'.", id);
 	if (src != STORE_OK)
 		return cmd_tx_rc(src);
 	if ((src = store_proto_reset_add(ctx->store, area, kind, id,
@@ -246,33 +246,33 @@ reset_change(struct cmd_ctx *ctx, const char *args)
 		return rc;
 	if (!proto_word(&args, field, sizeof field) ||
 	    !proto_word(&args, value, sizeof value) || *args != '\0')
-		return buf_add(ctx->out, "Usage: reset change <n> "
-		    "max|room|proto <value>\n"), TX_ROLLBACK;
+		return cmd_refuse_rc(ctx, STORE_NONE, "Usage: reset change "
+		    "<n> max|room|proto <value>");
 	if (strcmp(field, "max") == 0) {
 		if (!proto_num(value, 1, 100, &n))
-			return buf_add(ctx->out, "Max is 1 to 100.\n"),
-			    TX_ROLLBACK;
+			return cmd_refuse_rc(ctx, STORE_NONE, "Max is 1 to "
+			    "100.");
 	} else if (strcmp(field, "room") == 0) {
 		if (!proto_num(value, 1, INT32_MAX, &n) ||
 		    (src = store_proto_room_area(ctx->store, (int32_t)n,
 		    area)) == STORE_NONE)
-			return buf_printf(ctx->out, "There is no room %s.\n",
-			    value), TX_ROLLBACK;
+			return cmd_refuse_rc(ctx, STORE_NONE, "There is no "
+			    "room %s.", value);
 		if (src != STORE_OK)
 			return cmd_tx_rc(src);
 		if (strcmp(area, r.area) != 0)
-			return buf_printf(ctx->out, "Room %s is in area %s, "
-			    "not %s.\n", value, area, r.area), TX_ROLLBACK;
+			return cmd_refuse_rc(ctx, STORE_NONE, "Room %s is in "
+			    "area %s, not %s.", value, area, r.area);
 	} else if (strcmp(field, "proto") == 0) {
 		if (!proto_id_ok(value) || (src = store_proto_get(ctx->store,
 		    strcmp(r.kind, "npc") == 0, value, &p)) == STORE_NONE)
-			return buf_printf(ctx->out, "There is no prototype "
-			    "'%s'.\n", value), TX_ROLLBACK;
+			return cmd_refuse_rc(ctx, STORE_NONE, "There is no "
+			    "prototype '%s'.", value);
 		if (src != STORE_OK)
 			return cmd_tx_rc(src);
 	} else
-		return buf_add(ctx->out, "Fields: max, room, proto.\n"),
-		    TX_ROLLBACK;
+		return cmd_refuse_rc(ctx, STORE_NONE, "Fields: max, room, "
+		    "proto.");
 	if ((src = store_proto_reset_change(ctx->store, r.id, field, value)) !=
 	    STORE_OK || (src = store_proto_reset_get(ctx->store, r.id,
 	    &after)) != STORE_OK)
@@ -339,8 +339,8 @@ cmd_reset(struct cmd_ctx *ctx, const char *args)
 		return reset_delete(ctx, args);
 	if (strcmp(sub, "list") != 0 && strcmp(sub, "add") != 0 &&
 	    strcmp(sub, "now") != 0)
-		return buf_printf(ctx->out, "Usage: %s\n", ctx->cmd->usage),
-		    TX_ROLLBACK;
+		return cmd_refuse_rc(ctx, STORE_NONE, "Usage: %s",
+		    ctx->cmd->usage);
 	if (!proto_here(ctx, area, &rc))
 		return rc;
 	if (strcmp(sub, "add") == 0)
