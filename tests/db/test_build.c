@@ -63,6 +63,7 @@ START_TEST(test_build_player_huh)
 	};
 	struct world		 w;
 	struct store_char	 me;
+	struct run		 r;
 	char			 area[16];
 	int32_t			 room, other;
 	long long		 rooms;
@@ -76,6 +77,14 @@ START_TEST(test_build_player_huh)
 	rooms = sqlv("SELECT count(*) FROM rooms");
 	for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
 		run_want(w.s, me.id, cmds[i][0], cmds[i][1], HUH, NO);
+	run(w.s, me.id, "help", "", &r);
+	ck_assert_msg(strstr(r.out, "  goto ") == NULL && strstr(r.out,
+	    "  dig ") == NULL, "%s", r.out);
+	sqlf("UPDATE characters SET role = 'builder' WHERE id = %lld",
+	    (long long)me.id);
+	run(w.s, me.id, "help", "", &r);
+	ck_assert_msg(strstr(r.out, "  goto <room id>|<name>") != NULL &&
+	    strstr(r.out, "  find room|item|npc <text>") != NULL, "%s", r.out);
 	ck_assert_int_eq(sqlv("SELECT count(*) FROM rooms"), rooms);
 	ck_assert_int_eq(room_of(me.id), room);
 	ck_assert_int_eq(exit_to(room, "north", other), 1);
@@ -184,21 +193,58 @@ START_TEST(test_build_dig)
 }
 END_TEST
 
-struct digger {
+/* One builder of a race: its command, its own connection. */
+struct racer {
 	struct run	r;
 	struct store	*s;
+	char		args[64];
 	pthread_barrier_t *go;
 };
 
-/* One of the parallel digs. */
+/* Run one racer's command when every racer is ready. */
 static void *
-dig_thread(void *arg)
+racer_thread(void *arg)
 {
-	struct digger	*d = arg;
+	struct racer	*d = arg;
 
 	pthread_barrier_wait(d->go);
 	(void)run_call(d->s, &d->r, 10);
 	return NULL;
+}
+
+/* A builder in room for racer d, to run cmd args. */
+static void
+racer_init(struct racer *d, struct world *w, int32_t room, const char *cmd,
+    const char *args, pthread_barrier_t *go)
+{
+	struct store_char	c;
+
+	memset(d, 0, sizeof *d);
+	staff(w, "builder", room, &c);
+	d->r.cmd = cmd;
+	snprintf(d->args, sizeof d->args, "%s", args);
+	d->r.args = d->args;
+	d->r.id = c.id;
+	snprintf(d->r.inst, sizeof d->r.inst, "%s", c.session_instance);
+	d->r.sid = c.session_id;
+	d->s = test_store();
+	d->go = go;
+}
+
+/* Start n racers at once and wait for them all to end, each committed. */
+static void
+race(struct racer *d, int n)
+{
+	pthread_t	t[32];
+
+	for (int i = 0; i < n; i++)
+		pthread_create(&t[i], NULL, racer_thread, &d[i]);
+	for (int i = 0; i < n; i++) {
+		pthread_join(t[i], NULL);
+		ck_assert_msg(d[i].r.result == OK, "%s %s: %s (%s)",
+		    d[i].r.cmd, d[i].args, d[i].r.out, store_error(d[i].s));
+		store_close(d[i].s);
+	}
 }
 
 /* 20 builders dig at once from 20 rooms of one area: 20 distinct rooms. */
@@ -206,37 +252,20 @@ START_TEST(test_build_dig_concurrent)
 {
 	enum { N = 20 };
 	struct world		 w;
-	struct digger		 d[N];
-	pthread_t		 t[N];
+	struct racer		 d[N];
 	pthread_barrier_t	 go;
-	struct store_char	 c;
 	char			 area[16];
 
 	world_open(&w);
 	fresh_area(area);
 	pthread_barrier_init(&go, NULL, N);
-	for (int i = 0; i < N; i++) {
-		memset(&d[i], 0, sizeof d[i]);
-		staff(&w, "builder", sql_room(area, "Dig Race", "Race."), &c);
-		d[i].r.cmd = "dig";
-		d[i].r.args = "east A Raced Room";
-		d[i].r.id = c.id;
-		snprintf(d[i].r.inst, sizeof d[i].r.inst, "%s",
-		    c.session_instance);
-		d[i].r.sid = c.session_id;
-		d[i].s = test_store();
-		d[i].go = &go;
-	}
 	for (int i = 0; i < N; i++)
-		pthread_create(&t[i], NULL, dig_thread, &d[i]);
-	for (int i = 0; i < N; i++) {
-		pthread_join(t[i], NULL);
-		ck_assert_msg(d[i].r.result == OK, "dig %d: %s (%s)", i,
-		    d[i].r.out, store_error(d[i].s));
+		racer_init(&d[i], &w, sql_room(area, "Dig Race", "Race."),
+		    "dig", "east A Raced Room", &go);
+	race(d, N);
+	for (int i = 0; i < N; i++)
 		ck_assert_msg(strstr(d[i].r.out, "You dig east to room ") !=
 		    NULL, "%s", d[i].r.out);
-		store_close(d[i].s);
-	}
 	ck_assert_int_eq(sqlv("SELECT count(DISTINCT id) FROM rooms WHERE"
 	    " area = '%s' AND title = 'A Raced Room'", area), N);
 	ck_assert_int_eq(sqlv("SELECT count(*) FROM exits e JOIN rooms r ON"
@@ -544,33 +573,13 @@ START_TEST(test_build_find)
 }
 END_TEST
 
-struct appender {
-	struct run	r;
-	struct store	*s;
-	char		args[32];
-	pthread_barrier_t *go;
-};
-
-/* One of the parallel appends (or a title change). */
-static void *
-append_thread(void *arg)
-{
-	struct appender	*d = arg;
-
-	pthread_barrier_wait(d->go);
-	(void)run_call(d->s, &d->r, 10);
-	return NULL;
-}
-
 /* Ten builders append at once while others retitle: no text is lost. */
 START_TEST(test_build_concurrent_edits)
 {
 	enum { N = 12 };
 	struct world		 w;
-	struct appender		 d[N];
-	pthread_t		 t[N];
+	struct racer		 d[N];
 	pthread_barrier_t	 go;
-	struct store_char	 c;
 	char			 area[16];
 	int32_t			 a;
 
@@ -579,31 +588,14 @@ START_TEST(test_build_concurrent_edits)
 	a = sql_room(area, "Busy Room", "Start.");
 	pthread_barrier_init(&go, NULL, N);
 	for (int i = 0; i < N; i++) {
-		memset(&d[i], 0, sizeof d[i]);
-		staff(&w, "builder", a, &c);
-		if (i < N - 2) {
-			d[i].r.cmd = "desc+";
-			snprintf(d[i].args, sizeof d[i].args, "word%d.", i);
-		} else {
-			d[i].r.cmd = "redit";
-			snprintf(d[i].args, sizeof d[i].args, "title Title %d",
-			    i);
-		}
-		d[i].r.args = d[i].args;
-		d[i].r.id = c.id;
-		snprintf(d[i].r.inst, sizeof d[i].r.inst, "%s",
-		    c.session_instance);
-		d[i].r.sid = c.session_id;
-		d[i].s = test_store();
-		d[i].go = &go;
+		if (i < N - 2)
+			racer_init(&d[i], &w, a, "desc+", fmt("word%d.", i),
+			    &go);
+		else
+			racer_init(&d[i], &w, a, "redit", fmt("title Title %d",
+			    i), &go);
 	}
-	for (int i = 0; i < N; i++)
-		pthread_create(&t[i], NULL, append_thread, &d[i]);
-	for (int i = 0; i < N; i++) {
-		pthread_join(t[i], NULL);
-		ck_assert_msg(d[i].r.result == OK, "%s", d[i].r.out);
-		store_close(d[i].s);
-	}
+	race(d, N);
 	for (int i = 0; i < N - 2; i++)
 		ck_assert_int_eq(sqlv("SELECT count(*) FROM rooms WHERE id = %d"
 		    " AND description LIKE '%% word%d.%%'", a, i), 1);
