@@ -608,6 +608,34 @@ START_TEST(test_build_concurrent_edits)
 }
 END_TEST
 
+/* psql cannot store control characters in room text either (0013):
+ * titles none, descriptions newline only. */
+START_TEST(test_build_text_checks)
+{
+	struct store	*s = test_store();
+	char		 area[16];
+	int32_t		 a;
+	static const char *bad[][2] = {
+		{ "title", "Red\\x1b[31m" }, { "title", "Two\\nLines" },
+		{ "description", "Bell\\x07" }, { "description", "Tab\\there" },
+	};
+
+	fresh_area(area);
+	a = sql_room(area, "Checked", "Checked.");
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		ck_assert_msg(!store_exec_script(s, fmt("UPDATE rooms SET %s ="
+		    " E'%s' WHERE id = %d", bad[i][0], bad[i][1], a)), "%s",
+		    bad[i][1]);
+		ck_assert_str_eq(store_sqlstate(s), "23514");
+	}
+	sqlf("UPDATE rooms SET description = E'Two\\nparagraphs.' WHERE id ="
+	    " %d", a);
+	ck_assert_int_eq(sqlv("SELECT count(*) FROM rooms WHERE id = %d AND"
+	    " title = 'Checked'", a), 1);
+	store_close(s);
+}
+END_TEST
+
 /* The database-tier cases of the build suite. */
 TCase *
 build_db_tcase(void)
@@ -625,5 +653,6 @@ build_db_tcase(void)
 	tcase_add_test(tc, test_build_stat);
 	tcase_add_test(tc, test_build_find);
 	tcase_add_test(tc, test_build_concurrent_edits);
+	tcase_add_test(tc, test_build_text_checks);
 	return tc;
 }
