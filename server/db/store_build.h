@@ -127,7 +127,7 @@ enum store_rc	store_build_stat_proto(struct store *, const char *id,
 enum store_rc	store_build_last_change(struct store *, const char *tbl,
 		    const char *pk, struct buf *) STORE_MUST_CHECK;
 /* find room|item|npc: what matches text literally, 50 at most, as lines;
- * *n gets how many matched in all. */
+ * *n gets how many were listed (STORE_NONE: none matched). */
 enum store_rc	store_build_find(struct store *, const char *what,
 		    const char *text, struct buf *, int *n) STORE_MUST_CHECK;
 /* find problems: the world's lint (in area, or everywhere when NULL), as
