@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cmd/cmd.h"
+#include "cmd/cmd_build.h"
 #include "cmd/cmd_proto.h"
 #include "ops/util.h"
 
@@ -89,6 +90,39 @@ static const struct cmd_entry cmd_entries[] = {
 	{ .name = "dbstats", .handler = cmd_dbstats, .flags = CMD_READ,
 	  .min_role = ROLE_ADMIN, .usage = "dbstats",
 	  .help = "Database statement counters of this keepd (admin)." },
+	/* build: the room-building tools (docs/admin/build.md). */
+	{ .name = "goto", .handler = cmd_goto, .flags = CMD_ARGS,
+	  .min_role = ROLE_BUILDER, .usage = "goto <room id>|<name>",
+	  .help = "Go to a room, or to someone (builder)." },
+	{ .name = "stat", .handler = cmd_stat, .flags = CMD_READ,
+	  .min_role = ROLE_BUILDER, .usage = "stat [room [<id>]] | "
+	  "char <name> | item <id> | iproto <id> | nproto <id>",
+	  .help = "Everything about a room, character, item or prototype "
+	  "(builder)." },
+	{ .name = "dig", .handler = cmd_dig, .flags = CMD_ARGS,
+	  .min_role = ROLE_BUILDER, .usage = "dig <direction> <title>",
+	  .help = "Make a new room that way, with exits both ways "
+	  "(builder)." },
+	{ .name = "link", .handler = cmd_link, .flags = CMD_ARGS,
+	  .min_role = ROLE_BUILDER,
+	  .usage = "link <direction> <room id> [oneway]",
+	  .help = "Make an exit to a room, and back (builder)." },
+	{ .name = "unlink", .handler = cmd_unlink, .flags = CMD_ARGS,
+	  .min_role = ROLE_BUILDER, .usage = "unlink <direction> [oneway]",
+	  .help = "Remove an exit, and the one back (builder)." },
+	{ .name = "redit", .handler = cmd_redit, .flags = CMD_ARGS,
+	  .min_role = ROLE_BUILDER, .usage = "redit [<room id>] "
+	  "title|desc|desc+|area <text> | delete [evacuate]",
+	  .help = "Change a room: title, description, area; delete it "
+	  "(builder)." },
+	{ .name = "desc+", .handler = cmd_desc_plus, .flags = CMD_ARGS,
+	  .min_role = ROLE_BUILDER, .usage = "desc+ <text>",
+	  .help = "Add a sentence to this room's description (builder)." },
+	{ .name = "find", .handler = cmd_find, .flags = CMD_READ | CMD_ARGS,
+	  .min_role = ROLE_BUILDER, .usage = "find room|item|npc <text> | "
+	  "find problems [<area>]",
+	  .help = "Search rooms and prototypes; list the world's problems "
+	  "(builder)." },
 	/* proto: prototypes, spawn and purge, resets, help topics (issue 9) */
 	{ .name = "iedit", .handler = cmd_iedit, .flags = CMD_ARGS,
 	  .min_role = ROLE_BUILDER,

@@ -18,9 +18,12 @@
 			"apart, 200 characters at most."
 #define HELP_BAD_BODY	"A help text is 1 to 8000 characters."
 
-/* Whether s is a help word: [a-z][a-z0-9_-]{0,31}, lower-cased in place. */
+/*
+ * Whether s is a help topic, [a-z][a-z0-9_-]{0,31} (lower-cased in place);
+ * with plus, '+' may stand in it too, as in command names ("desc+").
+ */
 static bool
-help_word_ok(char *s)
+help_word_ok(char *s, bool plus)
 {
 	size_t	n = strlen(s);
 
@@ -30,7 +33,8 @@ help_word_ok(char *s)
 		return false;
 	for (; *s != '\0'; s++) {
 		if (!islower((unsigned char)*s) &&
-		    !isdigit((unsigned char)*s) && *s != '_' && *s != '-')
+		    !isdigit((unsigned char)*s) && *s != '_' && *s != '-' &&
+		    (!plus || *s != '+'))
 			return false;
 	}
 	return true;
@@ -87,7 +91,8 @@ cmd_help_topic(struct cmd_ctx *ctx, const char *args)
 	char			word[64];
 	enum store_rc		src;
 
-	if (!proto_word(&args, word, sizeof word) || !help_word_ok(word)) {
+	if (!proto_word(&args, word, sizeof word) ||
+	    !help_word_ok(word, true)) {
 		buf_add(ctx->out, "There is no help on that.\n");
 		return TX_ROLLBACK;
 	}
@@ -152,7 +157,8 @@ cmd_hedit(struct cmd_ctx *ctx, const char *args)
 	enum store_rc		src;
 	bool			exists;
 
-	if (!proto_word(&args, topic, sizeof topic) || !help_word_ok(topic))
+	if (!proto_word(&args, topic, sizeof topic) ||
+	    !help_word_ok(topic, false))
 		return cmd_refuse_rc(ctx, STORE_NONE, HELP_BAD_TOPIC);
 	if ((src = store_help_get(ctx->store, topic, &h)) == STORE_ERR)
 		return TX_ERROR;
