@@ -42,6 +42,9 @@ Suite	*rules_suite(void);
 Suite	*schema_suite(void);
 Suite	*session_suite(void);
 Suite	*store_shape_suite(void);
+Suite	*mod_suite(void);
+/* The mod suite's end-to-end tests (test_mod_e2e.c). */
+void	 mod_e2e_tests(Suite *);
 
 /* The rules suite's test cases, one per file of tests/unit/test_rules_*.c. */
 TCase	*rules_item_tcase(void);
