@@ -180,26 +180,36 @@ mod_ban_target(struct cmd_ctx *ctx, const char *word, struct mod_ban *b)
 	return STORE_OK;
 }
 
-/* Kick the sessions a new ban covers; their count in *n. */
+/*
+ * Kick the sessions a new ban covers, but those of equal or higher roles;
+ * the count kicked in *n.
+ */
 static enum store_rc
 mod_ban_kick(struct cmd_ctx *ctx, const struct mod_ban *b, const char *reason,
     int *n)
 {
 	int64_t	 ids[STORE_MOD_SESSIONS], sids[STORE_MOD_SESSIONS];
 	char	 inst[STORE_MOD_SESSIONS][STORE_UUID_LEN + 1], text[320];
+	char	 roles[STORE_MOD_SESSIONS][8];
+	int	 found;
 
 	*n = 0;
 	if (b->new_only)
 		return STORE_OK;
 	if (store_mod_sessions(ctx->store, b->char_id, b->char_id != 0 ? NULL :
-	    b->net.cidr, ids, inst, sids, n) != STORE_OK)
+	    b->net.cidr, ids, inst, sids, roles, &found) != STORE_OK)
 		return STORE_ERR;
 	snprintf(text, sizeof text, "You have been banned by %s: %s\n",
 	    ctx->me.name, reason);
-	for (int i = 0; i < *n; i++)
+	for (int i = 0; i < found; i++) {
+		/* The rank rule: equal or higher roles stay online. */
+		if (!mod_outranks(ctx, roles[i]))
+			continue;
 		if (mod_kick_session(ctx, ids[i], inst[i], sids[i], text) !=
 		    STORE_OK)
 			return STORE_ERR;
+		(*n)++;
+	}
 	return STORE_OK;
 }
 

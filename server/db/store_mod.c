@@ -242,7 +242,7 @@ store_mod_ban_add(struct store *s, int64_t id, const char *cidr,
 
 static struct store_stmt st_mod_sessions = {
 	"mod_sessions",
-	"SELECT id, session_instance::text, session_id FROM characters"
+	"SELECT id, session_instance::text, session_id, role FROM characters"
 	" WHERE session_instance IS NOT NULL"
 	"  AND (id = $1 OR session_addr <<= $2::cidr)"
 	" ORDER BY id LIMIT " STORE_MOD_SESSIONS_SQL " FOR UPDATE", 2, 0
@@ -252,7 +252,7 @@ static struct store_stmt st_mod_sessions = {
 enum store_rc
 store_mod_sessions(struct store *s, int64_t id, const char *cidr,
     int64_t *ids, char (*instances)[STORE_UUID_LEN + 1], int64_t *sids,
-    int *n)
+    char (*roles)[8], int *n)
 {
 	const char	*p[] = { STORE_NUM(id), cidr };
 	PGresult	*res = store_exec(s, &st_mod_sessions, p);
@@ -265,6 +265,7 @@ store_mod_sessions(struct store *s, int64_t id, const char *cidr,
 		ids[i] = store_get_int(res, i, 0);
 		store_get_str(res, i, 1, instances[i], STORE_UUID_LEN + 1);
 		sids[i] = store_get_int(res, i, 2);
+		store_get_str(res, i, 3, roles[i], sizeof roles[i]);
 	}
 	PQclear(res);
 	return STORE_OK;

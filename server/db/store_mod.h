@@ -86,11 +86,11 @@ enum store_rc	store_mod_ban_add(struct store *, int64_t id, const char *cidr,
 		    char until[STORE_MOD_UNTIL_MAX]) STORE_MUST_CHECK;
 /*
  * The online sessions of character id, or (id 0) from network cidr, their
- * rows locked: up to STORE_MOD_SESSIONS into ids/instances/sids; *n.
+ * rows locked: up to STORE_MOD_SESSIONS into ids/instances/sids/roles; *n.
  */
 enum store_rc	store_mod_sessions(struct store *, int64_t id, const char *cidr,
 		    int64_t *ids, char (*instances)[STORE_UUID_LEN + 1],
-		    int64_t *sids, int *n) STORE_MUST_CHECK;
+		    int64_t *sids, char (*roles)[8], int *n) STORE_MUST_CHECK;
 /*
  * Lift the active bans with id ban_id, or of character id, or of network
  * cidr (the others 0/NULL); *lifted counts them, *first is the lowest id.

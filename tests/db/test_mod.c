@@ -190,7 +190,7 @@ END_TEST
 START_TEST(test_mod_ban_addr)
 {
 	struct world		 w;
-	struct store_char	 adm, own, p, q;
+	struct store_char	 adm, own, p, q, peer;
 	struct run		 r;
 	long long		 id;
 
@@ -201,6 +201,7 @@ START_TEST(test_mod_ban_addr)
 	mod_char(&w, "Mao", "owner", "10.252.1.2", &own);
 	mod_char(&w, "Map", "player", "10.252.9.5", &p);
 	mod_char(&w, "Maq", "player", "10.252.8.5", &q);
+	mod_char(&w, "Mar", "admin", "10.252.9.6", &peer);
 	run_want(w.s, adm.id, "ban", "300.1.1.1 1d x", "That is not a name, "
 	    "an address or a network: 300.1.1.1.\n", TXR_ROLLED_BACK);
 	run_want(w.s, adm.id, "ban", "10.0.0.0/8 1d x", "That network is too "
@@ -221,6 +222,8 @@ START_TEST(test_mod_ban_addr)
 	ck_assert(strstr(r.out, "): flood. 1 session kicked.\n") != NULL);
 	ck_assert(!online(p.id));
 	ck_assert(online(q.id));
+	/* The rank rule: another admin in the network stays online. */
+	ck_assert(online(peer.id));
 	/* new: only creation, kicks nobody, may hold one's own address. */
 	run_prefix(w.s, adm.id, "ban", "10.252.1.0/24 new perm bot sign-ups",
 	    "Ban #", TXR_COMMITTED, &r);
