@@ -44,6 +44,9 @@ Suite	*session_suite(void);
 Suite	*store_shape_suite(void);
 Suite	*build_suite(void);
 Suite	*proto_suite(void);
+Suite	*mod_suite(void);
+/* The mod suite's end-to-end tests (test_mod_e2e.c). */
+void	 mod_e2e_tests(Suite *);
 
 /* The rules suite's test cases, one per file of tests/unit/test_rules_*.c. */
 TCase	*rules_item_tcase(void);

@@ -41,6 +41,7 @@ main(void)
 		{ "schema", schema_suite, 0 },
 		{ "build", build_suite, 0 },
 		{ "proto", proto_suite, 0 },
+		{ "mod", mod_suite, 0 },
 	};
 	const char	*only = getenv("KEEP_SUITE");
 	const char	*tier = getenv("KEEP_TIER");

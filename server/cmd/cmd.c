@@ -9,6 +9,7 @@
 #include "cmd/cmd.h"
 #include "cmd/cmd_build.h"
 #include "cmd/cmd_proto.h"
+#include "cmd/cmd_mod.h"
 #include "ops/util.h"
 
 /*
@@ -145,6 +146,49 @@ static const struct cmd_entry cmd_entries[] = {
 	  .min_role = ROLE_BUILDER,
 	  .usage = "hedit <topic> [text|text+|keywords|role <value>|delete]",
 	  .help = "Show or edit a help topic (builder)." },
+	/* mod: moderation (cmd_mod.c, cmd_mod_state.c; docs/admin/mod.md) */
+	{ .name = "kick", .handler = cmd_kick, .flags = CMD_ARGS,
+	  .min_role = ROLE_ADMIN, .usage = "kick <name> [reason]",
+	  .help = "Close a player's connection, on any keepd (admin)." },
+	{ .name = "ban", .handler = cmd_ban, .flags = CMD_ARGS | CMD_FULLNAME,
+	  .min_role = ROLE_ADMIN,
+	  .usage = "ban <name>|<address>|<network> [new] <duration>|perm "
+	  "<reason>",
+	  .help = "Ban a name or a network; kicks who it covers (admin)." },
+	{ .name = "unban", .handler = cmd_unban,
+	  .flags = CMD_ARGS | CMD_FULLNAME, .min_role = ROLE_ADMIN,
+	  .usage = "unban <id>|<name>|<address>",
+	  .help = "Lift a ban (admin)." },
+	{ .name = "bans", .handler = cmd_bans, .flags = CMD_READ,
+	  .min_role = ROLE_ADMIN, .usage = "bans",
+	  .help = "The active bans (admin)." },
+	{ .name = "freeze", .handler = cmd_freeze, .flags = CMD_ARGS,
+	  .min_role = ROLE_ADMIN,
+	  .usage = "freeze <name> <duration>|perm [reason]",
+	  .help = "Stop a player's commands but quit (admin)." },
+	{ .name = "unfreeze", .handler = cmd_unfreeze, .flags = CMD_ARGS,
+	  .min_role = ROLE_ADMIN, .usage = "unfreeze <name>",
+	  .help = "Lift a freeze (admin)." },
+	{ .name = "mute", .handler = cmd_mute, .flags = CMD_ARGS,
+	  .min_role = ROLE_ADMIN,
+	  .usage = "mute <name> <duration>|perm [reason]",
+	  .help = "Stop a player speaking (admin)." },
+	{ .name = "unmute", .handler = cmd_unmute, .flags = CMD_ARGS,
+	  .min_role = ROLE_ADMIN, .usage = "unmute <name>",
+	  .help = "Lift a mute (admin)." },
+	{ .name = "wall", .handler = cmd_wall, .flags = CMD_ARGS,
+	  .min_role = ROLE_ADMIN, .usage = "wall <text>",
+	  .help = "Tell everyone online, on every keepd (admin)." },
+	{ .name = "users", .handler = cmd_users, .flags = CMD_READ,
+	  .min_role = ROLE_ADMIN, .usage = "users",
+	  .help = "Every session of the cluster (admin)." },
+	{ .name = "last", .handler = cmd_last, .flags = CMD_READ | CMD_ARGS,
+	  .min_role = ROLE_ADMIN,
+	  .usage = "last <name>|<address>|<network> [count]",
+	  .help = "Login history, with outcome (admin)." },
+	{ .name = "wizlock", .handler = cmd_wizlock, .min_role = ROLE_ADMIN,
+	  .usage = "wizlock [open|new|staff]",
+	  .help = "Show or set who may log in (admin)." },
 	{ .name = "quit", .handler = cmd_quit, .flags = CMD_FULLNAME,
 	  .usage = "quit", .help = "Leave the game (type it in full)." },
 };
