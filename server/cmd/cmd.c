@@ -141,6 +141,17 @@ cmd_next(struct cmd_cursor *c, const char **name,
 const struct cmd_entry *
 cmd_lookup(const char *word, const char **name, bool *abbrev_refused)
 {
+	return cmd_lookup_role(word, ROLE_OWNER, name, abbrev_refused);
+}
+
+/*
+ * Find a command among the rows role may run, by name or abbreviation;
+ * NULL if none matches.  Rows above the role do not exist for it.
+ */
+const struct cmd_entry *
+cmd_lookup_role(const char *word, enum role role, const char **name,
+    bool *abbrev_refused)
+{
 	struct cmd_cursor	 c = CMD_CURSOR_INIT;
 	const struct cmd_entry	*cmd, *first = NULL;
 	const char		*n, *first_name = NULL;
@@ -151,6 +162,8 @@ cmd_lookup(const char *word, const char **name, bool *abbrev_refused)
 	if (len == 0)
 		return NULL;
 	while (cmd_next(&c, &n, &cmd)) {
+		if (cmd->min_role > role)
+			continue;
 		if (strcmp(word, n) == 0) {
 			*name = n;
 			return cmd;
@@ -213,13 +226,24 @@ cmd_distance(const char *a, const char *b)
 const char *
 cmd_suggest(const char *word)
 {
+	return cmd_suggest_role(word, ROLE_OWNER);
+}
+
+/* The closest name role may run to a mistyped word, or NULL. */
+const char *
+cmd_suggest_role(const char *word, enum role role)
+{
 	struct cmd_cursor	 c = CMD_CURSOR_INIT;
 	const struct cmd_entry	*cmd;
 	const char		*best = NULL, *name;
 	int			 bestd = 3;
 
 	while (cmd_next(&c, &name, &cmd)) {
-		int	d = cmd_distance(word, name);
+		int	d;
+
+		if (cmd->min_role > role)
+			continue;
+		d = cmd_distance(word, name);
 
 		if (d < bestd) {
 			bestd = d;
