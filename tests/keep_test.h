@@ -40,6 +40,7 @@ Suite	*faults_suite(void);
 Suite	*shutdown_suite(void);
 Suite	*rules_suite(void);
 Suite	*schema_suite(void);
+Suite	*gate_suite(void);
 Suite	*session_suite(void);
 Suite	*store_shape_suite(void);
 

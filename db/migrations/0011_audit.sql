@@ -152,3 +152,136 @@ SELECT audit_attach('shops');
 SELECT audit_attach('shop_stock');
 SELECT audit_attach('characters');
 SELECT audit_attach('items');
+
+-- The name a row goes by in the audit's output: "room 1000", "exit 1000
+-- north", "item prototype dagger".
+CREATE FUNCTION audit_label(p_tbl text, p_pk jsonb) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$
+	SELECT CASE p_tbl WHEN 'rooms' THEN 'room' WHEN 'exits' THEN 'exit'
+	    WHEN 'areas' THEN 'area' WHEN 'item_protos' THEN 'item prototype'
+	    WHEN 'npc_protos' THEN 'NPC prototype'
+	    WHEN 'npc_proto_gear' THEN 'NPC gear' WHEN 'resets' THEN 'reset'
+	    WHEN 'shops' THEN 'shop' WHEN 'shop_stock' THEN 'shop stock'
+	    WHEN 'characters' THEN 'character' WHEN 'items' THEN 'item'
+	    ELSE p_tbl END || ' ' ||
+	    (SELECT string_agg(value #>> '{}', ' ') FROM jsonb_each(p_pk))
+$$;
+
+-- A value as the audit shows it: text quoted, at most 60 characters,
+-- control characters escaped.
+CREATE FUNCTION audit_value(v jsonb) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$
+	SELECT CASE WHEN v IS NULL OR v = 'null' THEN 'null'
+	    WHEN jsonb_typeof(v) = 'string' THEN '''' ||
+	    left(regexp_replace(v #>> '{}', '[[:cntrl:]]', '?', 'g'), 60) ||
+	    CASE WHEN length(v #>> '{}') > 60 THEN '...' ELSE '' END || ''''
+	    ELSE left(v::text, 60) END
+$$;
+
+-- One change as a line: "title 'a' -> 'b', hp 3 -> 4", "created",
+-- "deleted".
+CREATE FUNCTION audit_change_text(p_op char, p_old jsonb, p_new jsonb)
+RETURNS text LANGUAGE sql IMMUTABLE AS $$
+	SELECT CASE p_op WHEN 'I' THEN 'created' WHEN 'D' THEN 'deleted'
+	    ELSE (SELECT string_agg(n.key || ' ' || audit_value(p_old -> n.key)
+	    || ' -> ' || audit_value(n.value), ', ' ORDER BY n.key)
+	    FROM jsonb_each(p_new) n) END
+$$;
+
+-- What an entry changed, counted: "+1 room, ~2 exits, -1 item".
+CREATE FUNCTION audit_summary(p_id bigint) RETURNS text
+LANGUAGE sql STABLE AS $$
+	SELECT coalesce(string_agg(CASE op WHEN 'I' THEN '+' WHEN 'D' THEN '-'
+	    ELSE '~' END || n || ' ' || tbl, ', ' ORDER BY tbl, op), '')
+	FROM (SELECT tbl, op, count(*) AS n FROM audit_change
+	    WHERE audit_id = p_id GROUP BY tbl, op) x
+$$;
+
+-- The tables undo may write: identifiers only from this list.
+CREATE FUNCTION audit_undoable(p_tbl text) RETURNS boolean
+LANGUAGE sql IMMUTABLE AS $$
+	SELECT p_tbl IN ('rooms', 'exits', 'areas', 'item_protos',
+	    'npc_protos', 'npc_proto_gear', 'resets', 'shops', 'shop_stock',
+	    'characters', 'items', 'help', 'bans', 'game')
+$$;
+
+-- The WHERE clause matching a row of p_tbl by the primary key in $1.
+CREATE FUNCTION audit_pk_where(p_tbl text, p_pk jsonb) RETURNS text
+LANGUAGE sql STABLE AS $$
+	SELECT string_agg(format('t.%I = (jsonb_populate_record(NULL::%I, $1)).%I',
+	    key, p_tbl, key), ' AND ') FROM jsonb_object_keys(p_pk) AS key
+$$;
+
+-- Undo entry p_id in the current transaction: check every row it
+-- changed (locked FOR UPDATE) still holds what the entry wrote, then
+-- apply the inverse, newest change first.  NULL when done; else the
+-- reason it was refused (nothing applied: the caller rolls back).  Only
+-- the columns the entry changed are compared, so play (hp, room) on a
+-- character does not block an undo of something else.
+CREATE FUNCTION audit_undo(p_id bigint) RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+	c	record;
+	v_cur	jsonb;
+	v_where	text;
+	v_set	text;
+	v_by	record;
+	v_diff	boolean;
+BEGIN
+	SELECT id INTO v_by FROM audit_log WHERE undoes = p_id
+	    ORDER BY id LIMIT 1;
+	IF v_by.id IS NOT NULL THEN
+		RETURN format('#%s was already undone by #%s.', p_id, v_by.id);
+	END IF;
+	FOR c IN SELECT * FROM audit_change WHERE audit_id = p_id
+	    ORDER BY id DESC LOOP
+		IF NOT audit_undoable(c.tbl) THEN
+			RETURN format('%s can''t be undone.',
+			    audit_label(c.tbl, c.pk));
+		END IF;
+		v_where := audit_pk_where(c.tbl, c.pk);
+		EXECUTE format('SELECT to_jsonb(t) FROM %I t WHERE %s FOR UPDATE',
+		    c.tbl, v_where) INTO v_cur USING c.pk;
+		IF c.op = 'D' THEN
+			v_diff := v_cur IS NOT NULL;
+		ELSIF v_cur IS NULL THEN
+			v_diff := true;
+		ELSE
+			SELECT bool_or(v_cur -> n.key IS DISTINCT FROM n.value)
+			INTO v_diff FROM jsonb_each(c.new) n;
+		END IF;
+		IF v_diff THEN
+			SELECT l.id, l.actor_name, l.action INTO v_by
+			FROM audit_change x JOIN audit_log l ON l.id = x.audit_id
+			WHERE x.tbl = c.tbl AND x.pk = c.pk AND x.audit_id > p_id
+			ORDER BY x.id DESC LIMIT 1;
+			IF v_by.id IS NOT NULL THEN
+				RETURN format('%s has changed since (#%s by %s, %s). '
+				    'Undo #%s first.', audit_label(c.tbl, c.pk),
+				    v_by.id, v_by.actor_name, v_by.action, v_by.id);
+			END IF;
+			RETURN format('%s has changed since.',
+			    audit_label(c.tbl, c.pk));
+		END IF;
+		IF c.op = 'I' THEN
+			EXECUTE format('DELETE FROM %I t WHERE %s', c.tbl, v_where)
+			    USING c.pk;
+		ELSIF c.op = 'D' THEN
+			EXECUTE format('INSERT INTO %I OVERRIDING SYSTEM VALUE '
+			    'SELECT * FROM jsonb_populate_record(NULL::%I, $1)',
+			    c.tbl, c.tbl) USING c.old;
+		ELSE
+			SELECT string_agg(format('%I = r.%I', key, key), ', ')
+			INTO v_set FROM jsonb_object_keys(c.old) AS key;
+			EXECUTE format('UPDATE %I t SET %s FROM '
+			    'jsonb_populate_record(NULL::%I, $2) r WHERE %s',
+			    c.tbl, v_set, c.tbl, v_where) USING c.pk, c.old;
+		END IF;
+	END LOOP;
+	-- This transaction's entry (made now if nothing above made one).
+	UPDATE audit_log SET undoes = p_id WHERE id = audit_entry();
+	RETURN NULL;
+EXCEPTION WHEN integrity_constraint_violation THEN
+	-- A row it would bring back refers to one that is gone, or the like.
+	RETURN 'the database refuses it: ' || SQLERRM || '.';
+END $$;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cmd/cmd.h"
+#include "cmd/cmd_gate.h"
 #include "ops/util.h"
 
 /*
@@ -88,6 +89,27 @@ static const struct cmd_entry cmd_entries[] = {
 	{ .name = "dbstats", .handler = cmd_dbstats, .flags = CMD_READ,
 	  .min_role = ROLE_ADMIN, .usage = "dbstats",
 	  .help = "Database statement counters of this keepd (admin)." },
+	/* gate: the audit and the role gate's commands (cmd_gate*.c) */
+	{ .name = "audit", .handler = cmd_audit, .flags = CMD_READ,
+	  .min_role = ROLE_BUILDER,
+	  .usage = "audit [<count>|<name>|sql|#<id>|room|item|npc|proto <id>]",
+	  .help = "Who changed what: the audit entries (builder)." },
+	{ .name = "undo", .handler = cmd_undo, .min_role = ROLE_BUILDER,
+	  .usage = "undo [#<id>]",
+	  .help = "Revert your latest change, or entry #id (builder)." },
+	{ .name = "dry", .handler = cmd_dry, .flags = CMD_ARGS,
+	  .min_role = ROLE_BUILDER, .usage = "dry <command>",
+	  .help = "Show what a command would change, then roll it back "
+	  "(builder)." },
+	{ .name = "at", .handler = cmd_at, .flags = CMD_ARGS,
+	  .min_role = ROLE_BUILDER, .usage = "at <room> <command>",
+	  .help = "Run a command as if you stood in that room (builder)." },
+	{ .name = "wiznet", .handler = cmd_wiznet, .flags = CMD_NOAUDIT,
+	  .min_role = ROLE_BUILDER, .usage = "wiznet [<text>]",
+	  .help = "Talk to the staff online, or list them (builder)." },
+	{ .name = "role", .handler = cmd_role, .flags = CMD_ARGS,
+	  .min_role = ROLE_ADMIN, .usage = "role <name> <role> [<area> ...]",
+	  .help = "Make someone a player, builder or admin (admin)." },
 	{ .name = "quit", .handler = cmd_quit, .flags = CMD_FULLNAME,
 	  .usage = "quit", .help = "Leave the game (type it in full)." },
 };
