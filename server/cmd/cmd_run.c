@@ -78,6 +78,17 @@ cmd_run_tx(struct store *st, void *arg)
 		    call->cmd->name, role);
 		return TX_ROLLBACK;
 	}
+	/* What the loop could not check with a role it did not know yet. */
+	if ((call->cmd->flags & CMD_FULLNAME) && call->word != NULL &&
+	    strcmp(call->word, call->cmd->name) != 0) {
+		buf_printf(call->out, "To %s, type the whole word.\n",
+		    call->cmd->name);
+		return TX_ROLLBACK;
+	}
+	if ((call->cmd->flags & CMD_ARGS) && call->args[0] == '\0') {
+		buf_printf(call->out, "Usage: %s\n", call->cmd->usage);
+		return TX_ROLLBACK;
+	}
 	if ((rc = cmd_run_audit(&ctx, call)) != TX_COMMIT)
 		return rc;
 	rc = call->cmd->handler(&ctx, call->args);

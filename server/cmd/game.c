@@ -172,18 +172,29 @@ game_command(struct session *s, const char *raw)
 		session_prompt(s, "> ");
 		return;
 	}
-	/* Rows above the role the last command read do not exist here. */
-	if ((cmd = cmd_lookup_role(word, role, &name, &refused)) == NULL) {
+	/*
+	 * Rows above the role the last command read are not offered here
+	 * (suggestions, usage); a word only such a row answers goes to the
+	 * transaction, which reads the role and answers "Huh?" exactly as
+	 * for an unknown word if it is still too low (so a promotion counts
+	 * at once).
+	 */
+	if ((cmd = cmd_lookup_role(word, role, &name, &refused)) == NULL &&
+	    (cmd = cmd_lookup_role(word, ROLE_OWNER, &name, &refused)) ==
+	    NULL) {
 		cmd_huh(&huh, word, role);
 		game_refuse(s, "%s", buf_str(&huh));
 		buf_free(&huh);
 		return;
 	}
-	if (refused) {
+	if (cmd->min_role > role)
+		refused = false;	/* cmd_run checks, after the role */
+	else if (refused) {
 		game_refuse(s, "To %s, type the whole word.\n", name);
 		return;
 	}
-	if ((cmd->flags & CMD_ARGS) && *args == '\0') {
+	if ((cmd->flags & CMD_ARGS) && *args == '\0' &&
+	    cmd->min_role <= role) {
 		game_refuse(s, "Usage: %s\n", cmd_usage(cmd, name, usage,
 		    sizeof usage));
 		return;
