@@ -9,6 +9,28 @@
 #include "db/store_int.h"
 #include "ops/util.h"
 
+static struct store_stmt st_gate_quiet = {
+	"gate_quiet",
+	"SELECT set_config('keep.audit', CASE WHEN $1 THEN 'off' ELSE 'on' END,"
+	"  true)", 1, 0
+};
+
+/*
+ * Stop (quiet) or resume recording this transaction's changes: at's own
+ * moves are not the command's changes.
+ */
+static bool
+store_gate_quiet(struct store *s, bool quiet)
+{
+	const char	*p[] = { quiet ? "true" : "false" };
+	PGresult	*res;
+
+	if ((res = store_exec(s, &st_gate_quiet, p)) == NULL)
+		return false;
+	PQclear(res);
+	return true;
+}
+
 static struct store_stmt st_gate_place = {
 	"gate_place",
 	"UPDATE characters SET room_id = r.id FROM rooms r"
@@ -20,8 +42,14 @@ enum store_rc
 store_gate_place(struct store *s, int64_t id, int32_t room)
 {
 	const char	*p[] = { STORE_NUM(id), STORE_NUM(room) };
+	enum store_rc	 rc;
 
-	return store_exec_changed(s, &st_gate_place, p);
+	if (!store_gate_quiet(s, true))
+		return STORE_ERR;
+	rc = store_exec_changed(s, &st_gate_place, p);
+	if (rc != STORE_ERR && !store_gate_quiet(s, false))
+		return STORE_ERR;
+	return rc;
 }
 
 static struct store_stmt st_gate_return = {
@@ -36,9 +64,14 @@ store_gate_return(struct store *s, int64_t id, int32_t room, int32_t from)
 {
 	const char	*p[] = { STORE_NUM(id), STORE_NUM(room),
 			    STORE_NUM(from) };
-	enum store_rc	 rc = store_exec_changed(s, &st_gate_return, p);
+	enum store_rc	 rc;
 
-	return rc == STORE_ERR ? STORE_ERR : STORE_OK;
+	if (!store_gate_quiet(s, true))
+		return STORE_ERR;
+	rc = store_exec_changed(s, &st_gate_return, p);
+	if (rc == STORE_ERR || !store_gate_quiet(s, false))
+		return STORE_ERR;
+	return STORE_OK;
 }
 
 static struct store_stmt st_gate_wiznet = {

@@ -640,5 +640,6 @@ gate_suite(void)
 	tcase_add_test(tc, test_gate_wiznet);
 	tcase_add_test(tc, test_gate_chain);
 	suite_add_tcase(s, tc);
+	suite_add_tcase(s, gate_e2e_tcase());
 	return s;
 }
