@@ -123,6 +123,7 @@ struct cmd_call {
 	struct buf		*out;		/* reply, sent after COMMIT */
 	bool			 close;		/* set: end the session */
 	enum role		 role;		/* set: the role the tx read */
+	bool			 gated;		/* set: refused by the role */
 };
 
 /*

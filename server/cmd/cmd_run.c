@@ -59,6 +59,7 @@ cmd_run_tx(struct store *st, void *arg)
 
 	buf_reset(call->out);
 	call->close = false;
+	call->gated = false;
 	if ((src = store_char_load(st, call->char_id, &ctx.me)) != STORE_OK) {
 		call->close = src == STORE_NONE;
 		return cmd_refuse_rc(&ctx, src,
@@ -73,7 +74,8 @@ cmd_run_tx(struct store *st, void *arg)
 	(void)cmd_role_parse(ctx.me.role, &role);
 	call->role = role;
 	/* Above the role, the command does not exist: answer as unknown. */
-	if (role < call->cmd->min_role) {
+	call->gated = role < call->cmd->min_role;
+	if (call->gated) {
 		cmd_huh(call->out, call->word != NULL ? call->word :
 		    call->cmd->name, role);
 		return TX_ROLLBACK;

@@ -79,6 +79,10 @@ game_cmd_run(struct job *job, struct store *st)
 	j->result = cmd_run(st, &call, game_cfg->tx_retries);
 	j->close = call.close;
 	j->role = call.role;
+	/* Probing staff commands leaves a trace (answered as unknown). */
+	if (call.gated && j->result == TXR_ROLLED_BACK)
+		log_session(LOG_INFO, j->sid, "%s refused by the role gate",
+		    j->cmd->name);
 	if (j->result == TXR_FAILED)
 		log_session(LOG_ERROR, j->sid, "%s failed: %s (SQLSTATE %s)",
 		    j->cmd->name, store_error(st), store_sqlstate(st));

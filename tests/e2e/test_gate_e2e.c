@@ -90,6 +90,9 @@ START_TEST(test_gate_e2e_player)
 	ck_assert_int_eq(sqlv("SELECT count(*) FROM characters WHERE name ="
 	    " '%s' AND role = 'player'", name), 1);
 	ck_assert_ptr_null(strstr(cmd_out(&c, "help"), "audit"));
+	/* The probing left a trace in the log, not in the game. */
+	ck_assert_int_ge(keepd_log_lines(&k, "wiznet refused by the role gate"),
+	    2);
 	client_close(&c);
 	keepd_stop(&k, SIGTERM);
 }
