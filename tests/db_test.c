@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cmd/cmd_gate.h"
 #include "db_test.h"
 #include "keep_test.h"
 #include "ops/util.h"
@@ -542,4 +543,17 @@ expect_to(PGconn *c, int64_t id, const char *needle, char *got,
 	}
 	ck_abort_msg("no notification to %lld containing \"%s\"",
 	    (long long)id, needle);
+}
+
+/* What the gate answers to word for role (the unknown-word answer). */
+const char *
+huh_of(const char *word, enum role role)
+{
+	static char	text[256];
+	struct buf	b = { 0 };
+
+	cmd_huh(&b, word, role);
+	snprintf(text, sizeof text, "%s", buf_str(&b));
+	buf_free(&b);
+	return text;
 }

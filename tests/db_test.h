@@ -112,4 +112,7 @@ void		 expect_notify(PGconn *, const char *text, const int64_t *ids,
 void		 expect_to(PGconn *, int64_t id, const char *needle, char *got,
 		    size_t gotsz);
 
+/* What the gate answers to word for role: the unknown-word answer. */
+const char	*huh_of(const char *word, enum role role);
+
 #endif

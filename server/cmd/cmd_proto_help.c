@@ -55,7 +55,7 @@ help_rank(const struct cmd_ctx *ctx)
  * what `help` says of a command without a help row.
  */
 static bool
-help_from_table(struct cmd_ctx *ctx, const char *word)
+help_from_table(struct cmd_ctx *ctx, const char *word, bool exact)
 {
 	struct cmd_cursor	 c = CMD_CURSOR_INIT;
 	const struct cmd_entry	*cmd;
@@ -63,7 +63,7 @@ help_from_table(struct cmd_ctx *ctx, const char *word)
 	char			 usage[128];
 
 	/* The command of that exact name first, then the first by prefix. */
-	for (int pass = 0; pass < 2; pass++) {
+	for (int pass = 0; pass < (exact ? 1 : 2); pass++) {
 		c = (struct cmd_cursor)CMD_CURSOR_INIT;
 		while (cmd_next(&c, &name, &cmd)) {
 			if ((int)cmd->min_role > help_rank(ctx) ||
@@ -96,14 +96,22 @@ cmd_help_topic(struct cmd_ctx *ctx, const char *args)
 		buf_add(ctx->out, "There is no help on that.\n");
 		return TX_ROLLBACK;
 	}
+	/*
+	 * The topic of that name, else the command of that name (one added
+	 * after the topics were seeded: "at" is not "attack"), else the
+	 * first topic or command the word starts.
+	 */
 	src = store_help_find(ctx->store, word, help_rank(ctx), &h);
+	if (src == STORE_ERR)
+		return TX_ERROR;
+	if (src == STORE_OK && strcmp(h.topic, word) != 0 &&
+	    help_from_table(ctx, word, true))
+		return TX_COMMIT;
 	if (src == STORE_OK) {
 		buf_printf(ctx->out, "%s\n", h.body);
 		return TX_COMMIT;
 	}
-	if (src == STORE_ERR)
-		return TX_ERROR;
-	if (help_from_table(ctx, word))
+	if (help_from_table(ctx, word, false))
 		return TX_COMMIT;
 	buf_printf(ctx->out, "There is no help on '%s'.\n", word);
 	return TX_ROLLBACK;

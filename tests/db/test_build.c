@@ -12,7 +12,6 @@
 #include "db_test.h"
 #include "keep_test.h"
 
-#define HUH	"Huh? (type 'help' for the commands)\n"
 #define OK	TXR_COMMITTED
 #define NO	TXR_ROLLED_BACK
 
@@ -76,7 +75,8 @@ START_TEST(test_build_player_huh)
 	new_char(&w, "Plr", room, &me);
 	rooms = sqlv("SELECT count(*) FROM rooms");
 	for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
-		run_want(w.s, me.id, cmds[i][0], cmds[i][1], HUH, NO);
+		run_want(w.s, me.id, cmds[i][0], cmds[i][1],
+		    huh_of(cmds[i][0], ROLE_PLAYER), NO);
 	run(w.s, me.id, "help", "", &r);
 	ck_assert_msg(strstr(r.out, "  goto ") == NULL && strstr(r.out,
 	    "  dig ") == NULL, "%s", r.out);

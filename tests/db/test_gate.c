@@ -30,19 +30,6 @@ set_role(int64_t id, const char *role)
 	    (long long)id);
 }
 
-/* What the gate answers to word for role (the unknown-word answer). */
-static const char *
-huh_of(const char *word, enum role role)
-{
-	static char	text[256];
-	struct buf	b = { 0 };
-
-	cmd_huh(&b, word, role);
-	snprintf(text, sizeof text, "%s", buf_str(&b));
-	buf_free(&b);
-	return text;
-}
-
 /*
  * Run a statement as psql would: a plain connection without keepd's
  * keep.audit = off, so the triggers record it (source sql).

@@ -15,7 +15,6 @@
 #include "keep_test.h"
 #include "ops/util.h"
 
-#define HUH	"Huh? (type 'help' for the commands)\n"
 
 /* An online character with role (and a session address unless NULL). */
 static void
@@ -75,7 +74,8 @@ START_TEST(test_mod_player_huh)
 		else
 			snprintf(args, sizeof args, "%s%s", them.name,
 			    cmds[i][1]);
-		run_want(w.s, me.id, cmds[i][0], args, HUH, TXR_ROLLED_BACK);
+		run_want(w.s, me.id, cmds[i][0], args,
+		    huh_of(cmds[i][0], ROLE_PLAYER), TXR_ROLLED_BACK);
 	}
 	ck_assert_int_eq(sqlv("SELECT count(*) FROM bans"), bans);
 	ck_assert_int_eq(sqlv("SELECT count(*) FROM messages"), msgs);

@@ -13,7 +13,6 @@
 #include "keep_test.h"
 #include "test_proto.h"
 
-#define HUH	"Huh? (type 'help' for the commands)\n"
 
 /* An online character of role in room (0: the start room). */
 void
@@ -59,7 +58,8 @@ START_TEST(test_proto_player_huh)
 	proto_char(&w, "Ppl", "player", room, &me);
 	before = proto_fingerprint();
 	for (size_t i = 0; i < sizeof tries / sizeof tries[0]; i++)
-		run_want(w.s, me.id, tries[i][0], tries[i][1], HUH,
+		run_want(w.s, me.id, tries[i][0], tries[i][1],
+		    huh_of(tries[i][0], ROLE_PLAYER),
 		    TXR_ROLLED_BACK);
 	ck_assert_int_eq(proto_fingerprint(), before);
 	world_close(&w);

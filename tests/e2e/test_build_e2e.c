@@ -16,7 +16,7 @@
 
 #define PASSWORD	"correct horse"
 #define WAIT_MS		5000
-#define HUH		"Huh? (type 'help' for the commands)\r\n"
+#define HUH		"Huh?"
 
 /* Put name in room (as psql would) and wait until its look shows it. */
 static void

@@ -22,7 +22,7 @@
 #define PASSWORD	"correct horse"
 #define WAIT_MS		10000
 #define GA		"\xff\xf9"
-#define HUH		"Huh? (type 'help' for the commands)"
+#define HUH		"Huh?"
 
 /* Connect from addr (NULL: 127.0.0.1) and create a character prefix.... */
 static void

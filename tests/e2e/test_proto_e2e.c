@@ -12,7 +12,7 @@
 #include "keep_test.h"
 #include "db/test_proto.h"
 
-#define HUH	"Huh? (type 'help' for the commands)"
+#define HUH	"Huh?"
 
 /* A builder and a player, each over telnet, in the start room. */
 START_TEST(test_proto_e2e_builder)
