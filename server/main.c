@@ -31,6 +31,7 @@
 #include "db/store.h"
 #include "db/world.h"
 #include "cmd/cmd.h"
+#include "cmd/cmd_ops.h"
 #include "cmd/game.h"
 #include "cmd/login.h"
 #include "cmd/tick.h"
@@ -244,7 +245,8 @@ serve_preflight(void)
 	}
 	gethostname(host, sizeof host);
 	host[sizeof host - 1] = '\0';
-	if (store_instance_reap(s, REAP_SECS, instance) != STORE_OK ||
+	if (!ops_shutdown_preflight(s) ||
+	    store_instance_reap(s, REAP_SECS, instance) != STORE_OK ||
 	    store_instance_register(s, instance, host, (int)getpid()) !=
 	    STORE_OK) {
 		log_error("refusing to serve: %s", store_error(s));
@@ -383,9 +385,22 @@ drain_cb(evutil_socket_t fd, short what, void *arg)
 }
 
 /*
- * SIGTERM/SIGINT: stop accepting and reading input, let the commands in
- * flight finish and write their replies, say goodbye, drain, exit the loop.
+ * Stop: stop accepting and reading input, let the commands in flight
+ * finish and write their replies, say goodbye, drain, exit the loop.
  */
+static void
+serve_stop(struct serve *sv, const char *goodbye)
+{
+	sv->stopping = true;
+	sv->stop_started = util_now_us();
+	shutdown_watchdog_start();
+	tick_stop();
+	ops_shutdown_watch_stop();
+	session_shutdown(goodbye);
+	drain_cb(-1, 0, sv);
+}
+
+/* SIGTERM/SIGINT: the clean stop; a second signal breaks the loop. */
 static void
 signal_cb(evutil_socket_t sig, short what, void *arg)
 {
@@ -399,13 +414,21 @@ signal_cb(evutil_socket_t sig, short what, void *arg)
 	}
 	log_info("signal %d: shutting down (at most %d s)", (int)sig,
 	    cfg.shutdown_timeout);
-	sv->stopping = true;
-	sv->stop_started = util_now_us();
-	shutdown_watchdog_start();
-	tick_stop();
-	session_shutdown("\nKeep is shutting down. Everything you did is "
+	serve_stop(sv, "\nKeep is shutting down. Everything you did is "
 	    "saved; come back soon.\n");
-	drain_cb(-1, 0, sv);
+}
+
+/* The scheduled shutdown's time has come (the `shutdown` command). */
+static void
+scheduled_stop(void *arg)
+{
+	struct serve	*sv = arg;
+
+	if (sv->stopping)
+		return;
+	log_info("scheduled shutdown: shutting down (at most %d s)",
+	    cfg.shutdown_timeout);
+	serve_stop(sv, OPS_SHUTDOWN_GOODBYE);
 }
 
 /* keepd serve */
@@ -447,6 +470,7 @@ cmd_serve_main(void)
 	    &sv);
 	event_add(sv.heartbeat_ev, &hb);
 	tick_start(sv.base, sv.pool, &cfg);
+	ops_shutdown_watch_start(sv.base, sv.pool, scheduled_stop, &sv);
 	sv.drain_ev = evtimer_new(sv.base, drain_cb, &sv);
 	sv.sig_term = evsignal_new(sv.base, SIGTERM, signal_cb, &sv);
 	sv.sig_int = evsignal_new(sv.base, SIGINT, signal_cb, &sv);

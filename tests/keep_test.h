@@ -42,6 +42,7 @@ Suite	*rules_suite(void);
 Suite	*schema_suite(void);
 Suite	*session_suite(void);
 Suite	*store_shape_suite(void);
+Suite	*ops_suite(void);
 
 /* The rules suite's test cases, one per file of tests/unit/test_rules_*.c. */
 TCase	*rules_item_tcase(void);

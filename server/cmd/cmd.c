@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cmd/cmd.h"
+#include "cmd/cmd_ops.h"
 #include "ops/util.h"
 
 /*
@@ -88,6 +89,22 @@ static const struct cmd_entry cmd_entries[] = {
 	{ .name = "dbstats", .handler = cmd_dbstats, .flags = CMD_READ,
 	  .min_role = ROLE_ADMIN, .usage = "dbstats",
 	  .help = "Database statement counters of this keepd (admin)." },
+	/* ops (issue 9): set, restore, transfer, shutdown. */
+	{ .name = "set", .handler = cmd_set, .flags = CMD_ARGS,
+	  .min_role = ROLE_ADMIN, .usage = "set <name> <field> <value>",
+	  .help = "Set a character's hp, max_hp, level, xp, coins or room "
+	  "(admin)." },
+	{ .name = "restore", .handler = cmd_restore, .flags = CMD_ARGS,
+	  .min_role = ROLE_ADMIN, .usage = "restore <name>",
+	  .help = "Give a character full hit points (admin)." },
+	{ .name = "transfer", .handler = cmd_transfer, .flags = CMD_ARGS,
+	  .min_role = ROLE_ADMIN, .usage = "transfer <name> [<room id>]",
+	  .help = "Move a character to your room or a room (admin)." },
+	{ .name = "shutdown", .handler = cmd_shutdown, .flags = CMD_FULLNAME,
+	  .min_role = ROLE_ADMIN,
+	  .usage = "shutdown [<secs>|now|cancel ...]",
+	  .help = "Shut the whole game down at a time, with a countdown "
+	  "(admin; now: owner)." },
 	{ .name = "quit", .handler = cmd_quit, .flags = CMD_FULLNAME,
 	  .usage = "quit", .help = "Leave the game (type it in full)." },
 };

@@ -725,7 +725,16 @@ START_TEST(test_help_text)
 	    "  quit                             Leave the game (type it "
 	    "in full).\n";
 	static const char	*dbstats = "  dbstats                          "
-	    "Database statement counters of this keepd (admin).\n";
+	    "Database statement counters of this keepd (admin).\n"
+	    /* ops */
+	    "  set <name> <field> <value>       Set a character's hp, "
+	    "max_hp, level, xp, coins or room (admin).\n"
+	    "  restore <name>                   Give a character full hit "
+	    "points (admin).\n"
+	    "  transfer <name> [<room id>]      Move a character to your "
+	    "room or a room (admin).\n"
+	    "  shutdown [<secs>|now|cancel ...] Shut the whole game down at "
+	    "a time, with a countdown (admin; now: owner).\n";
 	struct world		 w;
 	struct store_char	 me;
 	struct run		 r;
