@@ -377,5 +377,6 @@ ops_suite(void)
 	tcase_add_test(tc, test_ops_shutdown_cmd);
 	tcase_add_test(tc, test_ops_shutdown_watch);
 	suite_add_tcase(s, tc);
+	suite_add_tcase(s, ops_e2e_tcase());
 	return s;
 }
