@@ -6,6 +6,7 @@
  *   keepd migrate            apply pending migrations
  *   keepd load-world [--overwrite]   load the world files (db/world)
  *   keepd role NAME ROLE     set a character's role (player|builder|admin)
+ *   keepd world dump DIR     write the world as world files into DIR
  *   keepd check-config       load the configuration and report errors
  *   keepd config-help        describe every configuration key
  */
@@ -30,6 +31,7 @@
 #include "db/pool.h"
 #include "db/store.h"
 #include "db/world.h"
+#include "db/world_dump.h"
 #include "cmd/cmd.h"
 #include "cmd/cmd_ops.h"
 #include "cmd/game.h"
@@ -73,8 +75,8 @@ static void __attribute__((noreturn))
 usage(void)
 {
 	fprintf(stderr, "usage: keepd [serve | migrate | load-world "
-	    "[--overwrite] | role NAME player|builder|admin | check-config | "
-	    "config-help]\n");
+	    "[--overwrite] | role NAME player|builder|admin | world dump DIR | "
+	    "check-config | config-help]\n");
 	exit(2);
 }
 
@@ -168,6 +170,29 @@ cmd_role_main(int argc, char **argv)
 	case STORE_ERR:
 		log_error("role: %s", store_error(s));
 		break;
+	}
+	store_close(s);
+	return rc;
+}
+
+/* keepd world dump DIR */
+static int
+cmd_world_main(int argc, char **argv)
+{
+	struct store	*s;
+	char		 err[1024];
+	int		 files, rc = 1;
+
+	if (argc != 4 || strcmp(argv[2], "dump") != 0)
+		usage();
+	s = open_store("keepd-world-dump");
+	if (!migrate_check(s, cfg.migrations_dir, err, sizeof err))
+		log_error("world dump: %s", err);
+	else if (!world_dump(s, argv[3], &files, err, sizeof err))
+		log_error("world dump: %s", err);
+	else {
+		log_info("world dump: %d files in %s", files, argv[3]);
+		rc = 0;
 	}
 	store_close(s);
 	return rc;
@@ -538,6 +563,8 @@ main(int argc, char **argv)
 		rc = cmd_load_world_main(argc, argv);
 	else if (strcmp(sub, "role") == 0)
 		rc = cmd_role_main(argc, argv);
+	else if (strcmp(sub, "world") == 0)
+		rc = cmd_world_main(argc, argv);
 	else if (strcmp(sub, "check-config") == 0) {
 		printf("configuration OK\n");
 		rc = 0;

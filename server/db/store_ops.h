@@ -88,4 +88,13 @@ enum store_rc	 store_ops_room_title(struct store *, int32_t room,
 enum store_rc	 store_ops_transfer(struct store *, int64_t id, int32_t room)
 		    STORE_MUST_CHECK;
 
+/* --- the world as files (store_ops_dump.c) --- */
+
+/*
+ * Every area, in id order, as the JSON document of its world file:
+ * fn(area, json, arg) for each; STORE_NONE when fn returned false.
+ */
+enum store_rc	 store_ops_world_dump(struct store *, bool (*fn)(const char *,
+		    const char *, void *), void *arg) STORE_MUST_CHECK;
+
 #endif

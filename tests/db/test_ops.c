@@ -378,5 +378,6 @@ ops_suite(void)
 	tcase_add_test(tc, test_ops_shutdown_watch);
 	suite_add_tcase(s, tc);
 	suite_add_tcase(s, ops_e2e_tcase());
+	suite_add_tcase(s, ops_dump_tcase());
 	return s;
 }
