@@ -6,9 +6,11 @@
  * down and draining) are in tests/e2e/test_ops_e2e.c, the world dump's
  * round trip in tests/db/test_ops_dump.c.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 #include <libpq-fe.h>
@@ -363,6 +365,68 @@ START_TEST(test_ops_shutdown_watch)
 }
 END_TEST
 
+/* A second keepd's watcher, on a thread of its own. */
+struct ops_racer {
+	struct store			*s;
+	const char			*started;
+	struct store_shutdown_watch	 w;
+	enum store_rc			 rc;
+};
+
+/* Thread: one look at the schedule. */
+static void *
+ops_racer_main(void *arg)
+{
+	struct ops_racer	*r = arg;
+
+	r->rc = store_ops_shutdown_watch(r->s, r->started, &r->w);
+	return NULL;
+}
+
+/*
+ * Two keepd see the same mark due at once: the one whose claim commits
+ * second finds it claimed (the UPDATE waits for the first's row lock, then
+ * re-reads the row) and writes no line, so the line goes out once.
+ */
+START_TEST(test_ops_shutdown_claim_race)
+{
+	struct store		*s1 = test_store();
+	struct ops_racer	 r = { .s = test_store() };
+	struct store_shutdown_watch w;
+	char			 started[64], text[96];
+	bool			 cleared;
+	pthread_t		 t;
+
+	test_sql("DELETE FROM shutdown_schedule");
+	ck_assert_int_eq(store_ops_shutdown_clear_stale(s1, &cleared, started,
+	    sizeof started), STORE_OK);
+	r.started = started;
+	snprintf(text, sizeof text, "race %d", rand31());
+	sqlf("INSERT INTO shutdown_schedule (at, reason, by_name, announced)"
+	    " VALUES (now() + interval '25 seconds', '%s', 'Ann', 300)", text);
+	ck_assert(store_exec_script(s1, "BEGIN"));
+	ck_assert_int_eq(store_ops_shutdown_watch(s1, started, &w), STORE_OK);
+	ck_assert_int_eq(w.announced, 30);
+	ck_assert_int_eq(pthread_create(&t, NULL, ops_racer_main, &r), 0);
+	/* Until the racer waits for the first claim's row lock. */
+	for (int i = 0; i < 200 && sqlv("SELECT count(*) FROM pg_stat_activity"
+	    " WHERE wait_event_type = 'Lock' AND query LIKE"
+	    " '%%SET announced%%'") == 0; i++)
+		usleep(10 * 1000);
+	ck_assert(store_exec_script(s1, "COMMIT"));
+	pthread_join(t, NULL);
+	ck_assert_int_eq(r.rc, STORE_OK);
+	ck_assert(r.w.scheduled);
+	ck_assert_int_eq(r.w.announced, 0);
+	ck_assert_int_eq(test_sql_value("SELECT count(*) FROM messages WHERE"
+	    " text = '*** The game shuts down in 30 seconds. ***' AND"
+	    " created_at > now() - interval '10 seconds'"), 1);
+	test_sql("DELETE FROM shutdown_schedule");
+	store_close(r.s);
+	store_close(s1);
+}
+END_TEST
+
 /* The ops suite: these cases, the end-to-end ones and the world dump. */
 Suite *
 ops_suite(void)
@@ -376,6 +440,7 @@ ops_suite(void)
 	tcase_add_test(tc, test_ops_transfer);
 	tcase_add_test(tc, test_ops_shutdown_cmd);
 	tcase_add_test(tc, test_ops_shutdown_watch);
+	tcase_add_test(tc, test_ops_shutdown_claim_race);
 	suite_add_tcase(s, tc);
 	suite_add_tcase(s, ops_e2e_tcase());
 	suite_add_tcase(s, ops_dump_tcase());
