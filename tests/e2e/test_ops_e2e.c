@@ -3,7 +3,8 @@
  * two keepd on one database, a player on each; a cancelled shutdown
  * changes nothing; a scheduled one counts down on both, and both drain
  * (every session gets the goodbye and is logged out) and exit 0; a keepd
- * started after the time does not shut down again.
+ * started after the time does not shut down again; an owner's `shutdown
+ * now` stops it at once.
  */
 #include <signal.h>
 #include <stdio.h>
@@ -11,6 +12,8 @@
 #include <unistd.h>
 
 #include <sys/wait.h>
+
+#include <libpq-fe.h>
 
 #include "keep_test.h"
 
@@ -61,6 +64,7 @@ START_TEST(test_ops_shutdown_cluster)
 	char		na[17], nb[17], nadm[17];
 	char		out[4096];
 	int		status;
+	PGconn		*lock;
 
 	test_sql("DELETE FROM shutdown_schedule");
 	keepd_start(&a, NULL);
@@ -94,6 +98,30 @@ START_TEST(test_ops_shutdown_cluster)
 	client_quiet(&ca, 200);
 	client_quiet(&cb, 200);
 	ck_assert(client_cmd(&adm, "shutdown 12 e2e test", out, sizeof out));
+	/*
+	 * A command in flight at zero finishes and answers before the
+	 * goodbye: the admin's set waits on a row lock until b is draining.
+	 */
+	client_want(&adm, "*** The game shuts down in 2 seconds. ***\r\n",
+	    OPS_WAIT_MS, NULL, 0);
+	lock = PQconnectdb(test_db_url());
+	PQclear(PQexec(lock, "BEGIN"));
+	PQclear(PQexec(lock, fmt("SELECT 1 FROM characters WHERE name = '%s'"
+	    " FOR UPDATE", nb)));
+	client_send(&adm, fmt("set %s coins 7", nb));
+	for (int i = 0; i < 100 &&
+	    keepd_log_lines(&b, "scheduled shutdown:") == 0; i++)
+		usleep(50 * 1000);
+	ck_assert_int_eq(keepd_log_lines(&b, "scheduled shutdown:"), 1);
+	usleep(300 * 1000);
+	PQclear(PQexec(lock, "COMMIT"));
+	PQfinish(lock);
+	client_want(&adm, fmt("%s coins: 100 -> 7.\r\n", nb), OPS_WAIT_MS,
+	    NULL, 0);
+	client_want(&adm, "*** The game is shutting down now. Your character is"
+	    " saved. Goodbye. ***\r\n", OPS_WAIT_MS, NULL, 0);
+	ck_assert_int_eq(sqlv("SELECT coins FROM characters WHERE name = '%s'",
+	    nb), 7);
 	ops_countdown(&ca, fmt("*** The game shuts down in 12 seconds (%s: "
 	    "e2e test). ***\r\n", nadm));
 	ops_countdown(&cb, fmt("*** The game shuts down in 12 seconds (%s: "
@@ -125,8 +153,18 @@ START_TEST(test_ops_shutdown_cluster)
 	    1);
 	ck_assert_int_eq(test_sql_value("SELECT count(*) FROM "
 	    "shutdown_schedule"), 0);
+
+	/* An owner's "now": the goodbye at once, and exit 0. */
+	sqlf("UPDATE characters SET role = 'owner' WHERE name = '%s'", na);
+	client_send(&ca, "shutdown now owner test");
+	client_want(&ca, fmt("*** The game shuts down now (%s: owner test). "
+	    "***\r\n", na), OPS_WAIT_MS, NULL, 0);
+	client_want(&ca, "*** The game is shutting down now. Your character is "
+	    "saved. Goodbye. ***\r\n", OPS_WAIT_MS, NULL, 0);
+	ck_assert(client_wait_closed(&ca, OPS_WAIT_MS));
+	ck_assert_int_eq(ops_wait_exit(&a, OPS_WAIT_MS), 0);
 	client_close(&ca);
-	ck_assert_int_eq(keepd_stop(&a, SIGTERM), 0);
+	test_sql("DELETE FROM shutdown_schedule");
 }
 END_TEST
 
