@@ -42,6 +42,11 @@ Suite	*rules_suite(void);
 Suite	*schema_suite(void);
 Suite	*session_suite(void);
 Suite	*store_shape_suite(void);
+Suite	*build_suite(void);
+Suite	*proto_suite(void);
+Suite	*mod_suite(void);
+/* The mod suite's end-to-end tests (test_mod_e2e.c). */
+void	 mod_e2e_tests(Suite *);
 Suite	*ops_suite(void);
 
 /* The rules suite's test cases, one per file of tests/unit/test_rules_*.c. */
@@ -54,6 +59,8 @@ TCase	*ops_e2e_tcase(void);
 TCase	*ops_dump_tcase(void);
 /* The database-tier cases of tx_faults (tests/db/test_store_faults.c). */
 TCase	*tx_faults_db_tcase(void);
+/* The database-tier cases of build (tests/db/test_build.c). */
+TCase	*build_db_tcase(void);
 
 /* The migrated test database's URL ($DATABASE_URL); aborts if unset. */
 const char	*test_db_url(void);

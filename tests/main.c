@@ -39,6 +39,9 @@ main(void)
 		{ "tx_faults", tx_faults_suite, 0 },
 		{ "faults", faults_suite, 0 }, { "shutdown", shutdown_suite, 0 },
 		{ "schema", schema_suite, 0 },
+		{ "build", build_suite, 0 },
+		{ "proto", proto_suite, 0 },
+		{ "mod", mod_suite, 0 },
 		{ "ops", ops_suite, 0 },
 	};
 	const char	*only = getenv("KEEP_SUITE");

@@ -7,6 +7,9 @@
 #include <string.h>
 
 #include "cmd/cmd.h"
+#include "cmd/cmd_build.h"
+#include "cmd/cmd_proto.h"
+#include "cmd/cmd_mod.h"
 #include "cmd/cmd_ops.h"
 #include "ops/util.h"
 
@@ -89,6 +92,104 @@ static const struct cmd_entry cmd_entries[] = {
 	{ .name = "dbstats", .handler = cmd_dbstats, .flags = CMD_READ,
 	  .min_role = ROLE_ADMIN, .usage = "dbstats",
 	  .help = "Database statement counters of this keepd (admin)." },
+	/* build: the room-building tools (docs/admin/build.md). */
+	{ .name = "goto", .handler = cmd_goto, .flags = CMD_ARGS,
+	  .min_role = ROLE_BUILDER, .usage = "goto <room id>|<name>",
+	  .help = "Go to a room, or to someone (builder)." },
+	{ .name = "stat", .handler = cmd_stat, .flags = CMD_READ,
+	  .min_role = ROLE_BUILDER, .usage = "stat [room [<id>]] | "
+	  "char <name> | item <id> | iproto <id> | nproto <id>",
+	  .help = "Everything about a room, character, item or prototype "
+	  "(builder)." },
+	{ .name = "dig", .handler = cmd_dig, .flags = CMD_ARGS,
+	  .min_role = ROLE_BUILDER, .usage = "dig <direction> <title>",
+	  .help = "Make a new room that way, with exits both ways "
+	  "(builder)." },
+	{ .name = "link", .handler = cmd_link, .flags = CMD_ARGS,
+	  .min_role = ROLE_BUILDER,
+	  .usage = "link <direction> <room id> [oneway]",
+	  .help = "Make an exit to a room, and back (builder)." },
+	{ .name = "unlink", .handler = cmd_unlink, .flags = CMD_ARGS,
+	  .min_role = ROLE_BUILDER, .usage = "unlink <direction> [oneway]",
+	  .help = "Remove an exit, and the one back (builder)." },
+	{ .name = "redit", .handler = cmd_redit, .flags = CMD_ARGS,
+	  .min_role = ROLE_BUILDER, .usage = "redit [<room id>] "
+	  "title|desc|desc+|area <text> | delete [evacuate]",
+	  .help = "Change a room: title, description, area; delete it "
+	  "(builder)." },
+	{ .name = "desc+", .handler = cmd_desc_plus, .flags = CMD_ARGS,
+	  .min_role = ROLE_BUILDER, .usage = "desc+ <text>",
+	  .help = "Add a sentence to this room's description (builder)." },
+	{ .name = "find", .handler = cmd_find, .flags = CMD_READ | CMD_ARGS,
+	  .min_role = ROLE_BUILDER, .usage = "find room|item|npc <text> | "
+	  "find problems [<area>]",
+	  .help = "Search rooms and prototypes; list the world's problems "
+	  "(builder)." },
+	/* proto: prototypes, spawn and purge, resets, help topics (issue 9) */
+	{ .name = "iedit", .handler = cmd_iedit, .flags = CMD_ARGS,
+	  .min_role = ROLE_BUILDER,
+	  .usage = "iedit <proto> [new <type> <name>|<field> <value>|delete]",
+	  .help = "Create or edit an item prototype (builder)." },
+	{ .name = "medit", .handler = cmd_medit, .flags = CMD_ARGS,
+	  .min_role = ROLE_BUILDER,
+	  .usage = "medit <proto> [new <name>|<field> <value>|delete]",
+	  .help = "Create or edit an NPC prototype (builder)." },
+	{ .name = "spawn", .handler = cmd_spawn, .flags = CMD_ARGS,
+	  .min_role = ROLE_BUILDER, .usage = "spawn item|npc <proto> [<count>]",
+	  .help = "Conjure items (carried) or NPCs (here) (builder)." },
+	{ .name = "purge", .handler = cmd_purge, .flags = CMD_FULLNAME,
+	  .min_role = ROLE_BUILDER, .usage = "purge [<target>|room]",
+	  .help = "Remove the NPCs and items here, or one (builder)." },
+	{ .name = "reset", .handler = cmd_reset, .min_role = ROLE_BUILDER,
+	  .usage = "reset [list|add|change|delete|now] ...",
+	  .help = "List, edit or run your area's resets (builder)." },
+	{ .name = "hedit", .handler = cmd_hedit, .flags = CMD_ARGS,
+	  .min_role = ROLE_BUILDER,
+	  .usage = "hedit <topic> [text|text+|keywords|role <value>|delete]",
+	  .help = "Show or edit a help topic (builder)." },
+	/* mod: moderation (cmd_mod.c, cmd_mod_state.c; docs/admin/mod.md) */
+	{ .name = "kick", .handler = cmd_kick, .flags = CMD_ARGS,
+	  .min_role = ROLE_ADMIN, .usage = "kick <name> [reason]",
+	  .help = "Close a player's connection, on any keepd (admin)." },
+	{ .name = "ban", .handler = cmd_ban, .flags = CMD_ARGS | CMD_FULLNAME,
+	  .min_role = ROLE_ADMIN,
+	  .usage = "ban <name>|<address>|<network> [new] <duration>|perm "
+	  "<reason>",
+	  .help = "Ban a name or a network; kicks who it covers (admin)." },
+	{ .name = "unban", .handler = cmd_unban,
+	  .flags = CMD_ARGS | CMD_FULLNAME, .min_role = ROLE_ADMIN,
+	  .usage = "unban <id>|<name>|<address>",
+	  .help = "Lift a ban (admin)." },
+	{ .name = "bans", .handler = cmd_bans, .flags = CMD_READ,
+	  .min_role = ROLE_ADMIN, .usage = "bans",
+	  .help = "The active bans (admin)." },
+	{ .name = "freeze", .handler = cmd_freeze, .flags = CMD_ARGS,
+	  .min_role = ROLE_ADMIN,
+	  .usage = "freeze <name> <duration>|perm [reason]",
+	  .help = "Stop a player's commands but quit (admin)." },
+	{ .name = "unfreeze", .handler = cmd_unfreeze, .flags = CMD_ARGS,
+	  .min_role = ROLE_ADMIN, .usage = "unfreeze <name>",
+	  .help = "Lift a freeze (admin)." },
+	{ .name = "mute", .handler = cmd_mute, .flags = CMD_ARGS,
+	  .min_role = ROLE_ADMIN,
+	  .usage = "mute <name> <duration>|perm [reason]",
+	  .help = "Stop a player speaking (admin)." },
+	{ .name = "unmute", .handler = cmd_unmute, .flags = CMD_ARGS,
+	  .min_role = ROLE_ADMIN, .usage = "unmute <name>",
+	  .help = "Lift a mute (admin)." },
+	{ .name = "wall", .handler = cmd_wall, .flags = CMD_ARGS,
+	  .min_role = ROLE_ADMIN, .usage = "wall <text>",
+	  .help = "Tell everyone online, on every keepd (admin)." },
+	{ .name = "users", .handler = cmd_users, .flags = CMD_READ,
+	  .min_role = ROLE_ADMIN, .usage = "users",
+	  .help = "Every session of the cluster (admin)." },
+	{ .name = "last", .handler = cmd_last, .flags = CMD_READ | CMD_ARGS,
+	  .min_role = ROLE_ADMIN,
+	  .usage = "last <name>|<address>|<network> [count]",
+	  .help = "Login history, with outcome (admin)." },
+	{ .name = "wizlock", .handler = cmd_wizlock, .min_role = ROLE_ADMIN,
+	  .usage = "wizlock [open|new|staff]",
+	  .help = "Show or set who may log in (admin)." },
 	/* ops (issue 9): set, restore, transfer, shutdown. */
 	{ .name = "set", .handler = cmd_set, .flags = CMD_ARGS,
 	  .min_role = ROLE_ADMIN, .usage = "set <name> <field> <value>",

@@ -14,7 +14,7 @@
 #define GIVE_MAX	1000000000000LL
 
 /* Take the next space-separated word of *s into w; false if none. */
-static bool
+bool
 cmd_word(const char **s, char *w, size_t wsz)
 {
 	size_t	n = 0;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cmd/cmd.h"
+#include "cmd/cmd_proto.h"
 #include "cmd/cmd_util.h"
 #include "game/rules_combat.h"
 #include "game/text.h"
@@ -120,7 +121,8 @@ cmd_help(struct cmd_ctx *ctx, const char *args)
 	char			 usage[128];
 	enum role		 role = ROLE_PLAYER;
 
-	(void)args;
+	if (*args != '\0')
+		return cmd_help_topic(ctx, args);
 	(void)cmd_role_parse(ctx->me.role, &role);
 	buf_add(ctx->out, "Commands:\n");
 	while (cmd_next(&c, &name, &cmd)) {

@@ -14,6 +14,7 @@
 
 #include "cmd/cmd_ops.h"
 #include "cmd/cmd_util.h"
+#include "db/store_mod.h"
 #include "db/store_ops.h"
 #include "ops/log.h"
 #include "ops/util.h"
@@ -73,7 +74,7 @@ ops_shutdown_cancel(struct cmd_ctx *ctx)
 		return cmd_refuse_rc(ctx, rc, "No shutdown is scheduled.");
 	snprintf(msg, sizeof msg, "*** Shutdown cancelled by %s. ***",
 	    ctx->me.name);
-	if (store_ops_notify_all(ctx->store, msg) != STORE_OK)
+	if (store_mod_wall(ctx->store, msg) != STORE_OK)
 		return TX_ERROR;
 	buf_add(ctx->out, "Shutdown cancelled.\n");
 	return TX_COMMIT;
@@ -159,7 +160,7 @@ cmd_shutdown(struct cmd_ctx *ctx, const char *args)
 	}
 	snprintf(msg, sizeof msg, "*** The game shuts down %s (%s: %s). ***",
 	    in, ctx->me.name, reason);
-	if (store_ops_notify_all(ctx->store, msg) != STORE_OK)
+	if (store_mod_wall(ctx->store, msg) != STORE_OK)
 		return TX_ERROR;
 	sd.left = secs;
 	ops_shutdown_show(ctx, &sd);

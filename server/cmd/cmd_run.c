@@ -44,6 +44,11 @@ cmd_run_tx(struct store *st, void *arg)
 		buf_add(call->out, CMD_NOT_ALLOWED);
 		return TX_ROLLBACK;
 	}
+	if (ctx.me.frozen[0] != '\0' && call->cmd->handler != cmd_quit) {
+		buf_printf(call->out, "You are frozen and can't do that (%s).\n",
+		    ctx.me.frozen);
+		return TX_ROLLBACK;
+	}
 	rc = call->cmd->handler(&ctx, call->args);
 	call->close = ctx.close;
 	return rc;

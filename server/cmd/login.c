@@ -31,6 +31,7 @@
 #include "db/pool.h"
 #include "db/store.h"
 #include "db/store_login.h"
+#include "db/store_mod.h"
 #include "cmd/cmd.h"
 #include "cmd/cmd_util.h"
 #include "cmd/login.h"
@@ -75,17 +76,73 @@ login_find(struct store *st, struct login_job *j)
 	return rc;
 }
 
+/*
+ * Refuse the login with a ban's text: "<what>: <reason>. It ends <when>."
+ * (docs/protocol.md); close the connection after it if asked.
+ */
+static void
+login_banned(struct login_job *j, const char *what,
+    const struct store_mod_ban *b, bool close)
+{
+	j->status = LOGIN_REFUSED;
+	j->why_close = close;
+	if (strcmp(b->until, "until lifted") == 0)
+		snprintf(j->why, sizeof j->why, "%s: %s. It is permanent.\n",
+		    what, b->reason);
+	else
+		snprintf(j->why, sizeof j->why, "%s: %s. It ends %s.\n", what,
+		    b->reason, b->until + strlen("until "));
+}
+
+/*
+ * May a new character be made from the job's address: not while the game
+ * is locked (wizlock new or staff) or a ban of the address covers new
+ * characters.  STORE_NONE with the refusal set when not.
+ */
+static enum store_rc
+login_may_create(struct store *st, struct login_job *j)
+{
+	struct store_mod_ban	b;
+	char			lock[8];
+	enum store_rc		rc;
+
+	if (store_mod_lock(st, lock) != STORE_OK)
+		return STORE_ERR;
+	if (strcmp(lock, "open") != 0) {
+		j->status = LOGIN_REFUSED;
+		snprintf(j->why, sizeof j->why, "%s", strcmp(lock, "new") == 0 ?
+		    "The game is closed to new characters for now.\n" :
+		    "Only staff can log in for now.\n");
+		return STORE_NONE;
+	}
+	if ((rc = store_mod_ban_check(st, 0, j->addr, true, &b)) == STORE_OK)
+		login_banned(j, "New characters can't be created from your "
+		    "address", &b, false);
+	return rc == STORE_OK ? STORE_NONE : rc == STORE_NONE ? STORE_OK :
+	    STORE_ERR;
+}
+
 /* Lookup transaction: does the name exist?  If not, may it be made? */
 static enum tx_rc
 login_lookup_tx(struct store *st, void *arg)
 {
 	struct login_job	*j = arg;
+	struct store_mod_ban	 b;
 	enum store_rc		 rc;
 	int			 n;
 
+	/* A ban of the whole address ends the connection here. */
+	if ((rc = store_mod_ban_check(st, 0, j->addr, false, &b)) != STORE_NONE) {
+		if (rc == STORE_OK)
+			login_banned(j, "Connections from your address are "
+			    "banned", &b, true);
+		return rc == STORE_OK ? TX_COMMIT : TX_ERROR;
+	}
 	if ((rc = login_find(st, j)) != STORE_NONE)
 		return rc == STORE_OK ? TX_COMMIT : TX_ERROR;
 	/* Say no before the new password is asked for, not after. */
+	if ((rc = login_may_create(st, j)) != STORE_OK)
+		return rc == STORE_NONE ? TX_COMMIT : TX_ERROR;
 	if (store_login_created_count(st, j->addr, false, &n) != STORE_OK)
 		return TX_ERROR;
 	if (n >= login_cfg->max_new_characters_per_address)
@@ -124,6 +181,40 @@ login_guard_fail(struct store *st, enum store_login_scope scope,
 }
 
 /*
+ * After the right password: refuse a banned character or address, and
+ * non-staff while the game is locked to staff, writing the refusal to the
+ * login history (status LOGIN_REFUSED).  STORE_ERR on error.
+ */
+static enum store_rc
+login_admit(struct store *st, struct login_job *j)
+{
+	struct store_mod_ban	 b;
+	enum role		 role = ROLE_PLAYER;
+	const char		*outcome = NULL;
+	char			 lock[8];
+	enum store_rc		 rc;
+
+	rc = store_mod_ban_check(st, j->ch.id, j->addr, false, &b);
+	if (rc == STORE_ERR || store_mod_lock(st, lock) != STORE_OK)
+		return STORE_ERR;
+	(void)cmd_role_parse(j->ch.role, &role);
+	if (rc == STORE_OK) {
+		login_banned(j, b.by_name ? "This name is banned" :
+		    "Connections from your address are banned", &b, false);
+		outcome = "banned";
+	} else if (strcmp(lock, "staff") == 0 && role < ROLE_BUILDER) {
+		j->status = LOGIN_REFUSED;
+		snprintf(j->why, sizeof j->why, "Only staff can log in for "
+		    "now.\n");
+		outcome = "locked";
+	}
+	if (outcome == NULL)
+		return STORE_OK;
+	return store_mod_login_log(st, j->ch.id, j->ch.name, j->addr,
+	    login_instance, outcome);
+}
+
+/*
  * Check transaction: refuse at once while the character or the address is
  * locked; otherwise check the password with the guard rows locked (so that
  * concurrent guesses are counted one after the other), then count the
@@ -151,11 +242,15 @@ login_check_tx(struct store *st, void *arg)
 	if (crypto_pwhash_str_verify(j->hash, j->password,
 	    strlen(j->password)) == 0) {
 		j->status = LOGIN_OK;
-		return store_login_guard_clear(st, STORE_LOGIN_CHARACTER, key) ==
-		    STORE_OK ? TX_COMMIT : TX_ERROR;
+		if (store_login_guard_clear(st, STORE_LOGIN_CHARACTER, key) !=
+		    STORE_OK || login_admit(st, j) != STORE_OK)
+			return TX_ERROR;
+		return TX_COMMIT;
 	}
 	j->status = LOGIN_WRONG;
-	if (login_guard_fail(st, STORE_LOGIN_CHARACTER, key,
+	if (store_mod_login_log(st, j->ch.id, j->ch.name, j->addr,
+	    login_instance, "wrong_password") != STORE_OK ||
+	    login_guard_fail(st, STORE_LOGIN_CHARACTER, key,
 	    login_cfg->login_free_failures) != STORE_OK ||
 	    login_guard_fail(st, STORE_LOGIN_ADDRESS, j->addr,
 	    login_cfg->login_address_free_failures) != STORE_OK ||
@@ -176,6 +271,8 @@ login_create_char(struct store *st, struct login_job *j)
 	int		n;
 	enum store_rc	rc;
 
+	if ((rc = login_may_create(st, j)) != STORE_OK)
+		return rc;
 	if (store_login_created_count(st, j->addr, true, &n) != STORE_OK)
 		return STORE_ERR;
 	if (n >= login_cfg->max_new_characters_per_address) {
@@ -218,6 +315,9 @@ login_enter_tx(struct store *st, void *arg)
 		if (store_char_load(st, j->ch.id, &j->ch) != STORE_OK)
 			return TX_ERROR;
 	}
+	if (store_mod_session_start(st, j->ch.id, j->ch.name, j->addr,
+	    login_instance) != STORE_OK)
+		return TX_ERROR;
 	ctx.me = j->ch;
 	snprintf(msg, sizeof msg, "%s has entered the game.", j->ch.name);
 	if (store_notify_room(st, j->ch.room_id, j->ch.id, msg) != STORE_OK)

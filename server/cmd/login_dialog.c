@@ -172,6 +172,16 @@ login_done(struct job *job)
 		    "this hour; please try again later.\n");
 		login_ask_name(s);
 		break;
+	case LOGIN_REFUSED:
+		log_session(LOG_INFO, s->id, "login as %s refused: %s",
+		    j->name, j->why);
+		if (j->why_close) {
+			session_close(s, j->why);
+			break;
+		}
+		session_write(s, j->why);
+		login_ask_name(s);
+		break;
 	case LOGIN_TAKEN:
 		session_write(s, "Someone has just taken that name; "
 		    "please choose another.\n");

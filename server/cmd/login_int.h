@@ -5,6 +5,7 @@
 #ifndef KEEP_LOGIN_INT_H
 #define KEEP_LOGIN_INT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <sodium.h>
@@ -33,8 +34,9 @@ enum login_status {
 	LOGIN_LOCKED,		/* too many wrong passwords: lock_secs more */
 	LOGIN_LIMIT,		/* too many new characters from the address */
 	LOGIN_FAILED,		/* database or hashing error */
-	LOGIN_UNAVAILABLE	/* the database is out of reach, or the
+	LOGIN_UNAVAILABLE,	/* the database is out of reach, or the
 				 * step's COMMIT was lost */
+	LOGIN_REFUSED		/* a ban or the wizlock: why says it */
 };
 
 /* One step of the dialog: run on a worker, done on the loop. */
@@ -51,6 +53,8 @@ struct login_job {
 	struct buf		 out;
 	enum login_status	 status;
 	int			 lock_secs;
+	char			 why[320];	/* LOGIN_REFUSED's text */
+	bool			 why_close;	/* ... and close after it */
 };
 
 /* login_init's configuration, pools and instance id. */

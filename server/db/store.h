@@ -86,6 +86,8 @@ struct store_char {
 	int64_t	 xp;
 	int64_t	 fighting_id;	/* 0 when not fighting */
 	bool	 npc;		/* an NPC (has a prototype) */
+	char	 frozen[32];	/* "" or "until ... UTC" / "until lifted" */
+	char	 muted[32];	/* the same for a mute */
 };
 
 struct store_look {

@@ -11,7 +11,11 @@
 #define CHAR_COLS "id, name, role, room_id," \
 	" char_hp(hp, max_hp, hp_at, fighting_id), max_hp, coins," \
 	" coalesce(session_instance::text, ''), coalesce(session_id, 0)," \
-	" level, xp, coalesce(fighting_id, 0), proto_id IS NOT NULL"
+	" level, xp, coalesce(fighting_id, 0), proto_id IS NOT NULL," \
+	" CASE WHEN frozen_until > now() THEN mod_until(frozen_until)" \
+	"  ELSE '' END," \
+	" CASE WHEN muted_until > now() THEN mod_until(muted_until)" \
+	"  ELSE '' END"
 
 /* Fill a store_char from the CHAR_COLS columns of a row, from column col. */
 static void
@@ -31,6 +35,8 @@ store_char_fill(const PGresult *res, int row, int col, struct store_char *c)
 	c->xp = store_get_int(res, row, col + 10);
 	c->fighting_id = store_get_int(res, row, col + 11);
 	c->npc = store_get_bool(res, row, col + 12);
+	store_get_str(res, row, col + 13, c->frozen, sizeof c->frozen);
+	store_get_str(res, row, col + 14, c->muted, sizeof c->muted);
 }
 
 /* Run a statement expected to return at most one character row. */
@@ -67,7 +73,7 @@ store_char_by_name(struct store *s, const char *name, struct store_char *c,
 {
 	const char	*p[] = { name };
 
-	return store_char_one(s, &st_char_by_name, p, c, 13, hash, hashsz);
+	return store_char_one(s, &st_char_by_name, p, c, 15, hash, hashsz);
 }
 
 static struct store_stmt st_char_load = {

@@ -551,8 +551,9 @@ store_npc_acts(const PGresult *res, struct store_npc_act **out, size_t *n)
 }
 
 /*
- * One online player per idle aggressive NPC, picked at random; the NPC's
- * regeneration is counted up to now as it enters the fight.
+ * One online player per idle aggressive NPC, picked at random (not a
+ * frozen one, who could not flee); the NPC's regeneration is counted up
+ * to now as it enters the fight.
  */
 static struct store_stmt st_combat_aggro = {
 	"combat_aggro",
@@ -562,6 +563,7 @@ static struct store_stmt st_combat_aggro = {
 	"  JOIN npc_protos np ON np.id = n.proto_id AND np.aggressive"
 	"  JOIN characters v ON v.room_id = n.room_id AND v.proto_id IS NULL"
 	"   AND v.session_instance IS NOT NULL"
+	"   AND NOT coalesce(v.frozen_until > now(), false)"
 	"  WHERE n.proto_id IS NOT NULL AND n.fighting_id IS NULL"
 	"  ORDER BY n.id, random())"
 	" UPDATE characters c SET fighting_id = pick.victim,"

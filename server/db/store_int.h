@@ -169,4 +169,26 @@ void		 store_arr_num(struct buf *, int64_t);
 void		 store_arr_text(struct buf *, const char *);
 const char	*store_arr_close(struct buf *);
 
+/*
+ * What follows a CTE "sp" of freshly spawned NPCs (id, proto_id): their
+ * gear (npc_proto_gear: equipment first, then inventory, each in its
+ * order) as CTEs "gear" and "given" (the items made).  Equipment is worn
+ * in its prototype's slot; equipment without a slot, or a second item for
+ * a slot already taken, goes into the inventory.  Used by area resets
+ * (store_world.c) and spawn (store_proto_world.c).
+ */
+#define STORE_NPC_GEAR_SQL \
+	" gear AS (" \
+	"  SELECT sp.id AS carrier, g.item_proto AS item, g.kind = 'inventory'" \
+	"   AS inv, g.ord, CASE g.kind WHEN 'equipment' THEN ip.wear_slot END" \
+	"   AS slot" \
+	"  FROM sp JOIN npc_proto_gear g ON g.npc_proto = sp.proto_id" \
+	"  JOIN item_protos ip ON ip.id = g.item_proto)," \
+	" given AS (" \
+	"  INSERT INTO items (proto_id, carrier_id, worn_slot)" \
+	"  SELECT item, carrier, CASE WHEN slot IS NOT NULL AND row_number()" \
+	"   OVER (PARTITION BY carrier, slot ORDER BY inv, ord) = 1 THEN slot" \
+	"   END" \
+	"  FROM gear ORDER BY carrier, inv, ord RETURNING id)"
+
 #endif

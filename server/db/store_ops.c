@@ -2,12 +2,14 @@
  * store_ops.c — the cluster-wide shutdown schedule (migration 0015) and the
  * broadcast to everyone online.  The schedule is one row in the database's
  * clock; every keepd's watcher reads it, and the countdown's lines are
- * claimed with a conditional UPDATE so each is written once.
+ * claimed with a conditional UPDATE so each is written once, to everyone
+ * online (mod's wall statement).
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "db/store_int.h"
+#include "db/store_mod.h"
 #include "db/store_ops.h"
 
 /* The countdown marks, in seconds before the shutdown, longest first. */
@@ -184,31 +186,8 @@ store_ops_shutdown_watch(struct store *s, const char *started,
 	if (rc != STORE_OK)
 		return rc == STORE_NONE ? STORE_OK : rc;
 	store_ops_mark_text(mark, text, sizeof text);
-	if (store_ops_notify_all(s, text) != STORE_OK)
+	if (store_mod_wall(s, text) != STORE_OK)
 		return STORE_ERR;
 	w->announced = mark;
-	return STORE_OK;
-}
-
-static struct store_stmt st_notify_all = {
-	"ops_notify_all",
-	"WITH m AS (INSERT INTO messages (kind, recipients, text)"
-	"  SELECT 'char', r.ids, $1 FROM (SELECT array_agg(id) AS ids"
-	"   FROM characters WHERE session_instance IS NOT NULL) r"
-	"  WHERE r.ids IS NOT NULL RETURNING 1)"
-	" SELECT pg_notify('" STORE_CHANNEL "', '')"
-	" WHERE EXISTS (SELECT 1 FROM m)", 1, 0
-};
-
-/* Tell every character online on any keepd. */
-enum store_rc
-store_ops_notify_all(struct store *s, const char *text)
-{
-	const char	*p[] = { text };
-	PGresult	*res;
-
-	if ((res = store_exec(s, &st_notify_all, p)) == NULL)
-		return STORE_ERR;
-	PQclear(res);
 	return STORE_OK;
 }

@@ -54,9 +54,6 @@ enum store_rc	 store_ops_shutdown_clear_stale(struct store *, bool *cleared,
  */
 enum store_rc	 store_ops_shutdown_watch(struct store *, const char *started,
 		    struct store_shutdown_watch *) STORE_MUST_CHECK;
-/* Tell every character online on any keepd. */
-enum store_rc	 store_ops_notify_all(struct store *, const char *text)
-		    STORE_MUST_CHECK;
 
 /* --- characters (store_ops_char.c) --- */
 

@@ -4,9 +4,10 @@
  * reads (docs/world.md), with its keys in the documented order, defaults
  * that carry no information left out (false, no wear slot, empty lists),
  * and every list in a stable order (ids; exits north, east, south, west,
- * up, down; gear in its order).  Item prototypes have no area: each goes
- * to the first area (by id) whose resets, NPC gear or shop stock use it,
- * an unused one to the first area; the built-in corpse is never dumped.
+ * up, down; gear in its order).  An item prototype goes to its area's
+ * file; one of no area (made before migration 0014) to the first area (by
+ * id) whose resets, NPC gear or shop stock use it, an unused one to the
+ * first area; the built-in corpse is never dumped.
  */
 #include <stdio.h>
 
@@ -22,7 +23,7 @@
 	"   JOIN npc_protos n ON n.id = g.npc_proto" \
 	"  UNION ALL SELECT s.item_proto, n.area FROM shop_stock s" \
 	"   JOIN npc_protos n ON n.id = s.npc_proto)," \
-	" owner AS (SELECT i.id AS item, coalesce((SELECT min(u.area)" \
+	" owner AS (SELECT i.id AS item, coalesce(i.area, (SELECT min(u.area)" \
 	"   FROM uses u WHERE u.item = i.id)," \
 	"   (SELECT min(id) FROM areas)) AS area" \
 	"  FROM item_protos i WHERE i.type <> 'corpse')"

@@ -66,21 +66,22 @@ static struct store_stmt st_world_upsert[SWT_COUNT][2] = {
 	    "name, reset_secs", "t.name, t.reset_secs",
 	    "excluded.name, excluded.reset_secs"),
 	[SWT_ITEM_PROTOS] = SW_PAIR("items", "item_protos",
-	    "id, name, keywords, long_desc, description, type, weight, value,"
-	    " wear_slot, damage_min, damage_max, armor, capacity",
-	    "id text, name text, keywords text, long_desc text,"
+	    "id, area, name, keywords, long_desc, description, type, weight,"
+	    " value, wear_slot, damage_min, damage_max, armor, capacity",
+	    "id text, area text, name text, keywords text, long_desc text,"
 	    " description text, type text, weight integer, value integer,"
 	    " wear_slot text, damage_min integer, damage_max integer,"
 	    " armor integer, capacity integer", "id",
-	    "name, keywords, long_desc, description, type, weight, value,"
+	    "area, name, keywords, long_desc, description, type, weight, value,"
 	    " wear_slot, damage_min, damage_max, armor, capacity",
-	    "t.name, t.keywords, t.long_desc, t.description, t.type, t.weight,"
-	    " t.value, t.wear_slot, t.damage_min, t.damage_max, t.armor,"
-	    " t.capacity",
-	    "excluded.name, excluded.keywords, excluded.long_desc,"
-	    " excluded.description, excluded.type, excluded.weight,"
-	    " excluded.value, excluded.wear_slot, excluded.damage_min,"
-	    " excluded.damage_max, excluded.armor, excluded.capacity"),
+	    "t.area, t.name, t.keywords, t.long_desc, t.description, t.type,"
+	    " t.weight, t.value, t.wear_slot, t.damage_min, t.damage_max,"
+	    " t.armor, t.capacity",
+	    "excluded.area, excluded.name, excluded.keywords,"
+	    " excluded.long_desc, excluded.description, excluded.type,"
+	    " excluded.weight, excluded.value, excluded.wear_slot,"
+	    " excluded.damage_min, excluded.damage_max, excluded.armor,"
+	    " excluded.capacity"),
 	[SWT_NPC_PROTOS] = SW_PAIR("npcs", "npc_protos",
 	    "id, area, name, keywords, long_desc, description, level, max_hp,"
 	    " damage_min, damage_max, armor, coins, aggressive, wanders",
@@ -212,19 +213,7 @@ static struct store_stmt st_reset_npcs = {
 	"   (SELECT count(*) FROM characters c WHERE c.reset_id = r.id)::int)"
 	"  WHERE r.kind = 'npc' AND r.area = ANY ($1::text[])"
 	"  RETURNING id, proto_id),"
-	" gear AS ("
-	"  SELECT sp.id AS carrier, g.item_proto AS item, g.kind = 'inventory'"
-	"   AS inv, g.ord, CASE g.kind WHEN 'equipment' THEN ip.wear_slot END"
-	"   AS slot"
-	"  FROM sp JOIN npc_proto_gear g ON g.npc_proto = sp.proto_id"
-	"  JOIN item_protos ip ON ip.id = g.item_proto),"
-	" given AS ("
-	"  INSERT INTO items (proto_id, carrier_id, worn_slot)"
-	"  SELECT item, carrier, CASE WHEN slot IS NOT NULL AND row_number()"
-	"   OVER (PARTITION BY carrier, slot ORDER BY inv, ord) = 1 THEN slot"
-	"   END"
-	"  FROM gear ORDER BY carrier, inv, ord"
-	"  RETURNING id)"
+	STORE_NPC_GEAR_SQL
 	" SELECT (SELECT count(*) FROM sp), (SELECT count(*) FROM given)", 1, 0
 };
 

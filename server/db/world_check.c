@@ -443,9 +443,9 @@ world_check_rooms(struct world_load *wl, int f, const char *area)
 	return true;
 }
 
-/* Check a file's item prototypes. */
+/* Check a file's item prototypes (they belong to the file's area). */
 static bool
-world_check_items(struct world_load *wl, int f)
+world_check_items(struct world_load *wl, int f, const char *area)
 {
 	json_t		*item, *row;
 	char		 where[512];
@@ -464,6 +464,7 @@ world_check_items(struct world_load *wl, int f)
 			    "the corpses deaths leave", where);
 		if (!world_register(wl, WID_ITEM, id, f, where, "item"))
 			return false;
+		json_object_set_new(row, "area", json_string(area));
 		if (strcmp(world_col(row, "type"), "weapon") == 0 &&
 		    strcmp(world_col(row, "wear_slot"), "wield") != 0)
 			return world_fail(wl, "%s: a weapon needs "
@@ -635,7 +636,7 @@ world_check_file(struct world_load *wl, int f)
 	}
 	area = world_col(row, "id");
 	return world_register(wl, WID_AREA, area, f, wl->names[f], "area") &&
-	    world_check_rooms(wl, f, area) && world_check_items(wl, f) &&
+	    world_check_rooms(wl, f, area) && world_check_items(wl, f, area) &&
 	    world_check_npcs(wl, f, area) && world_check_resets(wl, f, area) &&
 	    world_check_shops(wl, f);
 }

@@ -532,24 +532,31 @@ END_TEST
 START_TEST(test_aggro)
 {
 	struct world		w;
-	struct store_char	me, off;
+	struct store_char	me, off, frozen;
 	PGconn			*l = listen_open();
-	int32_t			room, lonely;
-	int64_t			shade, shade2;
+	int32_t			room, lonely, cell;
+	int64_t			shade, shade2, shade3;
 
 	cmb_open(&w);
 	room = cmb_room(w.s, "Shadowy Room");
 	lonely = cmb_room(w.s, "Lonely Room");
+	cell = cmb_room(w.s, "Frozen Cell");
 	new_char(&w, "Agg", room, &me);
 	new_char(&w, "Ago", lonely, &off);
+	/* A frozen player (who could not flee) is not attacked. */
+	new_char(&w, "Agf", cell, &frozen);
+	sqlf("UPDATE characters SET frozen_until = 'infinity' WHERE id = %lld",
+	    (long long)frozen.id);
 	ck_assert_int_eq(store_char_end_session(w.s, off.id,
 	    off.session_instance, off.session_id), STORE_OK);
 	shade = new_npc("cmb_lurker", room);
 	shade2 = new_npc("cmb_lurker", lonely);
+	shade3 = new_npc("cmb_lurker", cell);
 	tick(w.s, npc_tick_tx);
 	ck_assert_int_eq(char_num("fighting_id", shade), me.id);
-	ck_assert_int_eq(sqlv("SELECT count(*) FROM characters WHERE id = %lld"
-	    " AND fighting_id IS NULL", (long long)shade2), 1);
+	ck_assert_int_eq(sqlv("SELECT count(*) FROM characters WHERE id"
+	    " IN (%lld, %lld) AND fighting_id IS NULL", (long long)shade2,
+	    (long long)shade3), 2);
 	expect_to(l, me.id, "A lurking shade attacks you!", NULL, 0);
 	/* The next round it strikes, and the player fights back. */
 	tick(w.s, combat_round_tx);

@@ -143,7 +143,7 @@ START_TEST(test_ops_world_dump)
 	char			 d1[] = "/tmp/keep-dump1-XXXXXX";
 	char			 d2[] = "/tmp/keep-dump2-XXXXXX";
 	char			 d3[] = "/tmp/keep-dump3-XXXXXX";
-	char			 da[128], db[128], p1[4200], p2[4200];
+	char			 da[128], db[128], p1[4200], p2[4200], *text;
 	json_t			*j;
 	json_error_t		 je;
 	int			 files;
@@ -159,8 +159,8 @@ START_TEST(test_ops_world_dump)
 	    " 'millbrook', 'Hob''s \"Back\" Room', 'Smells of ale and"
 	    " crème brûlée.');"
 	    "INSERT INTO exits VALUES (1099, 'down', 1000), (1099, 'up', 2000);"
-	    "INSERT INTO item_protos (id, name, keywords, long_desc,"
-	    " description, type) VALUES ('ops_trinket', 'a trinket',"
+	    "INSERT INTO item_protos (id, area, name, keywords, long_desc,"
+	    " description, type) VALUES ('ops_trinket', 'warren', 'a trinket',"
 	    " 'trinket', 'A trinket lies here.', 'Tiny.', 'misc');"
 	    "UPDATE npc_protos SET wanders = NOT wanders, coins = coins + 7;"));
 
@@ -172,6 +172,11 @@ START_TEST(test_ops_world_dump)
 		    "%s: %s", p1, je.text);
 		ck_assert_str_eq(json_string_value(json_object_get(j, "area")),
 		    areas[i]);
+		/* An unused item prototype is in its own area's file. */
+		text = json_dumps(j, 0);
+		ck_assert_int_eq(strstr(text, "ops_trinket") != NULL,
+		    strcmp(areas[i], "warren") == 0);
+		free(text);
 		json_decref(j);
 	}
 
