@@ -23,6 +23,12 @@ enum tx_rc	cmd_shutdown(struct cmd_ctx *, const char *);
 				"character is saved. Goodbye. ***\n"
 
 /*
+ * A login in the last minute before a scheduled shutdown: STORE_OK with
+ * the refusal in why, STORE_NONE when the login may go on.
+ */
+enum store_rc	ops_shutdown_login_refusal(struct store *, char *why,
+		    size_t whysz);
+/*
  * At start-up, on a blocking store: clear a schedule whose time has passed
  * (a restart must not shut down again) and remember the database's clock.
  */

@@ -22,6 +22,8 @@
 #define OPS_SHUTDOWN_MAX	86400
 #define OPS_ADMIN_MIN		10
 #define OPS_WATCH_MS		500
+/* Seconds before a shutdown when players can no longer log in. */
+#define OPS_LOGIN_CLOSED	60
 
 /* "5 minutes", "1 minute 30 seconds", "45 seconds" into out. */
 static void
@@ -165,6 +167,23 @@ cmd_shutdown(struct cmd_ctx *ctx, const char *args)
 	sd.left = secs;
 	ops_shutdown_show(ctx, &sd);
 	return TX_COMMIT;
+}
+
+/* A login in the last minute: the refusal in why (STORE_OK), or none. */
+enum store_rc
+ops_shutdown_login_refusal(struct store *s, char *why, size_t whysz)
+{
+	char		in[48];
+	int32_t		left;
+	enum store_rc	rc;
+
+	if ((rc = store_ops_shutdown_soon(s, OPS_LOGIN_CLOSED, &left)) !=
+	    STORE_OK)
+		return rc;
+	ops_duration_long(left, in, sizeof in);
+	snprintf(why, whysz, "The game shuts down in %s; please come back in "
+	    "a few minutes.\n", in);
+	return STORE_OK;
 }
 
 /* --- the watcher --- */

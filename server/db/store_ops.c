@@ -59,6 +59,31 @@ store_ops_shutdown_get(struct store *s, struct store_shutdown *sd)
 	return store_ops_shutdown_one(s, &st_shutdown_get, NULL, sd);
 }
 
+static struct store_stmt st_shutdown_soon = {
+	"ops_shutdown_soon",
+	"SELECT ceil(extract(epoch FROM at - now()))::integer"
+	" FROM shutdown_schedule WHERE at > now()"
+	" AND at <= now() + make_interval(secs => $1::integer)", 1, 0
+};
+
+/* Whether a shutdown comes within secs; *left gets how soon. */
+enum store_rc
+store_ops_shutdown_soon(struct store *s, int secs, int32_t *left)
+{
+	const char	*p[] = { STORE_NUM(secs) };
+	PGresult	*res;
+	enum store_rc	 rc = STORE_NONE;
+
+	if ((res = store_exec(s, &st_shutdown_soon, p)) == NULL)
+		return STORE_ERR;
+	if (PQntuples(res) > 0) {
+		*left = (int32_t)store_get_int(res, 0, 0);
+		rc = STORE_OK;
+	}
+	PQclear(res);
+	return rc;
+}
+
 static struct store_stmt st_shutdown_set = {
 	"ops_shutdown_set",
 	"INSERT INTO shutdown_schedule (at, reason, by_name, announced)"

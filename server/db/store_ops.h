@@ -31,6 +31,9 @@ struct store_shutdown_watch {
 /* The scheduled shutdown; STORE_NONE if there is none (or it has passed). */
 enum store_rc	 store_ops_shutdown_get(struct store *, struct store_shutdown *)
 		    STORE_MUST_CHECK;
+/* Whether a shutdown comes within secs (STORE_NONE if not); *left: when. */
+enum store_rc	 store_ops_shutdown_soon(struct store *, int secs,
+		    int32_t *left) STORE_MUST_CHECK;
 /*
  * Schedule a shutdown secs from now (a past one is replaced); STORE_NONE
  * when one is already scheduled (then *sd is that one).

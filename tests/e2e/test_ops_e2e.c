@@ -3,7 +3,8 @@
  * two keepd on one database, a player on each; a cancelled shutdown
  * changes nothing; a scheduled one counts down on both, and both drain
  * (every session gets the goodbye and is logged out) and exit 0; a keepd
- * started after the time does not shut down again; an owner's `shutdown
+ * started after the time does not shut down again; in the last minute
+ * players cannot log in; an owner's `shutdown
  * now` stops it at once.
  */
 #include <signal.h>
@@ -60,8 +61,8 @@ ops_countdown(struct client *c, const char *first)
 START_TEST(test_ops_shutdown_cluster)
 {
 	struct keepd	a, b;
-	struct client	ca, cb, adm;
-	char		na[17], nb[17], nadm[17];
+	struct client	ca, cb, adm, late;
+	char		na[17], nb[17], nadm[17], nlate[17], nnew[17];
 	char		out[4096];
 	int		status;
 	PGconn		*lock;
@@ -73,6 +74,9 @@ START_TEST(test_ops_shutdown_cluster)
 	client_player(&cb, b.port, nb, "Oeb", OPS_PASSWORD);
 	client_player(&adm, b.port, nadm, "Oem", OPS_PASSWORD);
 	sqlf("UPDATE characters SET role = 'admin' WHERE name = '%s'", nadm);
+	client_player(&late, a.port, nlate, "Oel", OPS_PASSWORD);
+	client_send_want(&late, "quit", "Goodbye.", OPS_WAIT_MS);
+	client_close(&late);
 
 	/* A player is answered Huh?; cancelled, nothing happens. */
 	client_send_want(&ca, "shutdown 10 nope", "Huh?", OPS_WAIT_MS);
@@ -98,6 +102,22 @@ START_TEST(test_ops_shutdown_cluster)
 	client_quiet(&ca, 200);
 	client_quiet(&cb, 200);
 	ck_assert(client_cmd(&adm, "shutdown 12 e2e test", out, sizeof out));
+	/* In the last minute players can no longer come in, old or new. */
+	client_connect(&late, a.port);
+	client_want(&late, "Name: ", OPS_WAIT_MS, NULL, 0);
+	client_send(&late, nlate);
+	client_want(&late, "Password: ", OPS_WAIT_MS, NULL, 0);
+	client_send(&late, OPS_PASSWORD);
+	client_want(&late, "; please come back in a few minutes.\r\n",
+	    OPS_WAIT_MS, NULL, 0);
+	client_want(&late, "Name: ", OPS_WAIT_MS, NULL, 0);
+	test_name(nnew, "Oen");
+	client_send(&late, nnew);
+	client_want(&late, "; please come back in a few minutes.\r\n",
+	    OPS_WAIT_MS, NULL, 0);
+	client_close(&late);
+	ck_assert_int_eq(sqlv("SELECT count(*) FROM characters WHERE name IN"
+	    " ('%s', '%s') AND session_instance IS NOT NULL", nlate, nnew), 0);
 	/*
 	 * A command in flight at zero finishes and answers before the
 	 * goodbye: the admin's set waits on a row lock until b is draining.
