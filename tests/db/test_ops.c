@@ -22,6 +22,7 @@
 #include "keep_test.h"
 
 #define HUH	"Huh? (type 'help' for the commands)\n"
+#define OPS_FIELDS	"Fields: hp, max_hp, level, xp, coins, room.\n"
 
 /* Give a character a role. */
 static void
@@ -50,6 +51,20 @@ ops_refused(struct store *s, int64_t id, const char *cmd, const char *args,
 /* set: each field, the database's refusals as sentences, the rank rule. */
 START_TEST(test_ops_set)
 {
+	static const char	*bad[][2] = {
+		{ "coins -1", "Coins must be a whole number, 0 or more.\n" },
+		{ "coins lots", "Coins must be a whole number, 0 or more.\n" },
+		{ "hp 41", "HP must be between 0 and max_hp (40).\n" },
+		{ "level 101", "Level must be between 1 and 100.\n" },
+		{ "level 99999999999", "Level must be between 1 and 100.\n" },
+		{ "xp -5", "XP must be a whole number, 0 or more.\n" },
+		{ "max_hp 0", "Max_hp must be a whole number, 1 or more.\n" },
+		{ "room 99999999", "There is no room 99999999.\n" },
+		{ "role admin", "Use 'role' to change roles.\n" },
+		{ "password_hash x", OPS_FIELDS },
+		{ "coins", OPS_FIELDS },
+		{ "coins 5 6", OPS_FIELDS },
+	};
 	struct world		 w;
 	struct store_char	 adm, p, peer, own;
 	int32_t			 room;
@@ -84,28 +99,9 @@ START_TEST(test_ops_set)
 	ck_assert_int_eq(ops_col(&p, "xp"), 999);
 
 	/* The database's CHECKs and keys, each as its field's sentence. */
-	ops_refused(w.s, adm.id, "set", fmt("%s coins -1", p.name),
-	    "Coins must be a whole number, 0 or more.\n");
-	ops_refused(w.s, adm.id, "set", fmt("%s coins lots", p.name),
-	    "Coins must be a whole number, 0 or more.\n");
-	ops_refused(w.s, adm.id, "set", fmt("%s hp 41", p.name),
-	    "HP must be between 0 and max_hp (40).\n");
-	ops_refused(w.s, adm.id, "set", fmt("%s level 101", p.name),
-	    "Level must be between 1 and 100.\n");
-	ops_refused(w.s, adm.id, "set", fmt("%s xp -5", p.name),
-	    "XP must be a whole number, 0 or more.\n");
-	ops_refused(w.s, adm.id, "set", fmt("%s max_hp 0", p.name),
-	    "Max_hp must be a whole number, 1 or more.\n");
-	ops_refused(w.s, adm.id, "set", fmt("%s room 99999999", p.name),
-	    "There is no room 99999999.\n");
-	ops_refused(w.s, adm.id, "set", fmt("%s level 99999999999", p.name),
-	    "Level must be between 1 and 100.\n");
-	ops_refused(w.s, adm.id, "set", fmt("%s role admin", p.name),
-	    "Use 'role' to change roles.\n");
-	ops_refused(w.s, adm.id, "set", fmt("%s password_hash x", p.name),
-	    "Fields: hp, max_hp, level, xp, coins, room.\n");
-	ops_refused(w.s, adm.id, "set", fmt("%s coins", p.name),
-	    "Fields: hp, max_hp, level, xp, coins, room.\n");
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		ops_refused(w.s, adm.id, "set", fmt("%s %s", p.name,
+		    bad[i][0]), bad[i][1]);
 	ops_refused(w.s, adm.id, "set", "Zzqxv coins 5",
 	    "There is no one called Zzqxv.\n");
 	ops_refused(w.s, adm.id, "set", "x1 coins 5",
@@ -335,7 +331,8 @@ START_TEST(test_ops_shutdown_watch)
 	ck_assert_int_eq(store_ops_shutdown_watch(s, started, &w), STORE_OK);
 	ck_assert(!w.scheduled);
 	test_sql("INSERT INTO shutdown_schedule (at, reason, by_name, "
-	    "announced) VALUES (now() + interval '8 seconds', 'r', 'Ann', 300)");
+	    "announced) VALUES (now() + interval '8 seconds', 'r', 'Ann',"
+	    " 300)");
 	ck_assert_int_eq(store_ops_shutdown_watch(s, started, &w), STORE_OK);
 	ck_assert(w.scheduled && w.mine);
 	ck_assert_int_eq(w.announced, 10);
