@@ -101,7 +101,8 @@ START_TEST(test_ops_shutdown_cluster)
 	/* Scheduled: both count down, drain and exit 0. */
 	client_quiet(&ca, 200);
 	client_quiet(&cb, 200);
-	ck_assert(client_cmd(&adm, "shutdown 12 e2e test", out, sizeof out));
+	client_send_want(&adm, "shutdown 12 e2e test", "(in 12s) by",
+	    OPS_WAIT_MS);
 	/* In the last minute players can no longer come in, old or new. */
 	client_connect(&late, a.port);
 	client_want(&late, "Name: ", OPS_WAIT_MS, NULL, 0);
