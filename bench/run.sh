@@ -197,7 +197,9 @@ pgb() {
 	    WHERE id BETWEEN $plo AND $plo + $pb_on - 1;
 	COMMIT" >/dev/null
 	settle
-	pgbench -n -M prepared -c "$workers" -j 2 -T "$DUR" -D n="$pb_on" \
+	# As keepd's connections: play fires no audit trigger (0011_audit).
+	PGOPTIONS="-c keep.audit=off" \
+	    pgbench -n -M prepared -c "$workers" -j 2 -T "$DUR" -D n="$pb_on" \
 	    "$@" "$url" >"$out/$pb_name.pgbench" 2>&1 &
 	bpid=$!
 	python3 bench/window.py --keepd "$kpid" --pgdata "$dir/data" \

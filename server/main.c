@@ -27,6 +27,7 @@
 #include <sodium.h>
 
 #include "db/listen.h"
+#include "db/store_gate_audit.h"
 #include "db/migrate.h"
 #include "db/pool.h"
 #include "db/store.h"
@@ -96,6 +97,20 @@ open_store(const char *app)
 	return s;
 }
 
+/*
+ * Record what this subcommand changes in the audit as source, by the
+ * shell's user (keep.actor), or exit: a change must not go unrecorded.
+ */
+static void
+audit_as(struct store *s, const char *source)
+{
+	const char	*user = getenv("USER");
+
+	if (store_audit_source(s, source, user != NULL && *user != '\0' ?
+	    user : "keepd") != STORE_OK)
+		fatal("%s: %s", source, store_error(s));
+}
+
 /* keepd migrate */
 static int
 cmd_migrate_main(void)
@@ -126,6 +141,7 @@ cmd_load_world_main(int argc, char **argv)
 	else if (argc != 2)
 		usage();
 	s = open_store("keepd-load-world");
+	audit_as(s, "load-world");
 	if (!migrate_check(s, cfg.migrations_dir, err, sizeof err)) {
 		log_error("load-world: %s", err);
 		store_close(s);
@@ -159,6 +175,7 @@ cmd_role_main(int argc, char **argv)
 		return 1;
 	}
 	s = open_store("keepd-role");
+	audit_as(s, "cli");
 	switch (store_char_set_role(s, argv[2], argv[3])) {
 	case STORE_OK:
 		log_info("role: %s is now %s", argv[2], argv[3]);

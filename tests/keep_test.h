@@ -40,6 +40,9 @@ Suite	*faults_suite(void);
 Suite	*shutdown_suite(void);
 Suite	*rules_suite(void);
 Suite	*schema_suite(void);
+Suite	*gate_suite(void);
+/* The gate suite's end-to-end test case (tests/e2e/test_gate_e2e.c). */
+TCase	*gate_e2e_tcase(void);
 Suite	*session_suite(void);
 Suite	*store_shape_suite(void);
 Suite	*build_suite(void);

@@ -42,6 +42,7 @@ main(void)
 		{ "build", build_suite, 0 },
 		{ "proto", proto_suite, 0 },
 		{ "mod", mod_suite, 0 },
+		{ "gate", gate_suite, 0 },
 		{ "ops", ops_suite, 0 },
 	};
 	const char	*only = getenv("KEEP_SUITE");

@@ -10,6 +10,7 @@
 #include "cmd/cmd_build.h"
 #include "cmd/cmd_proto.h"
 #include "cmd/cmd_mod.h"
+#include "cmd/cmd_gate.h"
 #include "cmd/cmd_ops.h"
 #include "ops/util.h"
 
@@ -190,6 +191,27 @@ static const struct cmd_entry cmd_entries[] = {
 	{ .name = "wizlock", .handler = cmd_wizlock, .min_role = ROLE_ADMIN,
 	  .usage = "wizlock [open|new|staff]",
 	  .help = "Show or set who may log in (admin)." },
+	/* gate: the audit and the role gate's commands (cmd_gate*.c) */
+	{ .name = "audit", .handler = cmd_audit, .flags = CMD_READ,
+	  .min_role = ROLE_BUILDER,
+	  .usage = "audit [<count>|<name>|sql|#<id>|room|item|npc|proto <id>]",
+	  .help = "Who changed what: the audit entries (builder)." },
+	{ .name = "undo", .handler = cmd_undo, .min_role = ROLE_BUILDER,
+	  .usage = "undo [#<id>]",
+	  .help = "Revert your latest change, or entry #id (builder)." },
+	{ .name = "dry", .handler = cmd_dry, .flags = CMD_ARGS,
+	  .min_role = ROLE_BUILDER, .usage = "dry <command>",
+	  .help = "Show what a command would change, then roll it back "
+	  "(builder)." },
+	{ .name = "at", .handler = cmd_at, .flags = CMD_ARGS,
+	  .min_role = ROLE_BUILDER, .usage = "at <room> <command>",
+	  .help = "Run a command as if you stood in that room (builder)." },
+	{ .name = "wiznet", .handler = cmd_wiznet, .flags = CMD_NOAUDIT,
+	  .min_role = ROLE_BUILDER, .usage = "wiznet [<text>]",
+	  .help = "Talk to the staff online, or list them (builder)." },
+	{ .name = "role", .handler = cmd_role, .flags = CMD_ARGS,
+	  .min_role = ROLE_ADMIN, .usage = "role <name> <role> [<area> ...]",
+	  .help = "Make someone a player, builder or admin (admin)." },
 	/* ops (issue 9): set, restore, transfer, shutdown. */
 	{ .name = "set", .handler = cmd_set, .flags = CMD_ARGS,
 	  .min_role = ROLE_ADMIN, .usage = "set <name> <field> <value>",
@@ -259,6 +281,17 @@ cmd_next(struct cmd_cursor *c, const char **name,
 const struct cmd_entry *
 cmd_lookup(const char *word, const char **name, bool *abbrev_refused)
 {
+	return cmd_lookup_role(word, ROLE_OWNER, name, abbrev_refused);
+}
+
+/*
+ * Find a command among the rows role may run, by name or abbreviation;
+ * NULL if none matches.  Rows above the role do not exist for it.
+ */
+const struct cmd_entry *
+cmd_lookup_role(const char *word, enum role role, const char **name,
+    bool *abbrev_refused)
+{
 	struct cmd_cursor	 c = CMD_CURSOR_INIT;
 	const struct cmd_entry	*cmd, *first = NULL;
 	const char		*n, *first_name = NULL;
@@ -269,6 +302,8 @@ cmd_lookup(const char *word, const char **name, bool *abbrev_refused)
 	if (len == 0)
 		return NULL;
 	while (cmd_next(&c, &n, &cmd)) {
+		if (cmd->min_role > role)
+			continue;
 		if (strcmp(word, n) == 0) {
 			*name = n;
 			return cmd;
@@ -331,13 +366,24 @@ cmd_distance(const char *a, const char *b)
 const char *
 cmd_suggest(const char *word)
 {
+	return cmd_suggest_role(word, ROLE_OWNER);
+}
+
+/* The closest name role may run to a mistyped word, or NULL. */
+const char *
+cmd_suggest_role(const char *word, enum role role)
+{
 	struct cmd_cursor	 c = CMD_CURSOR_INIT;
 	const struct cmd_entry	*cmd;
 	const char		*best = NULL, *name;
 	int			 bestd = 3;
 
 	while (cmd_next(&c, &name, &cmd)) {
-		int	d = cmd_distance(word, name);
+		int	d;
+
+		if (cmd->min_role > role)
+			continue;
+		d = cmd_distance(word, name);
 
 		if (d < bestd) {
 			bestd = d;

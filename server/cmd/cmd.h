@@ -27,7 +27,9 @@ enum role {
 enum cmd_flags {
 	CMD_READ	= 1 << 0,	/* read-only transaction: writes nothing */
 	CMD_FULLNAME	= 1 << 1,	/* no abbreviation (quit) */
-	CMD_ARGS	= 1 << 2	/* needs an argument: usage if missing */
+	CMD_ARGS	= 1 << 2,	/* needs an argument: usage if missing */
+	CMD_NOAUDIT	= 1 << 3	/* a staff row that writes no world
+					 * rows (wiznet): no audit entry */
 };
 
 struct cmd_entry;
@@ -88,6 +90,11 @@ bool			 cmd_next(struct cmd_cursor *, const char **name,
  */
 const struct cmd_entry	*cmd_lookup(const char *word, const char **name,
 			    bool *abbrev_refused);
+/* cmd_lookup among the rows role may run (the others do not exist). */
+const struct cmd_entry	*cmd_lookup_role(const char *word, enum role,
+			    const char **name, bool *abbrev_refused);
+/* cmd_suggest among the names role may run. */
+const char		*cmd_suggest_role(const char *word, enum role);
 /* The usage line of cmd under name (its own or an alias) into buf. */
 const char		*cmd_usage(const struct cmd_entry *, const char *name,
 			    char *buf, size_t bufsz);
@@ -111,8 +118,12 @@ struct cmd_call {
 	const char		*instance;	/* the session's keepd ... */
 	uint64_t		 sid;		/* ... and its session id */
 	const char		*args;
+	const char		*word;		/* as typed (NULL: the name) */
+	const char		*addr;		/* the session's peer, or NULL */
 	struct buf		*out;		/* reply, sent after COMMIT */
 	bool			 close;		/* set: end the session */
+	enum role		 role;		/* set: the role the tx read */
+	bool			 gated;		/* set: refused by the role */
 };
 
 /*

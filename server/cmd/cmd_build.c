@@ -11,6 +11,7 @@
 #include "cmd/cmd_build.h"
 #include "cmd/cmd_util.h"
 #include "db/store_build.h"
+#include "db/store_gate_audit.h"
 
 #define BUILD_DIRS	"Directions: north, east, south, west, up, down."
 
@@ -25,8 +26,8 @@ build_role(const struct cmd_ctx *ctx)
 }
 
 /*
- * Whether the actor may change rows of area.  TODO(lead): swap for gate's
- * cmd_may_build once merged.
+ * Whether the actor may change rows of area (the gate's rule: admins
+ * everywhere, builders in their build_areas); *err on a database error.
  */
 bool
 build_may_area(struct cmd_ctx *ctx, const char *area, bool *err)
@@ -36,7 +37,7 @@ build_may_area(struct cmd_ctx *ctx, const char *area, bool *err)
 	*err = false;
 	if (build_role(ctx) >= ROLE_ADMIN)
 		return true;
-	if (store_build_areas_allow(ctx->store, ctx->me.id, area, &may) !=
+	if (store_audit_may_build(ctx->store, ctx->me.id, area, &may) !=
 	    STORE_OK)
 		*err = true;
 	return may;

@@ -10,24 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmd/cmd_gate.h"
 #include "cmd/cmd_mod.h"
 #include "cmd/cmd_util.h"
 #include "game/text.h"
 #include "ops/util.h"
-
-/*
- * The rank rule (admin.md §5): nobody acts on an equal or higher role;
- * owners on anyone.  Gate's cmd_may_act_on replaces it when merged.
- */
-static bool
-mod_outranks(const struct cmd_ctx *ctx, const char *target_role)
-{
-	enum role	me = ROLE_PLAYER, them = ROLE_OWNER;
-
-	(void)cmd_role_parse(ctx->me.role, &me);
-	(void)cmd_role_parse(target_role, &them);
-	return me == ROLE_OWNER || me > them;
-}
 
 /* Parse a duration: N[smhd] or perm. */
 bool
@@ -71,7 +58,7 @@ mod_target(struct cmd_ctx *ctx, const char *name,
 		buf_add(ctx->out, "Not on yourself.\n");
 		return STORE_NONE;
 	}
-	if (!mod_outranks(ctx, t->role)) {
+	if (!cmd_may_act_on(ctx, t->role)) {
 		buf_printf(ctx->out, "You can't do that to %s (%s): only to "
 		    "lower roles.\n", t->name, t->role);
 		return STORE_NONE;
@@ -203,7 +190,7 @@ mod_ban_kick(struct cmd_ctx *ctx, const struct mod_ban *b, const char *reason,
 	    ctx->me.name, reason);
 	for (int i = 0; i < found; i++) {
 		/* The rank rule: equal or higher roles stay online. */
-		if (!mod_outranks(ctx, roles[i]))
+		if (!cmd_may_act_on(ctx, roles[i]))
 			continue;
 		if (mod_kick_session(ctx, ids[i], inst[i], sids[i], text) !=
 		    STORE_OK)

@@ -10,26 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmd/cmd_gate.h"
 #include "cmd/cmd_ops.h"
 #include "cmd/cmd_util.h"
 #include "db/store_ops.h"
 #include "game/text.h"
 
 #define OPS_FIELDS	"Fields: hp, max_hp, level, xp, coins, room."
-
-/*
- * Rank rule: nobody acts on a character of equal or higher role; owners
- * act on anyone but themselves.  (gate's cmd_may_act_on replaces it.)
- */
-static bool
-ops_outranks(const struct cmd_ctx *ctx, const char *target_role)
-{
-	enum role	me = ROLE_PLAYER, them = ROLE_PLAYER;
-
-	(void)cmd_role_parse(ctx->me.role, &me);
-	(void)cmd_role_parse(target_role, &them);
-	return me == ROLE_OWNER || me > them;
-}
 
 /*
  * Find the target player named by the next word of *args (moved past it):
@@ -52,7 +39,7 @@ ops_target(struct cmd_ctx *ctx, const char **args, struct store_char *t)
 	if (rc != STORE_OK)
 		return cmd_refuse_rc(ctx, rc, "There is no one called %s.",
 		    name);
-	if (t->id == ctx->me.id || !ops_outranks(ctx, t->role)) {
+	if (t->id == ctx->me.id || !cmd_may_act_on(ctx, t->role)) {
 		buf_printf(ctx->out, "You can't do that to %s (%s).\n",
 		    t->name, t->role);
 		return TX_ROLLBACK;

@@ -12,6 +12,7 @@
 
 #include <event2/event.h>
 
+#include "cmd/cmd_gate.h"
 #include "cmd/cmd_ops.h"
 #include "cmd/cmd_util.h"
 #include "db/store_mod.h"
@@ -86,11 +87,10 @@ ops_shutdown_cancel(struct cmd_ctx *ctx)
 static int
 ops_shutdown_secs(struct cmd_ctx *ctx, const char *word)
 {
-	enum role	 role = ROLE_PLAYER;
+	enum role	 role = cmd_ctx_role(ctx);
 	char		*end;
 	long		 n;
 
-	(void)cmd_role_parse(ctx->me.role, &role);
 	if (strcmp(word, "now") == 0) {
 		if (role < ROLE_OWNER) {
 			buf_add(ctx->out, "Only an owner can shut down now.\n");
@@ -130,7 +130,8 @@ cmd_shutdown(struct cmd_ctx *ctx, const char *args)
 			return cmd_refuse_rc(ctx, rc,
 			    "No shutdown is scheduled.");
 		ops_shutdown_show(ctx, &sd);
-		return TX_COMMIT;
+		/* Only a look: rolled back, so the audit keeps no entry. */
+		return TX_ROLLBACK;
 	}
 	if (strcmp(word, "cancel") == 0)
 		return ops_shutdown_cancel(ctx);

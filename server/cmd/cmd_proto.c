@@ -12,6 +12,7 @@
 #include "cmd/cmd_proto.h"
 #include "cmd/cmd_util.h"
 #include "db/store_proto.h"
+#include "db/store_gate_audit.h"
 #include "game/text.h"
 #include "ops/util.h"
 
@@ -145,7 +146,7 @@ proto_may_area(struct cmd_ctx *ctx, const char *area, enum tx_rc *rc)
 	(void)cmd_role_parse(ctx->me.role, &role);
 	if (role >= ROLE_ADMIN)
 		return true;
-	if (store_proto_may_build(ctx->store, ctx->me.id,
+	if (store_audit_may_build(ctx->store, ctx->me.id,
 	    area != NULL && *area != '\0' ? area : NULL, &ok) != STORE_OK) {
 		*rc = TX_ERROR;
 		return false;

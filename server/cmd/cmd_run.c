@@ -2,14 +2,45 @@
  * cmd_run.c — one command as one transaction: the body the dispatcher runs
  * on a worker for every command, and the database tests run for theirs.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "cmd/cmd.h"
+#include "cmd/cmd_gate.h"
 #include "cmd/cmd_util.h"
+#include "db/store_gate_audit.h"
 
 #define CMD_ELSEWHERE	"You have logged in from somewhere else; this " \
 			"connection is closed.\n"
-#define CMD_NOT_ALLOWED	"Huh? (type 'help' for the commands)\n"
+
+/*
+ * The staff command's audit entry: every row above player that writes
+ * opens one in its own transaction, so what it changes is recorded (and
+ * a rolled-back command leaves nothing).  Player commands send nothing
+ * more than before.
+ */
+static enum tx_rc
+cmd_run_audit(struct cmd_ctx *ctx, const struct cmd_call *call)
+{
+	struct store_audit_actor	 a = { .id = ctx->me.id,
+					    .name = ctx->me.name,
+					    .role = ctx->me.role,
+					    .addr = call->addr,
+					    .instance = call->instance,
+					    .action = call->cmd->name };
+	char				 line[600];
+	int64_t				 id;
+
+	if (call->cmd->min_role == ROLE_PLAYER ||
+	    (call->cmd->flags & (CMD_READ | CMD_NOAUDIT)) != 0)
+		return TX_COMMIT;
+	snprintf(line, sizeof line, "%s%s%s", call->cmd->name,
+	    call->args[0] != '\0' ? " " : "", call->args);
+	a.command = line;
+	if (store_audit_begin(ctx->store, &a, &id) != STORE_OK)
+		return TX_ERROR;
+	return TX_COMMIT;
+}
 
 /*
  * The command's transaction: load the actor, check that this session still
@@ -28,6 +59,7 @@ cmd_run_tx(struct store *st, void *arg)
 
 	buf_reset(call->out);
 	call->close = false;
+	call->gated = false;
 	if ((src = store_char_load(st, call->char_id, &ctx.me)) != STORE_OK) {
 		call->close = src == STORE_NONE;
 		return cmd_refuse_rc(&ctx, src,
@@ -40,8 +72,23 @@ cmd_run_tx(struct store *st, void *arg)
 		return TX_ROLLBACK;
 	}
 	(void)cmd_role_parse(ctx.me.role, &role);
-	if (role < call->cmd->min_role) {
-		buf_add(call->out, CMD_NOT_ALLOWED);
+	call->role = role;
+	/* Above the role, the command does not exist: answer as unknown. */
+	call->gated = role < call->cmd->min_role;
+	if (call->gated) {
+		cmd_huh(call->out, call->word != NULL ? call->word :
+		    call->cmd->name, role);
+		return TX_ROLLBACK;
+	}
+	/* What the loop could not check with a role it did not know yet. */
+	if ((call->cmd->flags & CMD_FULLNAME) && call->word != NULL &&
+	    strcmp(call->word, call->cmd->name) != 0) {
+		buf_printf(call->out, "To %s, type the whole word.\n",
+		    call->cmd->name);
+		return TX_ROLLBACK;
+	}
+	if ((call->cmd->flags & CMD_ARGS) && call->args[0] == '\0') {
+		buf_printf(call->out, "Usage: %s\n", call->cmd->usage);
 		return TX_ROLLBACK;
 	}
 	if (ctx.me.frozen[0] != '\0' && call->cmd->handler != cmd_quit) {
@@ -49,6 +96,8 @@ cmd_run_tx(struct store *st, void *arg)
 		    ctx.me.frozen);
 		return TX_ROLLBACK;
 	}
+	if ((rc = cmd_run_audit(&ctx, call)) != TX_COMMIT)
+		return rc;
 	rc = call->cmd->handler(&ctx, call->args);
 	call->close = ctx.close;
 	return rc;

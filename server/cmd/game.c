@@ -11,6 +11,7 @@
 #include "db/pool.h"
 #include "db/store.h"
 #include "cmd/cmd.h"
+#include "cmd/cmd_gate.h"
 #include "cmd/game.h"
 #include "cmd/login.h"
 #include "game/text.h"
@@ -38,8 +39,11 @@ struct cmd_job {
 	int64_t			 char_id;
 	const struct cmd_entry	*cmd;
 	char			*args;
+	char			 word[32];	/* as typed */
+	char			 addr[64];	/* the session's peer */
 	struct buf		 out;
 	bool			 close;
+	enum role		 role;		/* the role the tx read */
 	enum tx_result		 result;
 };
 
@@ -68,10 +72,17 @@ game_cmd_run(struct job *job, struct store *st)
 	struct cmd_job	*j = (struct cmd_job *)job;
 	struct cmd_call	 call = { .cmd = j->cmd, .char_id = j->char_id,
 			    .instance = game_instance_id, .sid = j->sid,
-			    .args = j->args, .out = &j->out };
+			    .args = j->args, .word = j->word,
+			    .addr = j->addr, .out = &j->out,
+			    .role = ROLE_PLAYER };
 
 	j->result = cmd_run(st, &call, game_cfg->tx_retries);
 	j->close = call.close;
+	j->role = call.role;
+	/* Probing staff commands leaves a trace (answered as unknown). */
+	if (call.gated && j->result == TXR_ROLLED_BACK)
+		log_session(LOG_INFO, j->sid, "%s refused by the role gate",
+		    j->cmd->name);
 	if (j->result == TXR_FAILED)
 		log_session(LOG_ERROR, j->sid, "%s failed: %s (SQLSTATE %s)",
 		    j->cmd->name, store_error(st), store_sqlstate(st));
@@ -109,6 +120,10 @@ game_cmd_done(struct job *job)
 	const char	*msg = game_tx_message(j->result);
 
 	if (s != NULL) {
+		/* The role is the transaction's; the loop keeps it only to
+		 * look the next word up (cmd_run checks it every time). */
+		if (j->result == TXR_COMMITTED || j->result == TXR_ROLLED_BACK)
+			login_set_role(s, (int)j->role);
 		session_write(s, msg != NULL ? msg : buf_str(&j->out));
 		/* A command that did not happen does not end the session. */
 		if (msg != NULL && j->result != TXR_FAILED)
@@ -146,11 +161,13 @@ static void
 game_command(struct session *s, const char *raw)
 {
 	const struct cmd_entry	*cmd;
-	const char		*args, *hint, *name;
+	const char		*args, *name;
 	char			 word[32], line[TELNET_MAX_LINE + 1];
 	char			 usage[128];
 	bool			 refused;
 	struct cmd_job		*j;
+	struct buf		 huh = { 0 };
+	enum role		 role = (enum role)login_role(s);
 
 	util_strlcpy(line, raw, sizeof line);
 	text_strip_controls(line);
@@ -159,19 +176,29 @@ game_command(struct session *s, const char *raw)
 		session_prompt(s, "> ");
 		return;
 	}
-	if ((cmd = cmd_lookup(word, &name, &refused)) == NULL) {
-		if ((hint = cmd_suggest(word)) != NULL)
-			game_refuse(s, "Huh? Did you mean '%s'?\n", hint);
-		else
-			game_refuse(s, "%s", "Huh? (type 'help' for the "
-			    "commands)\n");
+	/*
+	 * Rows above the role the last command read are not offered here
+	 * (suggestions, usage); a word only such a row answers goes to the
+	 * transaction, which reads the role and answers "Huh?" exactly as
+	 * for an unknown word if it is still too low (so a promotion counts
+	 * at once).
+	 */
+	if ((cmd = cmd_lookup_role(word, role, &name, &refused)) == NULL &&
+	    (cmd = cmd_lookup_role(word, ROLE_OWNER, &name, &refused)) ==
+	    NULL) {
+		cmd_huh(&huh, word, role);
+		game_refuse(s, "%s", buf_str(&huh));
+		buf_free(&huh);
 		return;
 	}
-	if (refused) {
+	if (cmd->min_role > role)
+		refused = false;	/* cmd_run checks, after the role */
+	else if (refused) {
 		game_refuse(s, "To %s, type the whole word.\n", name);
 		return;
 	}
-	if ((cmd->flags & CMD_ARGS) && *args == '\0') {
+	if ((cmd->flags & CMD_ARGS) && *args == '\0' &&
+	    cmd->min_role <= role) {
 		game_refuse(s, "Usage: %s\n", cmd_usage(cmd, name, usage,
 		    sizeof usage));
 		return;
@@ -183,6 +210,8 @@ game_command(struct session *s, const char *raw)
 	j->char_id = s->key;		/* the login set it */
 	j->cmd = cmd;
 	j->args = xstrdup(args);
+	util_strlcpy(j->word, word, sizeof j->word);
+	util_strlcpy(j->addr, s->peer, sizeof j->addr);
 	session_job_start(s);
 	pool_submit(game_pool, &j->job);
 }

@@ -20,6 +20,13 @@ void	login_set_hash_pool(struct pool *);
 void	login_start(struct session *);
 /* Whether the session's dialog is over: it plays. */
 bool	login_playing(const struct session *);
+/*
+ * The role (enum role) the session's last command read in its
+ * transaction: only for looking the next word up; cmd_run checks the
+ * role from the row every time.
+ */
+int	login_role(const struct session *);
+void	login_set_role(struct session *, int role);
 /* One line typed during the dialog. */
 void	login_input(struct session *, const char *line);
 /* Ask again what the dialog is waiting for (after a refused line). */

@@ -16,6 +16,7 @@
 
 #include "db/pool.h"
 #include "db/store.h"
+#include "cmd/cmd.h"
 #include "cmd/login.h"
 #include "cmd/login_int.h"
 #include "game/text.h"
@@ -43,6 +44,7 @@ struct login {
 	char			 name[STORE_NAME_MAX + 1];
 	char			 password[LOGIN_PASSWORD_BYTES + 1];
 	int			 failures;
+	int			 role;	/* last read in a transaction */
 };
 
 /* Ask for a name. */
@@ -86,12 +88,34 @@ login_playing(const struct session *s)
 	return l != NULL && l->state == LOGIN_S_PLAYING;
 }
 
+/* The role the session's last transaction read (lookup only). */
+int
+login_role(const struct session *s)
+{
+	const struct login	*l = session_ud(s);
+
+	return l != NULL ? l->role : 0;
+}
+
+/* Keep the role the session's last transaction read. */
+void
+login_set_role(struct session *s, int role)
+{
+	struct login	*l = session_ud(s);
+
+	if (l != NULL)
+		l->role = role;
+}
+
 /* The character is in the world: switch the session to playing. */
 static void
 login_entered(struct session *s, struct login_job *j)
 {
 	struct login	*l = session_ud(s);
+	enum role	 role = ROLE_PLAYER;
 
+	(void)cmd_role_parse(j->ch.role, &role);
+	l->role = (int)role;
 	l->state = LOGIN_S_PLAYING;
 	l->failures = 0;
 	session_set_key(s, j->ch.id);

@@ -80,25 +80,6 @@ store_build_start(struct store *s, int32_t *id)
 	return rc;
 }
 
-static struct store_stmt st_build_areas_allow = {
-	"build_areas_allow",
-	"SELECT (build_areas IS NULL OR $2 = ANY (build_areas))::int"
-	" FROM characters WHERE id = $1", 2, 0
-};
-
-/* Whether character id's build_areas allow area. */
-enum store_rc
-store_build_areas_allow(struct store *s, int64_t id, const char *area,
-    bool *may)
-{
-	const char	*p[] = { STORE_NUM(id), area };
-	int64_t		 v = 0;
-	enum store_rc	 rc = store_build_int(s, &st_build_areas_allow, p, &v);
-
-	*may = rc == STORE_OK && v == 1;
-	return rc == STORE_ERR ? rc : STORE_OK;
-}
-
 static struct store_stmt st_build_area_exists = {
 	"build_area_exists",
 	"SELECT count(*) FROM areas WHERE id = $1", 1, 0

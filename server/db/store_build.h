@@ -31,9 +31,6 @@ enum store_rc	store_build_room(struct store *, int32_t id, bool lock,
 /* The start room's id; STORE_NONE if there is none. */
 enum store_rc	store_build_start(struct store *, int32_t *id)
 		    STORE_MUST_CHECK;
-/* Whether character id's build_areas allow area (NULL: every area). */
-enum store_rc	store_build_areas_allow(struct store *, int64_t id,
-		    const char *area, bool *may) STORE_MUST_CHECK;
 /* Whether the area exists. */
 enum store_rc	store_build_area_exists(struct store *, const char *area,
 		    bool *exists) STORE_MUST_CHECK;
@@ -122,7 +119,7 @@ enum store_rc	store_build_stat_proto(struct store *, const char *id,
 		    bool npc, struct buf *) STORE_MUST_CHECK;
 /*
  * "Last change: ..." for a row of tbl whose primary key is pk (JSON), from
- * the audit tables when they exist; nothing when they do not.
+ * the audit (migration 0011); nothing when it has none.
  */
 enum store_rc	store_build_last_change(struct store *, const char *tbl,
 		    const char *pk, struct buf *) STORE_MUST_CHECK;

@@ -216,17 +216,7 @@ store_build_stat_proto(struct store *s, const char *id, bool npc,
 	return rc == STORE_ERR ? rc : STORE_OK;
 }
 
-static struct store_stmt st_build_audit_exists = {
-	"build_audit_exists",
-	"SELECT to_regclass('audit_change') IS NOT NULL"
-	" AND to_regclass('audit_log') IS NOT NULL", 0, 0
-};
-
-/*
- * Prepared only once the audit tables exist (issue 9's gate, migration
- * 0011): the latest audit entry that changed the row.  TODO(lead): check
- * the column names against the merged 0011_audit.sql.
- */
+/* The latest audit entry (migration 0011) that changed the row. */
 static struct store_stmt st_build_last_change = {
 	"build_last_change",
 	"SELECT format('Last change: #%s by %s, %s UTC (%s).', l.id,"
@@ -237,21 +227,13 @@ static struct store_stmt st_build_last_change = {
 	" ORDER BY l.id DESC LIMIT 1", 2, 0
 };
 
-/* "Last change: ..." when the audit tables exist and know the row. */
+/* "Last change: ..." when the audit knows the row. */
 enum store_rc
 store_build_last_change(struct store *s, const char *tbl, const char *pk,
     struct buf *out)
 {
 	const char	*p[] = { tbl, pk };
-	PGresult	*res;
-	bool		 exists;
 
-	if ((res = store_exec(s, &st_build_audit_exists, NULL)) == NULL)
-		return STORE_ERR;
-	exists = store_get_bool(res, 0, 0);
-	PQclear(res);
-	if (!exists)
-		return STORE_NONE;
 	return store_build_lines(s, &st_build_last_change, p, out, NULL);
 }
 

@@ -9,29 +9,6 @@
 #include "db/store_proto.h"
 #include "ops/util.h"
 
-static struct store_stmt st_proto_may_build = {
-	"proto_may_build",
-	"SELECT build_areas IS NULL OR ($2::text IS NOT NULL AND"
-	" $2::text = ANY (build_areas)) FROM characters WHERE id = $1", 2, 0
-};
-
-/* Whether character id may build in area (NULL: a prototype of none). */
-enum store_rc
-store_proto_may_build(struct store *s, int64_t id, const char *area,
-    bool *ok)
-{
-	const char	*p[] = { STORE_NUM(id), area };
-	PGresult	*res;
-
-	*ok = false;
-	if ((res = store_exec(s, &st_proto_may_build, p)) == NULL)
-		return STORE_ERR;
-	if (PQntuples(res) > 0)
-		*ok = store_get_bool(res, 0, 0);
-	PQclear(res);
-	return STORE_OK;
-}
-
 static struct store_stmt st_proto_room_area = {
 	"proto_room_area", "SELECT area FROM rooms WHERE id = $1", 1, 0
 };

@@ -49,13 +49,6 @@ enum store_pfield {
 	SPF_N_AREA,
 	SPF_COUNT
 };
-
-/*
- * Whether character id may build in area (NULL: a prototype of no area):
- * its build_areas is NULL (every area) or holds the area.
- */
-enum store_rc	 store_proto_may_build(struct store *, int64_t id,
-		    const char *area, bool *ok) STORE_MUST_CHECK;
 /* The area of a room. */
 enum store_rc	 store_proto_room_area(struct store *, int32_t room,
 		    char area[STORE_PROTO_AREA_MAX + 1]) STORE_MUST_CHECK;

@@ -21,7 +21,6 @@
 #include "db_test.h"
 #include "keep_test.h"
 
-#define HUH	"Huh? (type 'help' for the commands)\n"
 #define OPS_FIELDS	"Fields: hp, max_hp, level, xp, coins, room.\n"
 
 /* Give a character a role. */
@@ -46,6 +45,21 @@ ops_refused(struct store *s, int64_t id, const char *cmd, const char *args,
     const char *want)
 {
 	(void)run_want(s, id, cmd, args, want, TXR_ROLLED_BACK);
+}
+
+/*
+ * Run cmd args as id, a role too low for it: the answer to an unknown
+ * word ("Huh?", perhaps with a suggestion of the role's own commands).
+ */
+static void
+ops_huh(struct store *s, int64_t id, const char *cmd, const char *args)
+{
+	struct run	r;
+
+	run(s, id, cmd, args, &r);
+	ck_assert_msg(strncmp(r.out, "Huh?", 4) == 0 && strstr(r.out, cmd) ==
+	    NULL, "%s %s: %s", cmd, args, r.out);
+	ck_assert_int_eq(r.result, TXR_ROLLED_BACK);
 }
 
 /* set: each field, the database's refusals as sentences, the rank rule. */
@@ -97,6 +111,13 @@ START_TEST(test_ops_set)
 	ck_assert_int_eq(ops_col(&p, "room_id"), room);
 	ck_assert_int_eq(ops_col(&p, "level"), 12);
 	ck_assert_int_eq(ops_col(&p, "xp"), 999);
+	/* Each set is an audit entry with the character's changed row. */
+	ck_assert_int_eq(sqlv("SELECT count(*) FROM audit_log WHERE action ="
+	    " 'set' AND actor_id = %lld", (long long)adm.id), 6);
+	ck_assert_int_eq(sqlv("SELECT count(*) FROM audit_change c JOIN "
+	    "audit_log l ON l.id = c.audit_id WHERE l.actor_id = %lld AND "
+	    "c.tbl = 'characters' AND c.new ? 'coins' AND c.pk->>'id' = "
+	    "'%lld'", (long long)adm.id, (long long)p.id), 1);
 
 	/* The database's CHECKs and keys, each as its field's sentence. */
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
@@ -109,6 +130,8 @@ START_TEST(test_ops_set)
 	ck_assert_int_eq(ops_col(&p, "coins"), 500);
 	ck_assert_int_eq(ops_col(&p, "hp"), 7);
 	ck_assert_int_eq(ops_col(&p, "level"), 12);
+	ck_assert_int_eq(sqlv("SELECT count(*) FROM audit_log WHERE actor_id ="
+	    " %lld", (long long)adm.id), 6);
 
 	/* Rank: not a peer, not oneself; owners anyone else. */
 	ops_refused(w.s, adm.id, "set", fmt("%s coins 1", peer.name),
@@ -124,9 +147,9 @@ START_TEST(test_ops_set)
 	    fmt("%s coins: 100 -> 3.\n", peer.name), TXR_COMMITTED);
 
 	/* A player, a builder: Huh?, nothing changes. */
-	ops_refused(w.s, p.id, "set", fmt("%s coins 1", p.name), HUH);
+	ops_huh(w.s, p.id, "set", fmt("%s coins 1", p.name));
 	ops_role(&p, "builder");
-	ops_refused(w.s, p.id, "set", fmt("%s coins 1", adm.name), HUH);
+	ops_huh(w.s, p.id, "set", fmt("%s coins 1", adm.name));
 	ck_assert_int_eq(ops_col(&p, "coins"), 500);
 	ck_assert_int_eq(ops_col(&adm, "coins"), 100);
 	world_close(&w);
@@ -163,7 +186,7 @@ START_TEST(test_ops_restore)
 	    fmt("You can't do that to %s (admin).\n", peer.name));
 	ck_assert_int_eq(ops_col(&peer, "hp"), 1);
 	sqlf("UPDATE characters SET hp = 2 WHERE id = %lld", (long long)p.id);
-	ops_refused(w.s, p.id, "restore", p.name, HUH);
+	ops_huh(w.s, p.id, "restore", p.name);
 	ck_assert_int_eq(ops_col(&p, "hp"), 2);
 	PQfinish(l);
 	world_close(&w);
@@ -225,7 +248,7 @@ START_TEST(test_ops_transfer)
 	    fmt("You can't do that to %s (admin).\n", peer.name));
 	ops_refused(w.s, adm.id, "transfer", fmt("%s %d", adm.name, there),
 	    fmt("You can't do that to %s (admin).\n", adm.name));
-	ops_refused(w.s, b.id, "transfer", fmt("%s %d", p.name, here), HUH);
+	ops_huh(w.s, b.id, "transfer", fmt("%s %d", p.name, here));
 	ck_assert_int_eq(ops_col(&p, "room_id"), there);
 	ck_assert_int_eq(ops_col(&peer, "room_id"), there);
 	PQfinish(l);
@@ -265,7 +288,7 @@ START_TEST(test_ops_shutdown_cmd)
 	ops_refused(w.s, adm.id, "shutdown", "86401 reboot",
 	    "Usage: shutdown <seconds>|now|cancel [<reason>] (seconds: 10 to"
 	    " 86400).\n");
-	ops_refused(w.s, p.id, "shutdown", "300 reboot", HUH);
+	ops_huh(w.s, p.id, "shutdown", "300 reboot");
 	ck_assert_int_eq(test_sql_value("SELECT count(*) FROM "
 	    "shutdown_schedule"), 0);
 
@@ -276,8 +299,7 @@ START_TEST(test_ops_shutdown_cmd)
 	    adm.name)) != NULL, "%s", r.out);
 	expect_to(l, p.id, fmt("*** The game shuts down in 5 minutes (%s: new"
 	    " release). ***", adm.name), got, sizeof got);
-	run(w.s, p.id, "shutdown", "", &r);
-	ck_assert_str_eq(r.out, HUH);
+	ops_huh(w.s, p.id, "shutdown", "");
 	run(w.s, adm.id, "shutdown", "", &r);
 	ck_assert_msg(strstr(r.out, fmt(" by %s: new release.\n", adm.name))
 	    != NULL, "%s", r.out);
@@ -286,9 +308,11 @@ START_TEST(test_ops_shutdown_cmd)
 	ck_assert_msg(strstr(r.out, "A shutdown is already scheduled at ") ==
 	    r.out && strstr(r.out, fmt(" UTC by %s; 'shutdown cancel' first."
 	    "\n", adm.name)) != NULL, "%s", r.out);
-	ops_refused(w.s, p.id, "shutdown", "cancel", HUH);
+	ops_huh(w.s, p.id, "shutdown", "cancel");
 	ck_assert_int_eq(test_sql_value("SELECT count(*) FROM "
 	    "shutdown_schedule"), 1);
+	ck_assert_int_eq(sqlv("SELECT count(*) FROM audit_log WHERE action ="
+	    " 'shutdown' AND actor_id = %lld", (long long)adm.id), 1);
 	run_want(w.s, own.id, "shutdown", "cancel", "Shutdown cancelled.\n",
 	    TXR_COMMITTED);
 	expect_to(l, p.id, fmt("*** Shutdown cancelled by %s. ***", own.name),
