@@ -6,6 +6,7 @@
  *   keepd migrate            apply pending migrations
  *   keepd load-world [--overwrite]   load the world files (db/world)
  *   keepd role NAME ROLE     set a character's role (player|builder|admin)
+ *   keepd world dump DIR     write the world as world files into DIR
  *   keepd check-config       load the configuration and report errors
  *   keepd config-help        describe every configuration key
  */
@@ -31,7 +32,9 @@
 #include "db/pool.h"
 #include "db/store.h"
 #include "db/world.h"
+#include "db/world_dump.h"
 #include "cmd/cmd.h"
+#include "cmd/cmd_ops.h"
 #include "cmd/game.h"
 #include "cmd/login.h"
 #include "cmd/tick.h"
@@ -73,8 +76,8 @@ static void __attribute__((noreturn))
 usage(void)
 {
 	fprintf(stderr, "usage: keepd [serve | migrate | load-world "
-	    "[--overwrite] | role NAME player|builder|admin | check-config | "
-	    "config-help]\n");
+	    "[--overwrite] | role NAME player|builder|admin | world dump DIR | "
+	    "check-config | config-help]\n");
 	exit(2);
 }
 
@@ -189,6 +192,29 @@ cmd_role_main(int argc, char **argv)
 	return rc;
 }
 
+/* keepd world dump DIR */
+static int
+cmd_world_main(int argc, char **argv)
+{
+	struct store	*s;
+	char		 err[1024];
+	int		 files, rc = 1;
+
+	if (argc != 4 || strcmp(argv[2], "dump") != 0)
+		usage();
+	s = open_store("keepd-world-dump");
+	if (!migrate_check(s, cfg.migrations_dir, err, sizeof err))
+		log_error("world dump: %s", err);
+	else if (!world_dump(s, argv[3], &files, err, sizeof err))
+		log_error("world dump: %s", err);
+	else {
+		log_info("world dump: %d files in %s", files, argv[3]);
+		rc = 0;
+	}
+	store_close(s);
+	return rc;
+}
+
 /* A random version-4 UUID naming this process. */
 static void
 make_instance_id(char out[STORE_UUID_LEN + 1])
@@ -261,7 +287,8 @@ serve_preflight(void)
 	}
 	gethostname(host, sizeof host);
 	host[sizeof host - 1] = '\0';
-	if (store_instance_reap(s, REAP_SECS, instance) != STORE_OK ||
+	if (!ops_shutdown_preflight(s) ||
+	    store_instance_reap(s, REAP_SECS, instance) != STORE_OK ||
 	    store_instance_register(s, instance, host, (int)getpid()) !=
 	    STORE_OK) {
 		log_error("refusing to serve: %s", store_error(s));
@@ -400,9 +427,22 @@ drain_cb(evutil_socket_t fd, short what, void *arg)
 }
 
 /*
- * SIGTERM/SIGINT: stop accepting and reading input, let the commands in
- * flight finish and write their replies, say goodbye, drain, exit the loop.
+ * Stop: stop accepting and reading input, let the commands in flight
+ * finish and write their replies, say goodbye, drain, exit the loop.
  */
+static void
+serve_stop(struct serve *sv, const char *goodbye)
+{
+	sv->stopping = true;
+	sv->stop_started = util_now_us();
+	shutdown_watchdog_start();
+	tick_stop();
+	ops_shutdown_watch_stop();
+	session_shutdown(goodbye);
+	drain_cb(-1, 0, sv);
+}
+
+/* SIGTERM/SIGINT: the clean stop; a second signal breaks the loop. */
 static void
 signal_cb(evutil_socket_t sig, short what, void *arg)
 {
@@ -416,13 +456,21 @@ signal_cb(evutil_socket_t sig, short what, void *arg)
 	}
 	log_info("signal %d: shutting down (at most %d s)", (int)sig,
 	    cfg.shutdown_timeout);
-	sv->stopping = true;
-	sv->stop_started = util_now_us();
-	shutdown_watchdog_start();
-	tick_stop();
-	session_shutdown("\nKeep is shutting down. Everything you did is "
+	serve_stop(sv, "\nKeep is shutting down. Everything you did is "
 	    "saved; come back soon.\n");
-	drain_cb(-1, 0, sv);
+}
+
+/* The scheduled shutdown's time has come (the `shutdown` command). */
+static void
+scheduled_stop(void *arg)
+{
+	struct serve	*sv = arg;
+
+	if (sv->stopping)
+		return;
+	log_info("scheduled shutdown: shutting down (at most %d s)",
+	    cfg.shutdown_timeout);
+	serve_stop(sv, OPS_SHUTDOWN_GOODBYE);
 }
 
 /* keepd serve */
@@ -464,6 +512,7 @@ cmd_serve_main(void)
 	    &sv);
 	event_add(sv.heartbeat_ev, &hb);
 	tick_start(sv.base, sv.pool, &cfg);
+	ops_shutdown_watch_start(sv.base, sv.pool, scheduled_stop, &sv);
 	sv.drain_ev = evtimer_new(sv.base, drain_cb, &sv);
 	sv.sig_term = evsignal_new(sv.base, SIGTERM, signal_cb, &sv);
 	sv.sig_int = evsignal_new(sv.base, SIGINT, signal_cb, &sv);
@@ -531,6 +580,8 @@ main(int argc, char **argv)
 		rc = cmd_load_world_main(argc, argv);
 	else if (strcmp(sub, "role") == 0)
 		rc = cmd_role_main(argc, argv);
+	else if (strcmp(sub, "world") == 0)
+		rc = cmd_world_main(argc, argv);
 	else if (strcmp(sub, "check-config") == 0) {
 		printf("configuration OK\n");
 		rc = 0;

@@ -50,11 +50,16 @@ Suite	*proto_suite(void);
 Suite	*mod_suite(void);
 /* The mod suite's end-to-end tests (test_mod_e2e.c). */
 void	 mod_e2e_tests(Suite *);
+Suite	*ops_suite(void);
 
 /* The rules suite's test cases, one per file of tests/unit/test_rules_*.c. */
 TCase	*rules_item_tcase(void);
 TCase	*rules_combat_tcase(void);
 TCase	*rules_shop_tcase(void);
+/* The end-to-end cases of the ops suite (tests/e2e/test_ops_e2e.c). */
+TCase	*ops_e2e_tcase(void);
+/* The world dump case of the ops suite (tests/db/test_ops_dump.c). */
+TCase	*ops_dump_tcase(void);
 /* The database-tier cases of tx_faults (tests/db/test_store_faults.c). */
 TCase	*tx_faults_db_tcase(void);
 /* The database-tier cases of build (tests/db/test_build.c). */

@@ -43,6 +43,7 @@ main(void)
 		{ "proto", proto_suite, 0 },
 		{ "mod", mod_suite, 0 },
 		{ "gate", gate_suite, 0 },
+		{ "ops", ops_suite, 0 },
 	};
 	const char	*only = getenv("KEEP_SUITE");
 	const char	*tier = getenv("KEEP_TIER");

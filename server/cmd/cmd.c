@@ -11,6 +11,7 @@
 #include "cmd/cmd_proto.h"
 #include "cmd/cmd_mod.h"
 #include "cmd/cmd_gate.h"
+#include "cmd/cmd_ops.h"
 #include "ops/util.h"
 
 /*
@@ -211,6 +212,22 @@ static const struct cmd_entry cmd_entries[] = {
 	{ .name = "role", .handler = cmd_role, .flags = CMD_ARGS,
 	  .min_role = ROLE_ADMIN, .usage = "role <name> <role> [<area> ...]",
 	  .help = "Make someone a player, builder or admin (admin)." },
+	/* ops (issue 9): set, restore, transfer, shutdown. */
+	{ .name = "set", .handler = cmd_set, .flags = CMD_ARGS,
+	  .min_role = ROLE_ADMIN, .usage = "set <name> <field> <value>",
+	  .help = "Set a character's hp, max_hp, level, xp, coins or room "
+	  "(admin)." },
+	{ .name = "restore", .handler = cmd_restore, .flags = CMD_ARGS,
+	  .min_role = ROLE_ADMIN, .usage = "restore <name>",
+	  .help = "Give a character full hit points (admin)." },
+	{ .name = "transfer", .handler = cmd_transfer, .flags = CMD_ARGS,
+	  .min_role = ROLE_ADMIN, .usage = "transfer <name> [<room id>]",
+	  .help = "Move a character to your room or a room (admin)." },
+	{ .name = "shutdown", .handler = cmd_shutdown, .flags = CMD_FULLNAME,
+	  .min_role = ROLE_ADMIN,
+	  .usage = "shutdown [<secs>|now|cancel ...]",
+	  .help = "Shut the whole game down at a time, with a countdown "
+	  "(admin; now: owner)." },
 	{ .name = "quit", .handler = cmd_quit, .flags = CMD_FULLNAME,
 	  .usage = "quit", .help = "Leave the game (type it in full)." },
 };

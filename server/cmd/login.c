@@ -33,6 +33,7 @@
 #include "db/store_login.h"
 #include "db/store_mod.h"
 #include "cmd/cmd.h"
+#include "cmd/cmd_ops.h"
 #include "cmd/cmd_util.h"
 #include "cmd/login.h"
 #include "cmd/login_int.h"
@@ -114,6 +115,13 @@ login_may_create(struct store *st, struct login_job *j)
 		    "The game is closed to new characters for now.\n" :
 		    "Only staff can log in for now.\n");
 		return STORE_NONE;
+	}
+	if ((rc = ops_shutdown_login_refusal(st, j->why, sizeof j->why)) !=
+	    STORE_NONE) {
+		/* The last minute before a scheduled shutdown (ops). */
+		if (rc == STORE_OK)
+			j->status = LOGIN_REFUSED;
+		return rc == STORE_OK ? STORE_NONE : STORE_ERR;
 	}
 	if ((rc = store_mod_ban_check(st, 0, j->addr, true, &b)) == STORE_OK)
 		login_banned(j, "New characters can't be created from your "
@@ -206,6 +214,13 @@ login_admit(struct store *st, struct login_job *j)
 		j->status = LOGIN_REFUSED;
 		snprintf(j->why, sizeof j->why, "Only staff can log in for "
 		    "now.\n");
+		outcome = "locked";
+	} else if (role < ROLE_BUILDER && (rc = ops_shutdown_login_refusal(st,
+	    j->why, sizeof j->why)) != STORE_NONE) {
+		/* The last minute before a scheduled shutdown (ops). */
+		if (rc == STORE_ERR)
+			return STORE_ERR;
+		j->status = LOGIN_REFUSED;
 		outcome = "locked";
 	}
 	if (outcome == NULL)
