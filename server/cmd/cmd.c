@@ -93,7 +93,7 @@ static const struct cmd_entry cmd_entries[] = {
 	{ .name = "dbstats", .handler = cmd_dbstats, .flags = CMD_READ,
 	  .min_role = ROLE_ADMIN, .usage = "dbstats",
 	  .help = "Database statement counters of this keepd (admin)." },
-	/* build: the room-building tools (docs/admin/build.md). */
+	/* build: the room-building tools (docs/admin.md). */
 	{ .name = "goto", .handler = cmd_goto, .flags = CMD_ARGS,
 	  .min_role = ROLE_BUILDER, .usage = "goto <room id>|<name>",
 	  .help = "Go to a room, or to someone (builder)." },
@@ -148,7 +148,7 @@ static const struct cmd_entry cmd_entries[] = {
 	  .min_role = ROLE_BUILDER,
 	  .usage = "hedit <topic> [text|text+|keywords|role <value>|delete]",
 	  .help = "Show or edit a help topic (builder)." },
-	/* mod: moderation (cmd_mod.c, cmd_mod_state.c; docs/admin/mod.md) */
+	/* mod: moderation (cmd_mod.c, cmd_mod_state.c; docs/admin.md) */
 	{ .name = "kick", .handler = cmd_kick, .flags = CMD_ARGS,
 	  .min_role = ROLE_ADMIN, .usage = "kick <name> [reason]",
 	  .help = "Close a player's connection, on any keepd (admin)." },

@@ -1,5 +1,5 @@
 /*
- * cmd_build.h — the building commands of issue 9 (docs/admin/build.md):
+ * cmd_build.h — the building commands of issue 9 (docs/admin.md):
  * goto, stat, dig, link, unlink, redit, desc+ and find.  Every write is
  * checked against the builder's areas (build_may_area).
  */

@@ -1,6 +1,6 @@
 /*
  * cmd_mod.c — moderation by session and address: kick, ban, unban, bans
- * (admins; docs/admin/mod.md).  A kick or a ban clears the character's
+ * (admins; docs/admin.md).  A kick or a ban clears the character's
  * session and queues a kick message in the command's transaction, so a
  * session on any keepd closes when it commits, and a lost notification
  * still ends it at its next command (the ownership check).

@@ -1,5 +1,5 @@
 /*
- * cmd_mod.h — the moderation commands (admins; docs/admin/mod.md): kick,
+ * cmd_mod.h — the moderation commands (admins; docs/admin.md): kick,
  * ban/unban/bans, freeze/unfreeze, mute/unmute, wall, users, last,
  * wizlock; and the helpers their two files share.
  */

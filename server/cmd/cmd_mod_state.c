@@ -1,7 +1,7 @@
 /*
  * cmd_mod_state.c — moderation by state: freeze/unfreeze, mute/unmute
  * (columns of the character, read by the dispatcher and by say), wall,
- * and what admins look at: users, last, wizlock (docs/admin/mod.md).
+ * and what admins look at: users, last, wizlock (docs/admin.md).
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,5 +1,5 @@
 /*
- * cmd_ops.c — staff changes to a character (docs/admin/ops.md): set a
+ * cmd_ops.c — staff changes to a character (docs/admin.md): set a
  * field, restore hp, transfer to a room.  The target is a player by name,
  * online on any keepd or offline; the rank rule (admin.md §5, rule 4) is
  * checked against the target's role read in the same transaction.

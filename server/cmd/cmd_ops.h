@@ -1,5 +1,5 @@
 /*
- * cmd_ops.h — the ops commands of issue 9 (docs/admin/ops.md): set,
+ * cmd_ops.h — the ops commands of issue 9 (docs/admin.md): set,
  * restore, transfer and the cluster-wide shutdown, and the watcher that
  * every keepd runs for the shutdown schedule.
  */

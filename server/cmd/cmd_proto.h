@@ -1,6 +1,6 @@
 /*
  * cmd_proto.h — the builders' prototype commands (issue 9,
- * docs/admin/proto.md): iedit and medit (cmd_proto.c), spawn, purge and
+ * docs/admin.md): iedit and medit (cmd_proto.c), spawn, purge and
  * reset (cmd_proto_world.c), hedit and `help <topic>` (cmd_proto_help.c).
  */
 #ifndef KEEP_CMD_PROTO_H
