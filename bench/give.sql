@@ -37,14 +37,22 @@ BEGIN;
 SELECT id, name, role, room_id,
  char_hp(hp, max_hp, hp_at, fighting_id), max_hp, coins,
  coalesce(session_instance::text, ''), coalesce(session_id, 0),
- level, xp, coalesce(fighting_id, 0), proto_id IS NOT NULL
+ level, xp, coalesce(fighting_id, 0), proto_id IS NOT NULL,
+ CASE WHEN frozen_until > now() THEN mod_until(frozen_until)
+  ELSE '' END,
+ CASE WHEN muted_until > now() THEN mod_until(muted_until)
+  ELSE '' END
  FROM characters WHERE id = :id;
 \endpipeline
 \if :client_id = 0
 SELECT id, name, role, room_id,
  char_hp(hp, max_hp, hp_at, fighting_id), max_hp, coins,
  coalesce(session_instance::text, ''), coalesce(session_id, 0),
- level, xp, coalesce(fighting_id, 0), proto_id IS NOT NULL
+ level, xp, coalesce(fighting_id, 0), proto_id IS NOT NULL,
+ CASE WHEN frozen_until > now() THEN mod_until(frozen_until)
+  ELSE '' END,
+ CASE WHEN muted_until > now() THEN mod_until(muted_until)
+  ELSE '' END
  FROM characters
  WHERE room_id = :room AND lower(name) = lower(:to_name0)
   AND session_instance IS NOT NULL;
@@ -52,7 +60,11 @@ SELECT id, name, role, room_id,
 SELECT id, name, role, room_id,
  char_hp(hp, max_hp, hp_at, fighting_id), max_hp, coins,
  coalesce(session_instance::text, ''), coalesce(session_id, 0),
- level, xp, coalesce(fighting_id, 0), proto_id IS NOT NULL
+ level, xp, coalesce(fighting_id, 0), proto_id IS NOT NULL,
+ CASE WHEN frozen_until > now() THEN mod_until(frozen_until)
+  ELSE '' END,
+ CASE WHEN muted_until > now() THEN mod_until(muted_until)
+  ELSE '' END
  FROM characters
  WHERE room_id = :room AND lower(name) = lower(:to_name1)
   AND session_instance IS NOT NULL;
@@ -60,7 +72,11 @@ SELECT id, name, role, room_id,
 SELECT id, name, role, room_id,
  char_hp(hp, max_hp, hp_at, fighting_id), max_hp, coins,
  coalesce(session_instance::text, ''), coalesce(session_id, 0),
- level, xp, coalesce(fighting_id, 0), proto_id IS NOT NULL
+ level, xp, coalesce(fighting_id, 0), proto_id IS NOT NULL,
+ CASE WHEN frozen_until > now() THEN mod_until(frozen_until)
+  ELSE '' END,
+ CASE WHEN muted_until > now() THEN mod_until(muted_until)
+  ELSE '' END
  FROM characters
  WHERE room_id = :room AND lower(name) = lower(:to_name2)
   AND session_instance IS NOT NULL;
@@ -68,7 +84,11 @@ SELECT id, name, role, room_id,
 SELECT id, name, role, room_id,
  char_hp(hp, max_hp, hp_at, fighting_id), max_hp, coins,
  coalesce(session_instance::text, ''), coalesce(session_id, 0),
- level, xp, coalesce(fighting_id, 0), proto_id IS NOT NULL
+ level, xp, coalesce(fighting_id, 0), proto_id IS NOT NULL,
+ CASE WHEN frozen_until > now() THEN mod_until(frozen_until)
+  ELSE '' END,
+ CASE WHEN muted_until > now() THEN mod_until(muted_until)
+  ELSE '' END
  FROM characters
  WHERE room_id = :room AND lower(name) = lower(:to_name3)
   AND session_instance IS NOT NULL;
@@ -76,7 +96,11 @@ SELECT id, name, role, room_id,
 SELECT id, name, role, room_id,
  char_hp(hp, max_hp, hp_at, fighting_id), max_hp, coins,
  coalesce(session_instance::text, ''), coalesce(session_id, 0),
- level, xp, coalesce(fighting_id, 0), proto_id IS NOT NULL
+ level, xp, coalesce(fighting_id, 0), proto_id IS NOT NULL,
+ CASE WHEN frozen_until > now() THEN mod_until(frozen_until)
+  ELSE '' END,
+ CASE WHEN muted_until > now() THEN mod_until(muted_until)
+  ELSE '' END
  FROM characters
  WHERE room_id = :room AND lower(name) = lower(:to_name4)
   AND session_instance IS NOT NULL;
@@ -84,7 +108,11 @@ SELECT id, name, role, room_id,
 SELECT id, name, role, room_id,
  char_hp(hp, max_hp, hp_at, fighting_id), max_hp, coins,
  coalesce(session_instance::text, ''), coalesce(session_id, 0),
- level, xp, coalesce(fighting_id, 0), proto_id IS NOT NULL
+ level, xp, coalesce(fighting_id, 0), proto_id IS NOT NULL,
+ CASE WHEN frozen_until > now() THEN mod_until(frozen_until)
+  ELSE '' END,
+ CASE WHEN muted_until > now() THEN mod_until(muted_until)
+  ELSE '' END
  FROM characters
  WHERE room_id = :room AND lower(name) = lower(:to_name5)
   AND session_instance IS NOT NULL;
@@ -92,7 +120,11 @@ SELECT id, name, role, room_id,
 SELECT id, name, role, room_id,
  char_hp(hp, max_hp, hp_at, fighting_id), max_hp, coins,
  coalesce(session_instance::text, ''), coalesce(session_id, 0),
- level, xp, coalesce(fighting_id, 0), proto_id IS NOT NULL
+ level, xp, coalesce(fighting_id, 0), proto_id IS NOT NULL,
+ CASE WHEN frozen_until > now() THEN mod_until(frozen_until)
+  ELSE '' END,
+ CASE WHEN muted_until > now() THEN mod_until(muted_until)
+  ELSE '' END
  FROM characters
  WHERE room_id = :room AND lower(name) = lower(:to_name6)
   AND session_instance IS NOT NULL;
@@ -100,7 +132,11 @@ SELECT id, name, role, room_id,
 SELECT id, name, role, room_id,
  char_hp(hp, max_hp, hp_at, fighting_id), max_hp, coins,
  coalesce(session_instance::text, ''), coalesce(session_id, 0),
- level, xp, coalesce(fighting_id, 0), proto_id IS NOT NULL
+ level, xp, coalesce(fighting_id, 0), proto_id IS NOT NULL,
+ CASE WHEN frozen_until > now() THEN mod_until(frozen_until)
+  ELSE '' END,
+ CASE WHEN muted_until > now() THEN mod_until(muted_until)
+  ELSE '' END
  FROM characters
  WHERE room_id = :room AND lower(name) = lower(:to_name7)
   AND session_instance IS NOT NULL;

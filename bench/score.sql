@@ -22,7 +22,11 @@ BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;
 SELECT id, name, role, room_id,
  char_hp(hp, max_hp, hp_at, fighting_id), max_hp, coins,
  coalesce(session_instance::text, ''), coalesce(session_id, 0),
- level, xp, coalesce(fighting_id, 0), proto_id IS NOT NULL
+ level, xp, coalesce(fighting_id, 0), proto_id IS NOT NULL,
+ CASE WHEN frozen_until > now() THEN mod_until(frozen_until)
+  ELSE '' END,
+ CASE WHEN muted_until > now() THEN mod_until(muted_until)
+  ELSE '' END
  FROM characters WHERE id = :id;
 \endpipeline
 COMMIT;

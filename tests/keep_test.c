@@ -233,7 +233,10 @@ keepd_start_url(struct keepd *k, const char *config_json, const char *url)
 	k->port = test_free_port();
 	mkdir("var", 0755);
 	mkdir("var/test-logs", 0755);
-	snprintf(k->log, sizeof k->log, "var/test-logs/keepd-%d.log", k->port);
+	/* A fresh log per start: a port is reused later in a run, and
+	 * keepd_log_lines must count this keepd's lines only. */
+	snprintf(k->log, sizeof k->log, "var/test-logs/keepd-%d-%d.log",
+	    k->port, (int)getpid());
 	if (config_json != NULL) {
 		snprintf(k->config, sizeof k->config,
 		    "var/test-logs/keepd-%d.json", k->port);
@@ -247,7 +250,8 @@ keepd_start_url(struct keepd *k, const char *config_json, const char *url)
 	k->pid = fork();
 	ck_assert(k->pid >= 0);
 	if (k->pid == 0) {
-		int	fd = open(k->log, O_WRONLY | O_CREAT | O_APPEND, 0644);
+		int	fd = open(k->log, O_WRONLY | O_CREAT | O_TRUNC |
+			    O_APPEND, 0644);
 
 		dup2(fd, 2);
 		dup2(fd, 1);

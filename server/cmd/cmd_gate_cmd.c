@@ -131,7 +131,7 @@ cmd_at(struct cmd_ctx *ctx, const char *args)
 enum tx_rc
 cmd_wiznet(struct cmd_ctx *ctx, const char *args)
 {
-	char	line[600], who[1024];
+	char	line[600], who[2048];
 	int	n;
 
 	if (*args == '\0') {

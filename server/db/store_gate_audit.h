@@ -126,7 +126,8 @@ enum store_rc	store_gate_return(struct store *, int64_t id, int32_t room,
  */
 enum store_rc	store_gate_wiznet(struct store *, int64_t except,
 		    const char *text, int *n) STORE_MUST_CHECK;
-/* "Ann (admin), Bob (builder)": the staff online, into out (outsz). */
+/* "Ann (admin), Bob (builder)": the 40 staff online who logged in last,
+ * and how many more, into out (outsz). */
 enum store_rc	store_gate_staff_online(struct store *, char *out,
 		    size_t outsz) STORE_MUST_CHECK;
 

@@ -103,13 +103,20 @@ store_gate_wiznet(struct store *s, int64_t except, const char *text, int *n)
 
 static struct store_stmt st_gate_staff_online = {
 	"gate_staff_online",
-	"SELECT coalesce(string_agg(name || ' (' || role || ')', ', '"
-	"  ORDER BY name), '') FROM characters"
-	" WHERE role IN ('builder', 'admin', 'owner')"
-	"  AND session_instance IS NOT NULL AND proto_id IS NULL", 0, 0
+	"SELECT coalesce(string_agg(s.name || ' (' || s.role || ')', ', '"
+	"  ORDER BY s.name) FILTER (WHERE s.n <= 40), '')"
+	"  || CASE WHEN count(*) > 40 THEN format(' and %s more', count(*) - 40)"
+	"  ELSE '' END"
+	" FROM (SELECT name, role, row_number() OVER (ORDER BY last_login_at"
+	"  DESC NULLS LAST, name) AS n FROM characters"
+	"  WHERE role IN ('builder', 'admin', 'owner')"
+	"   AND session_instance IS NOT NULL AND proto_id IS NULL) s", 0, 0
 };
 
-/* The staff online, into out. */
+/*
+ * The staff online, into out: the 40 who logged in last, by name, and how
+ * many more (a name is never cut).
+ */
 enum store_rc
 store_gate_staff_online(struct store *s, char *out, size_t outsz)
 {
