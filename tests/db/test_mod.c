@@ -303,6 +303,41 @@ START_TEST(test_mod_freeze_mute)
 }
 END_TEST
 
+/* A muted builder or admin can't wiznet or wall either (issue 9). */
+START_TEST(test_mod_mute_staff)
+{
+	struct world		 w;
+	struct store_char	 own, adm, b;
+	struct run		 r;
+	long long		 n;
+	const char		*muted = "You are muted and can't speak (until "
+				    "lifted).\n";
+
+	world_open(&w);
+	mod_char(&w, "Mso", "owner", NULL, &own);
+	mod_char(&w, "Msa", "admin", NULL, &adm);
+	mod_char(&w, "Msb", "builder", NULL, &b);
+	run_want(w.s, own.id, "mute", fmt("%s perm spam", adm.name),
+	    fmt("%s is muted until lifted: spam.\n", adm.name), TXR_COMMITTED);
+	run_want(w.s, own.id, "mute", fmt("%s perm spam", b.name),
+	    fmt("%s is muted until lifted: spam.\n", b.name), TXR_COMMITTED);
+	n = sqlv("SELECT count(*) FROM messages");
+	run_want(w.s, adm.id, "wall", "hello all", muted, TXR_ROLLED_BACK);
+	run_want(w.s, adm.id, "wiznet", "hello staff", muted, TXR_ROLLED_BACK);
+	run_want(w.s, b.id, "wiznet", "hello staff", muted, TXR_ROLLED_BACK);
+	ck_assert_int_eq(sqlv("SELECT count(*) FROM messages"), n);
+	/* Listing the staff online is not speaking. */
+	run_prefix(w.s, b.id, "wiznet", "", "Staff online: ", TXR_COMMITTED,
+	    &r);
+	run_want(w.s, own.id, "unmute", adm.name, fmt("%s is no longer "
+	    "muted.\n", adm.name), TXR_COMMITTED);
+	run(w.s, adm.id, "wall", "hello all", &r);
+	ck_assert_int_eq(r.result, TXR_COMMITTED);
+	ck_assert_int_gt(sqlv("SELECT count(*) FROM messages"), n);
+	world_close(&w);
+}
+END_TEST
+
 /* wall reaches everyone online; users lists sessions; last, wizlock. */
 START_TEST(test_mod_wall_users_last_wizlock)
 {
@@ -397,6 +432,7 @@ mod_suite(void)
 	tcase_add_test(tc, test_mod_ban_name);
 	tcase_add_test(tc, test_mod_ban_addr);
 	tcase_add_test(tc, test_mod_freeze_mute);
+	tcase_add_test(tc, test_mod_mute_staff);
 	tcase_add_test(tc, test_mod_wall_users_last_wizlock);
 	suite_add_tcase(s, tc);
 	mod_e2e_tests(s);
