@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libpq-fe.h>
+
 #include "db/store.h"
 #include "cmd/cmd.h"
 #include "cmd/cmd_mod.h"
@@ -338,6 +340,59 @@ START_TEST(test_mod_mute_staff)
 }
 END_TEST
 
+/*
+ * The SQLSTATE of one statement run as psql would (no keepd between), in a
+ * transaction rolled back whatever happens: a missing check must not
+ * leave the world's prototypes changed for the tests after.
+ */
+static const char *
+raw_sqlstate(const char *sql)
+{
+	static char	 state[8];
+	PGconn		*c = PQconnectdb(test_db_url());
+	PGresult	*res;
+	const char	*v;
+	char		*q = xasprintf("BEGIN; %s; ROLLBACK", sql);
+
+	ck_assert_msg(PQstatus(c) == CONNECTION_OK, "%s", PQerrorMessage(c));
+	res = PQexec(c, q);
+	free(q);
+	v = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+	util_strlcpy(state, v != NULL ? v : "00000", sizeof state);
+	PQclear(res);
+	PQfinish(c);
+	return state;
+}
+
+/* Prototype text with a control character is refused by the database. */
+START_TEST(test_mod_proto_text_checks)
+{
+	static const char	*sql[] = {
+		"UPDATE item_protos SET name = E'a \\x1b[2Jsword'",
+		"UPDATE item_protos SET long_desc = E'A sword\\x1b[31m.'",
+		"UPDATE item_protos SET description = E'Red\\x1b[31m.'",
+		"UPDATE item_protos SET description = E'Tab\\there.'",
+		"UPDATE npc_protos SET name = E'a \\x1b]0;pwned\\x07rat'",
+		"UPDATE npc_protos SET long_desc = E'A rat\\r\\nsits.'",
+		"UPDATE npc_protos SET description = E'Bell\\x07.'",
+	};
+	const char		*got;
+
+	ck_assert_int_gt(sqlv("SELECT count(*) FROM item_protos"), 0);
+	ck_assert_int_gt(sqlv("SELECT count(*) FROM npc_protos"), 0);
+	for (size_t i = 0; i < sizeof sql / sizeof sql[0]; i++) {
+		got = raw_sqlstate(sql[i]);
+		ck_assert_msg(strcmp(got, "23514") == 0, "%s: not refused "
+		    "(%s)", sql[i], got);
+	}
+	/* A description may hold lines; the world's text passes as it is. */
+	ck_assert_str_eq(raw_sqlstate("UPDATE npc_protos SET description = "
+	    "description WHERE id = (SELECT min(id) FROM npc_protos)"), "00000");
+	ck_assert_str_eq(raw_sqlstate("UPDATE item_protos SET "
+	    "description = E'Two\\nlines.'"), "00000");
+}
+END_TEST
+
 /* wall reaches everyone online; users lists sessions; last, wizlock. */
 START_TEST(test_mod_wall_users_last_wizlock)
 {
@@ -433,6 +488,7 @@ mod_suite(void)
 	tcase_add_test(tc, test_mod_ban_addr);
 	tcase_add_test(tc, test_mod_freeze_mute);
 	tcase_add_test(tc, test_mod_mute_staff);
+	tcase_add_test(tc, test_mod_proto_text_checks);
 	tcase_add_test(tc, test_mod_wall_users_last_wizlock);
 	suite_add_tcase(s, tc);
 	mod_e2e_tests(s);
