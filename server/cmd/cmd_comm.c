@@ -22,14 +22,12 @@ cmd_comm_init(int room_message_rate)
 enum tx_rc
 cmd_say(struct cmd_ctx *ctx, const char *args)
 {
-	char		*msg = xasprintf("%s says, '%s'", ctx->me.name, args);
+	char		*msg;
 	enum store_rc	 rc;
 
-	if (ctx->me.muted[0] != '\0') {
-		free(msg);
-		return cmd_refuse_rc(ctx, STORE_NONE, "You are muted and can't "
-		    "speak (%s).", ctx->me.muted);
-	}
+	if (cmd_muted(ctx))
+		return TX_ROLLBACK;
+	msg = xasprintf("%s says, '%s'", ctx->me.name, args);
 	rc = store_notify_say(ctx->store, ctx->me.room_id, ctx->me.id, msg,
 	    cmd_room_rate);
 	free(msg);

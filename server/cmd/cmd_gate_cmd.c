@@ -141,6 +141,9 @@ cmd_wiznet(struct cmd_ctx *ctx, const char *args)
 		buf_printf(ctx->out, "Staff online: %s.\n", who);
 		return TX_COMMIT;
 	}
+	/* A muted builder or admin is muted here too (issue 9). */
+	if (cmd_muted(ctx))
+		return TX_ROLLBACK;
 	snprintf(line, sizeof line, "[wiz] %s: %s", ctx->me.name, args);
 	if (store_gate_wiznet(ctx->store, ctx->me.id, line, &n) != STORE_OK)
 		return TX_ERROR;

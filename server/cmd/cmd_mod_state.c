@@ -103,9 +103,13 @@ cmd_unmute(struct cmd_ctx *ctx, const char *args)
 enum tx_rc
 cmd_wall(struct cmd_ctx *ctx, const char *args)
 {
-	char	*text = xasprintf("[announcement] %s: %s", ctx->me.name, args);
-	enum store_rc	rc;
+	char		*text;
+	enum store_rc	 rc;
 
+	/* A muted admin is muted here too, as for say (issue 9). */
+	if (cmd_muted(ctx))
+		return TX_ROLLBACK;
+	text = xasprintf("[announcement] %s: %s", ctx->me.name, args);
 	rc = store_mod_wall(ctx->store, text);
 	free(text);
 	return cmd_tx_rc(rc);

@@ -15,6 +15,17 @@ cmd_tx_rc(enum store_rc rc)
 	    TX_ERROR;
 }
 
+/* Is the actor muted?  Then say so (the mute's reason and end). */
+bool
+cmd_muted(struct cmd_ctx *ctx)
+{
+	if (ctx->me.muted[0] == '\0')
+		return false;
+	(void)cmd_refuse_rc(ctx, STORE_NONE, "You are muted and can't speak "
+	    "(%s).", ctx->me.muted);
+	return true;
+}
+
 /* TX_ERROR for STORE_ERR; otherwise write the refusal and roll back. */
 enum tx_rc
 cmd_refuse_rc(struct cmd_ctx *ctx, enum store_rc rc, const char *fmt, ...)

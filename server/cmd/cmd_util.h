@@ -20,6 +20,11 @@ enum tx_rc	cmd_tx_rc(enum store_rc);
  */
 enum tx_rc	cmd_refuse_rc(struct cmd_ctx *, enum store_rc, const char *fmt,
 		    ...) __attribute__((format(printf, 3, 4)));
+/*
+ * True when the actor is muted: the refusal is written (say, wiznet and
+ * wall all answer alike) and the handler returns TX_ROLLBACK.
+ */
+bool		cmd_muted(struct cmd_ctx *);
 /* Take the next space-separated word of *s into w; false if none. */
 bool		cmd_word(const char **s, char *w, size_t wsz);
 

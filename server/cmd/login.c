@@ -96,9 +96,25 @@ login_banned(struct login_job *j, const char *what,
 }
 
 /*
+ * Write the login history row of a refusal of a name with no character
+ * (an address ban, or a new character refused), in the transaction of the
+ * check, so that last <network> shows it.  STORE_NONE, or STORE_ERR.
+ */
+static enum store_rc
+login_refusal_log(struct store *st, const struct login_job *j,
+    const char *outcome)
+{
+	if (store_mod_login_log(st, 0, j->name, j->addr, login_instance,
+	    outcome) != STORE_OK)
+		return STORE_ERR;
+	return STORE_NONE;
+}
+
+/*
  * May a new character be made from the job's address: not while the game
  * is locked (wizlock new or staff) or a ban of the address covers new
- * characters.  STORE_NONE with the refusal set when not.
+ * characters.  STORE_NONE with the refusal set (and written to the login
+ * history) when not.
  */
 static enum store_rc
 login_may_create(struct store *st, struct login_job *j)
@@ -114,20 +130,22 @@ login_may_create(struct store *st, struct login_job *j)
 		snprintf(j->why, sizeof j->why, "%s", strcmp(lock, "new") == 0 ?
 		    "The game is closed to new characters for now.\n" :
 		    "Only staff can log in for now.\n");
-		return STORE_NONE;
+		return login_refusal_log(st, j, "locked");
 	}
 	if ((rc = ops_shutdown_login_refusal(st, j->why, sizeof j->why)) !=
 	    STORE_NONE) {
 		/* The last minute before a scheduled shutdown (ops). */
-		if (rc == STORE_OK)
-			j->status = LOGIN_REFUSED;
-		return rc == STORE_OK ? STORE_NONE : STORE_ERR;
+		if (rc != STORE_OK)
+			return STORE_ERR;
+		j->status = LOGIN_REFUSED;
+		return login_refusal_log(st, j, "locked");
 	}
-	if ((rc = store_mod_ban_check(st, 0, j->addr, true, &b)) == STORE_OK)
+	if ((rc = store_mod_ban_check(st, 0, j->addr, true, &b)) == STORE_OK) {
 		login_banned(j, "New characters can't be created from your "
 		    "address", &b, false);
-	return rc == STORE_OK ? STORE_NONE : rc == STORE_NONE ? STORE_OK :
-	    STORE_ERR;
+		return login_refusal_log(st, j, "banned");
+	}
+	return rc == STORE_NONE ? STORE_OK : STORE_ERR;
 }
 
 /* Lookup transaction: does the name exist?  If not, may it be made? */
@@ -141,10 +159,12 @@ login_lookup_tx(struct store *st, void *arg)
 
 	/* A ban of the whole address ends the connection here. */
 	if ((rc = store_mod_ban_check(st, 0, j->addr, false, &b)) != STORE_NONE) {
-		if (rc == STORE_OK)
-			login_banned(j, "Connections from your address are "
-			    "banned", &b, true);
-		return rc == STORE_OK ? TX_COMMIT : TX_ERROR;
+		if (rc != STORE_OK)
+			return TX_ERROR;
+		login_banned(j, "Connections from your address are banned",
+		    &b, true);
+		return login_refusal_log(st, j, "banned") == STORE_NONE ?
+		    TX_COMMIT : TX_ERROR;
 	}
 	if ((rc = login_find(st, j)) != STORE_NONE)
 		return rc == STORE_OK ? TX_COMMIT : TX_ERROR;
@@ -317,6 +337,9 @@ login_enter_tx(struct store *st, void *arg)
 	if (j->kind == LOGIN_CREATE) {
 		enum store_rc	rc = login_create_char(st, j);
 
+		/* A refusal keeps its login history row; nothing else ran. */
+		if (rc == STORE_NONE && j->status == LOGIN_REFUSED)
+			return TX_COMMIT;
 		if (rc != STORE_OK)
 			return cmd_tx_rc(rc);
 	} else {
@@ -442,7 +465,9 @@ login_run(struct job *job, struct store *st)
 		login_lower_priority();
 	switch (j->kind) {
 	case LOGIN_LOOKUP:
-		r = store_tx(st, true, login_cfg->tx_retries, login_lookup_tx, j);
+		/* Read-write: a refusal writes its login history row. */
+		r = store_tx(st, false, login_cfg->tx_retries, login_lookup_tx,
+		    j);
 		j->status = login_tx_status(r, j->status);
 		break;
 	case LOGIN_VERIFY:

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libpq-fe.h>
+
 #include "db/store.h"
 #include "cmd/cmd.h"
 #include "cmd/cmd_mod.h"
@@ -303,6 +305,94 @@ START_TEST(test_mod_freeze_mute)
 }
 END_TEST
 
+/* A muted builder or admin can't wiznet or wall either (issue 9). */
+START_TEST(test_mod_mute_staff)
+{
+	struct world		 w;
+	struct store_char	 own, adm, b;
+	struct run		 r;
+	long long		 n;
+	const char		*muted = "You are muted and can't speak (until "
+				    "lifted).\n";
+
+	world_open(&w);
+	mod_char(&w, "Mso", "owner", NULL, &own);
+	mod_char(&w, "Msa", "admin", NULL, &adm);
+	mod_char(&w, "Msb", "builder", NULL, &b);
+	run_want(w.s, own.id, "mute", fmt("%s perm spam", adm.name),
+	    fmt("%s is muted until lifted: spam.\n", adm.name), TXR_COMMITTED);
+	run_want(w.s, own.id, "mute", fmt("%s perm spam", b.name),
+	    fmt("%s is muted until lifted: spam.\n", b.name), TXR_COMMITTED);
+	n = sqlv("SELECT count(*) FROM messages");
+	run_want(w.s, adm.id, "wall", "hello all", muted, TXR_ROLLED_BACK);
+	run_want(w.s, adm.id, "wiznet", "hello staff", muted, TXR_ROLLED_BACK);
+	run_want(w.s, b.id, "wiznet", "hello staff", muted, TXR_ROLLED_BACK);
+	ck_assert_int_eq(sqlv("SELECT count(*) FROM messages"), n);
+	/* Listing the staff online is not speaking. */
+	run_prefix(w.s, b.id, "wiznet", "", "Staff online: ", TXR_COMMITTED,
+	    &r);
+	run_want(w.s, own.id, "unmute", adm.name, fmt("%s is no longer "
+	    "muted.\n", adm.name), TXR_COMMITTED);
+	run(w.s, adm.id, "wall", "hello all", &r);
+	ck_assert_int_eq(r.result, TXR_COMMITTED);
+	ck_assert_int_gt(sqlv("SELECT count(*) FROM messages"), n);
+	world_close(&w);
+}
+END_TEST
+
+/*
+ * The SQLSTATE of one statement run as psql would (no keepd between), in a
+ * transaction rolled back whatever happens: a missing check must not
+ * leave the world's prototypes changed for the tests after.
+ */
+static const char *
+raw_sqlstate(const char *sql)
+{
+	static char	 state[8];
+	PGconn		*c = PQconnectdb(test_db_url());
+	PGresult	*res;
+	const char	*v;
+	char		*q = xasprintf("BEGIN; %s; ROLLBACK", sql);
+
+	ck_assert_msg(PQstatus(c) == CONNECTION_OK, "%s", PQerrorMessage(c));
+	res = PQexec(c, q);
+	free(q);
+	v = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+	util_strlcpy(state, v != NULL ? v : "00000", sizeof state);
+	PQclear(res);
+	PQfinish(c);
+	return state;
+}
+
+/* Prototype text with a control character is refused by the database. */
+START_TEST(test_mod_proto_text_checks)
+{
+	static const char	*sql[] = {
+		"UPDATE item_protos SET name = E'a \\x1b[2Jsword'",
+		"UPDATE item_protos SET long_desc = E'A sword\\x1b[31m.'",
+		"UPDATE item_protos SET description = E'Red\\x1b[31m.'",
+		"UPDATE item_protos SET description = E'Tab\\there.'",
+		"UPDATE npc_protos SET name = E'a \\x1b]0;pwned\\x07rat'",
+		"UPDATE npc_protos SET long_desc = E'A rat\\r\\nsits.'",
+		"UPDATE npc_protos SET description = E'Bell\\x07.'",
+	};
+	const char		*got;
+
+	ck_assert_int_gt(sqlv("SELECT count(*) FROM item_protos"), 0);
+	ck_assert_int_gt(sqlv("SELECT count(*) FROM npc_protos"), 0);
+	for (size_t i = 0; i < sizeof sql / sizeof sql[0]; i++) {
+		got = raw_sqlstate(sql[i]);
+		ck_assert_msg(strcmp(got, "23514") == 0, "%s: not refused "
+		    "(%s)", sql[i], got);
+	}
+	/* A description may hold lines; the world's text passes as it is. */
+	ck_assert_str_eq(raw_sqlstate("UPDATE npc_protos SET description = "
+	    "description WHERE id = (SELECT min(id) FROM npc_protos)"), "00000");
+	ck_assert_str_eq(raw_sqlstate("UPDATE item_protos SET "
+	    "description = E'Two\\nlines.'"), "00000");
+}
+END_TEST
+
 /* wall reaches everyone online; users lists sessions; last, wizlock. */
 START_TEST(test_mod_wall_users_last_wizlock)
 {
@@ -397,6 +487,8 @@ mod_suite(void)
 	tcase_add_test(tc, test_mod_ban_name);
 	tcase_add_test(tc, test_mod_ban_addr);
 	tcase_add_test(tc, test_mod_freeze_mute);
+	tcase_add_test(tc, test_mod_mute_staff);
+	tcase_add_test(tc, test_mod_proto_text_checks);
 	tcase_add_test(tc, test_mod_wall_users_last_wizlock);
 	suite_add_tcase(s, tc);
 	mod_e2e_tests(s);

@@ -132,6 +132,12 @@ START_TEST(test_mod_e2e_ban_addr)
 	    "flood. It ends ", WAIT_MS, got, sizeof got);
 	ck_assert(client_wait_closed(&again, WAIT_MS));
 	client_close(&again);
+	/* The refusal is in the login history of the network (issue 9). */
+	client_send_want(&adm, "last 127.0.77.0/24", fmt("%-15s %-16s banned",
+	    "127.0.77.5", pn), WAIT_MS);
+	ck_assert_int_eq(sqlv("SELECT count(*) FROM logins WHERE name = '%s'"
+	    " AND addr = '127.0.77.5' AND outcome = 'banned'"
+	    " AND character_id IS NULL", pn), 1);
 
 	/* Another address of the network is not covered by the /32. */
 	ck_assert(client_try_connect_from(&again, k.port, "127.0.77.6"));
@@ -194,6 +200,8 @@ START_TEST(test_mod_e2e_login_refusals)
 	client_send_want(&c, pn, "Password: " GA, WAIT_MS);
 	client_send_want(&c, PASSWORD, PROMPT, WAIT_MS);
 	client_close(&c);
+	ck_assert_int_eq(sqlv("SELECT count(*) FROM logins WHERE name = '%s'"
+	    " AND addr = '127.0.78.9' AND outcome = 'banned'", nn), 1);
 	client_send_want(&adm, "unban 127.0.78.0/24", "lifted.", WAIT_MS);
 
 	/* wizlock new: no creation; staff: players refused, staff not. */
@@ -204,6 +212,8 @@ START_TEST(test_mod_e2e_login_refusals)
 	client_send_want(&c, nn, "The game is closed to new characters for "
 	    "now.\r\nName: " GA, WAIT_MS);
 	client_close(&c);
+	ck_assert_int_eq(sqlv("SELECT count(*) FROM logins WHERE name = '%s'"
+	    " AND outcome = 'locked'", nn), 1);
 	client_send_want(&adm, "wizlock staff", "Only staff can log in.",
 	    WAIT_MS);
 	client_connect(&c, k.port);
