@@ -31,6 +31,7 @@
 #include "db/migrate.h"
 #include "db/pool.h"
 #include "db/store.h"
+#include "db/store_mod.h"
 #include "db/world.h"
 #include "db/world_dump.h"
 #include "cmd/cmd.h"
@@ -69,6 +70,11 @@ struct heartbeat_job {
 	struct job	 job;
 	struct serve	*sv;
 	bool		 lost;
+	/* Playing sessions whose last input changed since the last heartbeat:
+	 * character ids and seconds since their last line (store_mod_idle). */
+	int64_t		*ids, *ago;
+	size_t		 n, cap;
+	bool		 idle_failed;
 };
 
 /* Print usage and exit. */
@@ -331,6 +337,11 @@ heartbeat_run(struct job *job, struct store *st)
 	if (store_instance_reap(st, REAP_SECS, instance) != STORE_OK &&
 	    !store_unavailable(st))
 		log_warn("heartbeat: reaping: %s", store_error(st));
+	if (store_mod_idle(st, instance, j->ids, j->ago, j->n) != STORE_OK) {
+		j->idle_failed = true;
+		if (!store_unavailable(st))
+			log_warn("heartbeat: idle times: %s", store_error(st));
+	}
 }
 
 /* Loop thread: the heartbeat finished. */
@@ -338,12 +349,42 @@ static void
 heartbeat_done(struct job *job)
 {
 	struct heartbeat_job	*j = (struct heartbeat_job *)job;
+	struct session		*s;
 
 	if (j->lost)
 		log_warn("heartbeat: this instance had been reaped as dead; "
 		    "re-registered (its sessions must log in again)");
+	/* Not written: the next heartbeat tries these sessions again. */
+	for (size_t i = 0; j->idle_failed && i < j->n; i++) {
+		if ((s = session_find_key(j->ids[i])) != NULL)
+			s->last_input_saved = 0;
+	}
 	j->sv->heartbeat_busy = false;
+	free(j->ids);
+	free(j->ago);
 	free(j);
+}
+
+/* session_foreach visitor: a playing session whose last input is not yet
+ * recorded goes into the heartbeat's idle times. */
+static void
+heartbeat_idle_one(struct session *s, void *arg)
+{
+	struct heartbeat_job	*j = arg;
+	uint64_t		 now = util_now_us();
+
+	if (s->key == 0 || s->last_input == s->last_input_saved)
+		return;
+	if (j->n == j->cap) {
+		j->cap = j->cap == 0 ? 16 : j->cap * 2;
+		j->ids = xrealloc(j->ids, j->cap * sizeof *j->ids);
+		j->ago = xrealloc(j->ago, j->cap * sizeof *j->ago);
+	}
+	j->ids[j->n] = s->key;
+	j->ago[j->n] = now > s->last_input ?
+	    (int64_t)((now - s->last_input) / 1000000) : 0;
+	j->n++;
+	s->last_input_saved = s->last_input;
 }
 
 /* Timer: queue a heartbeat unless one is still running. */
@@ -361,6 +402,7 @@ heartbeat_cb(evutil_socket_t fd, short what, void *arg)
 	j->job.run = heartbeat_run;
 	j->job.done = heartbeat_done;
 	j->sv = sv;
+	session_foreach(heartbeat_idle_one, j);
 	sv->heartbeat_busy = true;
 	pool_submit(sv->pool, &j->job);
 }

@@ -123,17 +123,34 @@ struct mod_users {
 	int		 nprocs;
 };
 
+/* An idle time in seconds, rounded down to its largest unit: 0s, 42s, 5m,
+ * 2h, 3d. */
+static void
+mod_idle_text(long long secs, char *out, size_t outsz)
+{
+	if (secs < 60)
+		snprintf(out, outsz, "%llds", secs < 0 ? 0 : secs);
+	else if (secs < 3600)
+		snprintf(out, outsz, "%lldm", secs / 60);
+	else if (secs < 86400)
+		snprintf(out, outsz, "%lldh", secs / 3600);
+	else
+		snprintf(out, outsz, "%lldd", secs / 86400);
+}
+
 /* One line of users. */
 static void
 mod_user_line(void *arg, const char *const *c, int n)
 {
 	struct mod_users	*u = arg;
+	char			 idle[32];
 	int			 i;
 
 	if (n < 6)
 		return;
-	buf_printf(u->ctx->out, "%-16s %-7s %-15s %s (%s)  %s\n", c[0], c[1],
-	    c[2], c[3], c[4], c[5]);
+	mod_idle_text(strtoll(c[5], NULL, 10), idle, sizeof idle);
+	buf_printf(u->ctx->out, "%-16s %-7s %-15s %-5s %s (%s)\n", c[0], c[1],
+	    c[2], idle, c[3], c[4]);
 	u->n++;
 	for (i = 0; i < u->nprocs; i++)
 		if (strcmp(u->procs[i], c[3]) == 0)
@@ -149,8 +166,8 @@ cmd_users(struct cmd_ctx *ctx, const char *args)
 	struct mod_users	u = { .ctx = ctx };
 
 	(void)args;
-	buf_printf(ctx->out, "%-16s %-7s %-15s %s\n", "Name", "Role",
-	    "Address", "Process (host)  Since (UTC)");
+	buf_printf(ctx->out, "%-16s %-7s %-15s %-5s %s\n", "Name", "Role",
+	    "Address", "Idle", "Process (host)");
 	if (store_mod_users(ctx->store, mod_user_line, &u) != STORE_OK)
 		return TX_ERROR;
 	buf_printf(ctx->out, "%d online on %d process%s.\n", u.n, u.nprocs,

@@ -7,6 +7,7 @@
 
 #include "db/store_int.h"
 #include "db/store_mod.h"
+#include "ops/buf.h"
 #include "ops/util.h"
 
 #define MOD_BELL \
@@ -406,7 +407,8 @@ static struct store_stmt st_mod_users = {
 	"mod_users",
 	"SELECT c.name, c.role, coalesce(host(c.session_addr), '-'),"
 	"  left(i.id::text, 6), i.host,"
-	"  to_char(c.last_login_at AT TIME ZONE 'UTC', 'HH24:MI')"
+	"  greatest(0, extract(epoch FROM now() - coalesce(greatest("
+	"   c.last_input_at, c.last_login_at), now())))::bigint"
 	" FROM characters c JOIN instances i ON i.id = c.session_instance"
 	" WHERE c.proto_id IS NULL ORDER BY c.name LIMIT 500", 0, 0
 };
@@ -416,6 +418,44 @@ enum store_rc
 store_mod_users(struct store *s, store_mod_row_fn fn, void *arg)
 {
 	return store_mod_rows(s, &st_mod_users, NULL, fn, arg);
+}
+
+static struct store_stmt st_mod_idle = {
+	"mod_idle",
+	"UPDATE characters c SET last_input_at = now() - v.ago *"
+	"  interval '1 second'"
+	" FROM unnest($1::bigint[], $2::bigint[]) AS v(id, ago)"
+	" WHERE c.id = v.id AND c.session_instance = $3::uuid", 3, 0
+};
+
+/* Record when this keepd's sessions last typed: ago[i] seconds before now
+ * for character ids[i] (one UPDATE; the heartbeat's). */
+enum store_rc
+store_mod_idle(struct store *s, const char *instance, const int64_t *ids,
+    const int64_t *ago, size_t n)
+{
+	struct buf	 a[2] = { { 0 } };
+	const char	*p[3];
+	PGresult	*res;
+
+	if (n == 0)
+		return STORE_OK;
+	for (int k = 0; k < 2; k++)
+		store_arr_open(&a[k]);
+	for (size_t i = 0; i < n; i++) {
+		store_arr_num(&a[0], ids[i]);
+		store_arr_num(&a[1], ago[i]);
+	}
+	p[0] = store_arr_close(&a[0]);
+	p[1] = store_arr_close(&a[1]);
+	p[2] = instance;
+	res = store_exec(s, &st_mod_idle, p);
+	for (int k = 0; k < 2; k++)
+		buf_free(&a[k]);
+	if (res == NULL)
+		return STORE_ERR;
+	PQclear(res);
+	return STORE_OK;
 }
 
 static struct store_stmt st_mod_last = {

@@ -44,6 +44,11 @@ struct store_mod_net {
 typedef void (*store_mod_row_fn)(void *arg, const char *const *cols,
     int ncols);
 
+/* Heartbeat: characters ids[i] of this instance last typed ago[i] seconds
+ * before now (one UPDATE; n may be 0). */
+enum store_rc	store_mod_idle(struct store *, const char *instance,
+		    const int64_t *ids, const int64_t *ago, size_t n)
+		    STORE_MUST_CHECK;
 /* Find a player character by name (any case), its row locked. */
 enum store_rc	store_mod_find(struct store *, const char *name,
 		    struct store_mod_target *) STORE_MUST_CHECK;

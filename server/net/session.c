@@ -545,6 +545,7 @@ session_open_fd(int fd, const char *host)
 	evutil_make_socket_nonblocking(fd);
 	s = xcalloc(1, sizeof *s);
 	s->id = session_next_id++;
+	s->last_input = util_now_us();
 	util_strlcpy(s->peer, host, sizeof s->peer);
 	s->queue = xcalloc((size_t)session_cfg->max_queued_lines,
 	    sizeof *s->queue);

@@ -58,6 +58,12 @@ struct session {
 	int64_t			 key;
 	void			*ud;
 
+	/* When the session last sent an accepted line (util_now_us; at first
+	 * its connection): a transport fact, for the layer above's idle time. */
+	uint64_t		 last_input;
+	/* The layer above's: the last_input it last recorded (0: none). */
+	uint64_t		 last_input_saved;
+
 	struct event		*login_timer;
 	struct event		*close_timer;
 };

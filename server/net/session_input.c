@@ -162,6 +162,7 @@ session_input_line(struct session *s, const struct telnet_event *ev)
 			    "UTF-8 text; it was ignored.\n");
 			break;
 		}
+		s->last_input = util_now_us();
 		session_enqueue(s, (const char *)ev->data);
 		break;
 	default:

@@ -409,10 +409,22 @@ START_TEST(test_mod_wall_users_last_wizlock)
 	    " recipients @> ARRAY[%lld, %lld]::bigint[]", adm.name,
 	    (long long)adm.id, (long long)p.id), 1);
 
+	/* Idle: since the last input the heartbeat recorded (or the login,
+	 * if later), rounded down to its largest unit. */
+	sqlf("UPDATE characters SET last_login_at = now() - interval '1 day',"
+	    " last_input_at = now() - interval '330 seconds' WHERE id = %lld",
+	    (long long)p.id);
 	run(w.s, adm.id, "users", "", &r);
-	ck_assert_msg(strstr(r.out, fmt("%-16s %-7s %-15s %.6s (", p.name,
-	    "player", "10.253.0.2", w.inst)) != NULL, "%s", r.out);
-	ck_assert(strncmp(r.out, "Name ", 5) == 0);
+	ck_assert_msg(strstr(r.out, fmt("%-16s %-7s %-15s %-5s %.6s (", p.name,
+	    "player", "10.253.0.2", "5m", w.inst)) != NULL, "%s", r.out);
+	ck_assert_msg(strstr(r.out, fmt("%-16s %-7s %-15s %-5s %s\n", "Name",
+	    "Role", "Address", "Idle", "Process (host)")) == r.out, "%s",
+	    r.out);
+	sqlf("UPDATE characters SET last_login_at = now() - interval '2 hours',"
+	    " last_input_at = NULL WHERE id = %lld", (long long)p.id);
+	run(w.s, adm.id, "users", "", &r);
+	ck_assert_msg(strstr(r.out, fmt("%-16s %-7s %-15s %-5s %.6s (", p.name,
+	    "player", "10.253.0.2", "2h", w.inst)) != NULL, "%s", r.out);
 	ck_assert(strstr(r.out, " online on ") != NULL);
 
 	sqlf("INSERT INTO logins (character_id, name, addr, outcome, at)"

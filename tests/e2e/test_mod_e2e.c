@@ -259,6 +259,72 @@ START_TEST(test_mod_e2e_freeze)
 END_TEST
 
 /* Add the mod suite's end-to-end tests. */
+/* The idle time of name in a users listing (seconds; -1 if not listed). */
+static long
+users_idle(const char *got, const char *name)
+{
+	char		 line[24], unit = 's';
+	const char	*p;
+	long		 n;
+
+	snprintf(line, sizeof line, "\n%s ", name);
+	if ((p = strstr(got, "Idle")) == NULL || (p = strstr(p, line)) == NULL)
+		return -1;
+	/* Name, role, address, then the idle time. */
+	if (sscanf(p, " %*s %*s %*s %ld%c", &n, &unit) != 2)
+		return -1;
+	switch (unit) {
+	case 'm':
+		return n * 60;
+	case 'h':
+		return n * 3600;
+	case 'd':
+		return n * 86400;
+	default:
+		return n;
+	}
+}
+
+/*
+ * users shows idle time: one player idles while the admin types; within a
+ * heartbeat period (10 s) the admin's idle time is below the player's.
+ * The heartbeat's write fires no audit entry.
+ */
+START_TEST(test_mod_e2e_users_idle)
+{
+	struct keepd	k;
+	struct client	adm, p;
+	char		an[17], pn[17], got[8192];
+	long		ia = -1, ip = -1;
+
+	keepd_start(&k, NULL);
+	player_from(&adm, k.port, NULL, an, "Eia");
+	make_role(an, "admin");
+	player_from(&p, k.port, NULL, pn, "Eip");
+	sleep(2);
+	for (int i = 0; i < 25; i++) {
+		client_send(&adm, "users");
+		client_want(&adm, " online on ", WAIT_MS, got, sizeof got);
+		ck_assert_msg(strstr(got, "Idle") != NULL, "%s", printable(got));
+		ia = users_idle(got, an);
+		ip = users_idle(got, pn);
+		ck_assert_msg(ia >= 0 && ip >= 0, "%s", printable(got));
+		if (ia < ip)
+			break;
+		sleep(1);
+	}
+	ck_assert_msg(ia < ip, "admin idle %ld, player idle %ld: %s", ia, ip,
+	    printable(got));
+	ck_assert_int_eq(sqlv("SELECT count(*) FROM characters WHERE name ="
+	    " '%s' AND last_input_at IS NOT NULL", pn), 1);
+	ck_assert_int_eq(sqlv("SELECT count(*) FROM audit_log WHERE command"
+	    " LIKE '%%last_input_at%%'"), 0);
+	client_close(&p);
+	client_close(&adm);
+	stop(&k);
+}
+END_TEST
+
 void
 mod_e2e_tests(Suite *s)
 {
@@ -269,5 +335,6 @@ mod_e2e_tests(Suite *s)
 	tcase_add_test(tc, test_mod_e2e_ban_addr);
 	tcase_add_test(tc, test_mod_e2e_login_refusals);
 	tcase_add_test(tc, test_mod_e2e_freeze);
+	tcase_add_test(tc, test_mod_e2e_users_idle);
 	suite_add_tcase(s, tc);
 }
