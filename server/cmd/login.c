@@ -101,9 +101,13 @@ login_banned(struct login_job *j, const char *what,
  * check, so that last <network> shows it.  STORE_NONE, or STORE_ERR.
  */
 static enum store_rc
-login_refusal_log(struct store *st, const struct login_job *j,
-    const char *outcome)
+login_refusal_log(struct store *st, struct login_job *j, const char *outcome)
 {
+	/* The lookup is read-only: its refusal is written right after it. */
+	if (j->kind == LOGIN_LOOKUP) {
+		j->log_outcome = outcome;
+		return STORE_NONE;
+	}
 	if (store_mod_login_log(st, 0, j->name, j->addr, login_instance,
 	    outcome) != STORE_OK)
 		return STORE_ERR;
@@ -148,6 +152,18 @@ login_may_create(struct store *st, struct login_job *j)
 	return rc == STORE_NONE ? STORE_OK : STORE_ERR;
 }
 
+/* Record a lookup's refusal in the login history. */
+static enum tx_rc
+login_refusal_tx(struct store *st, void *arg)
+{
+	struct login_job	*j = arg;
+
+	if (store_mod_login_log(st, 0, j->name, j->addr, login_instance,
+	    j->log_outcome) != STORE_OK)
+		return TX_ERROR;
+	return TX_COMMIT;
+}
+
 /* Lookup transaction: does the name exist?  If not, may it be made? */
 static enum tx_rc
 login_lookup_tx(struct store *st, void *arg)
@@ -157,6 +173,7 @@ login_lookup_tx(struct store *st, void *arg)
 	enum store_rc		 rc;
 	int			 n;
 
+	j->log_outcome = NULL;		/* this attempt's, not a retried one's */
 	/* A ban of the whole address ends the connection here. */
 	if ((rc = store_mod_ban_check(st, 0, j->addr, false, &b)) != STORE_NONE) {
 		if (rc != STORE_OK)
@@ -465,10 +482,15 @@ login_run(struct job *job, struct store *st)
 		login_lower_priority();
 	switch (j->kind) {
 	case LOGIN_LOOKUP:
-		/* Read-write: a refusal writes its login history row. */
-		r = store_tx(st, false, login_cfg->tx_retries, login_lookup_tx,
+		r = store_tx(st, true, login_cfg->tx_retries, login_lookup_tx,
 		    j);
 		j->status = login_tx_status(r, j->status);
+		/* A refusal's login history row, in a write of its own. */
+		if (r == TXR_COMMITTED && j->log_outcome != NULL &&
+		    store_tx(st, false, login_cfg->tx_retries,
+		    login_refusal_tx, j) != TXR_COMMITTED)
+			log_warn("login: the refusal of %s from %s was not "
+			    "recorded", j->name, j->addr);
 		break;
 	case LOGIN_VERIFY:
 		login_verify(j, st);

@@ -55,6 +55,7 @@ struct login_job {
 	int			 lock_secs;
 	char			 why[320];	/* LOGIN_REFUSED's text */
 	bool			 why_close;	/* ... and close after it */
+	const char		*log_outcome;	/* a lookup's refusal, to record */
 };
 
 /* login_init's configuration, pools and instance id. */
