@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cmd/cmd.h"
+#include "cmd/cmd_area.h"
 #include "cmd/cmd_build.h"
 #include "cmd/cmd_proto.h"
 #include "cmd/cmd_mod.h"
@@ -228,6 +229,12 @@ static const struct cmd_entry cmd_entries[] = {
 	  .usage = "shutdown [<secs>|now|cancel ...]",
 	  .help = "Shut the whole game down at a time, with a countdown "
 	  "(admin; now: owner)." },
+	/* area: areas made and changed in game (docs/admin.md). */
+	{ .name = "area", .handler = cmd_area,
+	  .min_role = ROLE_BUILDER, .usage = "area | area new <id> <name> | "
+	  "area <id> name <text> | area <id> reset <seconds>",
+	  .help = "List areas, create one, rename it, set its reset "
+	  "interval (builder)." },
 	{ .name = "quit", .handler = cmd_quit, .flags = CMD_FULLNAME,
 	  .usage = "quit", .help = "Leave the game (type it in full)." },
 };

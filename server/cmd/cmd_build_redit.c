@@ -61,22 +61,23 @@ redit_desc(struct cmd_ctx *ctx, const struct store_build_room *r,
 	return TX_COMMIT;
 }
 
-/* redit area (admins): move the room to another area. */
+/*
+ * redit area: move the room to another area.  The caller checked the
+ * room's own area; the target must be one the actor may build in too.
+ */
 static enum tx_rc
 redit_area(struct cmd_ctx *ctx, const struct store_build_room *r,
     const char *area)
 {
 	enum store_rc	rc;
+	enum tx_rc	txr;
 
-	if (build_role(ctx) < ROLE_ADMIN) {
-		buf_add(ctx->out, "Only an admin can move a room to another "
-		    "area.\n");
-		return TX_ROLLBACK;
-	}
 	if (*area == '\0' || strlen(area) > STORE_AREA_MAX) {
 		buf_add(ctx->out, "Usage: redit [<room id>] area <area>\n");
 		return TX_ROLLBACK;
 	}
+	if (build_refuse_area(ctx, area, &txr))
+		return txr;
 	if ((rc = store_build_set_area(ctx->store, r->id, area)) != STORE_OK)
 		return cmd_refuse_rc(ctx, rc, "There is no area '%s'.", area);
 	buf_printf(ctx->out, "Room %d area: %s -> %s.\n", (int)r->id, r->area,

@@ -385,10 +385,10 @@ START_TEST(test_build_redit)
 	    "title|desc|desc+|area <text> | delete [evacuate]\n", NO);
 	run_want(w.s, me.id, "redit", "2000000000 title X",
 	    "There is no room 2000000000.\n", NO);
-	run_want(w.s, me.id, "redit", fmt("%d area %s", a, other),
-	    "Only an admin can move a room to another area.\n", NO);
 	sqlf("UPDATE characters SET build_areas = '{%s}' WHERE id = %lld",
 	    area, (long long)me.id);
+	run_want(w.s, me.id, "redit", fmt("%d area %s", a, other),
+	    fmt("You can't build in area %s.\n", other), NO);
 	run_want(w.s, me.id, "redit", fmt("%d title Mine Now", b),
 	    fmt("You can't build in area %s.\n", other), NO);
 	ck_assert_int_eq(sqlv("SELECT count(*) FROM rooms WHERE id = %d AND"
@@ -636,6 +636,87 @@ START_TEST(test_build_text_checks)
 }
 END_TEST
 
+/*
+ * area: list, new, name, reset; refusals (player, restricted builder,
+ * duplicate, bad id, bounds); and the walk-through: an unrestricted
+ * builder creates crypt<random>, digs from a town room and moves the new
+ * room into it.  The audit keeps the areas insert.
+ */
+START_TEST(test_build_area)
+{
+	struct world		 w;
+	struct store_char	 me, plr, boxed;
+	struct run		 r;
+	char			 town[16], crypt[24];
+	int32_t			 a, dug;
+
+	world_open(&w);
+	fresh_area(town);
+	snprintf(crypt, sizeof crypt, "crypt%s", town + 3);
+	a = sql_room(town, "Town Square", "A square.");
+	new_char(&w, "Plr", a, &plr);
+	run_want(w.s, plr.id, "area", fmt("new %s Crypt", crypt),
+	    huh_of("area", ROLE_PLAYER), NO);
+	staff(&w, "builder", a, &boxed);
+	sqlf("UPDATE characters SET build_areas = '{%s}' WHERE id = %lld",
+	    town, (long long)boxed.id);
+	run_want(w.s, boxed.id, "area", fmt("new %s Crypt", crypt), "Only a "
+	    "builder of every area (or an admin) can create areas.\n", NO);
+	ck_assert_int_eq(sqlv("SELECT count(*) FROM areas WHERE id = '%s'",
+	    crypt), 0);
+
+	staff(&w, "builder", a, &me);
+	run_want(w.s, me.id, "area", fmt("new %s The Old Crypt", crypt),
+	    fmt("Area %s created: The Old Crypt (reset every 120s). Move a "
+	    "room in with: redit area %s\n", crypt, crypt), OK);
+	ck_assert_int_eq(sqlv("SELECT count(*) FROM audit_change WHERE"
+	    " tbl = 'areas' AND op = 'I' AND pk = '{\"id\": \"%s\"}'",
+	    crypt), 1);
+	run_want(w.s, me.id, "area", fmt("new %s Again", crypt),
+	    fmt("Area %s already exists.\n", crypt), NO);
+	run_want(w.s, me.id, "area", "new 9bad Bad", "An area id is a "
+	    "lowercase letter, then up to 31 of a-z, 0-9 and _ (not "
+	    "\"new\").\n", NO);
+	run_want(w.s, me.id, "area", "new bad-id Bad", "An area id is a "
+	    "lowercase letter, then up to 31 of a-z, 0-9 and _ (not "
+	    "\"new\").\n", NO);
+	run_want(w.s, me.id, "area", fmt("%s name %s", crypt,
+	    "n123456789n123456789n123456789n123456789n123456789n123456789"
+	    "n123456789n123456789x"), "An area name is 1 to 80 characters.\n",
+	    NO);
+	run_want(w.s, me.id, "area", fmt("%s name Bell\007", crypt),
+	    "Text can't contain control characters.\n", NO);
+	run_want(w.s, me.id, "area", fmt("%s reset 4", crypt),
+	    "A reset interval is 5 to 86400 seconds.\n", NO);
+	run_want(w.s, me.id, "area", fmt("%s reset 86401", crypt),
+	    "A reset interval is 5 to 86400 seconds.\n", NO);
+	run_want(w.s, me.id, "area", "nosuchareaq reset 60",
+	    "There is no area nosuchareaq.\n", NO);
+	run_want(w.s, boxed.id, "area", fmt("%s reset 60", crypt),
+	    fmt("You can't build in area %s.\n", crypt), NO);
+	run_want(w.s, me.id, "area", fmt("%s name The Crypt", crypt),
+	    fmt("Area %s is now called: The Crypt\n", crypt), OK);
+	run_want(w.s, me.id, "area", fmt("%s reset 600", crypt),
+	    fmt("Area %s resets every 600s.\n", crypt), OK);
+	ck_assert_int_eq(sqlv("SELECT count(*) FROM areas WHERE id = '%s' AND"
+	    " name = 'The Crypt' AND reset_secs = 600", crypt), 1);
+
+	/* The walk-through: dig from town, move the room into the crypt. */
+	run(w.s, me.id, "dig", "down Crypt Stairs", &r);
+	ck_assert_int_eq(r.result, OK);
+	dug = (int32_t)sqlv("SELECT to_room FROM exits WHERE room_id = %d AND"
+	    " direction = 'down'", a);
+	run_want(w.s, me.id, "redit", fmt("%d area %s", dug, crypt),
+	    fmt("Room %d area: %s -> %s.\n", dug, town, crypt), OK);
+	ck_assert_int_eq(sqlv("SELECT count(*) FROM rooms WHERE id = %d AND"
+	    " area = '%s' AND title = 'Crypt Stairs'", dug, crypt), 1);
+	run(w.s, me.id, "area", "", &r);
+	ck_assert_ptr_nonnull(strstr(r.out, fmt("  %-16s %-30s reset   600s"
+	    "  1 rooms\n", crypt, "The Crypt")));
+	world_close(&w);
+}
+END_TEST
+
 /* The database-tier cases of the build suite. */
 TCase *
 build_db_tcase(void)
@@ -654,5 +735,6 @@ build_db_tcase(void)
 	tcase_add_test(tc, test_build_find);
 	tcase_add_test(tc, test_build_concurrent_edits);
 	tcase_add_test(tc, test_build_text_checks);
+	tcase_add_test(tc, test_build_area);
 	return tc;
 }
