@@ -6,8 +6,8 @@
 #include <stdio.h>
 
 #include "db/store_area.h"
+#include "db/store_build.h"
 #include "db/store_int.h"
-#include "ops/buf.h"
 
 static struct store_stmt st_area_list = {
 	"area_list",
@@ -20,16 +20,7 @@ static struct store_stmt st_area_list = {
 enum store_rc
 store_area_list(struct store *s, struct buf *out)
 {
-	PGresult	*res = store_exec(s, &st_area_list, NULL);
-	int		 n;
-
-	if (res == NULL)
-		return STORE_ERR;
-	n = PQntuples(res);
-	for (int i = 0; i < n; i++)
-		buf_printf(out, "%s\n", PQgetvalue(res, i, 0));
-	PQclear(res);
-	return n > 0 ? STORE_OK : STORE_NONE;
+	return store_build_lines(s, &st_area_list, NULL, out, NULL);
 }
 
 static struct store_stmt st_area_new = {

@@ -10,6 +10,7 @@
 #include "db/store.h"
 
 struct buf;
+struct store_stmt;
 
 #define STORE_AREA_MAX	32
 /* What a new room's description is until a builder writes one. */
@@ -30,6 +31,13 @@ enum store_rc	store_build_room(struct store *, int32_t id, bool lock,
 		    struct store_build_room *) STORE_MUST_CHECK;
 /* The start room's id; STORE_NONE if there is none. */
 enum store_rc	store_build_start(struct store *, int32_t *id)
+		    STORE_MUST_CHECK;
+/*
+ * Run st and append the text column 0 of every row to out, one line each
+ * (*rows: how many, if not NULL); STORE_NONE when there were none.
+ */
+enum store_rc	store_build_lines(struct store *, struct store_stmt *,
+		    const char *const *, struct buf *out, int *rows)
 		    STORE_MUST_CHECK;
 /* Whether the area exists. */
 enum store_rc	store_build_area_exists(struct store *, const char *area,

@@ -11,7 +11,7 @@
 #include "ops/buf.h"
 
 /* Append the text column 0 of every row to out (each ends its line). */
-static enum store_rc
+enum store_rc
 store_build_lines(struct store *s, struct store_stmt *st,
     const char *const *p, struct buf *out, int *rows)
 {
