@@ -247,7 +247,8 @@ cmd_wizlock(struct cmd_ctx *ctx, const char *args)
 		if (set && store_mod_set_lock(ctx->store, word) != STORE_OK)
 			return TX_ERROR;
 		buf_printf(ctx->out, "%s\n", says[i][1]);
-		return TX_COMMIT;
+		/* A look changes nothing: no audit entry is kept for it. */
+		return set ? TX_COMMIT : TX_ROLLBACK;
 	}
 	return cmd_refuse_rc(ctx, STORE_NONE, "Say wizlock open, new or "
 	    "staff.");

@@ -506,7 +506,8 @@ proto_edit(struct cmd_ctx *ctx, bool npc, const char *args)
 			return cmd_refuse_rc(ctx, src, "There is no %s "
 			    "prototype '%s'.", npc ? "NPC" : "item", id);
 		proto_show(ctx, npc, &p);
-		return TX_COMMIT;
+		/* A look changes nothing: no audit entry is kept for it. */
+		return TX_ROLLBACK;
 	}
 	if (strcmp(field, "new") == 0) {
 		if (src == STORE_OK)

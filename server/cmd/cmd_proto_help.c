@@ -182,7 +182,8 @@ cmd_hedit(struct cmd_ctx *ctx, const char *args)
 			    "help topic '%s'.", topic);
 		buf_printf(ctx->out, "Help topic '%s' (keywords: %s; role %s):"
 		    "\n%s\n", h.topic, h.keywords, h.role, h.body);
-		return TX_COMMIT;
+		/* A look changes nothing: no audit entry is kept for it. */
+		return TX_ROLLBACK;
 	}
 	if (strcmp(what, "body") == 0 || strcmp(what, "text") == 0)
 		return hedit_body(ctx, topic, exists, exists ?

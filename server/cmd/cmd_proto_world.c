@@ -171,7 +171,8 @@ reset_list(struct cmd_ctx *ctx, const char *area)
 		buf_printf(ctx->out, "  #%-4d %-5s %-20s room %-7d max %-3d "
 		    "live %lld\n", v[i].id, v[i].kind, v[i].proto, v[i].room,
 		    v[i].max, (long long)v[i].live);
-	return TX_COMMIT;
+	/* A look changes nothing: no audit entry is kept for it. */
+	return TX_ROLLBACK;
 }
 
 /* reset add npc|item <proto> [<max>]: a reset in the actor's room. */

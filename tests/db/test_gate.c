@@ -605,6 +605,39 @@ START_TEST(test_gate_chain)
 }
 END_TEST
 
+/*
+ * Looking with a staff command that can also write (reset list, iedit and
+ * hedit of a topic, a bare wizlock) keeps no audit entry: it changed
+ * nothing.
+ */
+START_TEST(test_gate_looks_leave_no_entry)
+{
+	struct world		w;
+	struct store_char	ann;
+	struct run		r;
+	long long		before;
+
+	world_open(&w);
+	new_char(&w, "Ann", 0, &ann);
+	set_role(ann.id, "owner");
+	before = sqlv("SELECT count(*) FROM audit_log WHERE actor_id = %lld",
+	    (long long)ann.id);
+	run(w.s, ann.id, "reset", "list", &r);
+	ck_assert_msg(strncmp(r.out, "Resets of ", 10) == 0, "%s", r.out);
+	run(w.s, ann.id, "hedit", "look", &r);
+	ck_assert_msg(strncmp(r.out, "Help topic 'look'", 17) == 0, "%s",
+	    r.out);
+	run(w.s, ann.id, "wizlock", "", &r);
+	ck_assert_msg(strncmp(r.out, "The game", 8) == 0 ||
+	    strncmp(r.out, "Only staff", 10) == 0, "%s", r.out);
+	run(w.s, ann.id, "iedit", "bread", &r);
+	ck_assert_msg(strstr(r.out, "bread") != NULL, "%s", r.out);
+	ck_assert_int_eq(sqlv("SELECT count(*) FROM audit_log WHERE"
+	    " actor_id = %lld", (long long)ann.id), before);
+	world_close(&w);
+}
+END_TEST
+
 /* The gate suite's database tier. */
 Suite *
 gate_suite(void)
@@ -614,6 +647,7 @@ gate_suite(void)
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_gate_audit_staff);
+	tcase_add_test(tc, test_gate_looks_leave_no_entry);
 	tcase_add_test(tc, test_gate_audit_sql);
 	tcase_add_test(tc, test_gate_undo);
 	tcase_add_test(tc, test_gate_undo_own_delete);

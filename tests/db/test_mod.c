@@ -448,13 +448,13 @@ START_TEST(test_mod_wall_users_last_wizlock)
 	    "address or a network: 1.2.3.4.5.\n", TXR_ROLLED_BACK);
 
 	run_want(w.s, adm.id, "wizlock", "", "The game is open.\n",
-	    TXR_COMMITTED);
+	    TXR_ROLLED_BACK);
 	run_want(w.s, adm.id, "wizlock", "new", "The game is closed to new "
 	    "characters.\n", TXR_COMMITTED);
 	ck_assert_int_eq(sqlv("SELECT count(*) FROM game WHERE lock = 'new'"),
 	    1);
 	run_want(w.s, adm.id, "wizlock", "", "The game is closed to new "
-	    "characters.\n", TXR_COMMITTED);
+	    "characters.\n", TXR_ROLLED_BACK);
 	run_want(w.s, adm.id, "wizlock", "staff", "Only staff can log in.\n",
 	    TXR_COMMITTED);
 	run_want(w.s, adm.id, "wizlock", "closed", "Say wizlock open, new or "
