@@ -208,6 +208,7 @@ cmd_last(struct cmd_ctx *ctx, const char *args)
 			    "from 1 to 100.");
 	}
 	if (!text_name_normalise(word, norm, sizeof norm)) {
+		norm[0] = '\0';	/* no name: what the failed parse left */
 		if ((rc = store_mod_network(ctx->store, word, NULL, &net)) !=
 		    STORE_OK)
 			return cmd_refuse_rc(ctx, rc, "That is not a name, an "
