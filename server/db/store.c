@@ -560,6 +560,24 @@ store_exec_changed(struct store *s, struct store_stmt *st,
 	return rc;
 }
 
+/* The first column of the first row as text; STORE_NONE if no row. */
+enum store_rc
+store_exec_str(struct store *s, struct store_stmt *st,
+    const char *const *params, char *out, size_t outsz)
+{
+	PGresult	*res = store_exec(s, st, params);
+	enum store_rc	 rc = STORE_NONE;
+
+	if (res == NULL)
+		return STORE_ERR;
+	if (PQntuples(res) > 0) {
+		store_get_str(res, 0, 0, out, outsz);
+		rc = STORE_OK;
+	}
+	PQclear(res);
+	return rc;
+}
+
 /* Send a pending BEGIN on its own, taking the xid of a write transaction. */
 bool
 store_begin_now(struct store *s)

@@ -515,17 +515,8 @@ store_combat_random_exit(struct store *s, int32_t room, char *dir,
     size_t dirsz)
 {
 	const char	*p[] = { STORE_NUM(room) };
-	PGresult	*res;
-	enum store_rc	 rc = STORE_NONE;
 
-	if ((res = store_exec(s, &st_combat_random_exit, p)) == NULL)
-		return STORE_ERR;
-	if (PQntuples(res) == 1) {
-		store_get_str(res, 0, 0, dir, dirsz);
-		rc = STORE_OK;
-	}
-	PQclear(res);
-	return rc;
+	return store_exec_str(s, &st_combat_random_exit, p, dir, dirsz);
 }
 
 /* Collect NPC acts from a result (columns as the two statements return). */

@@ -79,6 +79,11 @@ PGresult	*store_exec(struct store *, struct store_stmt *,
  */
 enum store_rc	 store_exec_changed(struct store *, struct store_stmt *,
 		    const char *const *params) STORE_MUST_CHECK;
+/* The first column of the first row as text into out; STORE_NONE if the
+ * statement returned no row, STORE_ERR on error. */
+enum store_rc	 store_exec_str(struct store *, struct store_stmt *,
+		    const char *const *params, char *out, size_t outsz)
+		    STORE_MUST_CHECK;
 /* Run plain SQL text (no parameters) through the simple protocol. */
 bool		 store_exec_simple(struct store *, const char *sql)
 		    STORE_MUST_CHECK;

@@ -113,17 +113,8 @@ store_ops_room_title(struct store *s, int32_t room, char *title,
     size_t titlesz)
 {
 	const char	*p[] = { STORE_NUM(room) };
-	PGresult	*res;
-	enum store_rc	 rc = STORE_NONE;
 
-	if ((res = store_exec(s, &st_room_title, p)) == NULL)
-		return STORE_ERR;
-	if (PQntuples(res) > 0) {
-		store_get_str(res, 0, 0, title, titlesz);
-		rc = STORE_OK;
-	}
-	PQclear(res);
-	return rc;
+	return store_exec_str(s, &st_room_title, p, title, titlesz);
 }
 
 static struct store_stmt st_transfer = {
