@@ -246,6 +246,14 @@ run_call(struct store *s, struct run *r, int retries)
 	r->rc = run_rc(r->result);
 	r->close = call.close;
 	snprintf(r->out, sizeof r->out, "%s", buf_str(&out));
+	r->gmcp[0] = '\0';
+	if (call.gmcp != NULL) {
+		char	*g = json_dumps(call.gmcp, JSON_COMPACT);
+
+		snprintf(r->gmcp, sizeof r->gmcp, "%s", g != NULL ? g : "");
+		free(g);
+		json_decref(call.gmcp);
+	}
 	buf_free(&out);
 	return r->result;
 }

@@ -36,6 +36,9 @@ struct run {
 	enum tx_result		 result;
 	bool			 close;	/* the session is to be closed */
 	char			 out[16384];
+	char			 gmcp[8192];	/* the GMCP queued, as compact
+						 * JSON [[package, body], ...]
+						 * ("" for none) */
 };
 
 /* A random version-4 UUID. */

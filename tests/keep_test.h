@@ -45,6 +45,7 @@ Suite	*gate_suite(void);
 TCase	*gate_e2e_tcase(void);
 Suite	*session_suite(void);
 Suite	*store_shape_suite(void);
+Suite	*color_suite(void);
 Suite	*build_suite(void);
 Suite	*proto_suite(void);
 Suite	*mod_suite(void);

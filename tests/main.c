@@ -26,6 +26,7 @@ main(void)
 		{ "limit", limit_suite, 1 }, { "rules", rules_suite, 1 },
 		{ "session", session_suite, 1 },
 		{ "store_shape", store_shape_suite, 1 },
+		{ "color", color_suite, 1 },
 		{ "store", store_suite, 0 }, { "handler", handler_suite, 0 },
 		{ "e2e", e2e_suite, 0 }, { "crash", crash_suite, 0 },
 		{ "world", world_suite, 0 }, { "items", items_suite, 0 },

@@ -14,6 +14,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "db/store.h"
 #include "ops/buf.h"
 
@@ -43,8 +45,19 @@ struct cmd_ctx {
 	struct store		*store;
 	struct store_char	 me;
 	struct buf		*out;		/* reply, sent after COMMIT */
+	json_t			*gmcp;		/* GMCP messages, sent after
+						 * COMMIT (cmd_gmcp) */
 	bool			 close;		/* end the session after reply */
 };
+
+/*
+ * Queue a GMCP message ("Room.Info", a stolen body reference, may be NULL)
+ * for the loop to send after COMMIT, before the prompt, if the session
+ * wants the package.  Built from the rows the transaction read, like the
+ * text beside it; a retried transaction starts with none.
+ */
+void			 cmd_gmcp(struct cmd_ctx *, const char *package,
+			    json_t *body);
 
 typedef enum tx_rc (*cmd_fn)(struct cmd_ctx *, const char *args);
 
@@ -121,6 +134,9 @@ struct cmd_call {
 	const char		*word;		/* as typed (NULL: the name) */
 	const char		*addr;		/* the session's peer, or NULL */
 	struct buf		*out;		/* reply, sent after COMMIT */
+	json_t			*gmcp;		/* set: [[package, body], ...]
+						 * (NULL: none; the caller
+						 * json_decrefs it) */
 	bool			 close;		/* set: end the session */
 	enum role		 role;		/* set: the role the tx read */
 	bool			 gated;		/* set: refused by the role */

@@ -58,6 +58,8 @@ cmd_run_tx(struct store *st, void *arg)
 	enum store_rc	 src;
 
 	buf_reset(call->out);
+	json_decref(call->gmcp);
+	call->gmcp = NULL;
 	call->close = false;
 	call->gated = false;
 	if ((src = store_char_load(st, call->char_id, &ctx.me)) != STORE_OK) {
@@ -100,7 +102,18 @@ cmd_run_tx(struct store *st, void *arg)
 		return rc;
 	rc = call->cmd->handler(&ctx, call->args);
 	call->close = ctx.close;
+	call->gmcp = ctx.gmcp;
 	return rc;
+}
+
+/* Queue a GMCP message for after COMMIT. */
+void
+cmd_gmcp(struct cmd_ctx *ctx, const char *package, json_t *body)
+{
+	if (ctx->gmcp == NULL)
+		ctx->gmcp = json_array();
+	json_array_append_new(ctx->gmcp, json_pack("[so]", package,
+	    body != NULL ? body : json_null()));
 }
 
 /* Run a command as one transaction, READ ONLY if its row says CMD_READ. */

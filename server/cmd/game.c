@@ -42,6 +42,7 @@ struct cmd_job {
 	char			 word[32];	/* as typed */
 	char			 addr[64];	/* the session's peer */
 	struct buf		 out;
+	json_t			*gmcp;		/* [[package, body], ...] */
 	bool			 close;
 	enum role		 role;		/* the role the tx read */
 	enum tx_result		 result;
@@ -78,6 +79,11 @@ game_cmd_run(struct job *job, struct store *st)
 
 	j->result = cmd_run(st, &call, game_cfg->tx_retries);
 	j->close = call.close;
+	/* Only what committed is shown (or a read-only look's rollback). */
+	if (j->result == TXR_COMMITTED || j->result == TXR_ROLLED_BACK)
+		j->gmcp = call.gmcp;
+	else
+		json_decref(call.gmcp);
 	j->role = call.role;
 	/* Probing staff commands leaves a trace (answered as unknown). */
 	if (call.gated && j->result == TXR_ROLLED_BACK)
@@ -111,6 +117,18 @@ game_tx_message(enum tx_result r)
 	return GAME_RESISTS;
 }
 
+/* Send a command's GMCP messages ([[package, body], ...]) the session wants. */
+static void
+game_send_gmcp(struct session *s, json_t *msgs)
+{
+	size_t	 i;
+	json_t	*m;
+
+	json_array_foreach(msgs, i, m)
+		session_gmcp(s, json_string_value(json_array_get(m, 0)),
+		    json_incref(json_array_get(m, 1)));
+}
+
 /* Loop thread: show the committed result, then the prompt. */
 static void
 game_cmd_done(struct job *job)
@@ -124,6 +142,7 @@ game_cmd_done(struct job *job)
 		 * look the next word up (cmd_run checks it every time). */
 		if (j->result == TXR_COMMITTED || j->result == TXR_ROLLED_BACK)
 			login_set_role(s, (int)j->role);
+		game_send_gmcp(s, j->gmcp);
 		session_write(s, msg != NULL ? msg : buf_str(&j->out));
 		/* A command that did not happen does not end the session. */
 		if (msg != NULL && j->result != TXR_FAILED)
@@ -136,6 +155,7 @@ game_cmd_done(struct job *job)
 		session_job_done(s);
 	}
 	buf_free(&j->out);
+	json_decref(j->gmcp);
 	free(j->args);
 	free(j);
 }

@@ -16,6 +16,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
+#include "net/color.h"
 #include "net/limit.h"
 #include "net/telnet.h"
 
@@ -23,6 +26,27 @@ struct bufferevent;
 struct event;
 struct event_base;
 struct config;
+
+/*
+ * What negotiation learned about the client (TTYPE/MTTS, NAWS, CHARSET,
+ * GMCP's Core.Hello).  All zero/false until the client says otherwise: a
+ * client that ignores every offer is a plain telnet.
+ */
+struct session_caps {
+	char		 client[65];	/* first TTYPE answer, or Core.Hello */
+	char		 term[65];	/* the terminal type, if sent */
+	unsigned	 mtts;		/* MTTS bit vector (0: none sent) */
+	bool		 ansi;		/* can show 16 colours */
+	bool		 xterm256;	/* can show xterm-256 colours */
+	bool		 truecolor;
+	bool		 utf8;		/* MTTS UTF-8 bit or CHARSET accepted */
+	bool		 screenreader;	/* MTTS screen-reader bit */
+	int		 width;		/* NAWS columns; 0 unknown */
+	int		 height;	/* NAWS rows; 0 unknown */
+	bool		 gmcp;		/* GMCP agreed (the client's DO) */
+	bool		 mccp2;		/* output compressed (MCCP2) */
+	bool		 eor;		/* prompts end in IAC EOR */
+};
 
 struct session {
 	uint64_t		 id;
@@ -64,6 +88,10 @@ struct session {
 	/* The layer above's: the last_input it last recorded (0: none). */
 	uint64_t		 last_input_saved;
 
+	/* Negotiated client facts, and how text is coloured. */
+	struct session_caps	 caps;
+	enum color_mode		 color;
+
 	struct event		*login_timer;
 	struct event		*close_timer;
 };
@@ -82,6 +110,9 @@ struct session_cbs {
 	void	(*reprompt)(struct session *);
 	/* The session is going away (its socket is gone, no job in flight). */
 	void	(*close)(struct session *);
+	/* The client asked for MSSP (IAC DO MSSP): answer with
+	 * session_mssp_send, now or when the figures are read (may be NULL). */
+	void	(*mssp)(struct session *);
 };
 
 /* Use this loop, configuration and callbacks (cbs must outlive them);
@@ -129,6 +160,26 @@ void		 session_prompt(struct session *, const char *);
 /* Text that arrives unasked (a say, an arrival): it gets its own line and
  * the prompt is shown again after it. */
 void		 session_notify(struct session *, const char *);
+/* What negotiation learned about the client. */
+const struct session_caps *session_caps(const struct session *);
+/* How this session's text is coloured from now on (default COLOR_OFF:
+ * markup is dropped). */
+void		 session_set_color(struct session *, enum color_mode);
+/*
+ * Whether a GMCP message of this package ("Room.Info") would be sent: GMCP
+ * is agreed and the client enabled the package, its parent ("Room") or a
+ * grandparent (Core.Supports.*).  Core.* is always wanted.
+ */
+bool		 session_gmcp_wants(const struct session *, const char *package);
+/* Send GMCP "package body" (body compact JSON, a stolen reference; NULL
+ * or JSON null: no body) if session_gmcp_wants says so; otherwise just
+ * drop body. */
+void		 session_gmcp(struct session *, const char *package,
+		    json_t *body);
+/* Send an MSSP subnegotiation of n name/value pairs (names[i], values[i])
+ * if MSSP is agreed. */
+void		 session_mssp_send(struct session *, const char *const *names,
+		    const char *const *values, size_t n);
 /* Turn the client's local echo off (password) or back on. */
 void		 session_echo(struct session *, bool off);
 /* A job for this session is in flight: its lines wait, it is not freed. */

@@ -91,21 +91,47 @@ session_send_raw(struct session *s, const void *data, size_t len)
 	evbuffer_add(out, data, len);
 }
 
-/* Queue text for the peer; "\n" becomes CR LF, 0xFF is escaped. */
-void
-session_write(struct session *s, const char *text)
+/* Queue plain text for the peer: "\n" becomes CR LF, 0xFF is escaped. */
+static void
+session_write_escaped(struct session *s, const char *text, size_t len)
 {
 	uint8_t	 buf[1024];
-	size_t	 len = strlen(text), used, n;
+	size_t	 used, n;
 
-	if (s->closing || len == 0)
-		return;
-	s->at_prompt = false;
 	while (len > 0) {
 		n = telnet_escape(text, len, buf, sizeof buf, &used);
 		if (used == 0)
 			break;
 		session_send_raw(s, buf, n);
+		text += used;
+		len -= used;
+	}
+}
+
+/*
+ * Queue text for the peer; colour markup is rendered for the session (or
+ * dropped), "\n" becomes CR LF, 0xFF is escaped.
+ */
+void
+session_write(struct session *s, const char *text)
+{
+	char	 buf[1024];
+	size_t	 len = strlen(text), used, n;
+	int	 active = 0;
+
+	if (s->closing || len == 0)
+		return;
+	s->at_prompt = false;
+	if (strchr(text, COLOR_MARK) == NULL && strchr(text, '\x1b') == NULL) {
+		session_write_escaped(s, text, len);
+		return;
+	}
+	while (len > 0) {
+		n = color_render(text, len, s->color, buf, sizeof buf, &used,
+		    &active);
+		if (used == 0)
+			break;
+		session_write_escaped(s, buf, n);
 		text += used;
 		len -= used;
 	}
