@@ -113,6 +113,9 @@ struct session_cbs {
 	/* The client asked for MSSP (IAC DO MSSP): answer with
 	 * session_mssp_send, now or when the figures are read (may be NULL). */
 	void	(*mssp)(struct session *);
+	/* Core.Supports.Set/Add enabled a GMCP package the client did not
+	 * have: send the current state of what it now wants (may be NULL). */
+	void	(*gmcp_ready)(struct session *);
 };
 
 /* Use this loop, configuration and callbacks (cbs must outlive them);
