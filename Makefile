@@ -24,7 +24,7 @@
 # V=1 shows full compiler lines.
 
 CC	?= cc
-PKGS	 = libpq libevent libevent_pthreads jansson libsodium
+PKGS	 = libpq libevent libevent_pthreads jansson libsodium zlib
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)

@@ -280,7 +280,10 @@ session_telnet_cb(const struct telnet_event *ev, void *arg)
 		session_close(s, "Interrupted. Goodbye.\n");
 		break;
 	case TELNET_EV_SUBNEG:
+		session_proto_subneg(s, ev);
+		break;
 	case TELNET_EV_OPTION:
+		session_proto_option(s, ev);
 		break;
 	}
 }
@@ -368,6 +371,8 @@ session_close(struct session *s, const char *msg)
 		return;
 	if (msg != NULL)
 		session_write(s, msg);
+	/* The goodbye arrives whole: the zlib stream ends before the close. */
+	session_mccp_end(s, true);
 	s->closing = true;
 	session_queue_clear(s);
 	session_input_end(s);
@@ -402,6 +407,7 @@ session_reap_cb(evutil_socket_t fd, short what, void *arg)
 		peer_remove(s->peer);
 		event_free(s->login_timer);
 		event_free(s->close_timer);
+		session_proto_free(s);
 		free(s->queue);
 		free(s);
 		session_n--;
@@ -558,10 +564,10 @@ session_open_fd(int fd, const char *host)
 	s->close_timer = evtimer_new(session_base, session_flush_timeout_cb, s);
 	evtimer_add(s->login_timer, &tv);
 	telnet_init(&s->telnet, session_telnet_cb, s);
-	telnet_support(&s->telnet, TELNET_OPT_EOR, true, false);
 	tsearch(s, &session_by_id, session_cmp_id);
 	session_n++;
 	log_session(LOG_INFO, s->id, "connection from %s", host);
+	session_proto_open(s);
 	session_cb->open(s);
 	return s;
 }

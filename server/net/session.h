@@ -26,6 +26,7 @@ struct bufferevent;
 struct event;
 struct event_base;
 struct config;
+struct session_proto;
 
 /*
  * What negotiation learned about the client (TTYPE/MTTS, NAWS, CHARSET,
@@ -94,6 +95,9 @@ struct session {
 
 	struct event		*login_timer;
 	struct event		*close_timer;
+
+	/* Negotiation state and the MCCP2 compressor (net/ only). */
+	struct session_proto	*proto;
 };
 
 /*

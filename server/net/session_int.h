@@ -5,7 +5,30 @@
 #ifndef KEEP_SESSION_INT_H
 #define KEEP_SESSION_INT_H
 
+#include <zlib.h>
+
 #include "net/session.h"
+
+/* GMCP modules a client may enable at once, and the longest name kept. */
+#define SESSION_GMCP_MODS	64
+#define SESSION_GMCP_NAME	64
+/* TTYPE requests at most sent (the b.3 stop rule). */
+#define SESSION_TTYPE_MAX	4
+
+/* What negotiation remembers beyond struct session_caps (session_proto.c),
+ * and the MCCP2 compressor (session_output.c). */
+struct session_proto {
+	int		 ttype_sent;	/* SB TTYPE SEND requests so far */
+	bool		 ttype_done;	/* the stop rule held */
+	char		 ttype_first[65];
+	char		 ttype_prev[65];
+	bool		 charset_sent;	/* our REQUEST went out */
+	bool		 charset_utf8;	/* the client accepted UTF-8 */
+	int		 nmods;		/* GMCP modules enabled (lower case) */
+	char		 mods[SESSION_GMCP_MODS][SESSION_GMCP_NAME];
+	bool		 z_on;		/* output goes through z */
+	z_stream	 z;
+};
 
 /* The loop, configuration and callbacks of session_init. */
 extern struct event_base		*session_base;
@@ -28,7 +51,21 @@ void	session_reprompt(struct session *);
  * close callback) once no job is in flight. */
 void	session_release(struct session *);
 
-/* Raw bytes for the peer, within the output bound (session_output.c). */
+/* Raw bytes for the peer, within the output bound (session_output.c);
+ * compressed and flushed (Z_SYNC_FLUSH) once MCCP2 is on. */
 void	session_send_raw(struct session *, const void *, size_t);
+/* MCCP2: flush what is queued plain, send IAC SB 86 IAC SE and start the
+ * zlib stream in the same buffer; false (logged) if zlib fails. */
+bool	session_mccp_start(struct session *);
+/* MCCP2: end the stream (Z_FINISH, its bytes queued if finish) and free
+ * the compressor; output is plain again. */
+void	session_mccp_end(struct session *, bool finish);
+
+/* Negotiation (session_proto.c): allocate the state and send the offers
+ * (telnet_offers), an option turned on/off, a subnegotiation, the end. */
+void	session_proto_open(struct session *);
+void	session_proto_option(struct session *, const struct telnet_event *);
+void	session_proto_subneg(struct session *, const struct telnet_event *);
+void	session_proto_free(struct session *);
 
 #endif

@@ -45,7 +45,8 @@ session_kernel_pending(struct session *s)
  * kernel's (a reset on close, SO_LINGER 0), and close at once.  A graceful
  * close would leave up to max_output_kib queued in the kernel for a peer
  * that may never read it.  Ours goes with the bufferevent: libevent
- * freezes the start of its output, so it cannot be drained.
+ * freezes the start of its output, so it cannot be drained.  A zlib
+ * stream is dropped unfinished: nothing more reaches the peer anyway.
  */
 static void
 session_cut_off(struct session *s)
@@ -55,6 +56,7 @@ session_cut_off(struct session *s)
 
 	log_session(LOG_WARN, s->id, "output over %d KiB; closing",
 	    session_cfg->max_output_kib);
+	session_mccp_end(s, false);
 	if (fd >= 0)
 		(void)setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
 	session_close(s, NULL);
@@ -62,21 +64,22 @@ session_cut_off(struct session *s)
 }
 
 /*
- * Queue raw bytes for the peer, enforcing the output bound on everything
- * not yet delivered: our buffer and the kernel's send queue (which alone
- * can grow to megabytes).  Asking the kernel costs a system call, so
- * out_pending is an upper estimate: the total only grows by what is added
- * here (moving bytes from our buffer to the kernel does not change it, the
- * peer's acknowledgements shrink it), and it is measured again only when
- * the estimate would pass the bound.
+ * Queue bytes on the socket as they are (compressed ones once MCCP2 is
+ * on), enforcing the output bound on everything not yet delivered: our
+ * buffer and the kernel's send queue (which alone can grow to megabytes).
+ * Asking the kernel costs a system call, so out_pending is an upper
+ * estimate: the total only grows by what is added here (moving bytes from
+ * our buffer to the kernel does not change it, the peer's acknowledgements
+ * shrink it), and it is measured again only when the estimate would pass
+ * the bound.
  */
-void
-session_send_raw(struct session *s, const void *data, size_t len)
+static void
+session_queue_bytes(struct session *s, const void *data, size_t len)
 {
 	size_t		 bound = (size_t)session_cfg->max_output_kib * 1024;
 	struct evbuffer	*out;
 
-	if (s->bev == NULL)
+	if (s->bev == NULL || len == 0)
 		return;
 	out = bufferevent_get_output(s->bev);
 	if (s->out_pending + len > bound) {
@@ -91,6 +94,109 @@ session_send_raw(struct session *s, const void *data, size_t len)
 	evbuffer_add(out, data, len);
 }
 
+/* Whether output goes through the MCCP2 compressor. */
+static bool
+session_compressing(const struct session *s)
+{
+	return s->proto != NULL && s->proto->z_on;
+}
+
+/*
+ * Run bytes through the compressor (flush: Z_NO_FLUSH, Z_SYNC_FLUSH or
+ * Z_FINISH) and queue what comes out.  A cut-off on the way ends the
+ * stream, and this with it.
+ */
+static void
+session_deflate(struct session *s, const void *data, size_t len, int flush)
+{
+	z_stream	*z = &s->proto->z;
+	uint8_t		 out[4096];
+	int		 rc;
+
+	z->next_in = (Bytef *)(uintptr_t)data;
+	z->avail_in = (uInt)len;
+	do {
+		z->next_out = out;
+		z->avail_out = sizeof out;
+		rc = deflate(z, flush);
+		if (rc == Z_STREAM_ERROR)
+			return;
+		session_queue_bytes(s, out, sizeof out - z->avail_out);
+		if (!session_compressing(s))
+			return;
+	} while (z->avail_out == 0 || z->avail_in > 0);
+}
+
+/* Bytes for the peer, compressed once MCCP2 is on (not flushed). */
+static void
+session_out(struct session *s, const void *data, size_t len)
+{
+	if (session_compressing(s))
+		session_deflate(s, data, len, Z_NO_FLUSH);
+	else
+		session_queue_bytes(s, data, len);
+}
+
+/* The end of a message: make everything compressed so far decodable. */
+static void
+session_out_flush(struct session *s)
+{
+	if (session_compressing(s))
+		session_deflate(s, NULL, 0, Z_SYNC_FLUSH);
+}
+
+/* Raw bytes for the peer, within the output bound; a message of its own
+ * (flushed through the compressor). */
+void
+session_send_raw(struct session *s, const void *data, size_t len)
+{
+	session_out(s, data, len);
+	session_out_flush(s);
+}
+
+/*
+ * MCCP2 on (the client's DO): everything queued so far stays plain, then
+ * IAC SB 86 IAC SE and the zlib header with the first flush go into the
+ * same buffer, so one write carries the start sequence and the first
+ * compressed bytes.  A 4 KiB window (windowBits 12, memLevel 5) keeps the
+ * compressor near 32 KiB a connection instead of zlib's 256 KiB default.
+ */
+bool
+session_mccp_start(struct session *s)
+{
+	static const uint8_t	start[] = { TELNET_IAC, TELNET_SB,
+				    TELNET_OPT_MCCP2, TELNET_IAC, TELNET_SE };
+	z_stream		*z = &s->proto->z;
+
+	if (session_compressing(s))
+		return true;
+	memset(z, 0, sizeof *z);
+	if (deflateInit2(z, 6, Z_DEFLATED, 12, 5, Z_DEFAULT_STRATEGY) != Z_OK) {
+		log_session(LOG_WARN, s->id, "MCCP2: deflateInit2 failed");
+		return false;
+	}
+	session_queue_bytes(s, start, sizeof start);
+	s->proto->z_on = true;
+	session_out_flush(s);
+	log_session(LOG_DEBUG, s->id, "MCCP2 on");
+	return session_compressing(s);
+}
+
+/* MCCP2 off: finish the stream (Z_FINISH) if asked, free the compressor. */
+void
+session_mccp_end(struct session *s, bool finish)
+{
+	if (!session_compressing(s))
+		return;
+	if (finish)
+		session_deflate(s, NULL, 0, Z_FINISH);
+	if (!session_compressing(s))
+		return;		/* cut off meanwhile, which ended it */
+	deflateEnd(&s->proto->z);
+	s->proto->z_on = false;
+	s->caps.mccp2 = false;
+}
+
 /* Queue plain text for the peer: "\n" becomes CR LF, 0xFF is escaped. */
 static void
 session_write_escaped(struct session *s, const char *text, size_t len)
@@ -102,39 +208,130 @@ session_write_escaped(struct session *s, const char *text, size_t len)
 		n = telnet_escape(text, len, buf, sizeof buf, &used);
 		if (used == 0)
 			break;
-		session_send_raw(s, buf, n);
+		session_out(s, buf, n);
 		text += used;
 		len -= used;
 	}
 }
 
 /*
- * Queue text for the peer; colour markup is rendered for the session (or
- * dropped), "\n" becomes CR LF, 0xFF is escaped.
+ * Text wrapped to width columns (NAWS): code points are counted, colour
+ * markup is not; a line breaks at its last space before the width, and
+ * only a word longer than the width is cut.  NULL if no line is too long.
  */
-void
-session_write(struct session *s, const char *text)
+static char *
+session_wrap(const char *text, int width)
+{
+	size_t	 len = strlen(text), n = 0, space = 0;
+	char	*out = NULL;
+	int	 col = 0, col_space = 0;
+	bool	 has_space = false;
+
+	for (size_t i = 0; i < len; i++) {
+		unsigned char	c = (unsigned char)text[i];
+
+		if (out == NULL && col < width) {
+			/* Nothing to wrap yet: count without copying. */
+		} else if (out == NULL) {
+			out = xmalloc(2 * len + 1);
+			memcpy(out, text, i);
+			n = i;
+		}
+		if (c == '\n') {
+			col = 0;
+			has_space = false;
+		} else if (c == (unsigned char)COLOR_MARK) {
+			size_t	skip = i + 1 < len && text[i + 1] == '#' ?
+				    4 : 1;
+
+			skip = skip < len - i ? skip : len - i - 1;
+			if (out != NULL)
+				memcpy(out + n, text + i, skip + 1);
+			n += skip + 1;
+			i += skip;
+			continue;
+		} else if ((c & 0xc0) != 0x80 && c != '\r') {
+			if (c == ' ' && col >= width) {
+				/* A break where the line is full anyway. */
+				out[n++] = '\n';
+				col = 0;
+				has_space = false;
+				continue;
+			}
+			if (c == ' ') {
+				has_space = true;
+				space = n;
+				col_space = col;
+			}
+			if (++col > width) {
+				if (has_space) {
+					out[space] = '\n';
+					col -= col_space + 1;
+					has_space = false;
+				} else {
+					out[n++] = '\n';
+					col = 1;
+				}
+			}
+		}
+		if (out != NULL)
+			out[n] = (char)c;
+		n++;
+	}
+	if (out != NULL)
+		out[n] = '\0';
+	return out;
+}
+
+/*
+ * Queue text for the peer (not flushed); colour markup is rendered for
+ * the session (or dropped), "\n" becomes CR LF, 0xFF is escaped; wrapped
+ * to the client's width if it told one (NAWS) and wrap is set.
+ */
+static void
+session_text(struct session *s, const char *text, bool wrap)
 {
 	char	 buf[1024];
+	char	*wrapped = NULL;
 	size_t	 len = strlen(text), used, n;
 	int	 active = 0;
 
 	if (s->closing || len == 0)
 		return;
 	s->at_prompt = false;
-	if (strchr(text, COLOR_MARK) == NULL && strchr(text, '\x1b') == NULL) {
+	if (wrap && s->caps.width > 0 &&
+	    (wrapped = session_wrap(text, s->caps.width)) != NULL) {
+		text = wrapped;
+		len = strlen(text);
+	}
+	if (strchr(text, COLOR_MARK) == NULL && strchr(text, '\x1b') == NULL)
 		session_write_escaped(s, text, len);
-		return;
+	else {
+		const char	*p = text;
+
+		while (len > 0) {
+			n = color_render(p, len, s->color, buf, sizeof buf,
+			    &used, &active);
+			if (used == 0)
+				break;
+			session_write_escaped(s, buf, n);
+			p += used;
+			len -= used;
+		}
 	}
-	while (len > 0) {
-		n = color_render(text, len, s->color, buf, sizeof buf, &used,
-		    &active);
-		if (used == 0)
-			break;
-		session_write_escaped(s, buf, n);
-		text += used;
-		len -= used;
-	}
+	free(wrapped);
+}
+
+/*
+ * Queue text for the peer; colour markup is rendered for the session (or
+ * dropped), "\n" becomes CR LF, 0xFF is escaped, long lines are wrapped
+ * to the client's window (NAWS).
+ */
+void
+session_write(struct session *s, const char *text)
+{
+	session_text(s, text, true);
+	session_out_flush(s);
 }
 
 /* vprintf into session_write. */
@@ -168,8 +365,10 @@ session_prompt(struct session *s, const char *prompt)
 		return;
 	if (telnet_enabled(&s->telnet, TELNET_OPT_EOR, true))
 		ga[1] = TELNET_EOR;
-	session_write(s, prompt);
-	session_send_raw(s, ga, sizeof ga);
+	/* Never wrapped; marker and text in one flush. */
+	session_text(s, prompt, false);
+	session_out(s, ga, sizeof ga);
+	session_out_flush(s);
 	s->at_prompt = true;
 }
 

@@ -37,11 +37,18 @@
 #define TELNET_OPT_TTYPE	24
 #define TELNET_OPT_EOR		25
 #define TELNET_OPT_NAWS		31
+#define TELNET_OPT_CHARSET	42
+#define TELNET_OPT_MSSP		70
+#define TELNET_OPT_MCCP1	85	/* never offered (hangs Mudlet) */
+#define TELNET_OPT_MCCP2	86
+#define TELNET_OPT_MCCP3	87	/* refused */
+#define TELNET_OPT_GMCP		201
 
 /* Longest input line accepted, in bytes, not counting the line end. */
 #define TELNET_MAX_LINE		512
-/* Longest subnegotiation payload kept; longer ones are discarded whole. */
-#define TELNET_MAX_SB		1024
+/* Longest subnegotiation payload kept; longer ones are discarded whole.
+ * GMCP input needs room: a script's Core.Supports.Set can be kilobytes. */
+#define TELNET_MAX_SB		8192
 
 enum telnet_event_type {
 	TELNET_EV_LINE,		/* data/len: one input line, no CR/LF, NUL-terminated */

@@ -60,6 +60,10 @@ static const char *const config_log_levels[] = {
 	"debug", "info", "warn", "error", NULL
 };
 
+static const char *const config_telnet_offers[] = {
+	"all", "none", NULL
+};
+
 static const struct config_key config_keys[] = {
 	CONFIG_STR_KEY(listen_address, "127.0.0.1", 1, NULL, NULL,
 	    "IP address to accept telnet connections on (0.0.0.0: all)."),
@@ -121,6 +125,8 @@ static const struct config_key config_keys[] = {
 	    "Says a room may hear in a second; more are refused as noise."),
 	CONFIG_INT_KEY(shutdown_timeout, 15, 2, 3600, NULL,
 	    "Seconds from SIGTERM to exit, database or not; then forced."),
+	CONFIG_STR_KEY(telnet_offers, "all", 1, config_telnet_offers, NULL,
+	    "Telnet options offered at connect: all, or none (only agreed)."),
 };
 
 /* Write one formatted line into err, if there is room for one. */

@@ -41,6 +41,7 @@ struct config {
 	int	 message_retention;	/* seconds, 3600; 1..2592000 */
 	int	 room_message_rate;	/* says/room/second, 20; 1..1000000 */
 	int	 shutdown_timeout;	/* seconds, 15; 2..3600: SIGTERM to exit */
+	char	*telnet_offers;		/* "all": all|none, offers at connect */
 };
 
 /*

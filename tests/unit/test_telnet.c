@@ -637,7 +637,7 @@ END_TEST
 /* SB without SE swallows (boundedly) until IAC SE, then lines work again. */
 START_TEST(test_sb_unterminated)
 {
-	static uint8_t	buf[5000];
+	static uint8_t	buf[TELNET_MAX_SB + 1000];
 
 	feed_mode = _i;
 	telnet_support(&tn, TELNET_OPT_NAWS, false, true);
