@@ -1021,14 +1021,18 @@ START_TEST(test_telnet_refuse)
 	want(&c, "Name: " GA);
 	client_send_raw(&c, "\xff\xfd\x18", 3);		/* DO TTYPE */
 	want(&c, "\xff\xfc\x18");			/* WONT TTYPE */
-	client_send_raw(&c, "\xff\xfb\x1f", 3);		/* WILL NAWS */
-	want(&c, "\xff\xfe\x1f");			/* DONT NAWS */
-	client_send_raw(&c, "\xff\xfb\x18", 3);		/* WILL TTYPE */
-	want(&c, "\xff\xfe\x18");			/* DONT TTYPE */
+	client_send_raw(&c, "\xff\xfb\x22", 3);		/* WILL LINEMODE */
+	want(&c, "\xff\xfe\x22");			/* DONT LINEMODE */
+	client_send_raw(&c, "\xff\xfb\x27", 3);		/* WILL NEW-ENVIRON */
+	want(&c, "\xff\xfe\x27");			/* DONT NEW-ENVIRON */
 	client_send_raw(&c, "\xff\xfd\x03", 3);		/* DO SGA */
 	want(&c, "\xff\xfc\x03");			/* WONT SGA */
 	client_send_raw(&c, "\xff\xfb\xc9", 3);		/* WILL GMCP */
 	want(&c, "\xff\xfe\xc9");			/* DONT GMCP */
+	client_send_raw(&c, "\xff\xfd\x55", 3);		/* DO MCCP v1 */
+	want(&c, "\xff\xfc\x55");			/* WONT MCCP v1 */
+	client_send_raw(&c, "\xff\xfd\x57", 3);		/* DO MCCP3 */
+	want(&c, "\xff\xfc\x57");			/* WONT MCCP3 */
 	ck_assert_int_eq(c.len, 0);
 	/* Already off: no answer (RFC 1143), and a subnegotiation for an
 	 * option that is off is ignored. */
@@ -1055,10 +1059,12 @@ START_TEST(test_eor)
 	test_name(name, "eor");
 	client_connect(&c, server.port);
 	want(&c, "Name: " GA);
+	/* DO EOR answers the offer of the opening burst: no reply. */
 	client_send_raw(&c, "\xff\xfd\x19", 3);		/* DO EOR */
-	want(&c, "\xff\xfb\x19");			/* WILL EOR */
 	client_send(&c, "");
-	want(&c, "Name: " EOR);
+	want_before(&c, "Name: " EOR, seen, sizeof seen);
+	ck_assert_msg(strstr(seen, "\xff\xfb\x19") == NULL, "WILL EOR sent "
+	    "twice: \"%s\"", printable(seen));
 	client_send(&c, name);
 	want(&c, "(yes/no) " EOR);
 	send_want(&c, "yes", WILL_ECHO "Choose a password: " EOR);

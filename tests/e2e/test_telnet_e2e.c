@@ -1,0 +1,344 @@
+/*
+ * test_telnet_e2e.c — telnet negotiation against a real keepd over TCP:
+ * the opening offers, a client that refuses everything (today's bytes), a
+ * Mudlet-like client that answers every offer (TTYPE/MTTS, NAWS wrapping,
+ * CHARSET, EOR prompts, GMCP Core.Ping), and MCCP2: a compressed session
+ * that logs in, whose look inflates to what a plain session sees, and whose
+ * stream is finished before the server closes it.
+ */
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sys/socket.h>
+
+#include <check.h>
+#include <zlib.h>
+
+#include "keep_test.h"
+#include "ops/util.h"
+
+#define PASSWORD	"correct horse"
+#define WAIT_MS		10000
+#define GA		"\xff\xf9"
+#define EOR		"\xff\xef"
+
+/* The seven offers of the opening write (docs/protocol.md). */
+#define OFFERS	"\xff\xfd\x18\xff\xfd\x1f\xff\xfb\x2a\xff\xfb\x19" \
+		"\xff\xfb\xc9\xff\xfb\x46\xff\xfb\x56"
+/* Refusing all of them. */
+#define REFUSE	"\xff\xfc\x18\xff\xfc\x1f\xff\xfe\x2a\xff\xfe\x19" \
+		"\xff\xfe\xc9\xff\xfe\x46\xff\xfe\x56"
+
+static char	seen[65536];
+
+/* Send raw bytes given as a string literal. */
+#define SEND_RAW(c, lit)	client_send_raw(c, lit, sizeof lit - 1)
+
+/* Connect and read the opening: the offers first, then the banner and
+ * "Name: " GA, with no other telnet byte. */
+static void
+connect_offers(struct client *c, int port)
+{
+	client_connect(c, port);
+	client_want(c, "Name: " GA, WAIT_MS, seen, sizeof seen);
+	ck_assert_msg(strncmp(seen, OFFERS, sizeof OFFERS - 1) == 0 &&
+	    strchr(seen + sizeof OFFERS - 1, '\xff') == NULL, "opening: "
+	    "\"%s\"", printable(seen));
+}
+
+/* Send a line, wait for needle; what came before must hold no SB and no
+ * ESC (a client that refused everything). */
+static void
+plain_step(struct client *c, const char *line, const char *needle)
+{
+	client_send(c, line);
+	client_want(c, needle, WAIT_MS, seen, sizeof seen);
+	ck_assert_msg(strstr(seen, "\xff\xfa") == NULL && strchr(seen,
+	    '\x1b') == NULL, "SB or ESC for a refusing client: \"%s\"",
+	    printable(seen));
+}
+
+/* The offers come in the opening write; a client that refuses them all
+ * gets exactly the bytes of a keepd that offers nothing. */
+START_TEST(test_telnet_e2e_refuse_all)
+{
+	struct keepd	k, none;
+	struct client	c, d;
+	char		name[17];
+
+	static char	banner[sizeof seen];
+
+	keepd_start(&k, NULL);
+	keepd_start(&none, TEST_CONFIG(", \"telnet_offers\": \"none\""));
+	connect_offers(&c, k.port);
+	snprintf(banner, sizeof banner, "%s", seen + sizeof OFFERS - 1);
+	SEND_RAW(&c, REFUSE);
+	/* Offering nothing: the same opening without the offers. */
+	client_connect(&d, none.port);
+	client_want(&d, "Name: " GA, WAIT_MS, seen, sizeof seen);
+	ck_assert_str_eq(seen, banner);
+	test_name(name, "Tnr");
+	/* No answer to the refusals: the next bytes are the dialog's. */
+	plain_step(&c, name, "(yes/no) " GA);
+	ck_assert_msg(strchr(seen, '\xff') == NULL, "%s", printable(seen));
+	plain_step(&c, "yes", "\xff\xfb\x01" "Choose a password: " GA);
+	plain_step(&c, PASSWORD, "Repeat the password: " GA);
+	plain_step(&c, PASSWORD, PROMPT);
+	ck_assert_msg(strstr(seen, fmt("Welcome, %s.", name)) != NULL, "%s",
+	    printable(seen));
+	plain_step(&c, "look", PROMPT);
+	plain_step(&c, "score", PROMPT);
+	client_close(&c);
+	client_close(&d);
+	keepd_stop(&none, SIGTERM);
+	keepd_stop(&k, SIGTERM);
+}
+END_TEST
+
+/* Count the code points of a line, skipping ANSI escapes. */
+static int
+columns(const char *s, size_t len)
+{
+	int	n = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '\x1b') {
+			while (i < len && s[i] != 'm')
+				i++;
+			continue;
+		}
+		if (((unsigned char)s[i] & 0xc0) != 0x80)
+			n++;
+	}
+	return n;
+}
+
+/* A Mudlet-like client answers every offer: TTYPE cycle to MTTS, NAWS 40
+ * columns, CHARSET UTF-8, EOR prompts, GMCP Core.Ping answered. */
+START_TEST(test_telnet_e2e_negotiate)
+{
+	struct keepd	k;
+	struct client	c;
+	char		name[17], prompt[64];
+	const char	*p, *eol;
+
+	snprintf(prompt, sizeof prompt, "%.*s" EOR,
+	    (int)(strlen(PROMPT) - 2), PROMPT);
+	keepd_start(&k, NULL);
+	connect_offers(&c, k.port);
+	SEND_RAW(&c, "\xff\xfd\x19" "\xff\xfd\xc9" "\xff\xfb\x18"
+	    "\xff\xfb\x1f\xff\xfa\x1f\x00\x28\x00\x14\xff\xf0" "\xff\xfd\x2a");
+	client_want(&c, "\xff\xfa\x18\x01\xff\xf0", WAIT_MS, NULL, 0);
+	client_want(&c, "\xff\xfa\x2a\x01 UTF-8\xff\xf0", WAIT_MS, NULL, 0);
+	SEND_RAW(&c, "\xff\xfa\x18\x00MUDLET\xff\xf0");
+	client_want(&c, "\xff\xfa\x18\x01\xff\xf0", WAIT_MS, NULL, 0);
+	SEND_RAW(&c, "\xff\xfa\x18\x00" "ANSI-TRUECOLOR\xff\xf0");
+	client_want(&c, "\xff\xfa\x18\x01\xff\xf0", WAIT_MS, NULL, 0);
+	SEND_RAW(&c, "\xff\xfa\x18\x00MTTS 2349\xff\xf0"
+	    "\xff\xfa\x2a\x02UTF-8\xff\xf0");
+	SEND_RAW(&c, "\xff\xfa\xc9" "Core.Hello {\"client\":\"Mudlet\","
+	    "\"version\":\"4.19.1\"}\xff\xf0"
+	    "\xff\xfa\xc9" "Core.Supports.Set [\"Char 1\",\"Room 1\"]\xff\xf0"
+	    "\xff\xfa\xc9" "Core.Ping\xff\xf0");
+	client_want(&c, "\xff\xfa\xc9" "Core.Ping\xff\xf0", WAIT_MS, seen,
+	    sizeof seen);
+	ck_assert_msg(strstr(seen, "\xff\xfa\x18\x01") == NULL, "TTYPE asked "
+	    "after MTTS: \"%s\"", printable(seen));
+	/* Prompts now end in EOR, never GA. */
+	client_send(&c, "");
+	client_want(&c, "Name: " EOR, WAIT_MS, seen, sizeof seen);
+	ck_assert_msg(strstr(seen, GA) == NULL, "%s", printable(seen));
+	test_name(name, "Tnn");
+	client_send(&c, name);
+	client_want(&c, "(yes/no) " EOR, WAIT_MS, NULL, 0);
+	client_send(&c, "yes");
+	client_want(&c, "Choose a password: " EOR, WAIT_MS, NULL, 0);
+	client_send(&c, PASSWORD);
+	client_want(&c, "Repeat the password: " EOR, WAIT_MS, NULL, 0);
+	client_send(&c, PASSWORD);
+	client_want(&c, prompt, WAIT_MS, NULL, 0);
+	client_send(&c, "look");
+	client_want(&c, prompt, WAIT_MS, seen, sizeof seen);
+	ck_assert_msg(strstr(seen, GA) == NULL, "%s", printable(seen));
+	/* NAWS 40: every line of the look fits in 40 columns. */
+	for (p = seen; (eol = strstr(p, "\r\n")) != NULL; p = eol + 2)
+		ck_assert_msg(columns(p, (size_t)(eol - p)) <= 40, "line over "
+		    "40 columns: \"%.*s\"", (int)(eol - p), p);
+	/* Ping again, logged in. */
+	SEND_RAW(&c, "\xff\xfa\xc9" "core.ping 5\xff\xf0");
+	client_want(&c, "\xff\xfa\xc9" "Core.Ping\xff\xf0", WAIT_MS, NULL, 0);
+	client_close(&c);
+	keepd_stop(&k, SIGTERM);
+}
+END_TEST
+
+/* A client of an MCCP2 stream: raw bytes inflated into text. */
+struct zclient {
+	struct client	*c;
+	z_stream	 z;
+	bool		 end;		/* Z_STREAM_END seen */
+	bool		 eof;
+	size_t		 step;		/* bytes a recv (0: as many as come) */
+	char		 text[128 * 1024];
+	size_t		 len, pos;	/* inflated, and consumed */
+};
+
+/* Read what comes within ms and inflate it; false on timeout or EOF. */
+static bool
+z_read(struct zclient *zc, int ms)
+{
+	struct pollfd	pfd = { .fd = zc->c->fd, .events = POLLIN };
+	uint8_t		buf[4096];
+	ssize_t		n;
+	int		rc;
+
+	if (zc->eof || poll(&pfd, 1, ms) <= 0)
+		return false;
+	n = recv(zc->c->fd, buf, zc->step ? zc->step : sizeof buf, 0);
+	if (n <= 0) {
+		zc->eof = true;
+		return false;
+	}
+	ck_assert_msg(!zc->end, "bytes after the end of the stream");
+	zc->z.next_in = buf;
+	zc->z.avail_in = (uInt)n;
+	do {
+		zc->z.next_out = (Bytef *)zc->text + zc->len;
+		zc->z.avail_out = (uInt)(sizeof zc->text - 1 - zc->len);
+		rc = inflate(&zc->z, Z_SYNC_FLUSH);
+		ck_assert_msg(rc == Z_OK || rc == Z_STREAM_END ||
+		    rc == Z_BUF_ERROR, "inflate: %d", rc);
+		zc->len = sizeof zc->text - 1 - zc->z.avail_out;
+		if (rc == Z_STREAM_END) {
+			zc->end = true;
+			ck_assert_uint_eq(zc->z.avail_in, 0);
+		}
+	} while (zc->z.avail_in > 0 && rc == Z_OK);
+	zc->text[zc->len] = '\0';
+	return true;
+}
+
+/* Wait for needle in the inflated text; what came before it to seen. */
+static void
+z_want(struct zclient *zc, const char *needle)
+{
+	long long	 end = now_ms() + WAIT_MS;
+	char		*at;
+
+	while ((at = memmem(zc->text + zc->pos, zc->len - zc->pos, needle,
+	    strlen(needle))) == NULL) {
+		ck_assert_msg(now_ms() < end && !zc->eof, "expected \"%s\", "
+		    "inflated \"%s\"", printable(needle),
+		    printable(zc->text + zc->pos));
+		z_read(zc, 100);
+	}
+	snprintf(seen, sizeof seen, "%.*s", (int)(at - zc->text - zc->pos),
+	    zc->text + zc->pos);
+	zc->pos = (size_t)(at - zc->text) + strlen(needle);
+}
+
+/* The lines of text that name neither player, joined. */
+static char *
+without_names(const char *text, const char *a, const char *b)
+{
+	char		*out = xcalloc(1, strlen(text) + 1);
+	const char	*p, *eol;
+
+	for (p = text; (eol = strstr(p, "\r\n")) != NULL; p = eol + 2) {
+		char	line[4096];
+
+		snprintf(line, sizeof line, "%.*s", (int)(eol - p), p);
+		if (strstr(line, a) == NULL && strstr(line, b) == NULL) {
+			strcat(out, line);
+			strcat(out, "\n");
+		}
+	}
+	return out;
+}
+
+/*
+ * MCCP2 (_i = 1: the client reads a byte at a time): the start sequence
+ * is the first thing after DO, the session logs in compressed, its look
+ * inflates to what a plain session sees, and quit finishes the stream
+ * before the close.
+ */
+START_TEST(test_telnet_e2e_mccp2)
+{
+	static const uint8_t	start[] = { 0xff, 0xfa, 0x56, 0xff, 0xf0 };
+	static struct zclient	zc;
+	struct keepd		k;
+	struct client		c, p;
+	char			zn[17], pn[17], plain[65536], *a, *b;
+	uint8_t			head[5];
+	size_t			got = 0;
+
+	keepd_start(&k, NULL);
+	connect_offers(&c, k.port);
+	ck_assert_uint_eq(c.len, 0);
+	SEND_RAW(&c, "\xff\xfd\x56");
+	while (got < sizeof head) {
+		ssize_t	n = recv(c.fd, head + got, _i ? 1 : sizeof head - got,
+			    0);
+
+		ck_assert_int_gt(n, 0);
+		got += (size_t)n;
+	}
+	ck_assert_mem_eq(head, start, sizeof start);
+	memset(&zc, 0, sizeof zc);
+	zc.c = &c;
+	zc.step = _i ? 1 : 0;
+	ck_assert_int_eq(inflateInit(&zc.z), Z_OK);
+	test_name(zn, "Tnz");
+	client_send(&c, zn);
+	z_want(&zc, "(yes/no) " GA);
+	client_send(&c, "yes");
+	z_want(&zc, "\xff\xfb\x01" "Choose a password: " GA);
+	client_send(&c, PASSWORD);
+	z_want(&zc, "Repeat the password: " GA);
+	client_send(&c, PASSWORD);
+	z_want(&zc, PROMPT);
+	ck_assert_msg(strstr(seen, fmt("Welcome, %s.", zn)) != NULL, "%s",
+	    printable(seen));
+	client_player(&p, k.port, pn, "Tnp", PASSWORD);
+	z_want(&zc, fmt("%s has entered the game.", pn));
+	z_want(&zc, PROMPT);
+	client_quiet(&p, 300);
+	client_send(&c, "look");
+	z_want(&zc, PROMPT);
+	ck_assert(client_cmd(&p, "look", plain, sizeof plain));
+	a = without_names(seen, zn, pn);
+	b = without_names(plain, zn, pn);
+	ck_assert_msg(strlen(a) > 20 && strcmp(a, b) == 0, "compressed look "
+	    "\"%s\", plain \"%s\"", printable(a), printable(b));
+	free(a);
+	free(b);
+	client_send(&c, "quit");
+	while (!zc.eof)
+		ck_assert(z_read(&zc, WAIT_MS) || zc.eof);
+	ck_assert_msg(zc.end, "stream not finished before the close: "
+	    "\"%s\"", printable(zc.text + zc.pos));
+	inflateEnd(&zc.z);
+	client_close(&c);
+	client_close(&p);
+	keepd_stop(&k, SIGTERM);
+}
+END_TEST
+
+/* The telnet_e2e suite. */
+Suite *
+telnet_e2e_suite(void)
+{
+	Suite	*s = suite_create("telnet_e2e");
+	TCase	*tc = tcase_create("telnet_e2e");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_telnet_e2e_refuse_all);
+	tcase_add_test(tc, test_telnet_e2e_negotiate);
+	tcase_add_loop_test(tc, test_telnet_e2e_mccp2, 0, 2);
+	suite_add_tcase(s, tc);
+	return s;
+}
