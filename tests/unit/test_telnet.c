@@ -674,6 +674,66 @@ START_TEST(test_sb_broken_by_command)
 }
 END_TEST
 
+/*
+ * The offers keepd makes on connect, to a peer that answers some late,
+ * some never: nothing is offered twice, an unanswered option stays off and
+ * its subnegotiation is ignored, a late DO is agreed without a reply, and a
+ * GMCP subnegotiation of several KiB (split as the feed mode says) comes
+ * through whole, with the line after it.
+ */
+START_TEST(test_offers_unanswered)
+{
+	static const uint8_t	opts[] = { TELNET_OPT_CHARSET, TELNET_OPT_EOR,
+				    TELNET_OPT_GMCP, TELNET_OPT_MSSP,
+				    TELNET_OPT_MCCP2 };
+	static uint8_t		buf[8000 + 8];
+
+	feed_mode = _i;
+	telnet_support(&tn, TELNET_OPT_TTYPE, false, true);
+	telnet_support(&tn, TELNET_OPT_NAWS, false, true);
+	telnet_request(&tn, TELNET_OPT_TTYPE, true);
+	telnet_request(&tn, TELNET_OPT_NAWS, true);
+	for (size_t i = 0; i < sizeof opts; i++) {
+		telnet_support(&tn, opts[i], true, false);
+		telnet_offer(&tn, opts[i], true);
+	}
+	ck_assert_uint_eq(rec.n, 7);
+	assert_cmd(0, TELNET_DO, TELNET_OPT_TTYPE);
+	assert_cmd(1, TELNET_DO, TELNET_OPT_NAWS);
+	for (size_t i = 0; i < sizeof opts; i++)
+		assert_cmd(2 + i, TELNET_WILL, opts[i]);
+	rec_clear();
+	/* Offering again while unanswered sends nothing. */
+	telnet_offer(&tn, TELNET_OPT_GMCP, true);
+	telnet_request(&tn, TELNET_OPT_NAWS, true);
+	ck_assert_uint_eq(rec.n, 0);
+	/* Unanswered: off, and its subnegotiation is ignored. */
+	FEED("\xff\xfa\xc9" "Core.Ping\xff\xf0" "\xff\xfa\x1f\x00\x50\x00\x18"
+	    "\xff\xf0" "look\r\n");
+	ck_assert_uint_eq(rec.n, 1);
+	ASSERT_LINE(0, "look");
+	ck_assert(!telnet_enabled(&tn, TELNET_OPT_GMCP, true));
+	rec_clear();
+	/* A refusal: off, no reply; a late agreement: on, no reply. */
+	FEED("\xff\xfc\x18\xff\xfd\xc9");
+	ck_assert_uint_eq(rec.n, 1);
+	ck_assert_int_eq(rec.ev[0].type, TELNET_EV_OPTION);
+	ck_assert_uint_eq(rec.ev[0].option, TELNET_OPT_GMCP);
+	ck_assert(rec.ev[0].local && rec.ev[0].enabled);
+	ck_assert(!telnet_enabled(&tn, TELNET_OPT_TTYPE, false));
+	rec_clear();
+	memcpy(buf, "\xff\xfa\xc9", 3);
+	memset(buf + 3, 'x', 8000);
+	memcpy(buf + 8003, "\xff\xf0", 2);
+	feed(buf, 8005);
+	FEED("look\r\n");
+	ck_assert_uint_eq(rec.n, 2);
+	ck_assert_int_eq(rec.ev[0].type, TELNET_EV_SUBNEG);
+	ck_assert_uint_eq(rec.ev[0].len, 8000);
+	ASSERT_LINE(1, "look");
+}
+END_TEST
+
 /* ---- telnet_escape ---------------------------------------------------- */
 
 /* IAC is doubled, bare LF becomes CR LF, CR LF is left alone. */
@@ -942,6 +1002,7 @@ telnet_suite(void)
 	tcase_add_loop_test(tc, test_offer_refused, 0, 2);
 	tcase_add_loop_test(tc, test_offer_withdrawn_in_flight, 0, 2);
 	tcase_add_loop_test(tc, test_request_acknowledged, 0, 2);
+	tcase_add_loop_test(tc, test_offers_unanswered, 0, 2);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("subneg");
