@@ -40,10 +40,10 @@
 #define PP_MAX		1024	/* bytes in flight between the two machines */
 #define PP_ROUNDS	16	/* exchanges before negotiation must be quiet */
 
-/* ECHO, SGA, TTYPE, EOR, NAWS, BINARY, an unknown one and 255. */
+/* ECHO, SGA, TTYPE, EOR, NAWS, GMCP, CHARSET and 255. */
 static const uint8_t fuzz_opts[NOPTS] = {
 	TELNET_OPT_ECHO, TELNET_OPT_SGA, TELNET_OPT_TTYPE, TELNET_OPT_EOR,
-	TELNET_OPT_NAWS, 0, 42, 255
+	TELNET_OPT_NAWS, TELNET_OPT_GMCP, TELNET_OPT_CHARSET, 255
 };
 
 struct run {
