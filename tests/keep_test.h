@@ -52,6 +52,8 @@ Suite	*mod_suite(void);
 /* The mod suite's end-to-end tests (test_mod_e2e.c). */
 void	 mod_e2e_tests(Suite *);
 Suite	*ops_suite(void);
+Suite	*mssp_unit_suite(void);
+Suite	*mssp_suite(void);
 
 /* The rules suite's test cases, one per file of tests/unit/test_rules_*.c. */
 TCase	*rules_item_tcase(void);

@@ -45,6 +45,8 @@ main(void)
 		{ "mod", mod_suite, 0 },
 		{ "gate", gate_suite, 0 },
 		{ "ops", ops_suite, 0 },
+		{ "mssp_unit", mssp_unit_suite, 1 },
+		{ "mssp", mssp_suite, 0 },
 	};
 	const char	*only = getenv("KEEP_SUITE");
 	const char	*tier = getenv("KEEP_TIER");
