@@ -243,7 +243,7 @@ if [ "$full" = 1 ]; then
 	wait_file "$work/gmcp.log" "GMCP-ROOM.*Market Street" ||
 	    fail "no Room.Info event naming Market Street after the move"
 	ok "GMCP: TinTin's Room.Info event fired, with the new room"
-	wait_file "$work/mssp.log" "MSSP PLAYERS=[1-9]" ||
+	wait_file "$work/mssp.log" "MSSP PLAYERS=[0-9]+$" ||
 	    fail "no MSSP PLAYERS from TinTin's DO MSSP"
 	wait_file "$work/mssp.log" "MSSP NAME=" || fail "no MSSP NAME"
 	ok "MSSP over telnet to TinTin's DO MSSP"
