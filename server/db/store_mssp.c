@@ -6,13 +6,14 @@
 #include "db/store_int.h"
 #include "db/store_mssp.h"
 
-/* Online: session_instance set (docs/schema.md); NPCs never have one. */
+/* Online: session_instance set (docs/schema.md); NPCs never have one.
+ * The start is floored: a start in this second is not in the future. */
 static struct store_stmt st_mssp_read = {
 	"mssp_read",
 	"SELECT (SELECT count(*) FROM characters"
 	"  WHERE session_instance IS NOT NULL),"
-	" (SELECT coalesce(extract(epoch FROM min(started_at))::bigint, 0)"
-	"  FROM instances),"
+	" (SELECT coalesce(floor(extract(epoch FROM"
+	"  min(started_at)))::bigint, 0) FROM instances),"
 	" (SELECT count(*) FROM areas), (SELECT count(*) FROM rooms),"
 	" (SELECT count(*) FROM npc_protos),"
 	" (SELECT count(*) FROM item_protos),"
