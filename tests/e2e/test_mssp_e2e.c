@@ -182,6 +182,61 @@ START_TEST(test_mssp_not_first_line)
 }
 END_TEST
 
+/* The calls of the mssp_read statement dbstats shows (c is an admin);
+ * 0 before its first (it is listed once used). */
+static long long
+mssp_reads(struct client *c)
+{
+	static char	 out[16384];
+	const char	*p;
+
+	ck_assert(client_cmd(c, "dbstats", out, sizeof out));
+	ck_assert_msg(strstr(out, "transactions: ") != NULL, "dbstats: %s",
+	    out);
+	if ((p = strstr(out, "\nmssp_read ")) == NULL)
+		return 0;
+	return strtoll(p + strlen("\nmssp_read "), NULL, 10);
+}
+
+/* Many crawlers at once: each gets the whole reply, and the requests that
+ * came while a read ran shared the next one. */
+START_TEST(test_mssp_many)
+{
+	enum { N = 40 };
+	struct keepd	 k;
+	struct client	 admin;
+	static struct client	 c[N];
+	static char	 text[64 * 1024];
+	char		 name[17];
+	long long	 before, reads;
+
+	keepd_start(&k, NULL);
+	client_player(&admin, k.port, name, "Msa", PASSWORD);
+	sqlf("UPDATE characters SET role = 'admin' WHERE name = '%s'", name);
+	before = mssp_reads(&admin);
+	for (int i = 0; i < N; i++) {
+		client_connect(&c[i], k.port);
+		client_want(&c[i], "Name: " GA, WAIT_MS, NULL, 0);
+	}
+	for (int i = 0; i < N; i++)
+		client_send(&c[i], "MSSP-REQUEST");
+	for (int i = 0; i < N; i++) {
+		client_want(&c[i], "MSSP-REPLY-END\r\n", WAIT_MS, text,
+		    sizeof text);
+		ck_assert_msg(strstr(text, "\r\nPLAYERS\t") != NULL &&
+		    strstr(text, "\r\nHIRING CODERS\t0\r\n") != NULL,
+		    "crawler %d: %s", i, printable(text));
+		ck_assert(client_wait_closed(&c[i], WAIT_MS));
+		client_close(&c[i]);
+	}
+	reads = mssp_reads(&admin) - before;
+	ck_assert_msg(reads >= 1 && reads <= N / 2, "%lld reads for %d requests",
+	    reads, N);
+	client_close(&admin);
+	keepd_stop(&k, SIGTERM);
+}
+END_TEST
+
 #ifdef KEEP_MSSP_TELNET
 /*
  * Parse one IAC SB MSSP ... IAC SE out of the client's input into a:
@@ -271,6 +326,7 @@ mssp_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_mssp_plain);
 	tcase_add_test(tc, test_mssp_not_first_line);
+	tcase_add_test(tc, test_mssp_many);
 #ifdef KEEP_MSSP_TELNET
 	tcase_add_test(tc, test_mssp_telnet);
 #endif
