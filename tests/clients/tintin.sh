@@ -209,7 +209,8 @@ if [ "$full" = 1 ]; then
 	wait_screen '<[0-9]+/[0-9]+hp>' || fail "no <hp> prompt"
 	ok "the <N/Nhp> prompt"
 else
-	wait_screen '^> ' || fail "no prompt"
+	# Today's "> ", or the hp prompt once it is merged.
+	wait_screen '^> |<[0-9]+/[0-9]+hp>' || fail "no prompt"
 	ok "the prompt"
 fi
 
