@@ -2,7 +2,8 @@
 #
 #   make run        build, start the embedded database, migrate, load the
 #                   world and serve telnet on port 4000 (KEEP_PORT)
-#   make test       build and run every test tier on a throw-away database
+#   make test       build and run every test tier on a throw-away database,
+#                   then drive the real TinTin++ against keepd in tmux
 #   make unit       only the pure tier (no database, no keepd): about a second
 #   make asan       the same tests with AddressSanitizer and UBSan
 #   make faults     the full database fault matrix (docs/reliability.md):
@@ -130,10 +131,13 @@ psql: db-start
 	if [ -n "$(SQL)" ]; then psql -X "$$url" -c "$(SQL)"; \
 	else psql -X "$$url"; fi
 
-# A short fuzzing run first, so that Check's summary stays the last line.
+# A short fuzzing run first; after the Check binary, the real TinTin++
+# against keepd (tests/clients/tintin.sh, on a cluster of its own: port
+# 5436 or KEEP_TINTIN_PG_PORT), whose summary line is the last.
 test: deps fuzz-build $(BUILD)/keepd $(BUILD)/keep-tests $(BUILD)/keep-bench
 	@sh tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_TEST_SECS)
 	@sh tests/run.sh $(BUILD)
+	@sh tests/clients/tintin.sh $(BUILD)
 
 # The pure tier: tests/unit and the rules of server/game/, with no
 # database to reach (DATABASE_URL is taken away, so a suite that needs one

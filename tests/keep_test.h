@@ -53,6 +53,8 @@ Suite	*mod_suite(void);
 void	 mod_e2e_tests(Suite *);
 Suite	*ops_suite(void);
 Suite	*telnet_e2e_suite(void);
+Suite	*mssp_unit_suite(void);
+Suite	*mssp_suite(void);
 
 /* The rules suite's test cases, one per file of tests/unit/test_rules_*.c. */
 TCase	*rules_item_tcase(void);

@@ -2,7 +2,11 @@
 # Run every test tier against a throw-away PostgreSQL cluster of its own
 # (var/test-pg, never the `make run` data), then delete the cluster.
 #
-#   sh tests/run.sh BUILD_DIR
+#   sh tests/run.sh BUILD_DIR [SCRIPT]
+#
+# With SCRIPT (a client test such as tests/clients/tintin.sh), that script
+# runs against the prepared cluster instead of the Check binary, with
+# BUILD_DIR as its argument.
 #
 # The test binary gets DATABASE_URL (the migrated test database), KEEPD
 # (the daemon to start for end-to-end and crash tests), and the cluster's
@@ -33,6 +37,14 @@ export KEEP_TEST_CONFIG="$top/tests/keep-test.json"
 export KEEP_CONFIG="$KEEP_TEST_CONFIG"
 "$KEEPD" migrate >"$dir/migrate.log" 2>&1 || { cat "$dir/migrate.log"; exit 1; }
 "$KEEPD" load-world >>"$dir/migrate.log" 2>&1 || { cat "$dir/migrate.log"; exit 1; }
+
+if [ -n "${2:-}" ]; then
+	set +e
+	sh "$2" "$build"
+	rc=$?
+	set -e
+	exit $rc
+fi
 
 if [ -n "${KEEP_VALGRIND:-}" ]; then
 	export CK_FORK=no

@@ -12,6 +12,7 @@
 #include "db/store.h"
 #include "cmd/cmd.h"
 #include "cmd/cmd_gate.h"
+#include "cmd/cmd_mssp.h"
 #include "cmd/game.h"
 #include "cmd/login.h"
 #include "game/text.h"
@@ -56,6 +57,7 @@ game_init(const struct config *cfg, struct pool *pool, const char *instance)
 	game_pool = pool;
 	util_strlcpy(game_instance_id, instance, sizeof game_instance_id);
 	login_init(cfg, pool, instance);
+	cmd_mssp_init(cfg, pool);
 	cmd_comm_init(cfg->room_message_rate);
 }
 
@@ -269,6 +271,7 @@ const struct session_cbs game_session_cbs = {
 	.line = game_input,
 	.reprompt = game_reprompt,
 	.close = game_session_end,
+	.mssp = cmd_mssp_telnet,
 };
 
 /* Write a message to each of its recipients playing on this process

@@ -17,6 +17,7 @@
 #include "db/pool.h"
 #include "db/store.h"
 #include "cmd/cmd.h"
+#include "cmd/cmd_mssp.h"
 #include "cmd/login.h"
 #include "cmd/login_int.h"
 #include "game/text.h"
@@ -45,6 +46,8 @@ struct login {
 	char			 password[LOGIN_PASSWORD_BYTES + 1];
 	int			 failures;
 	int			 role;	/* last read in a transaction */
+	bool			 typed;	/* a line has come (MSSP-REQUEST
+					 * counts only as the first) */
 };
 
 /* Ask for a name. */
@@ -400,6 +403,16 @@ login_input(struct session *s, const char *line)
 	struct login	*l = session_ud(s);
 	size_t		 chars;
 
+	/* A crawler's plain-text MSSP request (docs/protocol.md): it never
+	 * logs in, so it is never counted. */
+	if (!l->typed) {
+		l->typed = true;
+		if (l->state == LOGIN_S_NAME &&
+		    strcmp(line, "MSSP-REQUEST") == 0) {
+			cmd_mssp_plain(s);
+			return;
+		}
+	}
 	switch (l->state) {
 	case LOGIN_S_NAME:
 		login_name(s, line);

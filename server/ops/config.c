@@ -42,6 +42,7 @@ struct config_key {
 	long long		 min;
 	long long		 max;
 	const char *const	*choices;
+	bool			 ascii;		/* printable ASCII only */
 	const char		*env;
 	const char		*help;
 };
@@ -55,6 +56,14 @@ struct config_key {
 	.offset = offsetof(struct config, n),				\
 	.def_str = (d), .min = (lo), .max = CONFIG_STRING_MAX,		\
 	.choices = (c), .env = (e), .help = (h) }
+
+/* A string shown to MUD listings (MSSP): printable ASCII, bounded; may be
+ * "" (left out). */
+#define CONFIG_MSSP_KEY(n, d, lo, h) {					\
+	.name = #n, .type = CONFIG_STRING,				\
+	.offset = offsetof(struct config, n),				\
+	.def_str = (d), .min = (lo), .max = CONFIG_MSSP_MAX,		\
+	.ascii = true, .help = (h) }
 
 static const char *const config_log_levels[] = {
 	"debug", "info", "warn", "error", NULL
@@ -127,6 +136,36 @@ static const struct config_key config_keys[] = {
 	    "Seconds from SIGTERM to exit, database or not; then forced."),
 	CONFIG_STR_KEY(telnet_offers, "all", 1, config_telnet_offers, NULL,
 	    "Telnet options offered at connect: all, or none (only agreed)."),
+	CONFIG_MSSP_KEY(mud_name, "Keep", 1,
+	    "The game's name, as MSSP (MUD listings) shows it."),
+	CONFIG_MSSP_KEY(mssp_contact, "", 0,
+	    "MSSP CONTACT: an e-mail address for the game; empty: not sent."),
+	CONFIG_MSSP_KEY(mssp_website, "", 0,
+	    "MSSP WEBSITE: the game's web site; empty: not sent."),
+	CONFIG_MSSP_KEY(mssp_hostname, "", 0,
+	    "MSSP HOSTNAME: the host players connect to; empty: not sent."),
+	CONFIG_MSSP_KEY(mssp_location, "", 0,
+	    "MSSP LOCATION: the server's country; empty: not sent."),
+	CONFIG_MSSP_KEY(mssp_created, "", 0,
+	    "MSSP CREATED: the year the game opened; empty: not sent."),
+	CONFIG_MSSP_KEY(mssp_language, "English", 0,
+	    "MSSP LANGUAGE: the game's language; empty: not sent."),
+	CONFIG_INT_KEY(mssp_minimum_age, 0, 0, 99, NULL,
+	    "MSSP MINIMUM AGE of players (0: none)."),
+	CONFIG_MSSP_KEY(mssp_family, "Custom", 0,
+	    "MSSP FAMILY (codebase family); empty: not sent."),
+	CONFIG_MSSP_KEY(mssp_genre, "Fantasy", 0,
+	    "MSSP GENRE; empty: not sent."),
+	CONFIG_MSSP_KEY(mssp_subgenre, "Medieval Fantasy", 0,
+	    "MSSP SUBGENRE; empty: not sent."),
+	CONFIG_MSSP_KEY(mssp_gameplay, "Hack and Slash", 0,
+	    "MSSP GAMEPLAY; empty: not sent."),
+	CONFIG_MSSP_KEY(mssp_status, "Alpha", 0,
+	    "MSSP STATUS (Alpha, Beta, Live...); empty: not sent."),
+	CONFIG_MSSP_KEY(mssp_gamesystem, "Custom", 0,
+	    "MSSP GAMESYSTEM; empty: not sent."),
+	CONFIG_INT_KEY(public_port, 0, 0, 65535, NULL,
+	    "The telnet port MSSP announces (0: the port key's)."),
 };
 
 /* Write one formatted line into err, if there is room for one. */
@@ -264,6 +303,14 @@ config_set_str(struct config *cfg, const struct config_key *k, const char *v,
 		config_err(err, errsz, "%s is %zu bytes long, outside "
 		    "%lld..%lld", what, len, k->min, k->max);
 		return false;
+	}
+	for (i = 0; k->ascii && i < len; i++) {
+		if ((unsigned char)v[i] < 0x20 || (unsigned char)v[i] > 0x7e) {
+			config_err(err, errsz, "%s must be printable ASCII, "
+			    "not \"%s\"", what, config_show(v, show,
+			    sizeof show));
+			return false;
+		}
 	}
 	for (i = 0; k->choices != NULL && k->choices[i] != NULL; i++) {
 		if (strcmp(v, k->choices[i]) == 0)

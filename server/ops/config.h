@@ -42,7 +42,27 @@ struct config {
 	int	 room_message_rate;	/* says/room/second, 20; 1..1000000 */
 	int	 shutdown_timeout;	/* seconds, 15; 2..3600: SIGTERM to exit */
 	char	*telnet_offers;		/* "all": all|none, offers at connect */
+	/* What MSSP (docs/protocol.md) tells MUD listings: printable ASCII,
+	 * at most CONFIG_MSSP_MAX bytes; "" leaves a variable out. */
+	char	*mud_name;		/* "Keep" */
+	char	*mssp_contact;
+	char	*mssp_website;
+	char	*mssp_hostname;
+	char	*mssp_location;
+	char	*mssp_created;
+	char	*mssp_language;		/* "English" */
+	int	 mssp_minimum_age;	/* 0; 0..99 */
+	char	*mssp_family;		/* "Custom" */
+	char	*mssp_genre;		/* "Fantasy" */
+	char	*mssp_subgenre;		/* "Medieval Fantasy" */
+	char	*mssp_gameplay;		/* "Hack and Slash" */
+	char	*mssp_status;		/* "Alpha" */
+	char	*mssp_gamesystem;	/* "Custom" */
+	int	 public_port;		/* 0 (= port); 0..65535 */
 };
+
+/* The longest MSSP text value in the configuration, in bytes. */
+#define CONFIG_MSSP_MAX	200
 
 /*
  * Fill cfg with defaults, then the JSON object in path (every key optional,
