@@ -943,6 +943,13 @@ START_TEST(test_mssp_frame)
 	ck_assert_uint_eq(gotlen, 25);
 	ck_assert_mem_eq(got, "\xff\xfa\x46\x01NAME\x02Keep\x01PLAYERS\x02" "3"
 	    "\xff\xf0", 25);
+	/* One subnegotiation per DO: a crawler asking again gets it again,
+	 * and no reply to the DO itself. */
+	got_clear();
+	PEER_RAW("\xff\xfd\x46");
+	PUMP_UNTIL(nmssp == 2);
+	PUMP_UNTIL(gotlen == 25);
+	ck_assert_mem_eq(got, "\xff\xfa\x46\x01NAME", 8);
 }
 END_TEST
 
