@@ -283,6 +283,7 @@ session_telnet_cb(const struct telnet_event *ev, void *arg)
 		session_proto_subneg(s, ev);
 		break;
 	case TELNET_EV_OPTION:
+	case TELNET_EV_REPEAT:
 		session_proto_option(s, ev);
 		break;
 	}

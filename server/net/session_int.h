@@ -62,7 +62,8 @@ bool	session_mccp_start(struct session *);
 void	session_mccp_end(struct session *, bool finish);
 
 /* Negotiation (session_proto.c): allocate the state and send the offers
- * (telnet_offers), an option turned on/off, a subnegotiation, the end. */
+ * (telnet_offers), an option turned on/off (or asked for again), a
+ * subnegotiation, the end. */
 void	session_proto_open(struct session *);
 void	session_proto_option(struct session *, const struct telnet_event *);
 void	session_proto_subneg(struct session *, const struct telnet_event *);

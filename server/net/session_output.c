@@ -251,6 +251,13 @@ session_wrap(const char *text, int width)
 			i += skip;
 			continue;
 		} else if ((c & 0xc0) != 0x80 && c != '\r') {
+			if (c == ' ' && col >= width &&
+			    (i + 1 == len || text[i + 1] == '\n')) {
+				/* A trailing space (a question's "? "):
+				 * kept, never a line end before a prompt. */
+				out[n++] = ' ';
+				continue;
+			}
 			if (c == ' ' && col >= width) {
 				/* A break where the line is full anyway. */
 				out[n++] = '\n';

@@ -568,12 +568,19 @@ session_mssp_send(struct session *s, const char *const *names,
  * Events from the telnet machine.
  */
 
-/* An option was turned on or off. */
+/* An option was turned on or off, or asked for again while on (only
+ * MSSP answers that: one subnegotiation per DO). */
 void
 session_proto_option(struct session *s, const struct telnet_event *ev)
 {
 	bool	on = ev->enabled;
 
+	if (ev->type == TELNET_EV_REPEAT) {
+		if (ev->local && ev->option == TELNET_OPT_MSSP &&
+		    session_cb->mssp != NULL)
+			session_cb->mssp(s);
+		return;
+	}
 	if (ev->local) {
 		switch (ev->option) {
 		case TELNET_OPT_EOR:

@@ -114,6 +114,18 @@ telnet_set_q(struct telnet *t, uint8_t option, bool local, enum telnet_q q)
 	telnet_emit(t, &ev);
 }
 
+/* The peer asked again for an option already on: tell the owner only. */
+static void
+telnet_emit_repeat(struct telnet *t, uint8_t option, bool local)
+{
+	struct telnet_event	ev = { .type = TELNET_EV_REPEAT };
+
+	ev.option = option;
+	ev.local = local;
+	ev.enabled = true;
+	telnet_emit(t, &ev);
+}
+
 /* The peer asks to enable an option (DO for our side, WILL for theirs). */
 static void
 telnet_recv_yes(struct telnet *t, uint8_t option, bool local)
@@ -143,6 +155,7 @@ telnet_recv_yes(struct telnet *t, uint8_t option, bool local)
 		telnet_set_q(t, option, local, TELNET_Q_WANTNO);
 		break;
 	default:	/* YES: already on, nothing to say */
+		telnet_emit_repeat(t, option, local);
 		break;
 	}
 }

@@ -57,7 +57,10 @@ enum telnet_event_type {
 	TELNET_EV_SEND,		/* data/len: bytes to write to the peer as they are */
 	TELNET_EV_SUBNEG,	/* option, data/len: a complete IAC SB ... IAC SE */
 	TELNET_EV_OPTION,	/* option, local, enabled: turned on/off */
-	TELNET_EV_INTERRUPT	/* IAC IP or IAC BRK (a client's Ctrl-C) */
+	TELNET_EV_INTERRUPT,	/* IAC IP or IAC BRK (a client's Ctrl-C) */
+	TELNET_EV_REPEAT	/* option, local: the peer asked again for an
+				 * option already on (DO MSSP for fresh
+				 * figures); nothing is answered */
 };
 
 struct telnet_event {

@@ -296,6 +296,10 @@ fuzz_cb(const struct telnet_event *ev, void *arg)
 	case TELNET_EV_INTERRUPT:
 		FUZZ_CHECK(ev->data == NULL && ev->len == 0);
 		break;
+	case TELNET_EV_REPEAT:
+		FUZZ_CHECK(ev->data == NULL && ev->len == 0 && ev->enabled);
+		FUZZ_CHECK(telnet_enabled(&r->t, ev->option, ev->local));
+		break;
 	case TELNET_EV_SEND:
 		check_send(r, ev);
 		break;
@@ -425,6 +429,9 @@ pp_cb(const struct telnet_event *ev, void *arg)
 	case TELNET_EV_OPTION:
 		FUZZ_CHECK(ev->enabled ==
 		    telnet_enabled(&p->t, ev->option, ev->local));
+		break;
+	case TELNET_EV_REPEAT:
+		FUZZ_CHECK(telnet_enabled(&p->t, ev->option, ev->local));
 		break;
 	default:
 		FUZZ_CHECK(!"negotiation produced data");

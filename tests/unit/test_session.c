@@ -738,10 +738,15 @@ START_TEST(test_naws_wrap)
 	    "\xc3\xa9 \001" "xend\nshort\n");
 	session_write(sess, "abcdefghijklmnopqrstuvwxyz0123 x\n");
 	session_prompt(sess, "a prompt that is longer than twenty > ");
-	PUMP_UNTIL(GOT_HAS("\xff\xf9"));
+	/* A question written as text, then an empty prompt: its trailing
+	 * space at the width is no line end (no GA after CR LF). */
+	session_write(sess, "abcdefghij klmnopqrs ");
+	session_prompt(sess, "");
+	PUMP_UNTIL(str_count(got, "\xff\xf9") == 2);
 	ck_assert_str_eq(got, "caf\xc3\xa9 caf\xc3\xa9 caf\xc3\xa9 caf"
 	    "\xc3\xa9\r\nend\r\nshort\r\nabcdefghijklmnopqrst\r\nuvwxyz0123 x\r\n"
-	    "a prompt that is longer than twenty > \xff\xf9");
+	    "a prompt that is longer than twenty > \xff\xf9"
+	    "abcdefghij klmnopqrs \xff\xf9");
 }
 END_TEST
 
@@ -938,6 +943,13 @@ START_TEST(test_mssp_frame)
 	ck_assert_uint_eq(gotlen, 25);
 	ck_assert_mem_eq(got, "\xff\xfa\x46\x01NAME\x02Keep\x01PLAYERS\x02" "3"
 	    "\xff\xf0", 25);
+	/* One subnegotiation per DO: a crawler asking again gets it again,
+	 * and no reply to the DO itself. */
+	got_clear();
+	PEER_RAW("\xff\xfd\x46");
+	PUMP_UNTIL(nmssp == 2);
+	PUMP_UNTIL(gotlen == 25);
+	ck_assert_mem_eq(got, "\xff\xfa\x46\x01NAME", 8);
 }
 END_TEST
 

@@ -459,21 +459,25 @@ START_TEST(test_supported_agreed)
 	ck_assert(telnet_enabled(&tn, TELNET_OPT_NAWS, false));
 	ck_assert(!telnet_enabled(&tn, TELNET_OPT_NAWS, true));
 
-	feed_cmd(TELNET_WILL, TELNET_OPT_NAWS);	/* already on: silence */
-	ck_assert_uint_eq(rec.n, 2);
+	/* Already on: nothing is sent; the owner hears it was asked again. */
+	feed_cmd(TELNET_WILL, TELNET_OPT_NAWS);
+	ck_assert_uint_eq(rec.n, 3);
+	ck_assert_int_eq(rec.ev[2].type, TELNET_EV_REPEAT);
+	ck_assert_uint_eq(rec.ev[2].option, TELNET_OPT_NAWS);
+	ck_assert(!rec.ev[2].local);
 
 	feed_cmd(TELNET_DO, TELNET_OPT_SGA);
-	ck_assert_uint_eq(rec.n, 4);
-	assert_cmd(2, TELNET_WILL, TELNET_OPT_SGA);
-	assert_option(3, TELNET_OPT_SGA, true, true);
+	ck_assert_uint_eq(rec.n, 5);
+	assert_cmd(3, TELNET_WILL, TELNET_OPT_SGA);
+	assert_option(4, TELNET_OPT_SGA, true, true);
 	ck_assert(telnet_enabled(&tn, TELNET_OPT_SGA, true));
 
 	feed_cmd(TELNET_WONT, TELNET_OPT_NAWS);
-	ck_assert_uint_eq(rec.n, 6);
-	assert_cmd(4, TELNET_DONT, TELNET_OPT_NAWS);
-	assert_option(5, TELNET_OPT_NAWS, false, false);
+	ck_assert_uint_eq(rec.n, 7);
+	assert_cmd(5, TELNET_DONT, TELNET_OPT_NAWS);
+	assert_option(6, TELNET_OPT_NAWS, false, false);
 	feed_cmd(TELNET_WONT, TELNET_OPT_NAWS);	/* already off: silence */
-	ck_assert_uint_eq(rec.n, 6);
+	ck_assert_uint_eq(rec.n, 7);
 	ck_assert(!telnet_enabled(&tn, TELNET_OPT_NAWS, false));
 }
 END_TEST
