@@ -489,6 +489,10 @@ START_TEST(test_trade_accept_give_race)
 		race(&d.a, "accept", "", &d.a, "give", give, rc);
 		if (owner(item) == d.b.id) {
 			swaps++;
+			/* The give lost: it moved nothing (the swap took the
+			 * helm from a, not from whoever got it first). */
+			ck_assert_msg(strstr(rc[1].r.out, "You give") == NULL,
+			    "both won: %s", rc[1].r.out);
 			ck_assert_int_eq(coins_of(d.a.id), ca + 4);
 			ck_assert_int_eq(coins_of(d.b.id), cb - 4);
 			said(&d, &d.a, "trade", "", "not trading");
