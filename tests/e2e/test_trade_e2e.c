@@ -13,6 +13,8 @@
 
 #include <sys/wait.h>
 
+#include <libpq-fe.h>
+
 #include "db_test.h"
 #include "keep_test.h"
 
@@ -182,14 +184,82 @@ START_TEST(test_trade_kill_between_accepts)
 }
 END_TEST
 
+/* Run SQL on a connection of the test's own; fails on error. */
+static void
+hold_sql(PGconn *c, const char *sql)
+{
+	PGresult	*r = PQexec(c, sql);
+
+	ck_assert_msg(PQresultStatus(r) == PGRES_COMMAND_OK ||
+	    PQresultStatus(r) == PGRES_TUPLES_OK, "%s: %s", sql,
+	    PQerrorMessage(c));
+	PQclear(r);
+}
+
 /*
- * kill -9 right after the last accept is sent: the swap happened whole or
- * not at all.  Several delays, so both outcomes are likely to be seen;
- * either way the trade can be finished after the restart.
+ * kill -9 in the middle of the swap's transaction: the test holds a lock
+ * on the offered sword, so the last accept stops inside its transaction
+ * (both characters locked, waiting for the item); keepd is killed there,
+ * then the lock is let go.  Nothing may have moved, and after the restart
+ * the trade is still open and completes.
+ */
+START_TEST(test_trade_kill_mid_swap)
+{
+	struct pair	 p;
+	PGconn		*hold;
+	long long	 end;
+	int		 status;
+
+	pair_open(&p);
+	pair_deal(&p);
+	hold = PQconnectdb(test_db_url());
+	ck_assert(PQstatus(hold) == CONNECTION_OK);
+	hold_sql(hold, "BEGIN");
+	hold_sql(hold, fmt("SELECT id FROM items WHERE id = %lld FOR UPDATE",
+	    (long long)p.sword));
+	client_send(&p.b, "accept");
+	end = now_ms() + 10000;
+	while (sqlv("SELECT count(*) FROM pg_stat_activity WHERE"
+	    " wait_event_type = 'Lock' AND strpos(query, 'trade_offers') > 0")
+	    == 0) {
+		ck_assert_msg(now_ms() < end, "the swap never waited");
+		usleep(10000);
+	}
+	status = keepd_stop(&p.k, SIGKILL);
+	ck_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	hold_sql(hold, "ROLLBACK");
+	PQfinish(hold);
+	/* The orphaned backend ends once it finds its client gone. */
+	end = now_ms() + 10000;
+	while (sqlv("SELECT count(*) FROM pg_stat_activity WHERE"
+	    " strpos(query, 'trade_offers') > 0 AND state <> 'idle' AND pid <>"
+	    " pg_backend_pid()") > 0 &&
+	    now_ms() < end)
+		usleep(10000);
+	ck_assert(!pair_swapped(&p));
+	keepd_start(&p.k, NULL);
+	client_close(&p.a);
+	client_close(&p.b);
+	client_connect(&p.a, p.k.port);
+	client_login(&p.a, p.an, PASSWORD);
+	client_connect(&p.b, p.k.port);
+	client_login(&p.b, p.bn, PASSWORD);
+	ck_assert(!pair_swapped(&p));
+	client_send_want(&p.b, "accept", "You get a test sword.", 5000);
+	ck_assert(pair_swapped(&p));
+	pair_close(&p);
+}
+END_TEST
+
+/*
+ * kill -9 at several moments after the last accept is sent (before it is
+ * read, during the transaction, after COMMIT): each time the swap happened
+ * whole or not at all, and the trade can be finished after the restart.
  */
 START_TEST(test_trade_kill_during_swap)
 {
-	static const int	delays_us[] = { 0, 300, 1000, 3000, 20000 };
+	static const int	delays_us[] = { 0, 2000, 20000, 60000, 100000,
+	    300000 };
 
 	for (size_t i = 0; i < sizeof delays_us / sizeof delays_us[0]; i++) {
 		struct pair	p;
@@ -218,6 +288,7 @@ trade_e2e_tcase(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_trade_tcp);
 	tcase_add_test(tc, test_trade_kill_between_accepts);
+	tcase_add_test(tc, test_trade_kill_mid_swap);
 	tcase_add_test(tc, test_trade_kill_during_swap);
 	return tc;
 }
