@@ -612,6 +612,41 @@ trade_goods_moved(const struct store_trade *t, char *why, size_t whysz)
 	return false;
 }
 
+/*
+ * Whether a side could not carry what it gets, once what it gives is gone
+ * (into why); the carry limits of give (rules_item.h).
+ */
+static enum store_rc
+trade_too_much(struct cmd_ctx *ctx, const struct store_trade *t, char *why,
+    size_t whysz)
+{
+	for (int s = 0; s < 2; s++) {
+		const struct store_trade_side	*sd = &t->side[s];
+		struct rules_burden		 b = { .level = sd->level };
+		int64_t				 n = 0, w = 0;
+		enum rules_carry		 c;
+
+		if (store_item_burden(ctx->store, sd->id, &b.count,
+		    &b.weight) != STORE_OK)
+			return STORE_ERR;
+		for (int i = 0; i < t->noffers; i++) {
+			const struct store_trade_offer	*o = &t->offers[i];
+			int				 sign = o->char_id ==
+							    sd->id ? -1 : 1;
+
+			n += sign;
+			w += sign * o->weight;
+		}
+		if ((c = rules_item_can_carry(&b, n, w)) == RULES_CARRY_OK)
+			continue;
+		snprintf(why, whysz, "%s can't carry %s", sd->name,
+		    c == RULES_CARRY_COUNT ? "that many things" : "that much "
+		    "weight");
+		return STORE_OK;
+	}
+	return STORE_NONE;
+}
+
 /* What side s gets and gives, for the swap's message to it. */
 static void
 trade_done_text(struct buf *b, const struct store_trade *t, int s)
@@ -628,12 +663,15 @@ static enum tx_rc
 trade_complete(struct cmd_ctx *ctx, struct store_trade *t)
 {
 	struct buf	b = { 0 };
-	char		why[160], msg[256];
+	char		why[160] = "", msg[256];
 	enum store_rc	rc;
 
 	if (store_trade_lock_goods(ctx->store, t) != STORE_OK)
 		return TX_ERROR;
-	if (trade_goods_moved(t, why, sizeof why)) {
+	if (!trade_goods_moved(t, why, sizeof why) &&
+	    trade_too_much(ctx, t, why, sizeof why) == STORE_ERR)
+		return TX_ERROR;
+	if (why[0] != '\0') {
 		snprintf(msg, sizeof msg, "The trade did not happen: %s. Both "
 		    "must accept again.", why);
 		if (store_trade_refuse(ctx->store, t->id) != STORE_OK ||

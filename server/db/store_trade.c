@@ -83,7 +83,7 @@ static struct store_stmt st_trade_people = {
 	"trade_people",
 	"SELECT c.id, c.name, c.room_id, c.session_instance IS NOT NULL,"
 	" c.coins, s.char_id IS NOT NULL, coalesce(s.coins, 0),"
-	" coalesce(s.accepted, false)"
+	" coalesce(s.accepted, false), c.level"
 	" FROM characters c LEFT JOIN trade_sides s"
 	"  ON s.char_id = c.id AND s.trade_id = $1"
 	" WHERE c.id IN ($2, $3)", 3, 0
@@ -92,7 +92,7 @@ static struct store_stmt st_trade_people = {
 static struct store_stmt st_trade_offers = {
 	"trade_offers",
 	"SELECT o.item_id, o.char_id, coalesce(i.name, p.name),"
-	" coalesce(i.keywords, p.keywords), " TRADE_THERE
+	" coalesce(i.keywords, p.keywords), " TRADE_THERE ", item_weight(i.id)"
 	" FROM trade_offers o JOIN items i ON i.id = o.item_id"
 	" JOIN item_protos p ON p.id = i.proto_id"
 	" WHERE o.trade_id = $1 ORDER BY o.created_at, o.item_id", 1, 0
@@ -121,6 +121,7 @@ store_trade_people(struct store *s, struct store_trade *t, int64_t other)
 		sd->joined = store_get_bool(res, i, 5);
 		sd->coins = store_get_int(res, i, 6);
 		sd->accepted = store_get_bool(res, i, 7);
+		sd->level = (int32_t)store_get_int(res, i, 8);
 	}
 	PQclear(res);
 	return STORE_OK;
@@ -146,6 +147,7 @@ store_trade_offers(struct store *s, struct store_trade *t)
 		store_get_str(res, i, 2, o->name, sizeof o->name);
 		store_get_str(res, i, 3, o->keywords, sizeof o->keywords);
 		o->there = store_get_bool(res, i, 4);
+		o->weight = store_get_int(res, i, 5);
 	}
 	PQclear(res);
 	return STORE_OK;

@@ -24,6 +24,7 @@ struct store_trade_side {
 	int32_t	 room_id;		/* where the character is */
 	bool	 online;
 	int64_t	 purse;			/* the coins it has */
+	int32_t	 level;
 	bool	 joined;		/* has a trade_sides row */
 	int64_t	 coins;			/* the coins it offers */
 	bool	 accepted;
@@ -37,6 +38,7 @@ struct store_trade_offer {
 	char	 keywords[STORE_ITEM_KW_MAX + 1];
 	bool	 there;			/* carried by the offerer, not worn,
 					 * holding nothing */
+	int64_t	 weight;
 };
 
 /* A trade, locked; side[0] is the character that loaded it. */

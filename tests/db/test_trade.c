@@ -295,6 +295,36 @@ START_TEST(test_trade_coins_spent)
 }
 END_TEST
 
+/* The swap keeps give's carry limits, counting what each side gives. */
+START_TEST(test_trade_carry)
+{
+	struct deal	d;
+	const int	room = 10 + 2 * 1;	/* things in hand at level 1 */
+
+	deal_open(&d);
+	sqlf("UPDATE characters SET level = 1 WHERE id = %lld",
+	    (long long)d.b.id);
+	/* b's hands are full: one more thing is one too many. */
+	give_items(d.b.id, "cmb_trinket", room - 1);
+	deal_start(&d);
+	said(&d, &d.a, "offer", "sword", "You offer");
+	said(&d, &d.b, "offer", "10 coins", "You offer");
+	said(&d, &d.a, "accept", "", "You accept");
+	said(&d, &d.b, "accept", "", fmt("The trade did not happen: %s can't "
+	    "carry that many things.", d.b.name));
+	ck_assert_int_eq(owner(d.sword), d.a.id);
+	ck_assert_int_eq(coins_of(d.b.id), d.cb);
+	/* Giving one thing back in the same trade makes room. */
+	said(&d, &d.b, "offer", "trinket", "You offer");
+	said(&d, &d.a, "accept", "", "You accept");
+	said(&d, &d.b, "accept", "", "You get a test sword.");
+	ck_assert_int_eq(owner(d.sword), d.b.id);
+	ck_assert_int_eq(owner(d.trinket), d.a.id);
+	deal_conserved(&d);
+	world_close(&d.w);
+}
+END_TEST
+
 /* One side leaves the room (or the game): the trade is off. */
 START_TEST(test_trade_left)
 {
@@ -529,6 +559,7 @@ trade_suite(void)
 	tcase_add_test(tc, test_trade_item_given);
 	tcase_add_test(tc, test_trade_item_worn);
 	tcase_add_test(tc, test_trade_coins_spent);
+	tcase_add_test(tc, test_trade_carry);
 	tcase_add_test(tc, test_trade_left);
 	tcase_add_test(tc, test_trade_constraints);
 	tcase_add_test(tc, test_trade_accept_race);
