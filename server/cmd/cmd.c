@@ -244,7 +244,7 @@ static const struct cmd_entry cmd_entries[] = {
 	  .usage = "offer <item>|<n> coins",
 	  .help = "Put an item, or coins, on the table of your trade." },
 	{ .name = "withdraw", .handler = cmd_withdraw,
-	  .usage = "withdraw [<item>|<n> coins|coins]",
+	  .usage = "withdraw [<item>|<n> coins]",
 	  .help = "Take back an offer, or everything you offer." },
 	{ .name = "accept", .handler = cmd_accept,
 	  .usage = "accept", .help = "Agree to the trade as it stands; when "
