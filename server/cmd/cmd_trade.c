@@ -234,8 +234,17 @@ trade_agree(struct cmd_ctx *ctx, int64_t id)
 	char			head[96];
 	enum tx_rc		rc = TX_ERROR;
 
-	if (store_trade_join(ctx->store, id, ctx->me.id) != STORE_OK ||
-	    store_trade_lock(ctx->store, id, ctx->me.id, &t) != STORE_OK)
+	memset(&t, 0, sizeof t);
+	switch (store_trade_join(ctx->store, id, ctx->me.id)) {
+	case STORE_ERR:
+		goto out;
+	case STORE_NONE:
+		rc = cmd_item_refuse(ctx, "You are already trading.");
+		goto out;
+	default:
+		break;
+	}
+	if (store_trade_lock(ctx->store, id, ctx->me.id, &t) != STORE_OK)
 		goto out;
 	snprintf(head, sizeof head, "%s agrees to trade with you.",
 	    ctx->me.name);
@@ -320,7 +329,7 @@ cmd_trade(struct cmd_ctx *ctx, const char *args)
 {
 	struct store_trade	t;
 	struct store_char	them;
-	char			name[STORE_NAME_MAX + 1];
+	char			name[STORE_NAME_MAX + 1], word[64];
 	enum trade_load		l;
 	enum store_rc		rc;
 
@@ -331,7 +340,8 @@ cmd_trade(struct cmd_ctx *ctx, const char *args)
 		store_trade_free(&t);
 		return TX_COMMIT;
 	}
-	if (!text_name_normalise(args, name, sizeof name))
+	target_trim(args, word, sizeof word);
+	if (!text_name_normalise(word, name, sizeof name))
 		return cmd_item_refuse(ctx, "There is no one by that name here.");
 	rc = store_char_in_room(ctx->store, ctx->me.room_id, name, &them);
 	if (rc != STORE_OK)

@@ -164,6 +164,8 @@ START_TEST(test_trade_refusals)
 	said(&d, &d.a, "trade", d.a.name, "You can't trade with yourself.");
 	said(&d, &d.a, "trade", "Nobodyhere", "There is no one called");
 	said(&d, &d.a, "trade", "x!", "There is no one by that name here.");
+	said(&d, &d.a, "trade", fmt("  %s  ", d.b.name), "You ask");
+	said(&d, &d.a, "cancel", "", "You cancel the trade with");
 	said(&d, &d.a, "trade", d.b.name, "You ask");
 	said(&d, &d.a, "offer", "sword", "has not agreed to trade yet.");
 	said(&d, &d.c, "trade", d.a.name, "You ask");
@@ -180,7 +182,7 @@ START_TEST(test_trade_refusals)
 	said(&d, &d.a, "withdraw", "", "You offer nothing.");
 	/* c's request is turned down by a's cancel only once a is free. */
 	said(&d, &d.a, "cancel", "", "You cancel the trade with");
-	ck_assert_int_eq(told(d.b.id, "cancels the trade."), 1);
+	ck_assert_int_eq(told(d.b.id, "cancels the trade."), 2);
 	said(&d, &d.a, "cancel", "", "You turn down 1 request to trade.");
 	ck_assert_int_eq(told(d.c.id, "does not want to trade."), 1);
 	said(&d, &d.c, "trade", "", "You are not trading with anyone.");
