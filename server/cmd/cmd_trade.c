@@ -295,10 +295,6 @@ trade_with(struct cmd_ctx *ctx, const struct store_char *them)
 	int64_t			id;
 	enum store_rc		src;
 
-	/* Two players asking each other at once: the second one joins. */
-	if (store_trade_lock_pair(ctx->store, ctx->me.id, them->id) !=
-	    STORE_OK)
-		return TX_ERROR;
 	if ((l = trade_load(ctx, &t)) == TRADE_ERR)
 		return TX_ERROR;
 	if (l == TRADE_OK) {
@@ -312,6 +308,13 @@ trade_with(struct cmd_ctx *ctx, const struct store_char *them)
 		return rc;
 	}
 	store_trade_free(&t);
+	/*
+	 * Two players asking each other at once: the second one joins.
+	 * Locked after the trade row (trade_load), the order accept uses.
+	 */
+	if (store_trade_lock_pair(ctx->store, ctx->me.id, them->id) !=
+	    STORE_OK)
+		return TX_ERROR;
 	src = store_trade_asked_by(ctx->store, them->id, ctx->me.id, &id);
 	if (src == STORE_ERR)
 		return TX_ERROR;

@@ -493,6 +493,28 @@ START_TEST(test_trade_accept_race)
 }
 END_TEST
 
+/* Both ask each other at the same moment: one asks, the other agrees. */
+START_TEST(test_trade_ask_race)
+{
+	struct deal	d;
+	struct racer	rc[2];
+
+	deal_open(&d);
+	for (int round = 0; round < ROUNDS; round++) {
+		race(&d.a, "trade", d.b.name, &d.b, "trade", d.a.name, rc);
+		ck_assert_int_eq(str_count(rc[0].r.out, "You ask") +
+		    str_count(rc[1].r.out, "You ask"), 1);
+		ck_assert_int_eq(str_count(rc[0].r.out, "You agree") +
+		    str_count(rc[1].r.out, "You agree"), 1);
+		ck_assert_int_eq(sqlv("SELECT count(*) FROM trades WHERE"
+		    " opened_at IS NOT NULL AND %lld IN (asker_id, asked_id)",
+		    (long long)d.a.id), 1);
+		said(&d, round % 2 ? &d.a : &d.b, "cancel", "", "You cancel");
+	}
+	world_close(&d.w);
+}
+END_TEST
+
 /*
  * The last accept racing a give of an offered item: either the swap
  * happened whole (and the give found nothing) or the give did (and the
@@ -565,6 +587,7 @@ trade_suite(void)
 	tcase_add_test(tc, test_trade_left);
 	tcase_add_test(tc, test_trade_constraints);
 	tcase_add_test(tc, test_trade_accept_race);
+	tcase_add_test(tc, test_trade_ask_race);
 	tcase_add_test(tc, test_trade_accept_give_race);
 	suite_add_tcase(s, tc);
 	suite_add_tcase(s, trade_e2e_tcase());
