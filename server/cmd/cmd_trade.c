@@ -681,7 +681,11 @@ trade_complete(struct cmd_ctx *ctx, struct store_trade *t)
 
 	if (store_trade_lock_goods(ctx->store, t) != STORE_OK)
 		return TX_ERROR;
-	if (!trade_goods_moved(t, why, sizeof why) &&
+	/* An offered item deleted meanwhile took its offer and the
+	 * acceptances with it (the trigger): these are new terms. */
+	if (!t->side[1].accepted)
+		snprintf(why, sizeof why, "the terms changed");
+	else if (!trade_goods_moved(t, why, sizeof why) &&
 	    trade_too_much(ctx, t, why, sizeof why) == STORE_ERR)
 		return TX_ERROR;
 	if (why[0] != '\0') {

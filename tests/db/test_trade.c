@@ -272,6 +272,26 @@ START_TEST(test_trade_item_worn)
 }
 END_TEST
 
+/* An offered item deleted between the accepts: new terms, nothing moves. */
+START_TEST(test_trade_item_deleted)
+{
+	struct deal	d;
+
+	deal_open(&d);
+	deal_start(&d);
+	said(&d, &d.a, "offer", "sword", "You offer");
+	said(&d, &d.a, "offer", "helm", "You offer");
+	said(&d, &d.b, "offer", "20 coins", "You offer");
+	said(&d, &d.a, "accept", "", "You accept");
+	sqlf("DELETE FROM items WHERE id = %lld", (long long)d.sword);
+	ck_assert_int_eq(accepted(d.a.id), 0);
+	said(&d, &d.b, "accept", "", "You accept the trade.");
+	ck_assert_int_eq(owner(d.helm), d.a.id);
+	ck_assert_int_eq(coins_of(d.b.id), d.cb);
+	world_close(&d.w);
+}
+END_TEST
+
 /* Coins spent before the second accept: refused, nothing moves. */
 START_TEST(test_trade_coins_spent)
 {
@@ -582,6 +602,7 @@ trade_suite(void)
 	tcase_add_test(tc, test_trade_item_dropped);
 	tcase_add_test(tc, test_trade_item_given);
 	tcase_add_test(tc, test_trade_item_worn);
+	tcase_add_test(tc, test_trade_item_deleted);
 	tcase_add_test(tc, test_trade_coins_spent);
 	tcase_add_test(tc, test_trade_carry);
 	tcase_add_test(tc, test_trade_left);
