@@ -19,6 +19,7 @@
 #include "cmd/cmd_item.h"
 #include "cmd/cmd_util.h"
 #include "db/store_trade.h"
+#include "net/color.h"
 #include "ops/util.h"
 
 /* How a trade command found the actor's trade. */
@@ -145,7 +146,8 @@ trade_show(struct buf *b, const struct store_trade *t, int v)
 		}
 		return;
 	}
-	buf_printf(b, "You are trading with %s.\nYou offer: ", them->name);
+	buf_printf(b, CM_BCYAN "You are trading with %s." CM_RESET
+	    "\nYou offer: ", them->name);
 	trade_goods(b, t, v);
 	buf_printf(b, ".\n%s offers: ", them->name);
 	trade_goods(b, t, !v);
@@ -664,7 +666,8 @@ trade_too_much(struct cmd_ctx *ctx, const struct store_trade *t, char *why,
 static void
 trade_done_text(struct buf *b, const struct store_trade *t, int s)
 {
-	buf_printf(b, "You trade with %s.\nYou give ", t->side[!s].name);
+	buf_printf(b, CM_BGREEN "You trade with %s." CM_RESET "\nYou give ",
+	    t->side[!s].name);
 	trade_goods(b, t, s);
 	buf_add(b, ".\nYou get ");
 	trade_goods(b, t, !s);
@@ -689,8 +692,8 @@ trade_complete(struct cmd_ctx *ctx, struct store_trade *t)
 	    trade_too_much(ctx, t, why, sizeof why) == STORE_ERR)
 		return TX_ERROR;
 	if (why[0] != '\0') {
-		snprintf(msg, sizeof msg, "The trade did not happen: %s. Both "
-		    "must accept again.", why);
+		snprintf(msg, sizeof msg, CM_BRED "The trade did not happen:"
+		    CM_RESET " %s. Both must accept again.", why);
 		if (store_trade_refuse(ctx->store, t->id) != STORE_OK ||
 		    store_notify_char(ctx->store, t->side[1].id, msg) !=
 		    STORE_OK)

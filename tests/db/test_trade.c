@@ -241,7 +241,7 @@ deal_moved_item(const char *how)
 		    "You give a test sword");
 	else
 		said(&d, &d.a, "wield", "sword", "You wield");
-	said(&d, &d.b, "accept", "", "The trade did not happen: ");
+	said(&d, &d.b, "accept", "", "The trade did not happen:");
 	ck_assert_int_eq(told(d.a.id, "no longer has a test sword"), 1);
 	ck_assert_int_eq(owner(d.sword), strcmp(how, "drop") == 0 ? 0 :
 	    strcmp(how, "give") == 0 ? d.c.id : d.a.id);
@@ -332,7 +332,7 @@ START_TEST(test_trade_carry)
 	said(&d, &d.a, "offer", "sword", "You offer");
 	said(&d, &d.b, "offer", "10 coins", "You offer");
 	said(&d, &d.a, "accept", "", "You accept");
-	said(&d, &d.b, "accept", "", fmt("The trade did not happen: %s can't "
+	said(&d, &d.b, "accept", "", fmt("%s can't "
 	    "carry that many things.", d.b.name));
 	ck_assert_int_eq(owner(d.sword), d.a.id);
 	ck_assert_int_eq(coins_of(d.b.id), d.cb);

@@ -147,6 +147,11 @@ START_TEST(test_trade_tcp)
 	ck_assert(client_cmd(&p.b, "trade", out, sizeof out));
 	ck_assert_msg(strstr(out, "has accepted; type accept") != NULL, "%s",
 	    printable(out));
+	/* The title's colour markup is stripped for a client that did not
+	 * ask for colour. */
+	ck_assert_msg(strstr(out, "You are trading with ") != NULL &&
+	    strchr(out, '\001') == NULL && strchr(out, '\033') == NULL, "%s",
+	    printable(out));
 	client_send_want(&p.b, "accept", "You get a test sword.", 5000);
 	client_want(&p.a, "You get 10 coins.", 5000, NULL, 0);
 	ck_assert(pair_swapped(&p));
