@@ -317,15 +317,11 @@ trade_with(struct cmd_ctx *ctx, const struct store_char *them)
 	if (store_trade_lock_pair(ctx->store, ctx->me.id, them->id) !=
 	    STORE_OK)
 		return TX_ERROR;
-	src = store_trade_asked_by(ctx->store, them->id, ctx->me.id, &id);
+	src = store_trade_asked_by(ctx->store, them->id, ctx->me.id,
+	    ctx->me.room_id, &id);
 	if (src == STORE_ERR)
 		return TX_ERROR;
-	if (src == STORE_OK && store_trade_lock(ctx->store, id, ctx->me.id,
-	    &t) == STORE_OK) {
-		store_trade_free(&t);
-		return trade_agree(ctx, id);
-	}
-	return trade_ask(ctx, them);
+	return src == STORE_OK ? trade_agree(ctx, id) : trade_ask(ctx, them);
 }
 
 /* trade [<name>] */

@@ -59,15 +59,16 @@ store_trade_of(struct store *s, int64_t me, int64_t *id)
 static struct store_stmt st_trade_asked_by = {
 	"trade_asked_by",
 	"SELECT id FROM trades WHERE asker_id = $1 AND asked_id = $2"
-	" AND opened_at IS NULL", 2, 0
+	" AND opened_at IS NULL AND room_id = $3", 3, 0
 };
 
-/* The trade asker asked of asked, not yet opened. */
+/* The trade asker asked of asked in room, not yet opened. */
 enum store_rc
 store_trade_asked_by(struct store *s, int64_t asker, int64_t asked,
-    int64_t *id)
+    int32_t room, int64_t *id)
 {
-	const char	*p[] = { STORE_NUM(asker), STORE_NUM(asked) };
+	const char	*p[] = { STORE_NUM(asker), STORE_NUM(asked),
+			    STORE_NUM(room) };
 
 	return store_trade_id(s, &st_trade_asked_by, p, id);
 }

@@ -57,9 +57,9 @@ void		 store_trade_free(struct store_trade *);
 /* The id of the trade me takes part in (asked or open); STORE_NONE. */
 enum store_rc	 store_trade_of(struct store *, int64_t me, int64_t *id)
 		    STORE_MUST_CHECK;
-/* The trade asker asked of asked and not yet opened; STORE_NONE. */
+/* The trade asker asked of asked in room, not yet opened; STORE_NONE. */
 enum store_rc	 store_trade_asked_by(struct store *, int64_t asker,
-		    int64_t asked, int64_t *id) STORE_MUST_CHECK;
+		    int64_t asked, int32_t room, int64_t *id) STORE_MUST_CHECK;
 /*
  * Lock trade id (FOR UPDATE) and read it as me sees it: both sides and the
  * offers.  STORE_NONE when it is gone or me takes no part in it.

@@ -383,6 +383,29 @@ START_TEST(test_trade_left)
 }
 END_TEST
 
+/*
+ * A request made in another room is not agreed to: the asked one's
+ * `trade` asks anew, and the old request ends when its asker next acts.
+ */
+START_TEST(test_trade_ask_elsewhere)
+{
+	struct deal	d;
+	int32_t		other;
+
+	deal_open(&d);
+	other = new_room(d.w.s, "Elsewhere");
+	said(&d, &d.a, "trade", d.b.name, "You ask");
+	sqlf("UPDATE characters SET room_id = %d WHERE id IN (%lld, %lld)",
+	    other, (long long)d.a.id, (long long)d.b.id);
+	said(&d, &d.b, "trade", d.a.name, "You ask");
+	said(&d, &d.a, "trade", d.b.name, "You agree to trade with");
+	said(&d, &d.a, "trade", "", "You are trading with");
+	ck_assert_int_eq(sqlv("SELECT count(*) FROM trades WHERE %lld IN"
+	    " (asker_id, asked_id)", (long long)d.a.id), 1);
+	world_close(&d.w);
+}
+END_TEST
+
 /* The schema refuses what the commands never do. */
 START_TEST(test_trade_constraints)
 {
@@ -606,6 +629,7 @@ trade_suite(void)
 	tcase_add_test(tc, test_trade_coins_spent);
 	tcase_add_test(tc, test_trade_carry);
 	tcase_add_test(tc, test_trade_left);
+	tcase_add_test(tc, test_trade_ask_elsewhere);
 	tcase_add_test(tc, test_trade_constraints);
 	tcase_add_test(tc, test_trade_accept_race);
 	tcase_add_test(tc, test_trade_ask_race);
