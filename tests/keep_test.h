@@ -55,6 +55,9 @@ Suite	*ops_suite(void);
 Suite	*telnet_e2e_suite(void);
 Suite	*mssp_unit_suite(void);
 Suite	*mssp_suite(void);
+Suite	*trade_suite(void);
+/* The trade suite's end-to-end and kill -9 cases (test_trade_e2e.c). */
+TCase	*trade_e2e_tcase(void);
 
 /* The rules suite's test cases, one per file of tests/unit/test_rules_*.c. */
 TCase	*rules_item_tcase(void);

@@ -48,6 +48,7 @@ main(void)
 		{ "telnet_e2e", telnet_e2e_suite, 0 },
 		{ "mssp_unit", mssp_unit_suite, 1 },
 		{ "mssp", mssp_suite, 0 },
+		{ "trade", trade_suite, 0 },
 	};
 	const char	*only = getenv("KEEP_SUITE");
 	const char	*tier = getenv("KEEP_TIER");

@@ -235,6 +235,23 @@ static const struct cmd_entry cmd_entries[] = {
 	  "area <id> name <text> | area <id> reset <seconds>",
 	  .help = "List areas, create one, rename it, set its reset "
 	  "interval (builder)." },
+	/* trade: the two-sided trade (cmd_trade.c; docs/commands.md). */
+	{ .name = "trade", .handler = cmd_trade,
+	  .usage = "trade [<name>]",
+	  .help = "Ask someone here to trade, agree to their request, or "
+	  "show the trade." },
+	{ .name = "offer", .handler = cmd_offer, .flags = CMD_ARGS,
+	  .usage = "offer <item>|<n> coins",
+	  .help = "Put an item, or coins, on the table of your trade." },
+	{ .name = "withdraw", .handler = cmd_withdraw,
+	  .usage = "withdraw [<item>|<n> coins]",
+	  .help = "Take back an offer, or everything you offer." },
+	{ .name = "accept", .handler = cmd_accept,
+	  .usage = "accept", .help = "Agree to the trade as it stands; when "
+	  "both agree, it happens." },
+	{ .name = "cancel", .handler = cmd_cancel,
+	  .usage = "cancel", .help = "End your trade, or turn down requests "
+	  "to trade." },
 	{ .name = "quit", .handler = cmd_quit, .flags = CMD_FULLNAME,
 	  .usage = "quit", .help = "Leave the game (type it in full)." },
 };

@@ -188,6 +188,20 @@ enum tx_rc	cmd_sell(struct cmd_ctx *, const char *);
 enum tx_rc	cmd_value(struct cmd_ctx *, const char *);
 enum tx_rc	cmd_heal(struct cmd_ctx *, const char *);
 
+/* cmd_trade.c: the two-sided trade (docs/commands.md, "Trading"). */
+enum tx_rc	cmd_trade(struct cmd_ctx *, const char *);
+enum tx_rc	cmd_offer(struct cmd_ctx *, const char *);
+enum tx_rc	cmd_withdraw(struct cmd_ctx *, const char *);
+enum tx_rc	cmd_accept(struct cmd_ctx *, const char *);
+enum tx_rc	cmd_cancel(struct cmd_ctx *, const char *);
+/*
+ * End every trade character id (called name) is in or was asked to, and
+ * tell the others "The trade with <name> is off: <name> <how>." (quit,
+ * logout).
+ */
+enum store_rc	cmd_trade_leave(struct store *, int64_t id, const char *name,
+		    const char *how) STORE_MUST_CHECK;
+
 /* Write a room as look shows it; STORE_ERR is passed back as TX_ERROR. */
 enum tx_rc	cmd_show_room(struct cmd_ctx *, int32_t room);
 /*

@@ -18,7 +18,9 @@ cmd_quit(struct cmd_ctx *ctx, const char *args)
 		return TX_ROLLBACK;
 	}
 	if (store_char_end_session(ctx->store, ctx->me.id,
-	    ctx->me.session_instance, ctx->me.session_id) == STORE_ERR)
+	    ctx->me.session_instance, ctx->me.session_id) == STORE_ERR ||
+	    cmd_trade_leave(ctx->store, ctx->me.id, ctx->me.name,
+	    "left the game") != STORE_OK)
 		return TX_ERROR;
 	snprintf(msg, sizeof msg, "%s has left the game.", ctx->me.name);
 	if (store_notify_room(ctx->store, ctx->me.room_id, ctx->me.id, msg) !=

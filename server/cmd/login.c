@@ -396,6 +396,9 @@ login_logout_tx(struct store *st, void *arg)
 	    (int64_t)j->sid);
 	if (rc != STORE_OK)
 		return cmd_tx_rc(rc);
+	if (cmd_trade_leave(st, j->char_id, j->ch.name, "left the game") !=
+	    STORE_OK)
+		return TX_ERROR;
 	snprintf(msg, sizeof msg, "%s has left the game.", j->ch.name);
 	if (store_notify_room(st, j->ch.room_id, j->char_id, msg) != STORE_OK)
 		return TX_ERROR;

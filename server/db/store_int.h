@@ -15,7 +15,7 @@
  * listen.c listens on it. */
 #define STORE_CHANNEL	"keep"
 
-#define STORE_MAX_STMTS	256
+#define STORE_MAX_STMTS	512
 #define STORE_MAX_PARAMS 16
 /* How long past the statement timeout a worker waits for an answer before
  * it takes the network for silent and gives the connection up (ms). */

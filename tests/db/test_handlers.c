@@ -722,6 +722,16 @@ START_TEST(test_help_text)
 	    "  help                             List the commands.\n"
 	    "  heal                             Pay a healer to mend "
 	    "your wounds.\n"
+	    "  trade [<name>]                   Ask someone here to trade, "
+	    "agree to their request, or show the trade.\n"
+	    "  offer <item>|<n> coins           Put an item, or coins, on "
+	    "the table of your trade.\n"
+	    "  withdraw [<item>|<n> coins]      Take back an offer, or "
+	    "everything you offer.\n"
+	    "  accept                           Agree to the trade as it "
+	    "stands; when both agree, it happens.\n"
+	    "  cancel                           End your trade, or turn "
+	    "down requests to trade.\n"
 	    "  quit                             Leave the game (type it "
 	    "in full).\n";
 	static const char	*dbstats = "  dbstats                          "
@@ -730,7 +740,8 @@ START_TEST(test_help_text)
 	struct store_char	 me;
 	struct run		 r;
 	char			 admin[16384], staff[12288] = "";
-	const char		*quit = strstr(want, "  quit ");
+	/* The player rows after the staff rows in the table (trade). */
+	const char		*quit = strstr(want, "  trade ");
 	const struct cmd_entry	*rows;
 	int			 n;
 

@@ -354,6 +354,35 @@ START_TEST(test_move_rows)
 }
 END_TEST
 
+/* The trade rows (at the end) take no abbreviation older rows had. */
+START_TEST(test_lookup_trade)
+{
+	static const char	*cases[][3] = {
+		/* word, as a player, as an admin */
+		{ "tr", "trade", "transfer" }, { "tra", "trade", "transfer" },
+		{ "trad", "trade", "trade" }, { "o", "offer", "offer" },
+		{ "wit", "withdraw", "withdraw" }, { "wi", "wield", "wield" },
+		{ "ac", "accept", "accept" }, { "a", "attack", "attack" },
+		{ "ca", "cancel", "cancel" }, { "c", "consider", "consider" },
+		{ "w", "west", "west" }, { "t", "take", "take" },
+	};
+	const struct cmd_entry	*c;
+	const char		*name;
+	bool			 refused;
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		c = cmd_lookup_role(cases[i][0], ROLE_PLAYER, &name, &refused);
+		ck_assert_msg(c != NULL && strcmp(name, cases[i][1]) == 0,
+		    "%s should be %s for a player, got %s", cases[i][0],
+		    cases[i][1], c != NULL ? name : "(null)");
+		c = cmd_lookup_role(cases[i][0], ROLE_ADMIN, &name, &refused);
+		ck_assert_msg(c != NULL && strcmp(name, cases[i][2]) == 0,
+		    "%s should be %s for an admin, got %s", cases[i][0],
+		    cases[i][2], c != NULL ? name : "(null)");
+	}
+}
+END_TEST
+
 Suite *
 cmd_suite(void)
 {
@@ -361,6 +390,7 @@ cmd_suite(void)
 	TCase	*tc = tcase_create("cmd");
 
 	tcase_add_test(tc, test_lookup_exact_and_abbrev);
+	tcase_add_test(tc, test_lookup_trade);
 	tcase_add_test(tc, test_lookup_unknown);
 	tcase_add_test(tc, test_quit_needs_full_word);
 	tcase_add_test(tc, test_split);
