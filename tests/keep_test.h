@@ -52,6 +52,9 @@ Suite	*mod_suite(void);
 /* The mod suite's end-to-end tests (test_mod_e2e.c). */
 void	 mod_e2e_tests(Suite *);
 Suite	*ops_suite(void);
+Suite	*talk_suite(void);
+/* The end-to-end cases of the talk suite (tests/e2e/test_talk_e2e.c). */
+TCase	*talk_e2e_tcase(void);
 
 /* The rules suite's test cases, one per file of tests/unit/test_rules_*.c. */
 TCase	*rules_item_tcase(void);
