@@ -559,6 +559,42 @@ START_TEST(test_say_channel)
 }
 END_TEST
 
+/* A reader (every keepd's) gets a talk row with its channel and talker,
+ * what game_deliver sends as Comm.Channel.Text; other rows have none. */
+START_TEST(test_message_channel_read)
+{
+	struct world		 w;
+	struct store_char	 a, b;
+	struct store_message	*m = NULL;
+	struct run		 r;
+	char			*cursor = NULL, tok[32];
+	size_t			 n = 0;
+	int			 found = 0;
+
+	world_open(&w);
+	new_char(&w, "Rdra", 0, &a);
+	new_char(&w, "Rdrb", 0, &b);
+	ck_assert_int_eq(store_message_head(w.s, &cursor), STORE_OK);
+	token(tok, sizeof tok, "read");
+	run(w.s, a.id, "tell", fmt("%s %s", b.name, tok), &r);
+	ck_assert_int_eq(r.result, TXR_COMMITTED);
+	ck_assert_int_eq(store_message_read(w.s, &cursor, &m, &n), STORE_OK);
+	for (size_t i = 0; i < n; i++) {
+		if (strstr(m[i].text, tok) == NULL)
+			continue;
+		found++;
+		ck_assert_str_eq(m[i].channel, "tell");
+		ck_assert_str_eq(m[i].talker, a.name);
+		ck_assert_int_eq(m[i].nto, 1);
+		ck_assert_int_eq(m[i].to[0], b.id);
+	}
+	ck_assert_int_eq(found, 1);
+	store_message_free(m, n);
+	free(cursor);
+	world_close(&w);
+}
+END_TEST
+
 /* The abbreviations players rely on still win over the new commands. */
 START_TEST(test_talk_abbrev)
 {
@@ -603,6 +639,7 @@ talk_suite(void)
 	tcase_add_test(tc, test_exits_save);
 	tcase_add_test(tc, test_say_channel);
 	tcase_add_test(tc, test_talk_abbrev);
+	tcase_add_test(tc, test_message_channel_read);
 	suite_add_tcase(s, tc);
 	suite_add_tcase(s, talk_e2e_tcase());
 	return s;
