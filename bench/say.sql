@@ -19,7 +19,8 @@
 -- characters' ids lo .. lo+n-1, all online; rlo, nr = the block of rooms
 -- rlo .. rlo+nr-1 they stand in, two by two: character id stands in room
 -- rlo + ((id - lo) / 2) % nr (run.sh puts them there before each run).
--- say_text = what keepd would send ("Name says, '...'"); rate = the room
+-- say_text = what keepd would send ("Name says, '...'", without the
+-- colour markup); say_channel, say_talker = "say" and the name; rate = the room
 -- rate (room_message_rate; run.sh sets it far above what pgbench reaches,
 -- so the count is paid and nothing is refused).
 \set id random(:lo, :lo + :n - 1)
@@ -33,14 +34,15 @@ SELECT id, name, role, room_id,
  CASE WHEN frozen_until > now() THEN mod_until(frozen_until)
   ELSE '' END,
  CASE WHEN muted_until > now() THEN mod_until(muted_until)
-  ELSE '' END
+  ELSE '' END, afk IS NOT NULL
  FROM characters WHERE id = :id;
 \endpipeline
 WITH n AS (SELECT count(*) >= :rate AS noisy FROM (SELECT 1 FROM messages
   WHERE kind = 'say' AND room_id = :room
   AND created_at > now() - interval '1 second' LIMIT :rate) x),
- m AS (INSERT INTO messages (kind, room_id, recipients, text)
-  SELECT 'say', :room, r.ids, :say_text FROM n, (SELECT array_agg(id) AS ids
+ m AS (INSERT INTO messages (kind, room_id, recipients, text, channel,
+  talker) SELECT 'say', :room, r.ids, :say_text, :say_channel, :say_talker FROM n,
+  (SELECT array_agg(id) AS ids
    FROM characters WHERE room_id = :room AND id <> :id
    AND session_instance IS NOT NULL) r
   WHERE r.ids IS NOT NULL AND NOT n.noisy RETURNING 1)

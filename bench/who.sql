@@ -26,9 +26,17 @@ SELECT id, name, role, room_id,
  CASE WHEN frozen_until > now() THEN mod_until(frozen_until)
   ELSE '' END,
  CASE WHEN muted_until > now() THEN mod_until(muted_until)
-  ELSE '' END
+  ELSE '' END, afk IS NOT NULL
  FROM characters WHERE id = :id;
 \endpipeline
-SELECT name, count(*) OVER () FROM characters
+SELECT name || CASE WHEN afk IS NULL THEN ''
+  WHEN afk = '' THEN ' [AFK]' ELSE ' [AFK: ' || afk || ']' END
+ || CASE WHEN i.s < 60 THEN '' ELSE ' (idle ' || CASE
+  WHEN i.s >= 86400 THEN i.s / 86400 || 'd'
+  WHEN i.s >= 3600 THEN i.s / 3600 || 'h'
+  ELSE i.s / 60 || 'm' END || ')' END,
+ count(*) OVER () FROM characters,
+ LATERAL (SELECT greatest(0, extract(epoch FROM now() - coalesce(
+  greatest(last_input_at, last_login_at), now())))::bigint AS s) i
  WHERE session_instance IS NOT NULL ORDER BY name LIMIT 200;
 COMMIT;

@@ -58,6 +58,9 @@ Suite	*mssp_suite(void);
 Suite	*trade_suite(void);
 /* The trade suite's end-to-end and kill -9 cases (test_trade_e2e.c). */
 TCase	*trade_e2e_tcase(void);
+Suite	*talk_suite(void);
+/* The end-to-end cases of the talk suite (tests/e2e/test_talk_e2e.c). */
+TCase	*talk_e2e_tcase(void);
 
 /* The rules suite's test cases, one per file of tests/unit/test_rules_*.c. */
 TCase	*rules_item_tcase(void);

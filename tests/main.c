@@ -49,6 +49,7 @@ main(void)
 		{ "mssp_unit", mssp_unit_suite, 1 },
 		{ "mssp", mssp_suite, 0 },
 		{ "trade", trade_suite, 0 },
+		{ "talk", talk_suite, 0 },
 	};
 	const char	*only = getenv("KEEP_SUITE");
 	const char	*tier = getenv("KEEP_TIER");

@@ -13,6 +13,7 @@
 #include "cmd/cmd_mod.h"
 #include "cmd/cmd_gate.h"
 #include "cmd/cmd_ops.h"
+#include "cmd/cmd_talk.h"
 #include "ops/util.h"
 
 /*
@@ -252,6 +253,31 @@ static const struct cmd_entry cmd_entries[] = {
 	{ .name = "cancel", .handler = cmd_cancel,
 	  .usage = "cancel", .help = "End your trade, or turn down requests "
 	  "to trade." },
+	/* talk: talking beyond say (cmd_talk.c; docs/commands.md). */
+	{ .name = "tell", .handler = cmd_tell, .flags = CMD_ARGS,
+	  .usage = "tell <name> <text>",
+	  .help = "Say something to one player, wherever they are." },
+	{ .name = "reply", .handler = cmd_reply, .flags = CMD_ARGS,
+	  .usage = "reply <text>",
+	  .help = "Tell the last one who told you something." },
+	{ .name = "emote", .handler = cmd_emote, .flags = CMD_ARGS,
+	  .usage = "emote <text>",
+	  .help = "Act: the room reads your name and the text (also "
+	  ":<text>)." },
+	{ .name = "shout", .handler = cmd_shout, .flags = CMD_ARGS,
+	  .usage = "shout <text>",
+	  .help = "Speak to everyone online in this area." },
+	{ .name = "chat", .handler = cmd_chat, .flags = CMD_ARGS,
+	  .usage = "chat <text>|on|off",
+	  .help = "Speak on the channel of everyone online; turn it on or "
+	  "off." },
+	{ .name = "afk", .handler = cmd_afk, .usage = "afk [<message>]",
+	  .help = "Mark yourself away (or back); your next command ends it." },
+	{ .name = "exits", .handler = cmd_exits, .flags = CMD_READ,
+	  .usage = "exits", .help = "List the exits and where they lead." },
+	{ .name = "save", .handler = cmd_save, .flags = CMD_READ,
+	  .usage = "save", .help = "Nothing to do: everything is always "
+	  "saved." },
 	{ .name = "quit", .handler = cmd_quit, .flags = CMD_FULLNAME,
 	  .usage = "quit", .help = "Leave the game (type it in full)." },
 };
@@ -428,9 +454,10 @@ cmd_split(const char *line, char *word, size_t wordsz, const char **args)
 
 	while (*line == ' ')
 		line++;
-	/* ' is say, as in most MUDs: "'hello" says hello. */
-	if (*line == '\'') {
-		util_strlcpy(word, "say", wordsz);
+	/* ' is say and : is emote, as in most MUDs: "'hello" says hello,
+	 * ":smiles" emotes. */
+	if (*line == '\'' || *line == ':') {
+		util_strlcpy(word, *line == ':' ? "emote" : "say", wordsz);
 		line++;
 	} else {
 		while (*line != '\0' && *line != ' ') {

@@ -140,6 +140,7 @@ struct cmd_call {
 	bool			 close;		/* set: end the session */
 	enum role		 role;		/* set: the role the tx read */
 	bool			 gated;		/* set: refused by the role */
+	bool			 afk;		/* set: the actor was away */
 };
 
 /*

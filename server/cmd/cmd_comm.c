@@ -1,11 +1,13 @@
 /*
- * cmd_comm.c — talking to others: say.
+ * cmd_comm.c — talking to others: say.  The rest of talking is
+ * cmd_talk.c.
  */
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "cmd/cmd.h"
-#include "cmd/cmd_util.h"
+#include "cmd/cmd_talk.h"
+#include "net/color.h"
 #include "ops/util.h"
 
 /* Says a room may hear in a second (room_message_rate; set at start). */
@@ -18,22 +20,25 @@ cmd_comm_init(int room_message_rate)
 	cmd_room_rate = room_message_rate;
 }
 
+/* The says (and emotes) a room may hear in a second. */
+int
+cmd_comm_room_rate(void)
+{
+	return cmd_room_rate;
+}
+
 /* say <text>: everyone online in the room hears it, unless it is noisy. */
 enum tx_rc
 cmd_say(struct cmd_ctx *ctx, const char *args)
 {
-	char		*msg;
-	enum store_rc	 rc;
+	char		*others, *self;
+	enum tx_rc	 rc;
 
-	if (cmd_muted(ctx))
-		return TX_ROLLBACK;
-	msg = xasprintf("%s says, '%s'", ctx->me.name, args);
-	rc = store_notify_say(ctx->store, ctx->me.room_id, ctx->me.id, msg,
-	    cmd_room_rate);
-	free(msg);
-	if (rc != STORE_OK)
-		return cmd_refuse_rc(ctx, rc,
-		    "It is too noisy here; wait a moment.");
-	buf_printf(ctx->out, "You say, '%s'\n", args);
-	return TX_COMMIT;
+	others = xasprintf(CM_CYAN "%s says, '%s'" CM_RESET, ctx->me.name,
+	    args);
+	self = xasprintf(CM_CYAN "You say, '%s'" CM_RESET, args);
+	rc = cmd_talk_room(ctx, "say", others, self);
+	free(others);
+	free(self);
+	return rc;
 }

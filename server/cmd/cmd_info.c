@@ -2,6 +2,7 @@
  * cmd_info.c — commands that only read: look, score, who, help, dbstats.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmd/cmd.h"
@@ -9,6 +10,7 @@
 #include "cmd/cmd_util.h"
 #include "game/rules_combat.h"
 #include "game/text.h"
+#include "ops/util.h"
 
 /* Write '\n'-separated lines, then "... and N more <what>." if more > 0. */
 static void
@@ -93,18 +95,24 @@ cmd_score(struct cmd_ctx *ctx, const char *args)
 enum tx_rc
 cmd_who(struct cmd_ctx *ctx, const char *args)
 {
-	char		 names[200 * (STORE_NAME_MAX + 1) + 1];
+	/* A line: a name, " [AFK: <80 characters>]", " (idle 99d)". */
+	const size_t	 linesz = STORE_NAME_MAX + 10 + 80 * 4 + 16;
+	char		*names = xmalloc(200 * linesz + 1);
 	const char	*name, *nl;
 	int		 n;
 
 	(void)args;
-	if (store_char_who(ctx->store, names, sizeof names, &n) != STORE_OK)
+	if (store_char_who(ctx->store, names, 200 * linesz + 1, &n) !=
+	    STORE_OK) {
+		free(names);
 		return TX_ERROR;
+	}
 	buf_printf(ctx->out, "Players online: %d\n", n);
 	for (name = names; *name != '\0'; name = nl + (*nl != '\0')) {
 		nl = name + strcspn(name, "\n");
 		buf_printf(ctx->out, "  %.*s\n", (int)(nl - name), name);
 	}
+	free(names);
 	return TX_COMMIT;
 }
 

@@ -7,6 +7,7 @@
 
 #include "cmd/cmd.h"
 #include "cmd/cmd_gate.h"
+#include "cmd/cmd_talk.h"
 #include "cmd/cmd_util.h"
 #include "db/store_gate_audit.h"
 
@@ -73,6 +74,8 @@ cmd_run_tx(struct store *st, void *arg)
 		call->close = true;
 		return TX_ROLLBACK;
 	}
+	/* Any command but afk itself ends an away state (cmd_run). */
+	call->afk = ctx.me.afk && call->cmd->handler != cmd_afk;
 	(void)cmd_role_parse(ctx.me.role, &role);
 	call->role = role;
 	/* Above the role, the command does not exist: answer as unknown. */
@@ -120,6 +123,17 @@ cmd_gmcp(struct cmd_ctx *ctx, const char *package, json_t *body)
 enum tx_result
 cmd_run(struct store *st, struct cmd_call *call, int retries)
 {
-	return store_tx(st, (call->cmd->flags & CMD_READ) != 0, retries,
+	enum tx_result	r;
+
+	call->afk = false;
+	r = store_tx(st, (call->cmd->flags & CMD_READ) != 0, retries,
 	    cmd_run_tx, call);
+	/*
+	 * An away character is back: in a transaction of its own, since the
+	 * command's may be read-only or refused.  Only away characters pay
+	 * for it.
+	 */
+	if (call->afk && (r == TXR_COMMITTED || r == TXR_ROLLED_BACK))
+		cmd_talk_back(st, call->char_id, call->out, retries);
+	return r;
 }

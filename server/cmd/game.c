@@ -16,6 +16,7 @@
 #include "cmd/game.h"
 #include "cmd/login.h"
 #include "game/text.h"
+#include "net/color.h"
 #include "net/session.h"
 #include "ops/config.h"
 #include "ops/log.h"
@@ -274,6 +275,24 @@ const struct session_cbs game_session_cbs = {
 	.mssp = cmd_mssp_telnet,
 };
 
+/* Comm.Channel.Text of a talk message, as its recipient reads it. */
+static void
+game_deliver_gmcp(struct session *s, const struct store_message *m)
+{
+	char	*plain;
+	json_t	*body;
+
+	if (!session_gmcp_wants(s, "Comm.Channel.Text"))
+		return;
+	plain = xstrdup(m->text);
+	color_strip(plain);
+	body = json_pack("{s:s,s:s,s:s}", "channel", m->channel, "talker",
+	    m->talker, "text", plain);
+	free(plain);
+	if (body != NULL)
+		session_gmcp(s, "Comm.Channel.Text", body);
+}
+
 /* Write a message to each of its recipients playing on this process
  * (a session's key is its character's id once it plays). */
 static void
@@ -282,8 +301,11 @@ game_deliver_to(const struct store_message *m)
 	for (size_t i = 0; i < m->nto; i++) {
 		struct session	*s = session_find_key(m->to[i]);
 
-		if (s != NULL && login_playing(s))
-			session_notify(s, m->text);
+		if (s == NULL || !login_playing(s))
+			continue;
+		if (m->channel[0] != '\0')
+			game_deliver_gmcp(s, m);
+		session_notify(s, m->text);
 	}
 }
 

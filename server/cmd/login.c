@@ -34,6 +34,7 @@
 #include "db/store_mod.h"
 #include "cmd/cmd.h"
 #include "cmd/cmd_ops.h"
+#include "cmd/cmd_talk.h"
 #include "cmd/cmd_util.h"
 #include "cmd/login.h"
 #include "cmd/login_int.h"
@@ -349,6 +350,7 @@ login_enter_tx(struct store *st, void *arg)
 	struct cmd_ctx		 ctx = { .store = st, .out = &j->out };
 	char			 old[STORE_UUID_LEN + 1], msg[96];
 	int64_t			 old_sid;
+	enum tx_rc		 trc;
 
 	buf_reset(&j->out);
 	if (j->kind == LOGIN_CREATE) {
@@ -378,7 +380,10 @@ login_enter_tx(struct store *st, void *arg)
 	if (store_notify_room(st, j->ch.room_id, j->ch.id, msg) != STORE_OK)
 		return TX_ERROR;
 	j->status = LOGIN_OK;
-	return cmd_show_room(&ctx, j->ch.room_id);
+	if ((trc = cmd_show_room(&ctx, j->ch.room_id)) != TX_COMMIT)
+		return trc;
+	/* The tells kept while away, shown once: deleted in this tx. */
+	return cmd_talk_missed(&ctx);
 }
 
 /* Logout transaction: end the session if it is still ours; tell the room. */

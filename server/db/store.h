@@ -88,6 +88,7 @@ struct store_char {
 	bool	 npc;		/* an NPC (has a prototype) */
 	char	 frozen[32];	/* "" or "until ... UTC" / "until lifted" */
 	char	 muted[32];	/* the same for a mute */
+	bool	 afk;		/* away (afk; the next command ends it) */
 };
 
 struct store_look {
@@ -256,7 +257,10 @@ enum store_rc	 store_char_transfer_coins(struct store *, int64_t from,
 /* Find an online character by name in a room; STORE_NONE if not there. */
 enum store_rc	 store_char_in_room(struct store *, int32_t room,
 		    const char *name, struct store_char *) STORE_MUST_CHECK;
-/* Names of online characters, '\n'-separated, sorted; count in *n. */
+/*
+ * who's lines of online characters ("Bob [AFK: lunch] (idle 5m)"),
+ * '\n'-separated, sorted by name; count in *n.
+ */
 enum store_rc	 store_char_who(struct store *, char *out, size_t outsz,
 		    int *n) STORE_MUST_CHECK;
 
@@ -288,6 +292,8 @@ struct store_message {
 	char	 kick_instance[STORE_UUID_LEN + 1];	/* kick: "" if not */
 	int64_t	 kick_session;
 	char	*text;
+	char	 channel[8];		/* say, tell, shout, chat, emote, "" */
+	char	 talker[STORE_NAME_MAX + 1];	/* who spoke, with channel */
 };
 
 /* Tell every online character in a room but one (except; 0 for none). */
@@ -304,11 +310,13 @@ enum store_rc	 store_notify_char(struct store *, int64_t id, const char *text)
 enum store_rc	 store_notify_kick(struct store *, const char *instance,
 		    int64_t sid, const char *text) STORE_MUST_CHECK;
 /*
- * Say text to everyone online in the room but except; STORE_NONE (nothing
- * written) when the room already had rate says in the last second.
+ * Say text to everyone online in the room but except, on channel ("say"
+ * or "emote") by talker; STORE_NONE (nothing written) when the room
+ * already had rate says (emotes included) in the last second.
  */
 enum store_rc	 store_notify_say(struct store *, int32_t room, int64_t except,
-		    const char *text, int rate) STORE_MUST_CHECK;
+		    const char *channel, const char *talker, const char *text,
+		    int rate) STORE_MUST_CHECK;
 /* A reader's cursor (*cursor, a pg_snapshot text) at the current head. */
 enum store_rc	 store_message_head(struct store *, char **cursor)
 		    STORE_MUST_CHECK;

@@ -15,7 +15,7 @@
 	" CASE WHEN frozen_until > now() THEN mod_until(frozen_until)" \
 	"  ELSE '' END," \
 	" CASE WHEN muted_until > now() THEN mod_until(muted_until)" \
-	"  ELSE '' END"
+	"  ELSE '' END, afk IS NOT NULL"
 
 /* Fill a store_char from the CHAR_COLS columns of a row, from column col. */
 static void
@@ -37,6 +37,7 @@ store_char_fill(const PGresult *res, int row, int col, struct store_char *c)
 	c->npc = store_get_bool(res, row, col + 12);
 	store_get_str(res, row, col + 13, c->frozen, sizeof c->frozen);
 	store_get_str(res, row, col + 14, c->muted, sizeof c->muted);
+	c->afk = store_get_bool(res, row, col + 15);
 }
 
 /* Run a statement expected to return at most one character row. */
@@ -73,7 +74,7 @@ store_char_by_name(struct store *s, const char *name, struct store_char *c,
 {
 	const char	*p[] = { name };
 
-	return store_char_one(s, &st_char_by_name, p, c, 15, hash, hashsz);
+	return store_char_one(s, &st_char_by_name, p, c, 16, hash, hashsz);
 }
 
 static struct store_stmt st_char_load = {
@@ -273,13 +274,27 @@ store_char_in_room(struct store *s, int32_t room, const char *name,
 	return store_char_one(s, &st_char_in_room, p, c, 0, NULL, 0);
 }
 
+/*
+ * who's lines: the name, " [AFK]" or " [AFK: message]" when away, and
+ * " (idle 5m)" past a minute without input (last_input_at, written by
+ * each keepd's heartbeat; 0016), in the largest whole unit.
+ */
 static struct store_stmt st_char_who = {
 	"char_who",
-	"SELECT name, count(*) OVER () FROM characters"
+	"SELECT name || CASE WHEN afk IS NULL THEN ''"
+	"  WHEN afk = '' THEN ' [AFK]' ELSE ' [AFK: ' || afk || ']' END"
+	" || CASE WHEN i.s < 60 THEN '' ELSE ' (idle ' || CASE"
+	"  WHEN i.s >= 86400 THEN i.s / 86400 || 'd'"
+	"  WHEN i.s >= 3600 THEN i.s / 3600 || 'h'"
+	"  ELSE i.s / 60 || 'm' END || ')' END,"
+	" count(*) OVER () FROM characters,"
+	" LATERAL (SELECT greatest(0, extract(epoch FROM now() - coalesce("
+	"  greatest(last_input_at, last_login_at), now())))::bigint AS s) i"
 	" WHERE session_instance IS NOT NULL ORDER BY name LIMIT 200", 0, 0
 };
 
-/* Names of online characters, '\n'-separated, sorted; count in *n. */
+/* who's lines of online characters, '\n'-separated, sorted by name; count
+ * in *n. */
 enum store_rc
 store_char_who(struct store *s, char *out, size_t outsz, int *n)
 {

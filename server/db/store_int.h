@@ -15,6 +15,11 @@
  * listen.c listens on it. */
 #define STORE_CHANNEL	"keep"
 
+/* Ring the bell when the data-modifying CTE m wrote a row. */
+#define NOTIFY_BELL \
+	"SELECT pg_notify('" STORE_CHANNEL "', '')" \
+	" WHERE EXISTS (SELECT 1 FROM m)"
+
 #define STORE_MAX_STMTS	512
 #define STORE_MAX_PARAMS 16
 /* How long past the statement timeout a worker waits for an answer before
@@ -142,6 +147,13 @@ uint64_t	 store_round_trips_total(void);
 extern const char	 store_xid_sql[];
 /* Send a pending BEGIN (and take the xid) on its own; false on error. */
 bool		 store_begin_now(struct store *) STORE_MUST_CHECK;
+
+/* Run a statement; every row goes to fn as its columns' text (fn is a
+ * store_mod_row_fn; store_mod.c). */
+enum store_rc	 store_mod_rows(struct store *, struct store_stmt *,
+		    const char *const *params,
+		    void (*fn)(void *, const char *const *, int), void *arg)
+		    STORE_MUST_CHECK;
 
 /* Copy a text column into a bounded buffer. */
 void		 store_get_str(const PGresult *, int row, int col, char *,

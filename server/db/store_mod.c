@@ -15,7 +15,7 @@
 	" WHERE EXISTS (SELECT 1 FROM m)"
 
 /* Run a statement; every row goes to fn as its columns' text. */
-static enum store_rc
+enum store_rc
 store_mod_rows(struct store *s, struct store_stmt *st,
     const char *const *params, store_mod_row_fn fn, void *arg)
 {

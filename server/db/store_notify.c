@@ -13,11 +13,6 @@
 
 #include "db/store_int.h"
 
-/* Ring the bell when the data-modifying CTE m wrote a row. */
-#define NOTIFY_BELL \
-	"SELECT pg_notify('" STORE_CHANNEL "', '')" \
-	" WHERE EXISTS (SELECT 1 FROM m)"
-
 static struct store_stmt st_notify_room = {
 	"notify_room",
 	"WITH m AS (INSERT INTO messages (kind, room_id, recipients, text)"
@@ -52,7 +47,7 @@ store_notify_room(struct store *s, int32_t room, int64_t except,
 }
 
 /*
- * A say: a room message that the room rate counts.  The count reads the
+ * A say or an emote: a room message that the room rate counts.  The count reads the
  * room's says of the last second through messages_room_says, at most rate
  * of them (a busy room costs no more than a quiet one); concurrent
  * says in one room do not see each other's uncommitted rows, so under
@@ -63,21 +58,25 @@ static struct store_stmt st_notify_say = {
 	"WITH n AS (SELECT count(*) >= $4 AS noisy FROM (SELECT 1 FROM messages"
 	"  WHERE kind = 'say' AND room_id = $1"
 	"  AND created_at > now() - interval '1 second' LIMIT $4) x),"
-	" m AS (INSERT INTO messages (kind, room_id, recipients, text)"
-	"  SELECT 'say', $1, r.ids, $3 FROM n, (SELECT array_agg(id) AS ids"
+	" m AS (INSERT INTO messages (kind, room_id, recipients, text, channel,"
+	"  talker) SELECT 'say', $1, r.ids, $3, $5, $6 FROM n,"
+	"  (SELECT array_agg(id) AS ids"
 	"   FROM characters WHERE room_id = $1 AND id <> $2"
 	"   AND session_instance IS NOT NULL) r"
 	"  WHERE r.ids IS NOT NULL AND NOT n.noisy RETURNING 1)"
-	" SELECT n.noisy, (" NOTIFY_BELL ") IS NOT NULL FROM n", 4, 0
+	" SELECT n.noisy, (" NOTIFY_BELL ") IS NOT NULL FROM n", 6, 0
 };
 
-/* Say text to the room; STORE_NONE if it had rate says in the last second. */
+/*
+ * Say (or emote: channel) text to the room, spoken by talker; STORE_NONE
+ * if it had rate says in the last second.
+ */
 enum store_rc
 store_notify_say(struct store *s, int32_t room, int64_t except,
-    const char *text, int rate)
+    const char *channel, const char *talker, const char *text, int rate)
 {
 	const char	*p[] = { STORE_NUM(room), STORE_NUM(except), text,
-			    STORE_NUM(rate) };
+			    STORE_NUM(rate), channel, talker };
 	PGresult	*res;
 	enum store_rc	 rc;
 

@@ -17,6 +17,7 @@
 
 #include "db/store.h"
 #include "cmd/cmd.h"
+#include "net/color.h"
 #include "db_test.h"
 #include "keep_test.h"
 
@@ -379,9 +380,10 @@ START_TEST(test_say)
 	go_offline(&w, &off);
 	run(w.s, me.id, "say", "Hello, \"world\" -- it's me!", &r);
 	ck_assert_int_eq(r.result, TXR_COMMITTED);
-	ck_assert_str_eq(r.out, "You say, 'Hello, \"world\" -- it's me!'\n");
-	snprintf(text, sizeof text, "%s says, 'Hello, \"world\" -- it's me!'",
-	    me.name);
+	ck_assert_str_eq(r.out, CM_CYAN "You say, 'Hello, \"world\" -- it's me!'"
+	    CM_RESET "\n");
+	snprintf(text, sizeof text, CM_CYAN "%s says, 'Hello, \"world\" -- "
+	    "it's me!'" CM_RESET, me.name);
 	want[0] = b.id;
 	want[1] = c.id;
 	expect_notify(lc, text, want, 2);
@@ -402,8 +404,9 @@ START_TEST(test_say_alone)
 	world_open(&w);
 	new_char(&w, "Syl", new_room(w.s, "Empty Room"), &me);
 	run(w.s, me.id, "say", "anyone?", &r);
-	ck_assert_str_eq(r.out, "You say, 'anyone?'\n");
-	snprintf(text, sizeof text, "%s says, 'anyone?'", me.name);
+	ck_assert_str_eq(r.out, CM_CYAN "You say, 'anyone?'" CM_RESET "\n");
+	snprintf(text, sizeof text, CM_CYAN "%s says, 'anyone?'" CM_RESET,
+	    me.name);
 	expect_no_notify(w.s, lc, text);
 	PQfinish(lc);
 	store_close(w.s);
@@ -732,6 +735,22 @@ START_TEST(test_help_text)
 	    "stands; when both agree, it happens.\n"
 	    "  cancel                           End your trade, or turn "
 	    "down requests to trade.\n"
+	    "  tell <name> <text>               Say something to one "
+	    "player, wherever they are.\n"
+	    "  reply <text>                     Tell the last one who told "
+	    "you something.\n"
+	    "  emote <text>                     Act: the room reads your "
+	    "name and the text (also :<text>).\n"
+	    "  shout <text>                     Speak to everyone online in "
+	    "this area.\n"
+	    "  chat <text>|on|off               Speak on the channel of "
+	    "everyone online; turn it on or off.\n"
+	    "  afk [<message>]                  Mark yourself away (or "
+	    "back); your next command ends it.\n"
+	    "  exits                            List the exits and where "
+	    "they lead.\n"
+	    "  save                             Nothing to do: everything "
+	    "is always saved.\n"
 	    "  quit                             Leave the game (type it "
 	    "in full).\n";
 	static const char	*dbstats = "  dbstats                          "
@@ -740,7 +759,7 @@ START_TEST(test_help_text)
 	struct store_char	 me;
 	struct run		 r;
 	char			 admin[16384], staff[12288] = "";
-	/* The player rows after the staff rows in the table (trade). */
+	/* The player rows of issue 10 stand after the staff rows. */
 	const char		*quit = strstr(want, "  trade ");
 	const struct cmd_entry	*rows;
 	int			 n;

@@ -13,6 +13,7 @@
 #include "db/store.h"
 #include "cmd/cmd.h"
 #include "cmd/cmd_mod.h"
+#include "net/color.h"
 #include "db_test.h"
 #include "keep_test.h"
 #include "ops/util.h"
@@ -297,8 +298,8 @@ START_TEST(test_mod_freeze_mute)
 	run_prefix(w.s, p.id, "look", "", "", TXR_COMMITTED, &r);
 	run_want(w.s, adm.id, "unmute", p.name, fmt("%s is no longer muted.\n",
 	    p.name), TXR_COMMITTED);
-	run_want(w.s, p.id, "say", "hello", "You say, 'hello'\n",
-	    TXR_COMMITTED);
+	run_want(w.s, p.id, "say", "hello", CM_CYAN "You say, 'hello'" CM_RESET
+	    "\n", TXR_COMMITTED);
 	run_want(w.s, adm.id, "mute", fmt("%s 10m", adm.name),
 	    "Not on yourself.\n", TXR_ROLLED_BACK);
 	world_close(&w);

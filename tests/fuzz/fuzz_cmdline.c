@@ -69,6 +69,12 @@ check_split(const char *line, size_t wordsz, char *word)
 		FUZZ_CHECK(args >= p + 1);
 		return;
 	}
+	/* ':' is emote, as ' is say. */
+	if (*p == ':') {
+		FUZZ_CHECK(strncmp(word, "emote", wordsz - 1) == 0);
+		FUZZ_CHECK(args >= p + 1);
+		return;
+	}
 	tok = strcspn(p, " ");
 	FUZZ_CHECK(strlen(word) == (tok < wordsz - 1 ? tok : wordsz - 1));
 	for (size_t i = 0; word[i] != '\0'; i++)
