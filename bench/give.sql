@@ -41,7 +41,8 @@ SELECT id, name, role, room_id,
  CASE WHEN frozen_until > now() THEN mod_until(frozen_until)
   ELSE '' END,
  CASE WHEN muted_until > now() THEN mod_until(muted_until)
-  ELSE '' END
+  ELSE '' END,
+ color, coalesce(prompt, '')
  FROM characters WHERE id = :id;
 \endpipeline
 \if :client_id = 0
@@ -52,7 +53,8 @@ SELECT id, name, role, room_id,
  CASE WHEN frozen_until > now() THEN mod_until(frozen_until)
   ELSE '' END,
  CASE WHEN muted_until > now() THEN mod_until(muted_until)
-  ELSE '' END
+  ELSE '' END,
+ color, coalesce(prompt, '')
  FROM characters
  WHERE room_id = :room AND lower(name) = lower(:to_name0)
   AND session_instance IS NOT NULL;
@@ -64,7 +66,8 @@ SELECT id, name, role, room_id,
  CASE WHEN frozen_until > now() THEN mod_until(frozen_until)
   ELSE '' END,
  CASE WHEN muted_until > now() THEN mod_until(muted_until)
-  ELSE '' END
+  ELSE '' END,
+ color, coalesce(prompt, '')
  FROM characters
  WHERE room_id = :room AND lower(name) = lower(:to_name1)
   AND session_instance IS NOT NULL;
@@ -76,7 +79,8 @@ SELECT id, name, role, room_id,
  CASE WHEN frozen_until > now() THEN mod_until(frozen_until)
   ELSE '' END,
  CASE WHEN muted_until > now() THEN mod_until(muted_until)
-  ELSE '' END
+  ELSE '' END,
+ color, coalesce(prompt, '')
  FROM characters
  WHERE room_id = :room AND lower(name) = lower(:to_name2)
   AND session_instance IS NOT NULL;
@@ -88,7 +92,8 @@ SELECT id, name, role, room_id,
  CASE WHEN frozen_until > now() THEN mod_until(frozen_until)
   ELSE '' END,
  CASE WHEN muted_until > now() THEN mod_until(muted_until)
-  ELSE '' END
+  ELSE '' END,
+ color, coalesce(prompt, '')
  FROM characters
  WHERE room_id = :room AND lower(name) = lower(:to_name3)
   AND session_instance IS NOT NULL;
@@ -100,7 +105,8 @@ SELECT id, name, role, room_id,
  CASE WHEN frozen_until > now() THEN mod_until(frozen_until)
   ELSE '' END,
  CASE WHEN muted_until > now() THEN mod_until(muted_until)
-  ELSE '' END
+  ELSE '' END,
+ color, coalesce(prompt, '')
  FROM characters
  WHERE room_id = :room AND lower(name) = lower(:to_name4)
   AND session_instance IS NOT NULL;
@@ -112,7 +118,8 @@ SELECT id, name, role, room_id,
  CASE WHEN frozen_until > now() THEN mod_until(frozen_until)
   ELSE '' END,
  CASE WHEN muted_until > now() THEN mod_until(muted_until)
-  ELSE '' END
+  ELSE '' END,
+ color, coalesce(prompt, '')
  FROM characters
  WHERE room_id = :room AND lower(name) = lower(:to_name5)
   AND session_instance IS NOT NULL;
@@ -124,7 +131,8 @@ SELECT id, name, role, room_id,
  CASE WHEN frozen_until > now() THEN mod_until(frozen_until)
   ELSE '' END,
  CASE WHEN muted_until > now() THEN mod_until(muted_until)
-  ELSE '' END
+  ELSE '' END,
+ color, coalesce(prompt, '')
  FROM characters
  WHERE room_id = :room AND lower(name) = lower(:to_name6)
   AND session_instance IS NOT NULL;
@@ -136,7 +144,8 @@ SELECT id, name, role, room_id,
  CASE WHEN frozen_until > now() THEN mod_until(frozen_until)
   ELSE '' END,
  CASE WHEN muted_until > now() THEN mod_until(muted_until)
-  ELSE '' END
+  ELSE '' END,
+ color, coalesce(prompt, '')
  FROM characters
  WHERE room_id = :room AND lower(name) = lower(:to_name7)
   AND session_instance IS NOT NULL;

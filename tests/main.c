@@ -45,6 +45,7 @@ main(void)
 		{ "mod", mod_suite, 0 },
 		{ "gate", gate_suite, 0 },
 		{ "ops", ops_suite, 0 },
+		{ "screen", screen_suite, 0 },
 	};
 	const char	*only = getenv("KEEP_SUITE");
 	const char	*tier = getenv("KEEP_TIER");

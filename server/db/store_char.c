@@ -15,7 +15,8 @@
 	" CASE WHEN frozen_until > now() THEN mod_until(frozen_until)" \
 	"  ELSE '' END," \
 	" CASE WHEN muted_until > now() THEN mod_until(muted_until)" \
-	"  ELSE '' END"
+	"  ELSE '' END," \
+	" color, coalesce(prompt, '')"
 
 /* Fill a store_char from the CHAR_COLS columns of a row, from column col. */
 static void
@@ -37,6 +38,8 @@ store_char_fill(const PGresult *res, int row, int col, struct store_char *c)
 	c->npc = store_get_bool(res, row, col + 12);
 	store_get_str(res, row, col + 13, c->frozen, sizeof c->frozen);
 	store_get_str(res, row, col + 14, c->muted, sizeof c->muted);
+	store_get_str(res, row, col + 15, c->color, sizeof c->color);
+	store_get_str(res, row, col + 16, c->prompt, sizeof c->prompt);
 }
 
 /* Run a statement expected to return at most one character row. */
@@ -73,7 +76,7 @@ store_char_by_name(struct store *s, const char *name, struct store_char *c,
 {
 	const char	*p[] = { name };
 
-	return store_char_one(s, &st_char_by_name, p, c, 15, hash, hashsz);
+	return store_char_one(s, &st_char_by_name, p, c, 17, hash, hashsz);
 }
 
 static struct store_stmt st_char_load = {
