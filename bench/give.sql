@@ -159,4 +159,16 @@ UPDATE characters SET coins = coins +
 WITH m AS (INSERT INTO messages (kind, recipients, text)
   VALUES ('char', ARRAY[:to::bigint], :give_text) RETURNING 1)
  SELECT pg_notify('keep', '') WHERE EXISTS (SELECT 1 FROM m);
+-- cmd_run_screen (issue 10): the actor's row again after the handler,
+-- for the prompt and GMCP from the row the command leaves.
+SELECT id, name, role, room_id,
+ char_hp(hp, max_hp, hp_at, fighting_id), max_hp, coins,
+ coalesce(session_instance::text, ''), coalesce(session_id, 0),
+ level, xp, coalesce(fighting_id, 0), proto_id IS NOT NULL,
+ CASE WHEN frozen_until > now() THEN mod_until(frozen_until)
+  ELSE '' END,
+ CASE WHEN muted_until > now() THEN mod_until(muted_until)
+  ELSE '' END,
+ color, coalesce(prompt, '')
+ FROM characters WHERE id = :id;
 COMMIT;

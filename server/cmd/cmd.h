@@ -76,7 +76,8 @@ struct cmd_ctx {
 						 * COMMIT (cmd_gmcp) */
 	bool			 close;		/* end the session after reply */
 	unsigned		 gmcp_want;	/* enum cmd_gmcp_want bits */
-	bool			 room_sent;	/* a Room.Info is queued */
+	bool			 room_sent;	/* a Room.Info is queued ... */
+	int32_t			 room_sent_id;	/* ... of this room */
 };
 
 /*

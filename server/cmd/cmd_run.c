@@ -59,6 +59,17 @@ cmd_run_moves_items(const struct cmd_entry *cmd)
 }
 
 /*
+ * Whether a write command leaves its actor's row as it was (only its room
+ * changes on a move, and a move's Room.Info says which): the hot ones,
+ * spared the second read of the row.
+ */
+static bool
+cmd_run_keeps_me(const struct cmd_entry *cmd)
+{
+	return cmd->handler == cmd_say || cmd->handler == cmd_move;
+}
+
+/*
  * The screen after the handler: a write that committed may have changed
  * the actor (hp, coins, room, settings), so its row is read again for the
  * prompt and Char.*; a read, or a refusal, shows the row it loaded.
@@ -69,6 +80,7 @@ cmd_run_screen(struct cmd_ctx *ctx, struct cmd_call *call, enum tx_rc rc)
 	enum tx_rc	src;
 
 	if (rc == TX_COMMIT && !(call->cmd->flags & CMD_READ) &&
+	    !cmd_run_keeps_me(call->cmd) &&
 	    store_char_load(ctx->store, ctx->me.id, &ctx->me) == STORE_ERR)
 		return TX_ERROR;
 	src = cmd_screen_end(ctx, &call->screen, call->last_room,

@@ -50,8 +50,7 @@ cmd_prompt_valid(const char *fmt, const char **why)
 		if (*p != '%')
 			continue;
 		if (!screen_token(p[1])) {
-			*why = "Unknown token: use %h %H %c %l %x %X or %% "
-			    "(see help prompt).";
+			*why = "Unknown token: use %h %H %c %l %x %X or %%.";
 			return false;
 		}
 		p++;
@@ -218,6 +217,7 @@ cmd_screen_room(struct cmd_ctx *ctx, int32_t room)
 		if (rc == STORE_OK) {
 			screen_queue_text(ctx, "Room.Info", json);
 			ctx->room_sent = true;
+			ctx->room_sent_id = room;
 		}
 	}
 	if (ctx->gmcp_want & CMD_GMCP_ITEMS)
@@ -260,7 +260,7 @@ cmd_screen_end(struct cmd_ctx *ctx, struct cmd_screen *scr,
 	cmd_prompt_expand(ctx->me.prompt, &ctx->me, scr->prompt,
 	    sizeof scr->prompt);
 	util_strlcpy(scr->color, ctx->me.color, sizeof scr->color);
-	scr->room = ctx->me.room_id;
+	scr->room = ctx->room_sent ? ctx->room_sent_id : ctx->me.room_id;
 	if (ctx->gmcp_want == 0)
 		return TX_COMMIT;
 	/* Moved without a Room.Info (a death, a transfer): send it now. */

@@ -126,10 +126,10 @@ START_TEST(test_screen_prompt)
 	ck_assert_str_eq(screen_plain(&r), "[93 coins L1 0/100 20 %] ");
 	/* Refusals change nothing. */
 	(void)run_want(w.s, a.id, "prompt", "%q", "Unknown token: use %h %H "
-	    "%c %l %x %X or %% (see help prompt). Nothing changed.\n",
+	    "%c %l %x %X or %%. Nothing changed.\n",
 	    TXR_ROLLED_BACK);
 	(void)run_want(w.s, a.id, "prompt", "50%", "Unknown token: use %h %H "
-	    "%c %l %x %X or %% (see help prompt). Nothing changed.\n",
+	    "%c %l %x %X or %%. Nothing changed.\n",
 	    TXR_ROLLED_BACK);
 	(void)run_want(w.s, a.id, "prompt", "a\tb", "A prompt holds printable "
 	    "characters only. Nothing changed.\n", TXR_ROLLED_BACK);

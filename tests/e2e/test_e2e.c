@@ -502,7 +502,7 @@ START_TEST(test_say)
 	test_name(tok, "tok");
 
 	send_want(&a, fmt("say hello %s", tok), fmt("You say, 'hello %s'\r\n"
-	    PROMPT, tok));
+	    HPROMPT, tok));
 	want(&b, fmt("%s says, 'hello %s'\r\n" HPROMPT, an, tok));
 	send_want(&b, fmt("'back at you %s", tok), fmt("You say, 'back at you"
 	    " %s'", tok));
@@ -689,7 +689,7 @@ START_TEST(test_who_score_help)
 
 	send_want(&a, "sc", fmt("You are %s, a player.\r\nHP: 20/20\r\n"
 	    "Coins: 100\r\nLevel: 1\r\nXP: 0 (next level at 100)\r\n"
-	    PROMPT, an));
+	    HPROMPT, an));
 	client_send(&a, "help");
 	want(&a, "Commands:\r\n");
 	want_before(&a, PROMPT, seen, sizeof seen);
@@ -698,7 +698,7 @@ START_TEST(test_who_score_help)
 	    "help: \"%s\"", printable(seen));
 	send_want(&a, "scroe", "Huh? Did you mean 'score'?\r\n" HPROMPT);
 	send_want(&a, "xyzzy", "Huh? (type 'help' for the commands)\r\n"
-	    PROMPT);
+	    HPROMPT);
 	client_close(&a);
 }
 END_TEST
@@ -1124,7 +1124,7 @@ START_TEST(test_prompt_ga)
 	a.len = 0;
 	/* Unasked text: own line, then the prompt with GA again. */
 	send_want(&b, "say ga", "You say, 'ga'");
-	want_before(&a, PROMPT, seen, sizeof seen);
+	want_before(&a, HPROMPT, seen, sizeof seen);
 	ck_assert_str_eq(seen, fmt("\r\n%s says, 'ga'\r\n", bn));
 	ck_assert_int_eq(a.len, 0);
 	client_close(&a);
