@@ -405,6 +405,7 @@ json_t *
 message_json(const struct store_message *m)
 {
 	json_t	*j = json_object(), *to;
+	char	*plain;
 
 	if (m->kick_instance[0] != '\0')
 		json_object_set_new(j, "kick", json_pack("{s:s,s:I}",
@@ -416,7 +417,11 @@ message_json(const struct store_message *m)
 			json_array_append_new(to, json_integer(m->to[i]));
 		json_object_set_new(j, "to", to);
 	}
-	json_object_set_new(j, "text", json_string(m->text));
+	/* As a client without colour reads it (issue 10: combat lines). */
+	plain = xstrdup(m->text);
+	color_strip(plain);
+	json_object_set_new(j, "text", json_string(plain));
+	free(plain);
 	json_object_set_new(j, "kind", json_string(m->kind));
 	json_object_set_new(j, "id", json_integer(m->id));
 	return j;
