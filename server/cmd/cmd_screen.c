@@ -211,7 +211,8 @@ cmd_screen_room(struct cmd_ctx *ctx, int32_t room)
 	enum store_rc	rc;
 
 	if (ctx->gmcp_want & CMD_GMCP_ROOM) {
-		rc = store_screen_room_info(ctx->store, room, json, sizeof json);
+		rc = store_screen_room_info(ctx->store, room, json,
+		    sizeof json);
 		if (rc == STORE_ERR)
 			return TX_ERROR;
 		if (rc == STORE_OK) {

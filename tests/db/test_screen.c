@@ -270,7 +270,8 @@ START_TEST(test_screen_room_info)
 	ri = screen_gmcp(&r, "Room.Info", &all);
 	ck_assert_ptr_nonnull(ri);
 	ck_assert_int_eq(json_integer_value(json_object_get(ri, "num")), n);
-	ck_assert_str_eq(screen_dump(json_object_get(ri, "exits")), fmt("{\"s\":%d}", here));
+	ck_assert_str_eq(screen_dump(json_object_get(ri, "exits")),
+	    fmt("{\"s\":%d}", here));
 	ck_assert_ptr_nonnull(strstr(r.out, "Exits: south\n"));
 	ck_assert_int_eq(screen_count(&r, "Room.Info"), 1);
 	json_decref(all);
