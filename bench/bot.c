@@ -452,6 +452,16 @@ bot_setup_step(struct bot *bot)
 	bot_send_move(bot, d, false);
 }
 
+/*
+ * Whether a block's trailing text is the game's prompt: it ends in "> "
+ * (the default `<20/20hp> `, or the old `> `; issue 10).
+ */
+static bool
+bot_game_prompt(const char *p, size_t n)
+{
+	return n >= 2 && strcmp(p + n - 2, "> ") == 0;
+}
+
 /* A prompt of the login dialog. */
 static void
 bot_login_prompt(struct bot *bot, const char *p, size_t n, uint32_t flags)
@@ -472,7 +482,7 @@ bot_login_prompt(struct bot *bot, const char *p, size_t n, uint32_t flags)
 		bot_say_line(bot, "yes");
 	else if (n >= 9 && strcmp(p + n - 9, "assword: ") == 0)
 		bot_say_line(bot, bot->admin ? b->admin_pw : b->password);
-	else if (n == 2 && p[0] == '>')
+	else if (bot_game_prompt(p, n))
 		bot_logged_in(bot);
 }
 
@@ -525,7 +535,7 @@ bot_block(struct bot *bot, uint32_t flags, const char *prompt, size_t n)
 {
 	if (bot->state == BOT_LOGIN)
 		bot_login_prompt(bot, prompt, n, flags);
-	else if (n == 2 && prompt[0] == '>')
+	else if (bot_game_prompt(prompt, n))
 		bot_answer(bot, flags);
 }
 

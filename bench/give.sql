@@ -41,7 +41,8 @@ SELECT id, name, role, room_id,
  CASE WHEN frozen_until > now() THEN mod_until(frozen_until)
   ELSE '' END,
  CASE WHEN muted_until > now() THEN mod_until(muted_until)
-  ELSE '' END, afk IS NOT NULL
+  ELSE '' END, afk IS NOT NULL,
+ color, coalesce(prompt, '')
  FROM characters WHERE id = :id;
 \endpipeline
 \if :client_id = 0
@@ -52,7 +53,8 @@ SELECT id, name, role, room_id,
  CASE WHEN frozen_until > now() THEN mod_until(frozen_until)
   ELSE '' END,
  CASE WHEN muted_until > now() THEN mod_until(muted_until)
-  ELSE '' END, afk IS NOT NULL
+  ELSE '' END, afk IS NOT NULL,
+ color, coalesce(prompt, '')
  FROM characters
  WHERE room_id = :room AND lower(name) = lower(:to_name0)
   AND session_instance IS NOT NULL;
@@ -64,7 +66,8 @@ SELECT id, name, role, room_id,
  CASE WHEN frozen_until > now() THEN mod_until(frozen_until)
   ELSE '' END,
  CASE WHEN muted_until > now() THEN mod_until(muted_until)
-  ELSE '' END, afk IS NOT NULL
+  ELSE '' END, afk IS NOT NULL,
+ color, coalesce(prompt, '')
  FROM characters
  WHERE room_id = :room AND lower(name) = lower(:to_name1)
   AND session_instance IS NOT NULL;
@@ -76,7 +79,8 @@ SELECT id, name, role, room_id,
  CASE WHEN frozen_until > now() THEN mod_until(frozen_until)
   ELSE '' END,
  CASE WHEN muted_until > now() THEN mod_until(muted_until)
-  ELSE '' END, afk IS NOT NULL
+  ELSE '' END, afk IS NOT NULL,
+ color, coalesce(prompt, '')
  FROM characters
  WHERE room_id = :room AND lower(name) = lower(:to_name2)
   AND session_instance IS NOT NULL;
@@ -88,7 +92,8 @@ SELECT id, name, role, room_id,
  CASE WHEN frozen_until > now() THEN mod_until(frozen_until)
   ELSE '' END,
  CASE WHEN muted_until > now() THEN mod_until(muted_until)
-  ELSE '' END, afk IS NOT NULL
+  ELSE '' END, afk IS NOT NULL,
+ color, coalesce(prompt, '')
  FROM characters
  WHERE room_id = :room AND lower(name) = lower(:to_name3)
   AND session_instance IS NOT NULL;
@@ -100,7 +105,8 @@ SELECT id, name, role, room_id,
  CASE WHEN frozen_until > now() THEN mod_until(frozen_until)
   ELSE '' END,
  CASE WHEN muted_until > now() THEN mod_until(muted_until)
-  ELSE '' END, afk IS NOT NULL
+  ELSE '' END, afk IS NOT NULL,
+ color, coalesce(prompt, '')
  FROM characters
  WHERE room_id = :room AND lower(name) = lower(:to_name4)
   AND session_instance IS NOT NULL;
@@ -112,7 +118,8 @@ SELECT id, name, role, room_id,
  CASE WHEN frozen_until > now() THEN mod_until(frozen_until)
   ELSE '' END,
  CASE WHEN muted_until > now() THEN mod_until(muted_until)
-  ELSE '' END, afk IS NOT NULL
+  ELSE '' END, afk IS NOT NULL,
+ color, coalesce(prompt, '')
  FROM characters
  WHERE room_id = :room AND lower(name) = lower(:to_name5)
   AND session_instance IS NOT NULL;
@@ -124,7 +131,8 @@ SELECT id, name, role, room_id,
  CASE WHEN frozen_until > now() THEN mod_until(frozen_until)
   ELSE '' END,
  CASE WHEN muted_until > now() THEN mod_until(muted_until)
-  ELSE '' END, afk IS NOT NULL
+  ELSE '' END, afk IS NOT NULL,
+ color, coalesce(prompt, '')
  FROM characters
  WHERE room_id = :room AND lower(name) = lower(:to_name6)
   AND session_instance IS NOT NULL;
@@ -136,7 +144,8 @@ SELECT id, name, role, room_id,
  CASE WHEN frozen_until > now() THEN mod_until(frozen_until)
   ELSE '' END,
  CASE WHEN muted_until > now() THEN mod_until(muted_until)
-  ELSE '' END, afk IS NOT NULL
+  ELSE '' END, afk IS NOT NULL,
+ color, coalesce(prompt, '')
  FROM characters
  WHERE room_id = :room AND lower(name) = lower(:to_name7)
   AND session_instance IS NOT NULL;
@@ -150,4 +159,16 @@ UPDATE characters SET coins = coins +
 WITH m AS (INSERT INTO messages (kind, recipients, text)
   VALUES ('char', ARRAY[:to::bigint], :give_text) RETURNING 1)
  SELECT pg_notify('keep', '') WHERE EXISTS (SELECT 1 FROM m);
+-- cmd_run_screen (issue 10): the actor's row again after the handler,
+-- for the prompt and GMCP from the row the command leaves.
+SELECT id, name, role, room_id,
+ char_hp(hp, max_hp, hp_at, fighting_id), max_hp, coins,
+ coalesce(session_instance::text, ''), coalesce(session_id, 0),
+ level, xp, coalesce(fighting_id, 0), proto_id IS NOT NULL,
+ CASE WHEN frozen_until > now() THEN mod_until(frozen_until)
+  ELSE '' END,
+ CASE WHEN muted_until > now() THEN mod_until(muted_until)
+  ELSE '' END, afk IS NOT NULL,
+ color, coalesce(prompt, '')
+ FROM characters WHERE id = :id;
 COMMIT;

@@ -34,7 +34,8 @@ SELECT id, name, role, room_id,
  CASE WHEN frozen_until > now() THEN mod_until(frozen_until)
   ELSE '' END,
  CASE WHEN muted_until > now() THEN mod_until(muted_until)
-  ELSE '' END, afk IS NOT NULL
+  ELSE '' END, afk IS NOT NULL,
+ color, coalesce(prompt, '')
  FROM characters WHERE id = :id;
 \endpipeline
 WITH n AS (SELECT count(*) >= :rate AS noisy FROM (SELECT 1 FROM messages

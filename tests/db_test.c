@@ -12,6 +12,7 @@
 #include "cmd/cmd_gate.h"
 #include "db_test.h"
 #include "keep_test.h"
+#include "net/color.h"
 #include "ops/util.h"
 
 /* A random version-4 UUID. */
@@ -232,6 +233,8 @@ run_rc(enum tx_result result)
 	}
 }
 
+unsigned	run_gmcp_want;
+
 /* Run r->cmd (or r->row) for r->id as session r->inst, r->sid. */
 enum tx_result
 run_call(struct store *s, struct run *r, int retries)
@@ -240,12 +243,16 @@ run_call(struct store *s, struct run *r, int retries)
 	struct cmd_call	call = { .cmd = r->row != NULL ? r->row :
 			    run_row(r->cmd), .char_id = r->id,
 			    .instance = r->inst, .sid = (uint64_t)r->sid,
-			    .args = r->args, .out = &out };
+			    .args = r->args, .out = &out,
+			    .gmcp_want = run_gmcp_want };
 
 	r->result = cmd_run(s, &call, retries);
 	r->rc = run_rc(r->result);
 	r->close = call.close;
 	snprintf(r->out, sizeof r->out, "%s", buf_str(&out));
+	color_strip(r->out);
+	snprintf(r->prompt, sizeof r->prompt, "%s", call.screen.prompt);
+	snprintf(r->color, sizeof r->color, "%s", call.screen.color);
 	r->gmcp[0] = '\0';
 	if (call.gmcp != NULL) {
 		char	*g = json_dumps(call.gmcp, JSON_COMPACT);
@@ -304,6 +311,7 @@ run_show_tx(struct store *s, void *arg)
 		return TX_ERROR;
 	r->rc = cmd_show_room(&ctx, r->show);
 	snprintf(r->out, sizeof r->out, "%s", buf_str(&out));
+	color_strip(r->out);
 	buf_free(&out);
 	return r->rc;
 }
@@ -397,6 +405,7 @@ json_t *
 message_json(const struct store_message *m)
 {
 	json_t	*j = json_object(), *to;
+	char	*plain;
 
 	if (m->kick_instance[0] != '\0')
 		json_object_set_new(j, "kick", json_pack("{s:s,s:I}",
@@ -408,7 +417,11 @@ message_json(const struct store_message *m)
 			json_array_append_new(to, json_integer(m->to[i]));
 		json_object_set_new(j, "to", to);
 	}
-	json_object_set_new(j, "text", json_string(m->text));
+	/* As a client without colour reads it (issue 10: combat lines). */
+	plain = xstrdup(m->text);
+	color_strip(plain);
+	json_object_set_new(j, "text", json_string(plain));
+	free(plain);
 	json_object_set_new(j, "kind", json_string(m->kind));
 	json_object_set_new(j, "id", json_integer(m->id));
 	return j;

@@ -39,7 +39,16 @@ struct run {
 	char			 gmcp[8192];	/* the GMCP queued, as compact
 						 * JSON [[package, body], ...]
 						 * ("" for none) */
+	char			 prompt[CMD_PROMPT_OUT];	/* as computed,
+						 * with its colour markup */
+	char			 color[8];	/* the stored setting */
 };
+/*
+ * The GMCP packages run_call builds (enum cmd_gmcp_want; 0 by default:
+ * what a plain client gets).  out is always without colour markup, as a
+ * client without colour sees it.
+ */
+extern unsigned	run_gmcp_want;
 
 /* A random version-4 UUID. */
 void		 rand_uuid(char out[STORE_UUID_LEN + 1]);

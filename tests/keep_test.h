@@ -66,6 +66,9 @@ TCase	*talk_e2e_tcase(void);
 TCase	*rules_item_tcase(void);
 TCase	*rules_combat_tcase(void);
 TCase	*rules_shop_tcase(void);
+Suite	*screen_suite(void);
+/* The end-to-end cases of the screen suite (tests/e2e/test_screen_e2e.c). */
+TCase	*screen_e2e_tcase(void);
 /* The end-to-end cases of the ops suite (tests/e2e/test_ops_e2e.c). */
 TCase	*ops_e2e_tcase(void);
 /* The world dump case of the ops suite (tests/db/test_ops_dump.c). */
@@ -133,6 +136,8 @@ struct client {
 };
 
 #define PROMPT	"> \xff\xf9"
+/* A character's default prompt at full hp (20), then GA (issue 10). */
+#define HPROMPT	"<20/20hp" PROMPT
 
 /* The per-address limits of tests/keep-test.json, for a config_json that
  * starts keepd with its own keys ("..., " TEST_LIMITS "}"). */

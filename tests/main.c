@@ -50,6 +50,7 @@ main(void)
 		{ "mssp", mssp_suite, 0 },
 		{ "trade", trade_suite, 0 },
 		{ "talk", talk_suite, 0 },
+		{ "screen", screen_suite, 0 },
 	};
 	const char	*only = getenv("KEEP_SUITE");
 	const char	*tier = getenv("KEEP_TIER");

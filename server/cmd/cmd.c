@@ -278,6 +278,16 @@ static const struct cmd_entry cmd_entries[] = {
 	{ .name = "save", .handler = cmd_save, .flags = CMD_READ,
 	  .usage = "save", .help = "Nothing to do: everything is always "
 	  "saved." },
+	/* screen: colour and prompt (cmd_screen.c; docs/protocol.md). */
+	{ .name = "color", .handler = cmd_color,
+	  .aliases = (const struct cmd_alias[]){
+		{ .name = "colour", .after = "color" }, { NULL, NULL } },
+	  .usage = "color on|off|auto",
+	  .help = "Colour on, off, or as your client says (auto)." },
+	{ .name = "prompt", .handler = cmd_prompt,
+	  .usage = "prompt <format>|default",
+	  .help = "Set your prompt: %h hp, %H max hp, %c coins, %l level, "
+	  "%x xp, %X xp to next level, %% a %." },
 	{ .name = "quit", .handler = cmd_quit, .flags = CMD_FULLNAME,
 	  .usage = "quit", .help = "Leave the game (type it in full)." },
 };

@@ -37,6 +37,33 @@ enum cmd_flags {
 struct cmd_entry;
 
 /*
+ * The GMCP packages the session wants, snapshot on the loop
+ * (session_gmcp_wants) before a job is submitted: what is not wanted is
+ * not built, so a plain client costs no query for it.
+ */
+enum cmd_gmcp_want {
+	CMD_GMCP_ROOM	= 1 << 0,	/* Room.Info */
+	CMD_GMCP_VITALS	= 1 << 1,	/* Char.Vitals */
+	CMD_GMCP_STATUS	= 1 << 2,	/* Char.Status, Char.StatusVars */
+	CMD_GMCP_ITEMS	= 1 << 3,	/* Char.Items.List */
+	CMD_GMCP_ALL	= (1 << 4) - 1
+};
+
+/* An expanded prompt is at most this long (with its NUL). */
+#define CMD_PROMPT_OUT	1024
+
+/*
+ * What a transaction hands the loop for the screen (cmd_screen.c): the
+ * prompt computed from the committed row and the stored colour setting.
+ * prompt "" when the transaction did not get that far.
+ */
+struct cmd_screen {
+	char	prompt[CMD_PROMPT_OUT];
+	char	color[8];
+	int32_t	room;		/* the character's room */
+};
+
+/*
  * What a handler works with: its row, its transaction's store, the actor,
  * output.
  */
@@ -48,6 +75,9 @@ struct cmd_ctx {
 	json_t			*gmcp;		/* GMCP messages, sent after
 						 * COMMIT (cmd_gmcp) */
 	bool			 close;		/* end the session after reply */
+	unsigned		 gmcp_want;	/* enum cmd_gmcp_want bits */
+	bool			 room_sent;	/* a Room.Info is queued ... */
+	int32_t			 room_sent_id;	/* ... of this room */
 };
 
 /*
@@ -141,6 +171,10 @@ struct cmd_call {
 	enum role		 role;		/* set: the role the tx read */
 	bool			 gated;		/* set: refused by the role */
 	bool			 afk;		/* set: the actor was away */
+	unsigned		 gmcp_want;	/* enum cmd_gmcp_want bits */
+	int32_t			 last_room;	/* of the last Room.Info sent
+						 * (0: none) */
+	struct cmd_screen	 screen;	/* set: prompt, colour */
 };
 
 /*
@@ -202,6 +236,32 @@ enum tx_rc	cmd_cancel(struct cmd_ctx *, const char *);
  */
 enum store_rc	cmd_trade_leave(struct store *, int64_t id, const char *name,
 		    const char *how) STORE_MUST_CHECK;
+/* cmd_screen.c */
+enum tx_rc	cmd_color(struct cmd_ctx *, const char *);
+enum tx_rc	cmd_prompt(struct cmd_ctx *, const char *);
+/* A GMCP-only read: Room.Info, Char.Vitals, Char.Status, Char.Items. */
+enum tx_rc	cmd_gmcp_state(struct cmd_ctx *, const char *);
+/* The default prompt format. */
+#define CMD_PROMPT_DEFAULT	"<%h/%Hhp> "
+/*
+ * Whether fmt is a prompt format players may store: 1..STORE_PROMPT_MAX
+ * bytes, no control byte, only known %-tokens; false with why.
+ */
+bool		cmd_prompt_valid(const char *fmt, const char **why);
+/* Expand a prompt format (or the default for "") for a character. */
+void		cmd_prompt_expand(const char *fmt, const struct store_char *,
+		    char *out, size_t outsz);
+/*
+ * The end of a command's (or the login's) transaction for the screen:
+ * the prompt and colour into scr from ctx->me, and the GMCP the session
+ * wants: Char.Vitals and Char.Status (the loop drops repeats), Room.Info
+ * if the room changed since last_room without one, the inventory with
+ * inv, Char.StatusVars and the inventory at login.
+ */
+enum tx_rc	cmd_screen_end(struct cmd_ctx *, struct cmd_screen *scr,
+		    int32_t last_room, bool inv, bool login);
+/* Queue Room.Info and the room's Char.Items.List if wanted. */
+enum tx_rc	cmd_screen_room(struct cmd_ctx *, int32_t room);
 
 /* Write a room as look shows it; STORE_ERR is passed back as TX_ERROR. */
 enum tx_rc	cmd_show_room(struct cmd_ctx *, int32_t room);

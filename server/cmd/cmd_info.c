@@ -11,17 +11,22 @@
 #include "game/rules_combat.h"
 #include "game/text.h"
 #include "ops/util.h"
+#include "net/color.h"
 
-/* Write '\n'-separated lines, then "... and N more <what>." if more > 0. */
+/*
+ * Write '\n'-separated lines in colour cm, then "... and N more <what>." if
+ * more > 0.
+ */
 static void
 cmd_show_lines(struct cmd_ctx *ctx, const char *lines, int more,
-    const char *what)
+    const char *what, const char *cm)
 {
 	const char	*line, *nl;
 
 	for (line = lines; *line != '\0'; line = nl + (*nl != '\0')) {
 		nl = line + strcspn(line, "\n");
-		buf_printf(ctx->out, "%.*s\n", (int)(nl - line), line);
+		buf_printf(ctx->out, "%s%.*s" CM_RESET "\n", cm,
+		    (int)(nl - line), line);
 	}
 	if (more > 0)
 		buf_printf(ctx->out, "... and %d more %s.\n", more, what);
@@ -42,9 +47,10 @@ cmd_show_room(struct cmd_ctx *ctx, int32_t room)
 	}
 	if (rc != STORE_OK)
 		return cmd_tx_rc(rc);
-	buf_printf(ctx->out, "%s\n", l.title);
+	buf_printf(ctx->out, CM_BCYAN "%s" CM_RESET "\n", l.title);
 	text_wrap(ctx->out, l.description, TEXT_WIDTH, 3);
-	buf_printf(ctx->out, "Exits: %s\n", l.exits[0] ? l.exits : "none");
+	buf_printf(ctx->out, CM_GREEN "Exits: %s" CM_RESET "\n",
+	    l.exits[0] ? l.exits : "none");
 	for (name = l.names; *name != '\0'; name = nl + (*nl != '\0')) {
 		nl = name + strcspn(name, "\n");
 		buf_printf(ctx->out, "%.*s is here.\n", (int)(nl - name), name);
@@ -53,14 +59,14 @@ cmd_show_room(struct cmd_ctx *ctx, int32_t room)
 		buf_printf(ctx->out, "... and %d others are here.\n",
 		    l.others - STORE_LOOK_NAMES);
 	cmd_show_lines(ctx, l.npcs, l.npc_groups - STORE_LOOK_THINGS,
-	    "creatures are here");
+	    "creatures are here", CM_YELLOW);
 	cmd_show_lines(ctx, l.items, l.item_groups - STORE_LOOK_THINGS,
-	    "kinds of things lie here");
+	    "kinds of things lie here", CM_CYAN);
 	if (l.coins > 0)
 		buf_printf(ctx->out, "There %s %lld coin%s here.\n",
 		    l.coins == 1 ? "is" : "are", (long long)l.coins,
 		    l.coins == 1 ? "" : "s");
-	return TX_COMMIT;
+	return cmd_screen_room(ctx, room);
 }
 
 /* look [<target> | at <target> | in <container>] */

@@ -168,6 +168,7 @@ ops_transfer_tell(struct cmd_ctx *ctx, const struct store_char *t,
 	them.me = *t;
 	them.me.room_id = to;
 	them.out = &look;
+	them.gmcp_want = 0;	/* theirs comes with their next command */
 	buf_printf(&look, "%s has transferred you!\n", ctx->me.name);
 	if ((rc = cmd_show_room(&them, to)) == TX_COMMIT) {
 		/* A message is one line without its last newline. */

@@ -10,6 +10,7 @@
 #include "cmd/cmd_talk.h"
 #include "cmd/cmd_util.h"
 #include "db/store_gate_audit.h"
+#include "ops/util.h"
 
 #define CMD_ELSEWHERE	"You have logged in from somewhere else; this " \
 			"connection is closed.\n"
@@ -43,6 +44,52 @@ cmd_run_audit(struct cmd_ctx *ctx, const struct cmd_call *call)
 	return TX_COMMIT;
 }
 
+/* Whether a command changes what its actor carries (Char.Items.List). */
+static bool
+cmd_run_moves_items(const struct cmd_entry *cmd)
+{
+	static const cmd_fn	fns[] = { cmd_get, cmd_drop, cmd_put, cmd_give,
+				    cmd_wear, cmd_wield, cmd_remove, cmd_buy,
+				    cmd_sell, cmd_inventory };
+
+	for (size_t i = 0; i < nitems(fns); i++) {
+		if (cmd->handler == fns[i])
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Whether a write command leaves its actor's row as it was (only its room
+ * changes on a move, and a move's Room.Info says which): the hot ones,
+ * spared the second read of the row.
+ */
+static bool
+cmd_run_keeps_me(const struct cmd_entry *cmd)
+{
+	return cmd->handler == cmd_say || cmd->handler == cmd_move;
+}
+
+/*
+ * The screen after the handler: a write that committed may have changed
+ * the actor (hp, coins, room, settings), so its row is read again for the
+ * prompt and Char.*; a read, or a refusal, shows the row it loaded.
+ */
+static enum tx_rc
+cmd_run_screen(struct cmd_ctx *ctx, struct cmd_call *call, enum tx_rc rc)
+{
+	enum tx_rc	src;
+
+	if (rc == TX_COMMIT && !(call->cmd->flags & CMD_READ) &&
+	    !cmd_run_keeps_me(call->cmd) &&
+	    store_char_load(ctx->store, ctx->me.id, &ctx->me) == STORE_ERR)
+		return TX_ERROR;
+	src = cmd_screen_end(ctx, &call->screen, call->last_room,
+	    rc == TX_COMMIT && cmd_run_moves_items(call->cmd),
+	    call->cmd->handler == cmd_gmcp_state);
+	return src == TX_COMMIT ? rc : src;
+}
+
 /*
  * The command's transaction: load the actor, check that this session still
  * owns the character and that its role allows the command, then run the
@@ -53,7 +100,7 @@ cmd_run_tx(struct store *st, void *arg)
 {
 	struct cmd_call	*call = arg;
 	struct cmd_ctx	 ctx = { .cmd = call->cmd, .store = st,
-			    .out = call->out };
+			    .out = call->out, .gmcp_want = call->gmcp_want };
 	enum role	 role = ROLE_PLAYER;
 	enum tx_rc	 rc;
 	enum store_rc	 src;
@@ -63,6 +110,7 @@ cmd_run_tx(struct store *st, void *arg)
 	call->gmcp = NULL;
 	call->close = false;
 	call->gated = false;
+	call->screen.prompt[0] = '\0';
 	if ((src = store_char_load(st, call->char_id, &ctx.me)) != STORE_OK) {
 		call->close = src == STORE_NONE;
 		return cmd_refuse_rc(&ctx, src,
@@ -105,6 +153,8 @@ cmd_run_tx(struct store *st, void *arg)
 		return rc;
 	rc = call->cmd->handler(&ctx, call->args);
 	call->close = ctx.close;
+	if (!ctx.close && (rc == TX_COMMIT || rc == TX_ROLLBACK))
+		rc = cmd_run_screen(&ctx, call, rc);
 	call->gmcp = ctx.gmcp;
 	return rc;
 }

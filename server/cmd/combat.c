@@ -15,6 +15,7 @@
 #include "cmd/combat.h"
 #include "cmd/tick.h"
 #include "game/text.h"
+#include "net/color.h"
 #include "ops/util.h"
 
 /* Start a batch. */
@@ -149,6 +150,18 @@ combat_line(const char *fmt, va_list ap)
 	return text;
 }
 
+/* Queue text for one character (the actor's goes to its reply). */
+static void
+combat_tell_text(struct combat *c, int64_t to, char *text)
+{
+	if (to == c->actor && c->out != NULL) {
+		buf_printf(c->out, "%s\n", text);
+		free(text);
+		return;
+	}
+	combat_queue(c, 0, to, 0, 0, text);
+}
+
 /* Queue a line for one character (the actor's goes to its reply). */
 void
 combat_tell(struct combat *c, int64_t to, const char *fmt, ...)
@@ -159,12 +172,25 @@ combat_tell(struct combat *c, int64_t to, const char *fmt, ...)
 	va_start(ap, fmt);
 	text = combat_line(fmt, ap);
 	va_end(ap);
-	if (to == c->actor && c->out != NULL) {
-		buf_printf(c->out, "%s\n", text);
-		free(text);
-		return;
-	}
-	combat_queue(c, 0, to, 0, 0, text);
+	combat_tell_text(c, to, text);
+}
+
+/* combat_tell in colour cm (a CM_* mark), capitalised inside it. */
+static void __attribute__((format(printf, 4, 5)))
+combat_tell_cm(struct combat *c, int64_t to, const char *cm,
+    const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*text, *marked;
+
+	va_start(ap, fmt);
+	text = combat_line(fmt, ap);
+	va_end(ap);
+	marked = xcalloc(1, strlen(cm) + strlen(text) + sizeof CM_RESET);
+	(void)snprintf(marked, strlen(cm) + strlen(text) + sizeof CM_RESET,
+	    "%s%s" CM_RESET, cm, text);
+	free(text);
+	combat_tell_text(c, to, marked);
 }
 
 /* Queue a line for a room but ex1 and ex2 (the actor reads it in reply). */
@@ -209,10 +235,13 @@ combat_strike(struct combat *c, size_t a, size_t b)
 	struct rules_combat_words	 w = rules_combat_describe(blow.damage,
 					    fb->max_hp);
 
+	/* Damage you deal in bright yellow, damage you take in red. */
 	if (!fa->npc)
-		combat_tell(c, fa->id, "You %s %s%s.", w.you, fb->name, w.how);
+		combat_tell_cm(c, fa->id, CM_BYELLOW, "You %s %s%s.", w.you,
+		    fb->name, w.how);
 	if (!fb->npc)
-		combat_tell(c, fb->id, "%s %s you%s.", fa->name, w.they, w.how);
+		combat_tell_cm(c, fb->id, CM_RED, "%s %s you%s.", fa->name,
+		    w.they, w.how);
 	combat_tell_room(c, fa->room_id, fa->id, fb->id, "%s %s %s%s.",
 	    fa->name, w.they, fb->name, w.how);
 	if (blow.hit) {

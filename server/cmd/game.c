@@ -48,6 +48,18 @@ struct cmd_job {
 	bool			 close;
 	enum role		 role;		/* the role the tx read */
 	enum tx_result		 result;
+	unsigned		 gmcp_want;	/* snapshot on the loop */
+	int32_t			 last_room;	/* of the last Room.Info */
+	bool			 quiet;		/* gmcp_ready's: no text, no
+						 * prompt, not the session's
+						 * one job in flight */
+	struct cmd_screen	 screen;	/* prompt, colour */
+};
+
+/* The row gmcp_ready runs: GMCP only, read-only, never typed. */
+static const struct cmd_entry game_gmcp_row = {
+	.name = "gmcp", .handler = cmd_gmcp_state, .flags = CMD_READ,
+	.usage = "gmcp", .help = ""
 };
 
 /* Wire the game to the worker pool and configuration. */
@@ -78,10 +90,12 @@ game_cmd_run(struct job *job, struct store *st)
 			    .instance = game_instance_id, .sid = j->sid,
 			    .args = j->args, .word = j->word,
 			    .addr = j->addr, .out = &j->out,
-			    .role = ROLE_PLAYER };
+			    .role = ROLE_PLAYER, .gmcp_want = j->gmcp_want,
+			    .last_room = j->last_room };
 
 	j->result = cmd_run(st, &call, game_cfg->tx_retries);
 	j->close = call.close;
+	j->screen = call.screen;
 	/* Only what committed is shown (or a read-only look's rollback). */
 	if (j->result == TXR_COMMITTED || j->result == TXR_ROLLED_BACK)
 		j->gmcp = call.gmcp;
@@ -120,6 +134,32 @@ game_tx_message(enum tx_result r)
 	return GAME_RESISTS;
 }
 
+/*
+ * Whether a GMCP message repeats the last one of its package sent on the
+ * session (Char.Vitals, Char.Status: sent only when they change); if not,
+ * it becomes the last one.
+ */
+static bool
+game_gmcp_repeat(struct session *s, const char *package, json_t *body)
+{
+	struct login_screen	*ls = login_screen(s);
+	json_t			**last;
+
+	if (ls == NULL)
+		return false;
+	if (strcmp(package, "Char.Vitals") == 0)
+		last = &ls->vitals;
+	else if (strcmp(package, "Char.Status") == 0)
+		last = &ls->status;
+	else
+		return false;
+	if (*last != NULL && json_equal(*last, body))
+		return true;
+	json_decref(*last);
+	*last = json_incref(body);
+	return false;
+}
+
 /* Send a command's GMCP messages ([[package, body], ...]) the session wants. */
 static void
 game_send_gmcp(struct session *s, json_t *msgs)
@@ -127,9 +167,80 @@ game_send_gmcp(struct session *s, json_t *msgs)
 	size_t	 i;
 	json_t	*m;
 
-	json_array_foreach(msgs, i, m)
-		session_gmcp(s, json_string_value(json_array_get(m, 0)),
-		    json_incref(json_array_get(m, 1)));
+	json_array_foreach(msgs, i, m) {
+		const char	*package = json_string_value(json_array_get(m,
+				    0));
+		json_t		*body = json_array_get(m, 1);
+
+		if (package == NULL || !session_gmcp_wants(s, package) ||
+		    game_gmcp_repeat(s, package, body))
+			continue;
+		session_gmcp(s, package, json_incref(body));
+	}
+}
+
+/* The GMCP packages the session wants now (enum cmd_gmcp_want bits). */
+unsigned
+game_gmcp_want(const struct session *s)
+{
+	unsigned	w = 0;
+
+	if (session_gmcp_wants(s, "Room.Info"))
+		w |= CMD_GMCP_ROOM;
+	if (session_gmcp_wants(s, "Char.Vitals"))
+		w |= CMD_GMCP_VITALS;
+	if (session_gmcp_wants(s, "Char.Status"))
+		w |= CMD_GMCP_STATUS;
+	if (session_gmcp_wants(s, "Char.Items.List"))
+		w |= CMD_GMCP_ITEMS;
+	return w;
+}
+
+/*
+ * The session's colour from the stored setting and what the client said
+ * (docs/protocol.md, "Colour"): on is colour at the client's best depth,
+ * off none, auto colour only for an ANSI terminal without a screen reader.
+ */
+static void
+game_apply_color(struct session *s, const char *setting)
+{
+	const struct session_caps	*c = session_caps(s);
+	enum color_mode			 best = c->xterm256 ? COLOR_256 :
+					    COLOR_16;
+
+	if (strcmp(setting, "on") == 0)
+		session_set_color(s, best);
+	else if (strcmp(setting, "auto") == 0 && c->ansi && !c->screenreader)
+		session_set_color(s, best);
+	else
+		session_set_color(s, COLOR_OFF);
+}
+
+/* After a committed transaction: prompt, colour and GMCP, on the loop. */
+void
+game_screen_done(struct session *s, const struct cmd_screen *scr,
+    unsigned want, json_t *gmcp)
+{
+	struct login_screen	*ls = login_screen(s);
+
+	if (ls != NULL && scr->prompt[0] != '\0') {
+		util_strlcpy(ls->prompt, scr->prompt, sizeof ls->prompt);
+		/* The client has the Room.Info of this room by now. */
+		if (want & CMD_GMCP_ROOM)
+			ls->room = scr->room;
+		game_apply_color(s, scr->color);
+	}
+	game_send_gmcp(s, gmcp);
+}
+
+/* Show the session's last computed prompt ("> " before the first). */
+void
+game_prompt(struct session *s)
+{
+	const struct login_screen	*ls = login_screen(s);
+
+	session_prompt(s, ls != NULL && ls->prompt[0] != '\0' ? ls->prompt :
+	    "> ");
 }
 
 /* Loop thread: show the committed result, then the prompt. */
@@ -140,12 +251,16 @@ game_cmd_done(struct job *job)
 	struct session	*s = session_find(j->sid);
 	const char	*msg = game_tx_message(j->result);
 
-	if (s != NULL) {
+	if (s != NULL && j->quiet) {
+		if (msg == NULL && login_playing(s))
+			game_screen_done(s, &j->screen, j->gmcp_want, j->gmcp);
+	} else if (s != NULL) {
 		/* The role is the transaction's; the loop keeps it only to
 		 * look the next word up (cmd_run checks it every time). */
 		if (j->result == TXR_COMMITTED || j->result == TXR_ROLLED_BACK)
 			login_set_role(s, (int)j->role);
-		game_send_gmcp(s, j->gmcp);
+		if (msg == NULL)
+			game_screen_done(s, &j->screen, j->gmcp_want, j->gmcp);
 		session_write(s, msg != NULL ? msg : buf_str(&j->out));
 		/* A command that did not happen does not end the session. */
 		if (msg != NULL && j->result != TXR_FAILED)
@@ -154,7 +269,7 @@ game_cmd_done(struct job *job)
 		if (j->close)
 			session_close(s, NULL);
 		else if (!session_shutting_down())
-			session_prompt(s, "> ");
+			game_prompt(s);
 		session_job_done(s);
 	}
 	buf_free(&j->out);
@@ -172,7 +287,43 @@ game_refuse(struct session *s, const char *fmt, ...)
 	va_start(ap, fmt);
 	session_vprintf(s, fmt, ap);
 	va_end(ap);
-	session_prompt(s, "> ");
+	game_prompt(s);
+}
+
+/* A command job for a playing session, its GMCP wishes snapshot. */
+static struct cmd_job *
+game_job(struct session *s, const struct cmd_entry *cmd, const char *args)
+{
+	struct cmd_job			*j = xcalloc(1, sizeof *j);
+	const struct login_screen	*ls = login_screen(s);
+
+	j->job.run = game_cmd_run;
+	j->job.done = game_cmd_done;
+	j->sid = s->id;
+	j->char_id = s->key;		/* the login set it */
+	j->cmd = cmd;
+	j->args = xstrdup(args);
+	util_strlcpy(j->addr, s->peer, sizeof j->addr);
+	j->gmcp_want = game_gmcp_want(s);
+	j->last_room = ls != NULL ? ls->room : 0;
+	return j;
+}
+
+/*
+ * A client enabled GMCP packages (Core.Supports.Set/Add): send their
+ * state at once, from a read-only job of its own (no text, no prompt).
+ */
+static void
+game_gmcp_ready(struct session *s)
+{
+	struct cmd_job	*j;
+
+	if (!login_playing(s) || s->key == 0)
+		return;
+	j = game_job(s, &game_gmcp_row, "");
+	j->quiet = true;
+	j->last_room = 0;
+	pool_submit(game_pool, &j->job);
 }
 
 /*
@@ -196,7 +347,7 @@ game_command(struct session *s, const char *raw)
 	text_strip_controls(line);
 	cmd_split(line, word, sizeof word, &args);
 	if (word[0] == '\0') {
-		session_prompt(s, "> ");
+		game_prompt(s);
 		return;
 	}
 	/*
@@ -226,15 +377,8 @@ game_command(struct session *s, const char *raw)
 		    sizeof usage));
 		return;
 	}
-	j = xcalloc(1, sizeof *j);
-	j->job.run = game_cmd_run;
-	j->job.done = game_cmd_done;
-	j->sid = s->id;
-	j->char_id = s->key;		/* the login set it */
-	j->cmd = cmd;
-	j->args = xstrdup(args);
+	j = game_job(s, cmd, args);
 	util_strlcpy(j->word, word, sizeof j->word);
-	util_strlcpy(j->addr, s->peer, sizeof j->addr);
 	session_job_start(s);
 	pool_submit(game_pool, &j->job);
 }
@@ -254,7 +398,7 @@ static void
 game_reprompt(struct session *s)
 {
 	if (login_playing(s))
-		session_prompt(s, "> ");
+		game_prompt(s);
 	else
 		login_reprompt(s);
 }
@@ -273,6 +417,7 @@ const struct session_cbs game_session_cbs = {
 	.reprompt = game_reprompt,
 	.close = game_session_end,
 	.mssp = cmd_mssp_telnet,
+	.gmcp_ready = game_gmcp_ready,
 };
 
 /* Comm.Channel.Text of a talk message, as its recipient reads it. */

@@ -15,6 +15,9 @@ struct pool;
 struct session;
 struct session_cbs;
 struct store_message;
+struct cmd_screen;
+
+#include <jansson.h>
 
 /* Wire the game to the worker pool and configuration. */
 void	game_init(const struct config *, struct pool *, const char *instance);
@@ -25,6 +28,17 @@ void	game_init(const struct config *, struct pool *, const char *instance);
  * session that is going away in the database.
  */
 extern const struct session_cbs	game_session_cbs;
+/* The GMCP packages the session wants now (enum cmd_gmcp_want bits). */
+unsigned	game_gmcp_want(const struct session *);
+/*
+ * After a committed transaction of a playing session: keep its prompt,
+ * apply its colour setting, send its GMCP messages (want: the bits the
+ * job was built for), all on the loop.
+ */
+void	game_screen_done(struct session *, const struct cmd_screen *,
+	    unsigned want, json_t *gmcp);
+/* Show the session's last computed prompt. */
+void	game_prompt(struct session *);
 /* A committed message from the LISTEN thread: deliver it to local
  * sessions. */
 void	game_deliver(const struct store_message *, void *arg);

@@ -347,12 +347,15 @@ static enum tx_rc
 login_enter_tx(struct store *st, void *arg)
 {
 	struct login_job	*j = arg;
-	struct cmd_ctx		 ctx = { .store = st, .out = &j->out };
+	struct cmd_ctx		 ctx = { .store = st, .out = &j->out,
+				    .gmcp_want = j->gmcp_want };
 	char			 old[STORE_UUID_LEN + 1], msg[96];
 	int64_t			 old_sid;
 	enum tx_rc		 trc;
 
 	buf_reset(&j->out);
+	json_decref(j->gmcp);
+	j->gmcp = NULL;
 	if (j->kind == LOGIN_CREATE) {
 		enum store_rc	rc = login_create_char(st, j);
 
@@ -380,10 +383,13 @@ login_enter_tx(struct store *st, void *arg)
 	if (store_notify_room(st, j->ch.room_id, j->ch.id, msg) != STORE_OK)
 		return TX_ERROR;
 	j->status = LOGIN_OK;
-	if ((trc = cmd_show_room(&ctx, j->ch.room_id)) != TX_COMMIT)
-		return trc;
+	if ((trc = cmd_show_room(&ctx, j->ch.room_id)) == TX_COMMIT)
+		trc = cmd_screen_end(&ctx, &j->screen, 0, false, true);
 	/* The tells kept while away, shown once: deleted in this tx. */
-	return cmd_talk_missed(&ctx);
+	if (trc == TX_COMMIT)
+		trc = cmd_talk_missed(&ctx);
+	j->gmcp = ctx.gmcp;
+	return trc;
 }
 
 /* Logout transaction: end the session if it is still ours; tell the room. */

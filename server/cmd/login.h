@@ -8,6 +8,8 @@
 
 #include <stdbool.h>
 
+#include "cmd/cmd.h"
+
 struct config;
 struct pool;
 struct session;
@@ -27,6 +29,20 @@ bool	login_playing(const struct session *);
  */
 int	login_role(const struct session *);
 void	login_set_role(struct session *, int role);
+/*
+ * What the screen keeps of a playing session, on the loop (game.c): the
+ * last prompt computed (shown again after an unasked message), the room
+ * of the last Room.Info and the last Char.Vitals and Char.Status sent (a
+ * repeat is not sent again).
+ */
+struct login_screen {
+	char	 prompt[CMD_PROMPT_OUT];	/* "" before the first */
+	int32_t	 room;
+	json_t	*vitals;
+	json_t	*status;
+};
+/* The session's screen state, or NULL (no dialog). */
+struct login_screen	*login_screen(const struct session *);
 /* One line typed during the dialog. */
 void	login_input(struct session *, const char *line);
 /* Ask again what the dialog is waiting for (after a refused line). */

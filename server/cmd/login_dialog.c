@@ -18,6 +18,7 @@
 #include "db/store.h"
 #include "cmd/cmd.h"
 #include "cmd/cmd_mssp.h"
+#include "cmd/game.h"
 #include "cmd/login.h"
 #include "cmd/login_int.h"
 #include "game/text.h"
@@ -48,6 +49,7 @@ struct login {
 	int			 role;	/* last read in a transaction */
 	bool			 typed;	/* a line has come (MSSP-REQUEST
 					 * counts only as the first) */
+	struct login_screen	 screen;
 };
 
 /* Ask for a name. */
@@ -110,6 +112,15 @@ login_set_role(struct session *s, int role)
 		l->role = role;
 }
 
+/* The session's screen state, or NULL (no dialog). */
+struct login_screen *
+login_screen(const struct session *s)
+{
+	struct login	*l = session_ud(s);
+
+	return l != NULL ? &l->screen : NULL;
+}
+
 /* The character is in the world: switch the session to playing. */
 static void
 login_entered(struct session *s, struct login_job *j)
@@ -128,8 +139,9 @@ login_entered(struct session *s, struct login_job *j)
 	    (long long)j->ch.id);
 	session_printf(s, "\n%s, %s.\n\n", j->kind == LOGIN_CREATE ?
 	    "Welcome" : "Welcome back", j->ch.name);
+	game_screen_done(s, &j->screen, j->gmcp_want, j->gmcp);
 	session_write(s, buf_str(&j->out));
-	session_prompt(s, "> ");
+	game_prompt(s);
 }
 
 /* A wrong password, or a locked character or address: say so; the third
@@ -224,6 +236,7 @@ login_done(struct job *job)
 	session_job_done(s);
 out:
 	buf_free(&j->out);
+	json_decref(j->gmcp);
 	explicit_bzero(j, sizeof *j);
 	free(j);
 }
@@ -260,6 +273,7 @@ login_submit(struct session *s, enum login_kind kind)
 	util_strlcpy(j->addr, s->peer, sizeof j->addr);
 	util_strlcpy(j->password, l->password, sizeof j->password);
 	explicit_bzero(l->password, sizeof l->password);
+	j->gmcp_want = game_gmcp_want(s);
 	if (kind != LOGIN_LOGOUT)
 		session_job_start(s);
 	pool_submit(pool, &j->job);
@@ -482,6 +496,8 @@ login_end(struct session *s)
 	if (s->key != 0 && l->state == LOGIN_S_PLAYING)
 		login_submit(s, LOGIN_LOGOUT);
 	session_set_ud(s, NULL);
+	json_decref(l->screen.vitals);
+	json_decref(l->screen.status);
 	sodium_memzero(l, sizeof *l);
 	free(l);
 }

@@ -13,6 +13,7 @@
 #include "db/pool.h"
 #include "db/store.h"
 #include "db/store_login.h"
+#include "cmd/cmd.h"
 #include "ops/buf.h"
 
 struct config;
@@ -56,6 +57,9 @@ struct login_job {
 	char			 why[320];	/* LOGIN_REFUSED's text */
 	bool			 why_close;	/* ... and close after it */
 	const char		*log_outcome;	/* a lookup's refusal, to record */
+	unsigned		 gmcp_want;	/* enum cmd_gmcp_want bits */
+	json_t			*gmcp;		/* the login's GMCP, or NULL */
+	struct cmd_screen	 screen;	/* its prompt and colour */
 };
 
 /* login_init's configuration, pools and instance id. */

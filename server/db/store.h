@@ -65,6 +65,7 @@ struct store_gate;
 typedef enum tx_rc (*store_tx_fn)(struct store *, void *);
 
 #define STORE_NAME_MAX		16
+#define STORE_PROMPT_MAX	80	/* bytes of a prompt format (0020) */
 #define STORE_UUID_LEN		36
 #define STORE_TITLE_MAX		80
 #define STORE_DESC_MAX		4000
@@ -89,6 +90,8 @@ struct store_char {
 	char	 frozen[32];	/* "" or "until ... UTC" / "until lifted" */
 	char	 muted[32];	/* the same for a mute */
 	bool	 afk;		/* away (afk; the next command ends it) */
+	char	 color[8];	/* "auto", "on" or "off" (0020) */
+	char	 prompt[STORE_PROMPT_MAX + 1];	/* "" for the default */
 };
 
 struct store_look {

@@ -15,7 +15,8 @@
 	" CASE WHEN frozen_until > now() THEN mod_until(frozen_until)" \
 	"  ELSE '' END," \
 	" CASE WHEN muted_until > now() THEN mod_until(muted_until)" \
-	"  ELSE '' END, afk IS NOT NULL"
+	"  ELSE '' END, afk IS NOT NULL," \
+	" color, coalesce(prompt, '')"
 
 /* Fill a store_char from the CHAR_COLS columns of a row, from column col. */
 static void
@@ -38,6 +39,8 @@ store_char_fill(const PGresult *res, int row, int col, struct store_char *c)
 	store_get_str(res, row, col + 13, c->frozen, sizeof c->frozen);
 	store_get_str(res, row, col + 14, c->muted, sizeof c->muted);
 	c->afk = store_get_bool(res, row, col + 15);
+	store_get_str(res, row, col + 16, c->color, sizeof c->color);
+	store_get_str(res, row, col + 17, c->prompt, sizeof c->prompt);
 }
 
 /* Run a statement expected to return at most one character row. */
@@ -74,7 +77,7 @@ store_char_by_name(struct store *s, const char *name, struct store_char *c,
 {
 	const char	*p[] = { name };
 
-	return store_char_one(s, &st_char_by_name, p, c, 16, hash, hashsz);
+	return store_char_one(s, &st_char_by_name, p, c, 18, hash, hashsz);
 }
 
 static struct store_stmt st_char_load = {

@@ -380,10 +380,10 @@ START_TEST(test_say)
 	go_offline(&w, &off);
 	run(w.s, me.id, "say", "Hello, \"world\" -- it's me!", &r);
 	ck_assert_int_eq(r.result, TXR_COMMITTED);
-	ck_assert_str_eq(r.out, CM_CYAN "You say, 'Hello, \"world\" -- it's me!'"
-	    CM_RESET "\n");
-	snprintf(text, sizeof text, CM_CYAN "%s says, 'Hello, \"world\" -- "
-	    "it's me!'" CM_RESET, me.name);
+	ck_assert_str_eq(r.out, "You say, 'Hello, \"world\" -- it's me!'"
+	    "\n");
+	snprintf(text, sizeof text, "%s says, 'Hello, \"world\" -- "
+	    "it's me!'" , me.name);
 	want[0] = b.id;
 	want[1] = c.id;
 	expect_notify(lc, text, want, 2);
@@ -404,8 +404,8 @@ START_TEST(test_say_alone)
 	world_open(&w);
 	new_char(&w, "Syl", new_room(w.s, "Empty Room"), &me);
 	run(w.s, me.id, "say", "anyone?", &r);
-	ck_assert_str_eq(r.out, CM_CYAN "You say, 'anyone?'" CM_RESET "\n");
-	snprintf(text, sizeof text, CM_CYAN "%s says, 'anyone?'" CM_RESET,
+	ck_assert_str_eq(r.out, "You say, 'anyone?'" "\n");
+	snprintf(text, sizeof text, "%s says, 'anyone?'" ,
 	    me.name);
 	expect_no_notify(w.s, lc, text);
 	PQfinish(lc);
@@ -751,6 +751,12 @@ START_TEST(test_help_text)
 	    "they lead.\n"
 	    "  save                             Nothing to do: everything "
 	    "is always saved.\n"
+	    "  color on|off|auto                Colour on, off, or as your "
+	    "client says (auto).\n"
+	    "  colour on|off|auto               Same as color.\n"
+	    "  prompt <format>|default          Set your prompt: %h hp, "
+	    "%H max hp, %c coins, %l level, %x xp, %X xp to next level, "
+	    "%% a %.\n"
 	    "  quit                             Leave the game (type it "
 	    "in full).\n";
 	static const char	*dbstats = "  dbstats                          "

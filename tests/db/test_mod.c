@@ -298,7 +298,7 @@ START_TEST(test_mod_freeze_mute)
 	run_prefix(w.s, p.id, "look", "", "", TXR_COMMITTED, &r);
 	run_want(w.s, adm.id, "unmute", p.name, fmt("%s is no longer muted.\n",
 	    p.name), TXR_COMMITTED);
-	run_want(w.s, p.id, "say", "hello", CM_CYAN "You say, 'hello'" CM_RESET
+	run_want(w.s, p.id, "say", "hello", "You say, 'hello'" 
 	    "\n", TXR_COMMITTED);
 	run_want(w.s, adm.id, "mute", fmt("%s 10m", adm.name),
 	    "Not on yourself.\n", TXR_ROLLED_BACK);

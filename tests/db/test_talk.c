@@ -90,13 +90,13 @@ START_TEST(test_tell_online)
 	token(tok, sizeof tok, "hello");
 	run(w.s, a.id, "tell", fmt("%s %s there", b.name, tok), &r);
 	ck_assert_int_eq(r.result, TXR_COMMITTED);
-	snprintf(want, sizeof want, CM_MAGENTA "You tell %s, '%s there'"
-	    CM_RESET "\n", b.name, tok);
+	snprintf(want, sizeof want, "You tell %s, '%s there'"
+	    "\n", b.name, tok);
 	ck_assert_str_eq(r.out, want);
 	want_channel_gmcp(&r, "tell", a.name, fmt("You tell %s, '%s there'",
 	    b.name, tok));
-	snprintf(want, sizeof want, CM_MAGENTA "%s tells you, '%s there'"
-	    CM_RESET, a.name, tok);
+	snprintf(want, sizeof want, "%s tells you, '%s there'"
+	    , a.name, tok);
 	expect_notify(lc, want, &b.id, 1);
 	ck_assert_int_eq(sqlv("SELECT reply_to FROM characters WHERE id ="
 	    " %lld", (long long)b.id), a.id);
@@ -134,13 +134,13 @@ START_TEST(test_reply)
 	token(tok, sizeof tok, "back");
 	run(w.s, b.id, "reply", tok, &r);
 	ck_assert_int_eq(r.result, TXR_COMMITTED);
-	ck_assert_str_eq(r.out, fmt(CM_MAGENTA "You tell %s, '%s'" CM_RESET
+	ck_assert_str_eq(r.out, fmt("You tell %s, '%s'" 
 	    "\n", c.name, tok));
-	expect_notify(lc, fmt(CM_MAGENTA "%s tells you, '%s'" CM_RESET,
+	expect_notify(lc, fmt("%s tells you, '%s'" ,
 	    b.name, tok), &c.id, 1);
 	/* c's reply_to is b now. */
 	run(w.s, c.id, "reply", "ok", &r);
-	ck_assert_str_eq(r.out, fmt(CM_MAGENTA "You tell %s, 'ok'" CM_RESET
+	ck_assert_str_eq(r.out, fmt("You tell %s, 'ok'" 
 	    "\n", b.name));
 	PQfinish(lc);
 	world_close(&w);
@@ -213,8 +213,8 @@ START_TEST(test_offline_kept_once)
 	token(tok, sizeof tok, "miss");
 	run(w.s, a.id, "tell", fmt("%s %s you", b.name, tok), &r);
 	ck_assert_int_eq(r.result, TXR_COMMITTED);
-	ck_assert_str_eq(r.out, fmt(CM_MAGENTA "You tell %s, '%s you'"
-	    CM_RESET "\n%s is not online; they will read it when they come "
+	ck_assert_str_eq(r.out, fmt("You tell %s, '%s you'"
+	    "\n%s is not online; they will read it when they come "
 	    "back.\n", b.name, tok, b.name));
 	ck_assert_int_eq(rows_with(tok, 0), 0);
 	ck_assert_int_eq(sqlv("SELECT count(*) FROM offline_tells WHERE"
@@ -290,10 +290,10 @@ START_TEST(test_emote)
 	token(tok, sizeof tok, "smiles");
 	run(w.s, a.id, "emote", tok, &r);
 	ck_assert_int_eq(r.result, TXR_COMMITTED);
-	ck_assert_str_eq(r.out, fmt(CM_CYAN "%s %s" CM_RESET "\n", a.name,
+	ck_assert_str_eq(r.out, fmt("%s %s" "\n", a.name,
 	    tok));
 	want_channel_gmcp(&r, "emote", a.name, fmt("%s %s", a.name, tok));
-	expect_notify(lc, fmt(CM_CYAN "%s %s" CM_RESET, a.name, tok), &b.id,
+	expect_notify(lc, fmt("%s %s" , a.name, tok), &b.id,
 	    1);
 	ck_assert_int_eq(sqlv("SELECT count(*) FROM messages WHERE"
 	    " strpos(text, '%s') > 0 AND channel = 'emote' AND kind = 'say'",
@@ -332,12 +332,12 @@ START_TEST(test_shout_area)
 	token(tok, sizeof tok, "oi");
 	run(w.s, a.id, "shout", tok, &r);
 	ck_assert_int_eq(r.result, TXR_COMMITTED);
-	ck_assert_str_eq(r.out, fmt(CM_YELLOW "You shout, '%s'" CM_RESET "\n",
+	ck_assert_str_eq(r.out, fmt("You shout, '%s'" "\n",
 	    tok));
 	want_channel_gmcp(&r, "shout", a.name, fmt("You shout, '%s'", tok));
 	want[0] = b.id;
 	want[1] = c.id;
-	expect_notify(lc, fmt(CM_YELLOW "%s shouts, '%s'" CM_RESET, a.name,
+	expect_notify(lc, fmt("%s shouts, '%s'" , a.name,
 	    tok), want, 2);
 	ck_assert_int_eq(rows_with(tok, d.id), 0);
 	PQfinish(lc);
@@ -364,7 +364,7 @@ START_TEST(test_chat_off)
 	token(tok, sizeof tok, "howdy");
 	run(w.s, a.id, "chat", tok, &r);
 	ck_assert_int_eq(r.result, TXR_COMMITTED);
-	ck_assert_str_eq(r.out, fmt(CM_GREEN "You chat, '%s'" CM_RESET "\n",
+	ck_assert_str_eq(r.out, fmt("You chat, '%s'" "\n",
 	    tok));
 	want_channel_gmcp(&r, "chat", a.name, fmt("You chat, '%s'", tok));
 	ck_assert_int_eq(rows_with(tok, b.id), 1);
@@ -400,8 +400,8 @@ START_TEST(test_afk)
 	ck_assert_msg(has_line(r.out, fmt("  %s [AFK: at lunch]", a.name)),
 	    "%s", r.out);
 	run(w.s, b.id, "tell", fmt("%s are you there?", a.name), &r);
-	ck_assert_str_eq(r.out, fmt(CM_MAGENTA "You tell %s, 'are you "
-	    "there?'" CM_RESET "\n%s is away: at lunch\n", a.name, a.name));
+	ck_assert_str_eq(r.out, fmt("You tell %s, 'are you "
+	    "there?'" "\n%s is away: at lunch\n", a.name, a.name));
 	/* A read-only command ends it too, after its own reply. */
 	run(w.s, a.id, "score", "", &r);
 	ck_assert_int_eq(r.result, TXR_COMMITTED);
@@ -501,7 +501,7 @@ START_TEST(test_talk_rate)
 	ck_assert_int_eq(rows_with(tok, 0), 0);
 	/* Another sender is not slowed. */
 	run_want(w.s, b.id, "tell", fmt("%s %s", a.name, tok),
-	    fmt(CM_MAGENTA "You tell %s, '%s'" CM_RESET "\n", a.name, tok),
+	    fmt("You tell %s, '%s'" "\n", a.name, tok),
 	    TXR_COMMITTED);
 	world_close(&w);
 }
@@ -549,7 +549,7 @@ START_TEST(test_say_channel)
 	new_char(&w, "Sayd", room, &b);
 	token(tok, sizeof tok, "hi");
 	run(w.s, a.id, "say", tok, &r);
-	ck_assert_str_eq(r.out, fmt(CM_CYAN "You say, '%s'" CM_RESET "\n",
+	ck_assert_str_eq(r.out, fmt("You say, '%s'" "\n",
 	    tok));
 	want_channel_gmcp(&r, "say", a.name, fmt("You say, '%s'", tok));
 	ck_assert_int_eq(sqlv("SELECT count(*) FROM messages WHERE"

@@ -236,7 +236,7 @@ START_TEST(test_relogin_after_quit)
 
 	player(&c, server.port, name, "back");
 	send_want(&c, "north", MARKET "\r\n");
-	send_want(&c, "q", "To quit, type the whole word.\r\n" PROMPT);
+	send_want(&c, "q", "To quit, type the whole word.\r\n" HPROMPT);
 	send_want(&c, "quit", "Goodbye. Your character is saved.\r\n");
 	ck_assert_msg(client_wait_closed(&c, WAIT_MS), "quit did not close");
 	client_close(&c);
@@ -476,12 +476,12 @@ START_TEST(test_wall)
 	char		name[17];
 
 	player(&c, server.port, name, "wall");
-	send_want(&c, "up", "You can't go that way.\r\n" PROMPT);
-	send_want(&c, "d", "You can't go that way.\r\n" PROMPT);
+	send_want(&c, "up", "You can't go that way.\r\n" HPROMPT);
+	send_want(&c, "d", "You can't go that way.\r\n" HPROMPT);
 	send_want(&c, "look", SQUARE "\r\n");
 	send_want(&c, "n", MARKET "\r\n");
 	send_want(&c, "n", NORTH_END "\r\n");
-	send_want(&c, "north", "You can't go that way.\r\n" PROMPT);
+	send_want(&c, "north", "You can't go that way.\r\n" HPROMPT);
 	ck_assert_int_eq(sqlv("SELECT room_id FROM characters WHERE name ="
 	    " '%s'", name), 1002);
 	client_close(&c);
@@ -502,8 +502,8 @@ START_TEST(test_say)
 	test_name(tok, "tok");
 
 	send_want(&a, fmt("say hello %s", tok), fmt("You say, 'hello %s'\r\n"
-	    PROMPT, tok));
-	want(&b, fmt("%s says, 'hello %s'\r\n" PROMPT, an, tok));
+	    HPROMPT, tok));
+	want(&b, fmt("%s says, 'hello %s'\r\n" HPROMPT, an, tok));
 	send_want(&b, fmt("'back at you %s", tok), fmt("You say, 'back at you"
 	    " %s'", tok));
 	want(&a, fmt("%s says, 'back at you %s'", bn, tok));
@@ -512,7 +512,7 @@ START_TEST(test_say)
 	    fmt("You say, 'gr\xc3\xbc\xc3\x9f dich %s \xe2\x9c\x93'", tok));
 	want(&b, fmt("%s says, 'gr\xc3\xbc\xc3\x9f dich %s \xe2\x9c\x93'", an,
 	    tok));
-	send_want(&a, "say", "Usage: say <text>\r\n" PROMPT);
+	send_want(&a, "say", "Usage: say <text>\r\n" HPROMPT);
 
 	/* By now c would have had it: nothing said reached Market Street. */
 	sync_seen(&c, seen, sizeof seen);
@@ -536,18 +536,18 @@ START_TEST(test_arrivals)
 	player(&o, server.port, on, "watch");
 	player(&m, server.port, mn, "mover");
 	/* The notice gets its own line and the prompt again. */
-	want(&o, fmt("\r\n%s has entered the game.\r\n" PROMPT, mn));
+	want(&o, fmt("\r\n%s has entered the game.\r\n" HPROMPT, mn));
 
 	send_want(&m, "north", MARKET "\r\n");
-	want(&o, fmt("%s leaves north.\r\n" PROMPT, mn));
-	want(&p, fmt("%s arrives from the south.\r\n" PROMPT, mn));
+	want(&o, fmt("%s leaves north.\r\n" HPROMPT, mn));
+	want(&p, fmt("%s arrives from the south.\r\n" HPROMPT, mn));
 	/* look in Market Street shows the other player. */
 	send_want(&m, "look", fmt("%s is here.\r\n", pn));
 	send_want(&m, "south", SQUARE "\r\n");
 	want(&p, fmt("%s leaves south.\r\n", mn));
 	want(&o, fmt("%s arrives from the north.\r\n", mn));
 	send_want(&m, "quit", "Goodbye.");
-	want(&o, fmt("%s has left the game.\r\n" PROMPT, mn));
+	want(&o, fmt("%s has left the game.\r\n" HPROMPT, mn));
 	client_close(&m);
 
 	/* Dropping the connection is leaving too. */
@@ -575,8 +575,8 @@ START_TEST(test_give)
 	player(&a, server.port, an, "giver");
 	player(&b, server.port, bn, "taker");
 	send_want(&a, fmt("give 7 coins to %s", bn), fmt("You give 7 coins to "
-	    "%s.\r\n" PROMPT, bn));
-	want(&b, fmt("\r\n%s gives you 7 coins.\r\n" PROMPT, an));
+	    "%s.\r\n" HPROMPT, bn));
+	want(&b, fmt("\r\n%s gives you 7 coins.\r\n" HPROMPT, an));
 	send_want(&a, fmt("give 1 coin to %s", lower(bn)), fmt("You give 1 "
 	    "coin to %s.\r\n", bn));
 	want(&b, fmt("%s gives you 1 coin.\r\n", an));
@@ -593,7 +593,7 @@ START_TEST(test_give)
 	send_want(&a, fmt("give 93 coins to %s", bn), "You give 93 coins");
 	ck_assert_int_eq(coins(&a), 0);
 	send_want(&a, fmt("give 1 coin to %s", bn), "You only have 0 coins."
-	    "\r\n" PROMPT);
+	    "\r\n" HPROMPT);
 	ck_assert_int_eq(coins(&b), 200);
 	client_close(&a);
 	client_close(&b);
@@ -616,32 +616,32 @@ START_TEST(test_give_refusals)
 	test_name(ghost, "ghost");
 
 	send_want(&a, fmt("give 101 coins to %s", bn), "You only have 100 "
-	    "coins.\r\n" PROMPT);
+	    "coins.\r\n" HPROMPT);
 	send_want(&a, fmt("give 0 coins to %s", bn), "You can only give a "
-	    "positive number of coins.\r\n" PROMPT);
+	    "positive number of coins.\r\n" HPROMPT);
 	send_want(&a, fmt("give -5 coins to %s", bn), "You can only give a "
-	    "positive number of coins.\r\n" PROMPT);
+	    "positive number of coins.\r\n" HPROMPT);
 	send_want(&a, fmt("give 99999999999999 coins to %s", bn), "That is "
-	    "more coins than there are in the world.\r\n" PROMPT);
+	    "more coins than there are in the world.\r\n" HPROMPT);
 	send_want(&a, fmt("give 99999999999999999999999 coins to %s", bn),
-	    "That is more coins than there are in the world.\r\n" PROMPT);
+	    "That is more coins than there are in the world.\r\n" HPROMPT);
 	send_want(&a, fmt("give lots coins to %s", bn), "Usage: give <amount> "
-	    "coins to <name>\r\n" PROMPT);
+	    "coins to <name>\r\n" HPROMPT);
 	send_want(&a, fmt("give 5 gold to %s", bn), "Usage: give <amount> "
-	    "coins to <name>\r\n" PROMPT);
+	    "coins to <name>\r\n" HPROMPT);
 	send_want(&a, fmt("give 5 coins to %s now", bn), "Usage: give "
-	    "<amount> coins to <name>\r\n" PROMPT);
-	send_want(&a, "give", "Usage: give <what> to <name>\r\n" PROMPT);
+	    "<amount> coins to <name>\r\n" HPROMPT);
+	send_want(&a, "give", "Usage: give <what> to <name>\r\n" HPROMPT);
 	send_want(&a, fmt("give 5 coins to %s", an), "You can't give coins "
-	    "to yourself.\r\n" PROMPT);
+	    "to yourself.\r\n" HPROMPT);
 	send_want(&a, fmt("give 5 coins to %s", ghost), fmt("There is no one "
-	    "called %s here.\r\n" PROMPT, ghost));
+	    "called %s here.\r\n" HPROMPT, ghost));
 	send_want(&a, fmt("give 5 coins to %s", cn), fmt("There is no one "
-	    "called %s here.\r\n" PROMPT, cn));
+	    "called %s here.\r\n" HPROMPT, cn));
 	send_want(&a, fmt("give 5 coins to %s", dn), fmt("There is no one "
-	    "called %s here.\r\n" PROMPT, dn));
+	    "called %s here.\r\n" HPROMPT, dn));
 	send_want(&a, "give 5 coins to x1", "There is no one by that name "
-	    "here.\r\n" PROMPT);
+	    "here.\r\n" HPROMPT);
 
 	ck_assert_int_eq(coins(&a), 100);
 	ck_assert_int_eq(coins(&b), 100);
@@ -689,16 +689,16 @@ START_TEST(test_who_score_help)
 
 	send_want(&a, "sc", fmt("You are %s, a player.\r\nHP: 20/20\r\n"
 	    "Coins: 100\r\nLevel: 1\r\nXP: 0 (next level at 100)\r\n"
-	    PROMPT, an));
+	    HPROMPT, an));
 	client_send(&a, "help");
 	want(&a, "Commands:\r\n");
 	want_before(&a, PROMPT, seen, sizeof seen);
 	ck_assert_msg(strstr(seen, "give <what> to <name>") != NULL &&
 	    strstr(seen, "quit") != NULL && strstr(seen, "north") != NULL,
 	    "help: \"%s\"", printable(seen));
-	send_want(&a, "scroe", "Huh? Did you mean 'score'?\r\n" PROMPT);
+	send_want(&a, "scroe", "Huh? Did you mean 'score'?\r\n" HPROMPT);
 	send_want(&a, "xyzzy", "Huh? (type 'help' for the commands)\r\n"
-	    PROMPT);
+	    HPROMPT);
 	client_close(&a);
 }
 END_TEST
@@ -914,7 +914,7 @@ START_TEST(test_long_line)
 	memset(line, 0, sizeof line);
 	memcpy(line, "say ", 4);
 	memset(line + 4, 'x', 508);
-	send_want(&a, line, fmt("You say, '%s'\r\n" PROMPT, line + 4));
+	send_want(&a, line, fmt("You say, '%s'\r\n" HPROMPT, line + 4));
 	want(&b, fmt("%s says, '%s'", an, line + 4));
 	line[512] = 'y';
 	send_want(&a, line, "That line is too long (at most 512 bytes); it "
@@ -1110,7 +1110,7 @@ START_TEST(test_prompt_ga)
 
 	player(&a, server.port, an, "prompt");
 	player(&b, server.port, bn, "other");
-	want(&a, fmt("%s has entered the game.\r\n" PROMPT, bn));
+	want(&a, fmt("%s has entered the game.\r\n" HPROMPT, bn));
 	isolate(&a, an, 1005);
 	isolate(&b, bn, 1005);
 	for (size_t i = 0; i < n; i++)
@@ -1130,7 +1130,7 @@ START_TEST(test_prompt_ga)
 	a.len = 0;
 	/* Unasked text: own line, then the prompt with GA again. */
 	send_want(&b, "say ga", "You say, 'ga'");
-	want_before(&a, PROMPT, seen, sizeof seen);
+	want_before(&a, HPROMPT, seen, sizeof seen);
 	ck_assert_str_eq(seen, fmt("\r\n%s says, 'ga'\r\n", bn));
 	ck_assert_int_eq(a.len, 0);
 	client_close(&a);

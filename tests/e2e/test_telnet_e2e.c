@@ -131,13 +131,22 @@ START_TEST(test_telnet_e2e_refuse_all)
 }
 END_TEST
 
-/* Count the code points of a line, skipping ANSI escapes. */
+/* Count the code points of a line, skipping ANSI escapes and telnet
+ * subnegotiations (GMCP goes out before the text it comes with). */
 static int
 columns(const char *s, size_t len)
 {
 	int	n = 0;
 
 	for (size_t i = 0; i < len; i++) {
+		if ((unsigned char)s[i] == 0xff && i + 1 < len &&
+		    (unsigned char)s[i + 1] == 0xfa) {
+			while (i + 1 < len && !((unsigned char)s[i] == 0xff &&
+			    (unsigned char)s[i + 1] == 0xf0))
+				i++;
+			i++;
+			continue;
+		}
 		if (s[i] == '\x1b') {
 			while (i < len && s[i] != 'm')
 				i++;

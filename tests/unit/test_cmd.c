@@ -323,6 +323,8 @@ START_TEST(test_name_order)
 			ck_assert_str_eq(prev, "put");
 		if (strcmp(name, "attack") == 0)
 			ck_assert_str_eq(prev, "remove");
+		if (strcmp(name, "colour") == 0)
+			ck_assert_str_eq(prev, "color");
 		if (name == cmd->name)
 			rows++;
 		else
@@ -330,7 +332,7 @@ START_TEST(test_name_order)
 		prev = name;
 	}
 	ck_assert_int_eq(rows, n);
-	ck_assert_int_eq(aliases, 2);
+	ck_assert_int_eq(aliases, 3);	/* take, attack, colour */
 	ck_assert(!cmd_next(&c, &name, &cmd));
 }
 END_TEST
