@@ -14,13 +14,12 @@
 # DATABASE_URL, KEEPD and KEEP_CONFIG set). `make test` runs it after the
 # Check binary.
 #
-# Always checked: the login through TinTin's triggers, the start room, the
-# prompt, moving north and back with the room titles, look, and that
-# TinTin's log saw the same text.
-# KEEP_TINTIN_FULL=1 adds the checks of work merged later in issue 10: the
-# <N/Nhp> prompt, colour (SGR on the room title after `color on`), the
-# GMCP Room.Info event firing (at login and after a move, with the new
-# room's name) and MSSP answered over telnet to TinTin's DO MSSP.
+# Checked: the login through TinTin's triggers, the start room, the
+# <N/Nhp> prompt, moving north and back with the room titles, look, that
+# TinTin's log saw the same text, colour (SGR on the room title after
+# `color on`), the GMCP Room.Info event firing (at login and after a move,
+# with the new room's name) and MSSP answered over telnet to TinTin's DO
+# MSSP.
 #
 # Exits 0 when every check passed, 1 (showing the screen, TinTin's files
 # and keepd's log) when one failed; KEEP_TINTIN_TIMEOUT (120 s) bounds the
@@ -39,7 +38,7 @@ if [ -z "${KEEP_TINTIN_INNER:-}" ]; then
 fi
 
 tt=${KEEP_TINTIN:-/usr/games/tt++}
-full=${KEEP_TINTIN_FULL:-0}
+full=1
 limit=${KEEP_TINTIN_TIMEOUT:-120}
 wait_s=15
 for cmd in "$tt" tmux python3; do
@@ -255,4 +254,4 @@ wait_screen "SESSION 'keep' DIED" || fail "quit did not end the session"
 ok "quit closes the connection"
 
 echo "tintin: $passed checks passed (TinTin++ $(dpkg-query -W \
-    -f='${Version}' tintin++ 2>/dev/null || echo '?'); KEEP_TINTIN_FULL=$full)"
+    -f='${Version}' tintin++ 2>/dev/null || echo '?'))"
