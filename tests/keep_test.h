@@ -61,6 +61,8 @@ TCase	*trade_e2e_tcase(void);
 Suite	*talk_suite(void);
 /* The end-to-end cases of the talk suite (tests/e2e/test_talk_e2e.c). */
 TCase	*talk_e2e_tcase(void);
+/* Mudlet's wire behaviour against keepd (tests/e2e/test_clients_e2e.c). */
+Suite	*clients_suite(void);
 
 /* The rules suite's test cases, one per file of tests/unit/test_rules_*.c. */
 TCase	*rules_item_tcase(void);
