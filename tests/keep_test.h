@@ -141,6 +141,13 @@ struct client {
 /* A character's default prompt at full hp (20), then GA (issue 10). */
 #define HPROMPT	"<20/20hp" PROMPT
 
+/* The seven telnet offers of keepd's opening write (docs/protocol.md),
+ * and a client's answer refusing all of them. */
+#define OFFERS	"\xff\xfd\x18\xff\xfd\x1f\xff\xfb\x2a\xff\xfb\x19" \
+		"\xff\xfb\xc9\xff\xfb\x46\xff\xfb\x56"
+#define REFUSE	"\xff\xfc\x18\xff\xfc\x1f\xff\xfe\x2a\xff\xfe\x19" \
+		"\xff\xfe\xc9\xff\xfe\x46\xff\xfe\x56"
+
 /* The per-address limits of tests/keep-test.json, for a config_json that
  * starts keepd with its own keys ("..., " TEST_LIMITS "}"). */
 #define TEST_DOOR_LIMITS ", \"max_connections_per_address\": 100000," \

@@ -35,13 +35,6 @@
 #define CHARSET_REQ	"\xff\xfa\x2a\x01 UTF-8\xff\xf0"
 #define MSSP_SB		"\xff\xfa\x46\x01NAME\x02"
 
-/* The seven offers of the opening write (docs/protocol.md). */
-#define OFFERS	"\xff\xfd\x18\xff\xfd\x1f\xff\xfb\x2a\xff\xfb\x19" \
-		"\xff\xfb\xc9\xff\xfb\x46\xff\xfb\x56"
-/* Refusing all of them. */
-#define REFUSE	"\xff\xfc\x18\xff\xfc\x1f\xff\xfe\x2a\xff\xfe\x19" \
-		"\xff\xfe\xc9\xff\xfe\x46\xff\xfe\x56"
-
 /* Mudlet's answers to the offers, in their order (ctelnet.cpp): WILL
  * TTYPE; WILL NAWS and its size; DO CHARSET; DO EOR; DO GMCP with
  * Core.Hello and its default Core.Supports.Set; DO MSSP; DO COMPRESS2. */

@@ -24,13 +24,6 @@
 #define GA		"\xff\xf9"
 #define EOR		"\xff\xef"
 
-/* The seven offers of the opening write (docs/protocol.md). */
-#define OFFERS	"\xff\xfd\x18\xff\xfd\x1f\xff\xfb\x2a\xff\xfb\x19" \
-		"\xff\xfb\xc9\xff\xfb\x46\xff\xfb\x56"
-/* Refusing all of them. */
-#define REFUSE	"\xff\xfc\x18\xff\xfc\x1f\xff\xfe\x2a\xff\xfe\x19" \
-		"\xff\xfe\xc9\xff\xfe\x46\xff\xfe\x56"
-
 static char	seen[65536];
 
 /* Send raw bytes given as a string literal. */
