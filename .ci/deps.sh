@@ -17,7 +17,7 @@ runtime_pkgs="libpq5 libevent-2.1-7 libevent-pthreads-2.1-7 libjansson4 libsodiu
 # clang and its runtime (libFuzzer, sanitizers) build make test's fuzz run;
 # python3 runs bench/drift.py (the bench suite) and bench/report.py;
 # tmux and tintin++ run the real TinTin++ client (tests/clients/tintin.sh).
-test_pkgs="postgresql postgresql-client util-linux procps clang libclang-rt-14-dev python3 tmux tintin++"
+test_pkgs="postgresql postgresql-client util-linux procps clang libclang-rt-14-dev python3 tmux tintin++ telnet"
 
 case $mode in
 build)   want=$build_pkgs ;;

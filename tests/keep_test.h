@@ -61,6 +61,8 @@ TCase	*trade_e2e_tcase(void);
 Suite	*talk_suite(void);
 /* The end-to-end cases of the talk suite (tests/e2e/test_talk_e2e.c). */
 TCase	*talk_e2e_tcase(void);
+/* Mudlet's wire behaviour against keepd (tests/e2e/test_clients_e2e.c). */
+Suite	*clients_suite(void);
 
 /* The rules suite's test cases, one per file of tests/unit/test_rules_*.c. */
 TCase	*rules_item_tcase(void);
@@ -138,6 +140,13 @@ struct client {
 #define PROMPT	"> \xff\xf9"
 /* A character's default prompt at full hp (20), then GA (issue 10). */
 #define HPROMPT	"<20/20hp" PROMPT
+
+/* The seven telnet offers of keepd's opening write (docs/protocol.md),
+ * and a client's answer refusing all of them. */
+#define OFFERS	"\xff\xfd\x18\xff\xfd\x1f\xff\xfb\x2a\xff\xfb\x19" \
+		"\xff\xfb\xc9\xff\xfb\x46\xff\xfb\x56"
+#define REFUSE	"\xff\xfc\x18\xff\xfc\x1f\xff\xfe\x2a\xff\xfe\x19" \
+		"\xff\xfe\xc9\xff\xfe\x46\xff\xfe\x56"
 
 /* The per-address limits of tests/keep-test.json, for a config_json that
  * starts keepd with its own keys ("..., " TEST_LIMITS "}"). */

@@ -51,6 +51,7 @@ main(void)
 		{ "trade", trade_suite, 0 },
 		{ "talk", talk_suite, 0 },
 		{ "screen", screen_suite, 0 },
+		{ "clients", clients_suite, 0 },
 	};
 	const char	*only = getenv("KEEP_SUITE");
 	const char	*tier = getenv("KEEP_TIER");

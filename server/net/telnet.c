@@ -166,6 +166,12 @@ telnet_recv_no(struct telnet *t, uint8_t option, bool local)
 {
 	uint8_t	q = local ? t->local_q[option] : t->remote_q[option];
 
+	/* The answer to an announced WONT: a WILL announced since (the next
+	 * password prompt) is still waiting for its own answer. */
+	if (local && t->local_ack_due[option]) {
+		t->local_ack_due[option] = false;
+		return;
+	}
 	switch (q) {
 	case TELNET_Q_YES:
 		telnet_send_cmd(t, telnet_verb(local, false), option);
@@ -213,6 +219,10 @@ telnet_ask(struct telnet *t, uint8_t option, bool local, bool enable)
  * unanswered.  Password prompts need the pair every time, also for clients
  * that never answer; a late DO for an option we no longer want is refused
  * (WONT) by telnet_recv_yes, which such clients ignore, so nothing loops.
+ * A WONT for an option the peer had agreed to is answered by its DONT,
+ * which may come after the next WILL (WONT then WILL between the two
+ * password prompts): that DONT is taken as the answer to the WONT, so the
+ * WILL's DO turns the option on again instead of being refused.
  */
 void
 telnet_announce(struct telnet *t, uint8_t option, bool enable)
@@ -223,6 +233,8 @@ telnet_announce(struct telnet *t, uint8_t option, bool enable)
 
 	if (enable == on)
 		return;
+	if (!enable && q == TELNET_Q_YES)
+		t->local_ack_due[option] = true;
 	telnet_send_cmd(t, telnet_verb(true, enable), option);
 	telnet_set_q(t, option, true, enable ? TELNET_Q_WANTYES : TELNET_Q_NO);
 }

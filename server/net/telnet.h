@@ -116,6 +116,9 @@ struct telnet {
 	bool			 remote_ok[256];/* options we let the peer enable */
 	uint8_t			 local_q[256];	/* enum telnet_q, our side */
 	uint8_t			 remote_q[256];	/* enum telnet_q, theirs */
+	/* telnet_announce said WONT for an option the peer had agreed to:
+	 * its DONT is the acknowledgement, not a refusal of a later WILL. */
+	bool			 local_ack_due[256];
 
 	telnet_event_cb		 cb;
 	void			*cb_arg;

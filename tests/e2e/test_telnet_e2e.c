@@ -6,7 +6,6 @@
  * that logs in, whose look inflates to what a plain session sees, and whose
  * stream is finished before the server closes it.
  */
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,22 +15,14 @@
 #include <sys/socket.h>
 
 #include <check.h>
-#include <zlib.h>
-
 #include "keep_test.h"
+#include "zclient.h"
 #include "ops/util.h"
 
 #define PASSWORD	"correct horse"
 #define WAIT_MS		10000
 #define GA		"\xff\xf9"
 #define EOR		"\xff\xef"
-
-/* The seven offers of the opening write (docs/protocol.md). */
-#define OFFERS	"\xff\xfd\x18\xff\xfd\x1f\xff\xfb\x2a\xff\xfb\x19" \
-		"\xff\xfb\xc9\xff\xfb\x46\xff\xfb\x56"
-/* Refusing all of them. */
-#define REFUSE	"\xff\xfc\x18\xff\xfc\x1f\xff\xfe\x2a\xff\xfe\x19" \
-		"\xff\xfe\xc9\xff\xfe\x46\xff\xfe\x56"
 
 static char	seen[65536];
 
@@ -217,71 +208,6 @@ START_TEST(test_telnet_e2e_negotiate)
 }
 END_TEST
 
-/* A client of an MCCP2 stream: raw bytes inflated into text. */
-struct zclient {
-	struct client	*c;
-	z_stream	 z;
-	bool		 end;		/* Z_STREAM_END seen */
-	bool		 eof;
-	size_t		 step;		/* bytes a recv (0: as many as come) */
-	char		 text[128 * 1024];
-	size_t		 len, pos;	/* inflated, and consumed */
-};
-
-/* Read what comes within ms and inflate it; false on timeout or EOF. */
-static bool
-z_read(struct zclient *zc, int ms)
-{
-	struct pollfd	pfd = { .fd = zc->c->fd, .events = POLLIN };
-	uint8_t		buf[4096];
-	ssize_t		n;
-	int		rc;
-
-	if (zc->eof || poll(&pfd, 1, ms) <= 0)
-		return false;
-	n = recv(zc->c->fd, buf, zc->step ? zc->step : sizeof buf, 0);
-	if (n <= 0) {
-		zc->eof = true;
-		return false;
-	}
-	ck_assert_msg(!zc->end, "bytes after the end of the stream");
-	zc->z.next_in = buf;
-	zc->z.avail_in = (uInt)n;
-	do {
-		zc->z.next_out = (Bytef *)zc->text + zc->len;
-		zc->z.avail_out = (uInt)(sizeof zc->text - 1 - zc->len);
-		rc = inflate(&zc->z, Z_SYNC_FLUSH);
-		ck_assert_msg(rc == Z_OK || rc == Z_STREAM_END ||
-		    rc == Z_BUF_ERROR, "inflate: %d", rc);
-		zc->len = sizeof zc->text - 1 - zc->z.avail_out;
-		if (rc == Z_STREAM_END) {
-			zc->end = true;
-			ck_assert_uint_eq(zc->z.avail_in, 0);
-		}
-	} while (zc->z.avail_in > 0 && rc == Z_OK);
-	zc->text[zc->len] = '\0';
-	return true;
-}
-
-/* Wait for needle in the inflated text; what came before it to seen. */
-static void
-z_want(struct zclient *zc, const char *needle)
-{
-	long long	 end = now_ms() + WAIT_MS;
-	char		*at;
-
-	while ((at = memmem(zc->text + zc->pos, zc->len - zc->pos, needle,
-	    strlen(needle))) == NULL) {
-		ck_assert_msg(now_ms() < end && !zc->eof, "expected \"%s\", "
-		    "inflated \"%s\"", printable(needle),
-		    printable(zc->text + zc->pos));
-		z_read(zc, 100);
-	}
-	snprintf(seen, sizeof seen, "%.*s", (int)(at - zc->text - zc->pos),
-	    zc->text + zc->pos);
-	zc->pos = (size_t)(at - zc->text) + strlen(needle);
-}
-
 /* The lines of text that name neither player, joined. */
 static char *
 without_names(const char *text, const char *a, const char *b)
@@ -329,27 +255,25 @@ START_TEST(test_telnet_e2e_mccp2)
 		got += (size_t)n;
 	}
 	ck_assert_mem_eq(head, start, sizeof start);
-	memset(&zc, 0, sizeof zc);
-	zc.c = &c;
-	zc.step = _i ? 1 : 0;
-	ck_assert_int_eq(inflateInit(&zc.z), Z_OK);
+	zc_init(&zc, &c, true, _i ? 1 : 0);
 	test_name(zn, "Tnz");
 	client_send(&c, zn);
-	z_want(&zc, "(yes/no) " GA);
+	zc_want(&zc, "(yes/no) " GA, WAIT_MS, seen, sizeof seen);
 	client_send(&c, "yes");
-	z_want(&zc, "\xff\xfb\x01" "Choose a password: " GA);
+	zc_want(&zc, "\xff\xfb\x01" "Choose a password: " GA, WAIT_MS, seen,
+	    sizeof seen);
 	client_send(&c, PASSWORD);
-	z_want(&zc, "Repeat the password: " GA);
+	zc_want(&zc, "Repeat the password: " GA, WAIT_MS, seen, sizeof seen);
 	client_send(&c, PASSWORD);
-	z_want(&zc, PROMPT);
+	zc_want(&zc, PROMPT, WAIT_MS, seen, sizeof seen);
 	ck_assert_msg(strstr(seen, fmt("Welcome, %s.", zn)) != NULL, "%s",
 	    printable(seen));
 	client_player(&p, k.port, pn, "Tnp", PASSWORD);
-	z_want(&zc, fmt("%s has entered the game.", pn));
-	z_want(&zc, PROMPT);
+	zc_want(&zc, fmt("%s has entered the game.", pn), WAIT_MS, NULL, 0);
+	zc_want(&zc, PROMPT, WAIT_MS, seen, sizeof seen);
 	client_quiet(&p, 300);
 	client_send(&c, "look");
-	z_want(&zc, PROMPT);
+	zc_want(&zc, PROMPT, WAIT_MS, seen, sizeof seen);
 	ck_assert(client_cmd(&p, "look", plain, sizeof plain));
 	a = without_names(seen, zn, pn);
 	b = without_names(plain, zn, pn);
@@ -359,10 +283,10 @@ START_TEST(test_telnet_e2e_mccp2)
 	free(b);
 	client_send(&c, "quit");
 	while (!zc.eof)
-		ck_assert(z_read(&zc, WAIT_MS) || zc.eof);
+		ck_assert(zc_read(&zc, WAIT_MS) || zc.eof);
 	ck_assert_msg(zc.end, "stream not finished before the close: "
 	    "\"%s\"", printable(zc.text + zc.pos));
-	inflateEnd(&zc.z);
+	zc_free(&zc);
 	client_close(&c);
 	client_close(&p);
 	keepd_stop(&k, SIGTERM);

@@ -433,13 +433,8 @@ END_TEST
  * MSSP, MCCP2.
  */
 
-/* The seven offers of b.1, in one write: 21 bytes. */
-#define OFFERS	"\xff\xfd\x18\xff\xfd\x1f\xff\xfb\x2a\xff\xfb\x19" \
-		"\xff\xfb\xc9\xff\xfb\x46\xff\xfb\x56"
+/* The length of OFFERS (keep_test.h): the seven offers of b.1. */
 #define OFFERS_LEN	21
-/* A client that refuses all of them. */
-#define REFUSE	"\xff\xfc\x18\xff\xfc\x1f\xff\xfe\x2a\xff\xfe\x19" \
-		"\xff\xfe\xc9\xff\xfe\x46\xff\xfe\x56"
 #define TTYPE_SEND	"\xff\xfa\x18\x01\xff\xf0"
 
 /* The client sends n raw bytes, one send each if bytewise. */

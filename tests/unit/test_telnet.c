@@ -516,6 +516,47 @@ START_TEST(test_offer_echo_acknowledged)
 }
 END_TEST
 
+/*
+ * The two password prompts with a client that answers everything, as
+ * netkit/inetutils telnet does: WILL ECHO (DO), then WONT and at once WILL
+ * again for the second prompt; its DONT (the answer to the WONT) comes
+ * after that WILL, then its DO.  The DONT must not be taken as a refusal of
+ * the new WILL (the DO would then be refused with a WONT, and the client
+ * would show the second password): echo ends up on, with nothing sent.
+ * Once more without the second prompt, the DONT just turns it off.
+ */
+START_TEST(test_announce_echo_answered)
+{
+	feed_mode = _i;
+	telnet_announce(&tn, TELNET_OPT_ECHO, true);
+	feed_cmd(TELNET_DO, TELNET_OPT_ECHO);
+	ck_assert(telnet_enabled(&tn, TELNET_OPT_ECHO, true));
+	rec_clear();
+	telnet_announce(&tn, TELNET_OPT_ECHO, false);
+	telnet_announce(&tn, TELNET_OPT_ECHO, true);
+	ck_assert_uint_eq(rec.n, 3);
+	assert_cmd(0, TELNET_WONT, TELNET_OPT_ECHO);
+	assert_option(1, TELNET_OPT_ECHO, true, false);
+	assert_cmd(2, TELNET_WILL, TELNET_OPT_ECHO);
+	feed_cmd(TELNET_DONT, TELNET_OPT_ECHO);
+	feed_cmd(TELNET_DO, TELNET_OPT_ECHO);
+	ck_assert_uint_eq(rec.n, 4);			/* nothing sent */
+	assert_option(3, TELNET_OPT_ECHO, true, true);
+	ck_assert(telnet_enabled(&tn, TELNET_OPT_ECHO, true));
+	/* After the second password: WONT, answered by DONT. */
+	telnet_announce(&tn, TELNET_OPT_ECHO, false);
+	feed_cmd(TELNET_DONT, TELNET_OPT_ECHO);
+	ck_assert_uint_eq(rec.n, 6);
+	assert_cmd(4, TELNET_WONT, TELNET_OPT_ECHO);
+	ck_assert(!telnet_enabled(&tn, TELNET_OPT_ECHO, true));
+	/* The next offer is refused by a plain DONT. */
+	telnet_announce(&tn, TELNET_OPT_ECHO, true);
+	feed_cmd(TELNET_DONT, TELNET_OPT_ECHO);
+	ck_assert(!telnet_enabled(&tn, TELNET_OPT_ECHO, true));
+	ck_assert_uint_eq(rec.n, 7);
+}
+END_TEST
+
 /* Our offer refused: no reply, and withdrawing it sends nothing. */
 START_TEST(test_offer_refused)
 {
@@ -1003,6 +1044,7 @@ telnet_suite(void)
 	tcase_add_loop_test(tc, test_support_per_side, 0, 2);
 	tcase_add_loop_test(tc, test_supported_agreed, 0, 2);
 	tcase_add_loop_test(tc, test_offer_echo_acknowledged, 0, 2);
+	tcase_add_loop_test(tc, test_announce_echo_answered, 0, 2);
 	tcase_add_loop_test(tc, test_offer_refused, 0, 2);
 	tcase_add_loop_test(tc, test_offer_withdrawn_in_flight, 0, 2);
 	tcase_add_loop_test(tc, test_request_acknowledged, 0, 2);
