@@ -140,6 +140,7 @@ chunk_parse(struct chunk *ch, const char *raw)
 {
 	size_t	len = strlen(raw), t = 0, pl = 0;
 
+	chunk_free(ch);		/* what it held before (static: none yet) */
 	memset(ch, 0, sizeof *ch);
 	for (size_t i = 0; i < len; i++) {
 		unsigned char	b = (unsigned char)raw[i];
