@@ -409,6 +409,7 @@ session_reap_cb(evutil_socket_t fd, short what, void *arg)
 		event_free(s->login_timer);
 		event_free(s->close_timer);
 		session_proto_free(s);
+		telnet_free(&s->telnet);
 		free(s->queue);
 		free(s);
 		session_n--;

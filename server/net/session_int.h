@@ -25,7 +25,9 @@ struct session_proto {
 	bool		 charset_sent;	/* our REQUEST went out */
 	bool		 charset_utf8;	/* the client accepted UTF-8 */
 	int		 nmods;		/* GMCP modules enabled (lower case) */
-	char		 mods[SESSION_GMCP_MODS][SESSION_GMCP_NAME];
+	char		(*mods)[SESSION_GMCP_NAME];	/* SESSION_GMCP_MODS
+					 * of them, allocated at the first
+					 * Core.Supports (NULL until then) */
 	bool		 z_on;		/* output goes through z */
 	z_stream	 z;
 };

@@ -85,6 +85,7 @@ session_proto_free(struct session *s)
 	if (s->proto == NULL)
 		return;
 	session_mccp_end(s, false);
+	free(s->proto->mods);
 	free(s->proto);
 	s->proto = NULL;
 }
@@ -454,8 +455,10 @@ session_gmcp_in(struct session *s, const uint8_t *data, size_t len)
 		session_gmcp_hello(s, body);
 	else if (strncasecmp(pkg, "Core.Supports.", 14) == 0 &&
 	    json_is_array(body)) {
-		old = xmalloc(sizeof p->mods);
-		memcpy(old, p->mods, sizeof p->mods);
+		if (p->mods == NULL)
+			p->mods = xcalloc(SESSION_GMCP_MODS, sizeof *p->mods);
+		old = xmalloc(SESSION_GMCP_MODS * sizeof *p->mods);
+		memcpy(old, p->mods, SESSION_GMCP_MODS * sizeof *p->mods);
 		nold = p->nmods;
 		if (strcasecmp(pkg + 14, "Set") == 0) {
 			p->nmods = 0;

@@ -6,6 +6,7 @@
  * comes out goes through the event callback; nothing here touches a socket
  * or allocates, so every path can be driven byte by byte from a unit test.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "telnet.h"
@@ -62,6 +63,14 @@ telnet_init(struct telnet *t, telnet_event_cb cb, void *arg)
 	t->state = TELNET_S_DATA;
 	t->cb = cb;
 	t->cb_arg = arg;
+}
+
+/* Free what a long subnegotiation allocated. */
+void
+telnet_free(struct telnet *t)
+{
+	free(t->sb_big);
+	t->sb_big = NULL;
 }
 
 /* Allow an option to be enabled on our side (WILL) or the peer's (DO). */
@@ -420,14 +429,29 @@ telnet_command(struct telnet *t, uint8_t c)
 	}
 }
 
-/* Keep one subnegotiation payload byte, or note that it did not fit. */
+/*
+ * Keep one subnegotiation payload byte, or note that it did not fit.  The
+ * first SB to outgrow sb_small moves to a TELNET_MAX_SB buffer, which
+ * every later one then uses.
+ */
 static void
 telnet_sb_add(struct telnet *t, uint8_t c)
 {
-	if (t->sb_len >= TELNET_MAX_SB)
+	if (t->sb_len >= TELNET_MAX_SB) {
 		t->sb_overflow = true;
+		return;
+	}
+	if (t->sb_big == NULL && t->sb_len == TELNET_SB_INLINE) {
+		if ((t->sb_big = malloc(TELNET_MAX_SB)) == NULL) {
+			t->sb_overflow = true;
+			return;
+		}
+		memcpy(t->sb_big, t->sb_small, TELNET_SB_INLINE);
+	}
+	if (t->sb_big != NULL)
+		t->sb_big[t->sb_len++] = c;
 	else
-		t->sb_buf[t->sb_len++] = c;
+		t->sb_small[t->sb_len++] = c;
 }
 
 /* IAC SE closed a subnegotiation: deliver it if it is wanted and whole. */
@@ -443,7 +467,7 @@ telnet_sb_end(struct telnet *t)
 	if (t->local_q[opt] != TELNET_Q_YES && t->remote_q[opt] != TELNET_Q_YES)
 		return;
 	ev.option = opt;
-	ev.data = t->sb_buf;
+	ev.data = t->sb_big != NULL ? t->sb_big : t->sb_small;
 	ev.len = t->sb_len;
 	telnet_emit(t, &ev);
 }

@@ -4,8 +4,11 @@
  * Bytes from the socket go in with telnet_feed(); what comes out are events
  * delivered through one callback: complete input lines, refused over-long
  * lines, bytes that must be written back to the peer (option replies), and
- * subnegotiations of options we agreed to.  No sockets, no allocation after
- * telnet_init(), so Check can feed it byte by byte and a fuzzer can hammer it.
+ * subnegotiations of options we agreed to.  No sockets, so Check can feed
+ * it byte by byte and a fuzzer can hammer it.  One allocation at most: the
+ * first subnegotiation longer than TELNET_SB_INLINE bytes (a GMCP Supports
+ * list) gets a TELNET_MAX_SB buffer, kept until telnet_free(), so the many
+ * sessions that never send one carry 256 bytes for it instead of 8 KiB.
  */
 #ifndef KEEP_TELNET_H
 #define KEEP_TELNET_H
@@ -49,6 +52,8 @@
 /* Longest subnegotiation payload kept; longer ones are discarded whole.
  * GMCP input needs room: a script's Core.Supports.Set can be kilobytes. */
 #define TELNET_MAX_SB		8192
+/* Subnegotiation bytes kept inside struct telnet; longer go to the heap. */
+#define TELNET_SB_INLINE	256
 
 enum telnet_event_type {
 	TELNET_EV_LINE,		/* data/len: one input line, no CR/LF, NUL-terminated */
@@ -105,7 +110,9 @@ struct telnet {
 	uint8_t			 sb_option;
 	bool			 sb_overflow;
 	size_t			 sb_len;
-	uint8_t			 sb_buf[TELNET_MAX_SB];
+	uint8_t			 sb_small[TELNET_SB_INLINE];
+	uint8_t			*sb_big;	/* NULL, or TELNET_MAX_SB bytes
+						 * once an SB outgrew sb_small */
 
 	bool			 line_overflow;
 	bool			 line_nul;	/* a NUL byte came in this line */
@@ -124,8 +131,11 @@ struct telnet {
 	void			*cb_arg;
 };
 
-/* Reset the state machine; every option starts off and refused. */
+/* Reset the state machine; every option starts off and refused.  The
+ * struct must be new or telnet_free'd. */
 void	telnet_init(struct telnet *, telnet_event_cb, void *);
+/* Free what a long subnegotiation allocated (telnet_init may follow). */
+void	telnet_free(struct telnet *);
 /* Allow an option to be enabled on our side (WILL) or the peer's (DO). */
 void	telnet_support(struct telnet *, uint8_t option, bool local, bool remote);
 /* Feed received bytes; events go to the callback in order (data borrowed). */

@@ -72,6 +72,7 @@ static void
 setup(void)
 {
 	memset(&rec, 0, sizeof rec);
+	telnet_free(&tn);
 	telnet_init(&tn, rec_cb, &rec);
 	feed_mode = 0;
 }
@@ -679,6 +680,43 @@ START_TEST(test_sb_overflow)
 }
 END_TEST
 
+/*
+ * Subnegotiations up to TELNET_SB_INLINE bytes cost no allocation; the
+ * first longer one moves to the heap intact, across the boundary, and a
+ * short one after it still comes whole.
+ */
+START_TEST(test_sb_inline_then_heap)
+{
+	static uint8_t	buf[TELNET_SB_INLINE + 2];
+
+	feed_mode = _i;
+	telnet_support(&tn, TELNET_OPT_TTYPE, false, true);
+	feed_cmd(TELNET_WILL, TELNET_OPT_TTYPE);
+	rec_clear();
+	for (size_t i = 0; i < sizeof buf; i++)
+		buf[i] = (uint8_t)('a' + i % 26);
+	FEED("\xff\xfa\x18");
+	feed(buf, TELNET_SB_INLINE);
+	FEED("\xff\xf0");
+	ck_assert_ptr_null(tn.sb_big);
+	ck_assert_uint_eq(rec.n, 1);
+	ck_assert_uint_eq(rec.ev[0].len, TELNET_SB_INLINE);
+	ck_assert_mem_eq(rec.ev[0].data, buf, TELNET_SB_INLINE);
+	rec_clear();
+	FEED("\xff\xfa\x18");
+	feed(buf, TELNET_SB_INLINE + 2);
+	FEED("\xff\xf0\xff\xfa\x18" "xy\xff\xf0");
+	ck_assert_ptr_nonnull(tn.sb_big);
+	ck_assert_uint_eq(rec.n, 2);
+	ck_assert_uint_eq(rec.ev[0].len, TELNET_SB_INLINE + 2);
+	ck_assert_mem_eq(rec.ev[0].data, buf, TELNET_SB_INLINE + 2);
+	ck_assert_uint_eq(rec.ev[1].len, 2);
+	ck_assert_mem_eq(rec.ev[1].data, "xy", 2);
+	telnet_free(&tn);
+	ck_assert_ptr_null(tn.sb_big);
+}
+END_TEST
+
 /* SB without SE swallows (boundedly) until IAC SE, then lines work again. */
 START_TEST(test_sb_unterminated)
 {
@@ -977,6 +1015,7 @@ START_TEST(test_fuzz)
 	uint32_t	seed = 0x4b656570;
 	size_t		done = 0, chunk, i, events = 0;
 
+	telnet_free(&tn);
 	telnet_init(&tn, fuzz_cb, &events);
 	telnet_support(&tn, TELNET_OPT_NAWS, false, true);
 	telnet_support(&tn, TELNET_OPT_TTYPE, false, true);
@@ -1056,6 +1095,7 @@ telnet_suite(void)
 	tcase_add_loop_test(tc, test_sb_enabled, 0, 2);
 	tcase_add_loop_test(tc, test_sb_disabled, 0, 2);
 	tcase_add_loop_test(tc, test_sb_overflow, 0, 2);
+	tcase_add_loop_test(tc, test_sb_inline_then_heap, 0, 2);
 	tcase_add_loop_test(tc, test_sb_unterminated, 0, 2);
 	tcase_add_loop_test(tc, test_sb_broken_by_command, 0, 2);
 	suite_add_tcase(s, tc);
