@@ -46,7 +46,8 @@ enum cmd_gmcp_want {
 	CMD_GMCP_VITALS	= 1 << 1,	/* Char.Vitals */
 	CMD_GMCP_STATUS	= 1 << 2,	/* Char.Status, Char.StatusVars */
 	CMD_GMCP_ITEMS	= 1 << 3,	/* Char.Items.List */
-	CMD_GMCP_ALL	= (1 << 4) - 1
+	CMD_GMCP_COMM	= 1 << 4,	/* Comm.Channel.Text */
+	CMD_GMCP_ALL	= (1 << 5) - 1
 };
 
 /* An expanded prompt is at most this long (with its NUL). */

@@ -21,9 +21,9 @@
 
 #define TALK_TOO_FAST	"You are talking too fast; wait a moment."
 
-/* Queue Comm.Channel.Text for the speaker: the line without markup. */
-void
-cmd_talk_gmcp(struct cmd_ctx *ctx, const char *channel, const char *talker,
+/* The body of Comm.Channel.Text for a line as shown (markup removed). */
+json_t *
+cmd_talk_channel_json(const char *channel, const char *talker,
     const char *line)
 {
 	char	*plain = xstrdup(line);
@@ -32,9 +32,21 @@ cmd_talk_gmcp(struct cmd_ctx *ctx, const char *channel, const char *talker,
 	color_strip(plain);
 	body = json_pack("{s:s,s:s,s:s}", "channel", channel, "talker",
 	    talker, "text", plain);
-	if (body != NULL)
-		cmd_gmcp(ctx, "Comm.Channel.Text", body);
 	free(plain);
+	return body;
+}
+
+/* Queue Comm.Channel.Text for the speaker, if its client wants it. */
+void
+cmd_talk_gmcp(struct cmd_ctx *ctx, const char *channel, const char *talker,
+    const char *line)
+{
+	json_t	*body;
+
+	if ((ctx->gmcp_want & CMD_GMCP_COMM) == 0)
+		return;
+	if ((body = cmd_talk_channel_json(channel, talker, line)) != NULL)
+		cmd_gmcp(ctx, "Comm.Channel.Text", body);
 }
 
 /* Write line (with its markup) and queue its GMCP for the speaker. */

@@ -29,8 +29,15 @@ enum tx_rc	cmd_save(struct cmd_ctx *, const char *);
 enum tx_rc	cmd_talk_room(struct cmd_ctx *, const char *channel,
 		    const char *others, const char *self);
 /*
- * Queue GMCP Comm.Channel.Text {channel, talker, text} for the speaker:
- * text is the line as shown, its colour markup removed.
+ * The body of GMCP Comm.Channel.Text {channel, talker, text}: text is the
+ * line as shown, its colour markup removed (the speaker's copy and every
+ * listener's; NULL if jansson fails).
+ */
+json_t		*cmd_talk_channel_json(const char *channel, const char *talker,
+		    const char *line);
+/*
+ * Queue Comm.Channel.Text for the speaker, if its session wants it
+ * (CMD_GMCP_COMM in the job's snapshot).
  */
 void		cmd_talk_gmcp(struct cmd_ctx *, const char *channel,
 		    const char *talker, const char *line);

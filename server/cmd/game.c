@@ -12,6 +12,7 @@
 #include "db/store.h"
 #include "cmd/cmd.h"
 #include "cmd/cmd_gate.h"
+#include "cmd/cmd_talk.h"
 #include "cmd/cmd_mssp.h"
 #include "cmd/game.h"
 #include "cmd/login.h"
@@ -193,6 +194,8 @@ game_gmcp_want(const struct session *s)
 		w |= CMD_GMCP_STATUS;
 	if (session_gmcp_wants(s, "Char.Items.List"))
 		w |= CMD_GMCP_ITEMS;
+	if (session_gmcp_wants(s, "Comm.Channel.Text"))
+		w |= CMD_GMCP_COMM;
 	return w;
 }
 
@@ -420,38 +423,32 @@ const struct session_cbs game_session_cbs = {
 	.gmcp_ready = game_gmcp_ready,
 };
 
-/* Comm.Channel.Text of a talk message, as its recipient reads it. */
-static void
-game_deliver_gmcp(struct session *s, const struct store_message *m)
-{
-	char	*plain;
-	json_t	*body;
-
-	if (!session_gmcp_wants(s, "Comm.Channel.Text"))
-		return;
-	plain = xstrdup(m->text);
-	color_strip(plain);
-	body = json_pack("{s:s,s:s,s:s}", "channel", m->channel, "talker",
-	    m->talker, "text", plain);
-	free(plain);
-	if (body != NULL)
-		session_gmcp(s, "Comm.Channel.Text", body);
-}
-
-/* Write a message to each of its recipients playing on this process
- * (a session's key is its character's id once it plays). */
+/*
+ * Write a message to each of its recipients playing on this process
+ * (a session's key is its character's id once it plays).  A talk line's
+ * Comm.Channel.Text is the same for every recipient: built once, for the
+ * first that wants it.
+ */
 static void
 game_deliver_to(const struct store_message *m)
 {
+	json_t	*comm = NULL;
+
 	for (size_t i = 0; i < m->nto; i++) {
 		struct session	*s = session_find_key(m->to[i]);
 
 		if (s == NULL || !login_playing(s))
 			continue;
-		if (m->channel[0] != '\0')
-			game_deliver_gmcp(s, m);
+		if (m->channel[0] != '\0' &&
+		    session_gmcp_wants(s, "Comm.Channel.Text")) {
+			if (comm == NULL)
+				comm = cmd_talk_channel_json(m->channel,
+				    m->talker, m->text);
+			session_gmcp(s, "Comm.Channel.Text", json_incref(comm));
+		}
 		session_notify(s, m->text);
 	}
+	json_decref(comm);
 }
 
 /* A kick: close that session if it is one of this process's. */

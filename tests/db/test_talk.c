@@ -617,6 +617,13 @@ START_TEST(test_talk_abbrev)
 END_TEST
 
 /* The talk suite: the database cases, then the end-to-end ones. */
+/* The speaker's session wants Comm.Channel.Text, as a chat tab's does. */
+static void
+talk_setup(void)
+{
+	run_gmcp_want = CMD_GMCP_COMM;
+}
+
 Suite *
 talk_suite(void)
 {
@@ -624,6 +631,7 @@ talk_suite(void)
 	TCase	*tc = tcase_create("talk");
 
 	tcase_set_timeout(tc, 30);
+	tcase_add_checked_fixture(tc, talk_setup, NULL);
 	tcase_add_test(tc, test_tell_online);
 	tcase_add_test(tc, test_reply);
 	tcase_add_test(tc, test_tell_refused);
