@@ -40,33 +40,9 @@ fi
 tt=${KEEP_TINTIN:-/usr/games/tt++}
 full=1
 limit=${KEEP_TINTIN_TIMEOUT:-120}
-wait_s=15
-for cmd in "$tt" tmux python3; do
-	command -v "$cmd" >/dev/null 2>&1 || {
-		echo "tintin: $cmd is missing (sh .ci/deps.sh installs it)" >&2
-		exit 1
-	}
-done
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/keep-tintin.XXXXXX")
-sock="keep-tintin-$$"
-tm() { tmux -L "$sock" -f /dev/null "$@"; }
-kpid=
-watchdog=
-passed=0
-
-cleanup() {
-	tm kill-server >/dev/null 2>&1 || true
-	if [ -n "$kpid" ]; then
-		kill "$kpid" 2>/dev/null || true
-		wait "$kpid" 2>/dev/null || true
-	fi
-	[ -n "$watchdog" ] && kill "$watchdog" 2>/dev/null || true
-	rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'echo "tintin: timed out after ${limit}s" >&2; show; exit 1' USR1
-trap 'exit 1' INT TERM
+who=tintin
+client=$tt
+. tests/clients/harness.sh
 
 # What the screen, TinTin's files and keepd showed (on failure).
 show() {
@@ -82,32 +58,6 @@ show() {
 	tail -20 "$work/keepd.log" >&2 2>/dev/null || true
 }
 
-fail() {
-	echo "tintin: FAILED: $*" >&2
-	show
-	exit 1
-}
-
-ok() {
-	passed=$((passed + 1))
-	echo "tintin: ok: $*"
-}
-
-screen() { tm capture-pane -p -J -S -1000 -t keep; }
-screen_esc() { tm capture-pane -p -e -J -S -1000 -t keep; }
-
-# Wait until the screen shows pattern (grep -E) at least n times (1).
-wait_screen() {
-	n=${2:-1}
-	end=$(($(date +%s) + wait_s))
-	while [ "$(date +%s)" -le "$end" ]; do
-		c=$(screen 2>/dev/null | grep -E -c -- "$1" || true)
-		[ "$c" -ge "$n" ] && return 0
-		sleep 0.2
-	done
-	return 1
-}
-
 # Wait until file holds pattern (grep -E) at least n times (1).
 wait_file() {
 	n=${3:-1}
@@ -120,26 +70,7 @@ wait_file() {
 	return 1
 }
 
-# Type a line into TinTin, as the player would.
-type_line() {
-	tm send-keys -t keep -l "$1"
-	tm send-keys -t keep Enter
-}
-
-# The watchdog: USR1 after the limit; killed at exit, it stops its sleep.
-(
-	trap 'kill "$s" 2>/dev/null; exit 0' TERM
-	sleep "$limit" &
-	s=$!
-	wait "$s" && kill -USR1 $$
-) >/dev/null 2>&1 &
-watchdog=$!
-
-# keepd on a free port, on the cluster tests/run.sh made.
-port=$(python3 -c 'import socket; s = socket.socket();
-s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-KEEP_PORT=$port "$KEEPD" >"$work/keepd.log" 2>&1 &
-kpid=$!
+harness_start
 
 # A character to log in as, made over a plain socket (the dialog of
 # docs/protocol.md); it waits for keepd to accept first.
