@@ -187,6 +187,14 @@ store_drop(struct store *s)
 	s->conn = NULL;
 }
 
+/* Let a healthy connection go too (the pool's spare, between outages). */
+void
+store_disconnect(struct store *s)
+{
+	PQfinish(s->conn);
+	s->conn = NULL;
+}
+
 /*
  * Wait until libpq can hand out a result without blocking, at most the
  * statement timeout and STORE_NET_GRACE_MS more.  PostgreSQL ends a

@@ -155,6 +155,10 @@ void		 store_set_gate(struct store *, struct store_gate *);
 void		 store_gate_stop(struct store_gate *);
 /* Free a gate whose stores are closed. */
 void		 store_gate_free(struct store_gate *);
+/* Whether the gate holds the database for down (an outage is on). */
+bool		 store_gate_down(struct store_gate *) STORE_MUST_CHECK;
+/* Let the connection go; the next statement reconnects through the gate. */
+void		 store_disconnect(struct store *);
 
 /*
  * Run fn inside BEGIN ... COMMIT (READ ONLY when read_only), retrying on

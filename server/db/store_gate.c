@@ -107,6 +107,20 @@ store_gate_new(int in_doubt_ms)
 	return g;
 }
 
+/* Whether the gate holds the database for down. */
+bool
+store_gate_down(struct store_gate *g)
+{
+	bool	down;
+
+	if (g == NULL)
+		return false;
+	pthread_mutex_lock(&g->lock);
+	down = g->down;
+	pthread_mutex_unlock(&g->lock);
+	return down;
+}
+
 /* Put a store behind a gate. */
 void
 store_set_gate(struct store *s, struct store_gate *g)
