@@ -120,7 +120,7 @@ run: deps db-start $(BUILD)/keepd
 	@url=$${DATABASE_URL:-$$(db/pg.sh url $(EMBED_DIR) $(EMBED_PORT))}; \
 	DATABASE_URL=$$url $(BUILD)/keepd migrate && \
 	DATABASE_URL=$$url $(BUILD)/keepd load-world && \
-	echo "Keep is starting: telnet 127.0.0.1 $(KEEP_PORT)  (Ctrl-C stops it)" && \
+	echo "Keep is starting: telnet 127.0.0.1 $(KEEP_PORT), dashboard http://127.0.0.1:$${KEEP_HTTP_PORT:-4080}/  (Ctrl-C stops it)" && \
 	DATABASE_URL=$$url exec $(BUILD)/keepd
 
 db-stop:

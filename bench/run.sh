@@ -98,7 +98,7 @@ trap 'exit 130' INT TERM
 
 # start_keepd CONFIG: start keepd in the background, wait until it listens.
 start_keepd() {
-	KEEP_CONFIG=$1 DATABASE_URL=$url KEEP_PORT=$kport \
+	KEEP_CONFIG=$1 DATABASE_URL=$url KEEP_PORT=$kport KEEP_HTTP_PORT=0 \
 	    "$KEEPD" serve >>"$out/keepd.log" 2>&1 &
 	kpid=$! i=0
 	until port_used "$kport" 0A; do

@@ -41,6 +41,7 @@
 #include "cmd/tick.h"
 #include "net/session.h"
 #include "ops/config.h"
+#include "ops/http.h"
 #include "ops/log.h"
 #include "ops/util.h"
 
@@ -477,6 +478,7 @@ serve_stop(struct serve *sv, const char *goodbye)
 {
 	sv->stopping = true;
 	sv->stop_started = util_now_us();
+	http_set_draining(true);
 	shutdown_watchdog_start();
 	tick_stop();
 	ops_shutdown_watch_stop();
@@ -548,6 +550,8 @@ cmd_serve_main(void)
 	login_set_hash_pool(sv.login_pool);
 	if (!session_listen(sv.base, &cfg, &game_session_cbs))
 		return 1;
+	if (!http_start(sv.base, &cfg))
+		return 1;
 	sv.bell = listen_start(sv.base, cfg.database_url,
 	    cfg.statement_timeout_ms, game_deliver, NULL);
 	sv.heartbeat_ev = event_new(sv.base, -1, EV_PERSIST, heartbeat_cb,
@@ -565,6 +569,7 @@ cmd_serve_main(void)
 	event_base_dispatch(sv.base);
 
 	session_stop_listening();
+	http_stop();
 	atomic_store(&shutdown_phase, "stopping the workers");
 	pool_destroy(sv.login_pool);
 	pool_destroy(sv.pool);

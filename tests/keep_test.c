@@ -224,13 +224,16 @@ keepd_start_url(struct keepd *k, const char *config_json, const char *url)
 {
 	const char	*keepd = getenv("KEEPD");
 	const char	*cfg = getenv("KEEP_TEST_CONFIG");
-	char		 port[16];
+	char		 port[16], hport[16];
 	struct client	 c;
 	FILE		*f;
 
 	ck_assert_msg(keepd != NULL, "KEEPD must name build/keepd");
 	memset(k, 0, sizeof *k);
 	k->port = test_free_port();
+	do
+		k->http_port = test_free_port();
+	while (k->http_port == k->port);
 	mkdir("var", 0755);
 	mkdir("var/test-logs", 0755);
 	/* A fresh log per start: a port is reused later in a run, and
@@ -247,6 +250,7 @@ keepd_start_url(struct keepd *k, const char *config_json, const char *url)
 		cfg = k->config;
 	}
 	snprintf(port, sizeof port, "%d", k->port);
+	snprintf(hport, sizeof hport, "%d", k->http_port);
 	k->pid = fork();
 	ck_assert(k->pid >= 0);
 	if (k->pid == 0) {
@@ -256,6 +260,7 @@ keepd_start_url(struct keepd *k, const char *config_json, const char *url)
 		dup2(fd, 2);
 		dup2(fd, 1);
 		setenv("KEEP_PORT", port, 1);
+		setenv("KEEP_HTTP_PORT", hport, 1);
 		if (url != NULL)
 			setenv("DATABASE_URL", url, 1);
 		if (cfg != NULL)

@@ -114,6 +114,7 @@ const char	*printable(const char *s);
 struct keepd {
 	pid_t	pid;
 	int	port;
+	int	http_port;	/* its HTTP port (issue 11), also free */
 	char	log[256];
 	char	config[256];
 };

@@ -69,6 +69,10 @@ static const char *const config_log_levels[] = {
 	"debug", "info", "warn", "error", NULL
 };
 
+static const char *const config_log_formats[] = {
+	"text", "json", NULL
+};
+
 static const char *const config_telnet_offers[] = {
 	"all", "none", NULL
 };
@@ -166,6 +170,14 @@ static const struct config_key config_keys[] = {
 	    "MSSP GAMESYSTEM; empty: not sent."),
 	CONFIG_INT_KEY(public_port, 0, 0, 65535, NULL,
 	    "The telnet port MSSP announces (0: the port key's)."),
+	CONFIG_STR_KEY(http_address, "127.0.0.1", 1, NULL, NULL,
+	    "IP address of the HTTP port (health, metrics, dashboard)."),
+	CONFIG_INT_KEY(http_port, 4080, 0, 65535, "KEEP_HTTP_PORT",
+	    "TCP port for /healthz, /readyz, /metrics and the dashboard; 0: off."),
+	CONFIG_STR_KEY(web_dir, "server/web", 1, NULL, NULL,
+	    "Directory of the dashboard's HTML, CSS and JavaScript files."),
+	CONFIG_STR_KEY(log_format, "text", 1, config_log_formats, NULL,
+	    "Log lines as text (one line per event) or json (one object each)."),
 };
 
 /* Write one formatted line into err, if there is room for one. */

@@ -59,6 +59,10 @@ struct config {
 	char	*mssp_status;		/* "Alpha" */
 	char	*mssp_gamesystem;	/* "Custom" */
 	int	 public_port;		/* 0 (= port); 0..65535 */
+	char	*http_address;		/* "127.0.0.1" */
+	int	 http_port;		/* 4080; env KEEP_HTTP_PORT; 0: off */
+	char	*web_dir;		/* "server/web": the dashboard's files */
+	char	*log_format;		/* "text": text|json */
 };
 
 /* The longest MSSP text value in the configuration, in bytes. */

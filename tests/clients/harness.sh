@@ -78,7 +78,7 @@ harness_start() {
 	watchdog=$!
 
 	port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-	KEEP_PORT=$port "$KEEPD" >"$work/keepd.log" 2>&1 &
+	KEEP_PORT=$port KEEP_HTTP_PORT=0 "$KEEPD" >"$work/keepd.log" 2>&1 &
 	kpid=$!
 	python3 - "$port" <<'PY' || fail "keepd does not accept on $port"
 import socket, sys, time
