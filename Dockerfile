@@ -26,10 +26,14 @@ COPY --from=build /keepd /usr/local/bin/keepd
 RUN ! ldd /usr/local/bin/keepd | grep 'not found'
 COPY db/migrations/ /usr/share/keep/migrations/
 COPY db/world/ /usr/share/keep/world/
+# The admin dashboard's files (HTML, CSS, JavaScript), served on the HTTP port.
+COPY server/web/ /usr/share/keep/web/
 COPY config/docker.json /etc/keep/keep.json
 ENV KEEP_CONFIG=/etc/keep/keep.json
 WORKDIR /usr/share/keep
-EXPOSE 4000
+# 4000: telnet.  4080: HTTP (/healthz, /readyz, /metrics, the dashboard);
+# publish it to staff only (docker-compose.yml binds it to 127.0.0.1).
+EXPOSE 4000 4080
 USER keep
 # Bring the schema and the world up to date, then serve as PID 1 (keepd stops
 # cleanly on SIGTERM).  Both steps are idempotent, so every start runs them.

@@ -12,6 +12,9 @@
 #   make db-stop    stop the embedded database
 #   make psql       psql on the configured database (SQL='...' for one)
 #   make compose-test   build the image and test the Compose stack for real
+#   make cluster-test   the same for the cluster (config/cluster): three
+#                   keepd behind HAProxy and Prometheus; kill -9, rolling
+#                   restart under load (docs/ops.md, "Cluster")
 #   make bench      keepd against pgbench running the same statements
 #                   (docs/performance.md); a benchmark, not a test.
 #                   bench/run.sh exits 0 when every target passes, 1 when
@@ -78,6 +81,7 @@ KEEP_PORT ?= 4000
 export KEEP_PORT
 
 .PHONY: all deps run test unit asan valgrind db-start db-stop psql compose-test \
+	cluster-test \
 	clean bench faults fuzz fuzz-build
 
 all: $(BUILD)/keepd $(BUILD)/keep-bench
@@ -161,6 +165,9 @@ valgrind: deps $(BUILD)/keepd $(BUILD)/keep-tests
 
 compose-test:
 	@bash tests/compose-test.sh
+
+cluster-test:
+	@bash tests/cluster-test.sh
 
 # A fuzz target's own code is not instrumented for coverage: only what it
 # tests guides the fuzzer (and cov/ft count only that).

@@ -23,9 +23,6 @@ t_start=$SECONDS
 failed=0
 stack_up=0
 up_failed=0
-started_tool=
-tool=
-compose=()
 
 say()  { printf 'compose-test: %s\n' "$*"; }
 pass() { printf 'PASS: %s\n' "$*"; }
@@ -33,31 +30,16 @@ fail() { printf 'FAIL: %s\n' "$*"; failed=1; exit 1; }
 
 # --- cleanup ----------------------------------------------------------------
 
+compose_files=()
+. "$root/tests/compose-lib.sh"
+
 cleanup() {
 	local rc=$?
 	[ "$failed" = 1 ] && rc=1
 	session_close 2>/dev/null
-	if [ "$stack_up" = 1 ]; then
-		if [ "$rc" != 0 ]; then
-			say "--- docker-compose ps ---"
-			"${compose[@]}" ps 2>&1
-			say "--- docker-compose logs (last 200 lines per service) ---"
-			"${compose[@]}" logs --no-color --tail=200 2>&1
-			say "--- end of logs ---"
-		fi
-		if [ "$rc" != 0 ] && [ "${KEEP_CT_KEEP:-}" = 1 ]; then
-			say "KEEP_CT_KEEP=1: leaving project $project running;" \
-			    "remove it with: ${compose[*]} down -v"
-		else
-			say "tearing down project $project"
-			"${compose[@]}" down -v --remove-orphans >"$work/down.log" 2>&1 ||
-			    { cat "$work/down.log"; rc=1; }
-		fi
-	fi
-	if [ -n "$started_tool" ]; then
-		say "stopping the container stack this test started"
-		sh "$tool" stop || true
-	fi
+	stack_rc=$rc
+	stack_down
+	rc=$stack_rc
 	if [ "$rc" = 0 ]; then
 		rm -rf "$work"
 		printf 'PASS: compose-test (%ds)\n' $((SECONDS - t_start))
@@ -71,71 +53,12 @@ cleanup() {
 trap cleanup EXIT
 trap 'failed=1; exit 1' INT TERM HUP
 
-# --- the container engine ---------------------------------------------------
+# --- the container engine and free ports --------------------------------------
 
-# Pick docker-compose v1 or `docker compose` v2.
-find_compose() {
-	if command -v docker-compose >/dev/null 2>&1; then
-		compose=(docker-compose -p "$project")
-	elif command -v docker >/dev/null 2>&1 && docker compose version >/dev/null 2>&1; then
-		compose=(docker compose -p "$project")
-	else
-		return 1
-	fi
-}
-
-# Whether an engine answers (docker CLI if there is one, else through compose).
-engine_ok() {
-	if command -v docker >/dev/null 2>&1; then
-		docker info >/dev/null 2>&1
-	else
-		[ "${#compose[@]}" -gt 0 ] && "${compose[@]}" ps >/dev/null 2>&1
-	fi
-}
-
-find_compose
-if ! engine_ok; then
-	for t in "${KEEP_CONTAINERS_TOOL:-}" "$root/../shared/tools/containers" \
-	    "$(dirname "$0")/../../shared/tools/containers"; do
-		[ -n "$t" ] && [ -f "$t" ] && { tool=$t; break; }
-	done
-	[ -n "$tool" ] || fail "no container engine answers (docker info failed)" \
-	    "and no containers tool at $root/../shared/tools/containers"
-	say "no engine answers; setting up $tool (log: $work/setup.log)"
-	sh "$tool" setup >"$work/setup.log" 2>&1 ||
-	    { tail -30 "$work/setup.log"; fail "containers setup failed"; }
-	state=${CTR_STATE:-/run/ctr-compat}
-	if ! { [ -f "$state/service.pid" ] && kill -0 "$(cat "$state/service.pid")" 2>/dev/null; }; then
-		started_tool=1
-	fi
-	env_out=$(sh "$tool" start) || fail "containers start failed"
-	eval "$env_out"
-	find_compose || fail "no docker-compose or 'docker compose' after setup"
-	engine_ok || fail "the container engine still does not answer after setup" \
-	    "(DOCKER_HOST=${DOCKER_HOST:-unset})"
-fi
-[ "${#compose[@]}" -gt 0 ] || fail "neither docker-compose nor 'docker compose' is installed"
-pass "container engine answers (${compose[0]}${DOCKER_HOST:+, DOCKER_HOST=$DOCKER_HOST})"
-
-# --- a free port --------------------------------------------------------------
-
-# True if something accepts connections on 127.0.0.1:$1.
-port_busy() {
-	timeout 2 bash -c "exec 9<>/dev/tcp/127.0.0.1/$1" 2>/dev/null
-}
-
-port=
-for _ in $(seq 1 50); do
-	p=$((14000 + RANDOM % 20000))
-	if command -v ss >/dev/null 2>&1; then
-		ss -Htln "sport = :$p" 2>/dev/null | grep -q . && continue
-	fi
-	port_busy "$p" && continue
-	port=$p
-	break
-done
-[ -n "$port" ] || fail "no free TCP port found"
-export KEEP_PUBLISH_PORT=$port
+compose_engine
+port=$(free_port) || fail "no free TCP port found"
+http_port=$(free_port "$port") || fail "no free TCP port found"
+export KEEP_PUBLISH_PORT=$port KEEP_HTTP_PUBLISH_PORT=$http_port
 
 # --- a minimal telnet client in bash ----------------------------------------
 #

@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# End-to-end test of the cluster (`make cluster-test`): build and start
+# config/cluster/docker-compose.yml (PostgreSQL, keepd1..3, HAProxy,
+# Prometheus) under a private project name with free published ports, then
+# run tests/cluster/scenarios.py against it: players on two keepd hear each
+# other, one session per character across the cluster, the ticker runs once,
+# a SIGKILLed keepd's players are back within 2 s with everything they were
+# told, a rolling restart under load loses no acknowledged command and never
+# leaves the world unreachable, Prometheus scrapes all three.  Tears it all
+# down.  Needs bash, python3 and a Docker-compatible engine with
+# docker-compose (v1) or `docker compose` (v2); without an engine it sets up
+# the podman stack of ../shared/tools/containers (see CONTAINERS.md there)
+# and stops it again at the end.
+#
+# Environment: KEEP_CT_TIMEOUT  seconds to wait for the cluster to answer (180)
+#              KEEP_CT_KEEP=1   leave the stack running on failure
+set -uo pipefail
+export LC_ALL=C
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root" || exit 1
+
+project=keepcl$$
+timeout_s=${KEEP_CT_TIMEOUT:-180}
+work=$(mktemp -d "${TMPDIR:-/tmp}/keep-cluster-test.XXXXXX") || exit 1
+t_start=$SECONDS
+failed=0
+stack_up=0
+up_failed=0
+
+say()  { printf 'cluster-test: %s\n' "$*"; }
+pass() { printf 'PASS: %s\n' "$*"; }
+fail() { printf 'FAIL: %s\n' "$*"; failed=1; exit 1; }
+
+compose_files=(-f "$root/config/cluster/docker-compose.yml")
+. "$root/tests/compose-lib.sh"
+
+# Private image tags, so that another test's build of keep:latest cannot
+# swap the image under this one; removed at the end (the layers stay cached).
+export KEEP_IMAGE=$project-keepd:latest
+export KEEP_HAPROXY_IMAGE=$project-haproxy:latest
+export KEEP_PROMETHEUS_IMAGE=$project-prometheus:latest
+
+cleanup() {
+	local rc=$?
+	[ "$failed" = 1 ] && rc=1
+	stack_rc=$rc
+	stack_down
+	rc=$stack_rc
+	if [ "$stack_up" = 1 ] && command -v docker >/dev/null 2>&1 &&
+	    ! { [ "$rc" != 0 ] && [ "${KEEP_CT_KEEP:-}" = 1 ]; }; then
+		docker rmi "$KEEP_IMAGE" "$KEEP_HAPROXY_IMAGE" \
+		    "$KEEP_PROMETHEUS_IMAGE" >/dev/null 2>&1
+	fi
+	if [ "$rc" = 0 ]; then
+		rm -rf "$work"
+		printf 'PASS: cluster-test (%ds)\n' $((SECONDS - t_start))
+	else
+		[ "$up_failed" = 1 ] && { say "--- tail of the build/up log ---"; tail -40 "$work/up.log"; }
+		printf 'FAIL: cluster-test (%ds); files kept in %s\n' \
+		    $((SECONDS - t_start)) "$work"
+	fi
+	exit "$rc"
+}
+trap cleanup EXIT
+trap 'failed=1; exit 1' INT TERM HUP
+
+command -v python3 >/dev/null 2>&1 || fail "python3 is needed for the clients"
+compose_engine
+command -v docker >/dev/null 2>&1 ||
+    fail "the docker CLI is needed (docker kill, stop, exec)"
+
+port=$(free_port) || fail "no free TCP port found"
+stats_port=$(free_port "$port") || fail "no free TCP port found"
+prom_port=$(free_port "$port" "$stats_port") || fail "no free TCP port found"
+export KEEP_PUBLISH_PORT=$port KEEP_HAPROXY_STATS_PORT=$stats_port \
+    KEEP_PROMETHEUS_PORT=$prom_port
+
+say "project $project; telnet (HAProxy) on $port, HAProxy stats on" \
+    "$stats_port, Prometheus on $prom_port; work dir $work"
+say "building and starting the cluster (log: $work/up.log)"
+t0=$SECONDS
+stack_up=1
+"${compose[@]}" up --build -d >"$work/up.log" 2>&1 ||
+    { up_failed=1; fail "docker-compose up --build -d failed"; }
+pass "docker-compose up --build -d took $((SECONDS - t0))s"
+
+# HAProxy answers with a keepd's Name: prompt once one keepd is ready.
+t0=$SECONDS
+name_prompt() {
+	local text
+	exec 3<>"/dev/tcp/127.0.0.1/$port" || return 1
+	IFS= read -r -t 2 -d ':' text <&3
+	exec 3<&- 3>&-
+	[[ $text == *Name ]]
+}
+until timeout 3 bash -c "$(declare -f name_prompt); port=$port; name_prompt" \
+    2>/dev/null; do
+	[ $((SECONDS - t0)) -ge "$timeout_s" ] &&
+	    fail "no Name: through HAProxy on 127.0.0.1:$port within ${timeout_s}s"
+	sleep 1
+done
+pass "HAProxy answers with Name: on port $port after $((SECONDS - t0))s"
+
+KEEP_CL_PORT=$port KEEP_CL_STATS_PORT=$stats_port KEEP_CL_PROM_PORT=$prom_port \
+    KEEP_CL_PROJECT=$project python3 -B "$root/tests/cluster/scenarios.py" ||
+    fail "cluster scenarios failed (above)"

@@ -1,0 +1,111 @@
+# What tests/compose-test.sh and tests/cluster-test.sh share (sourced by
+# bash): finding docker-compose v1 or `docker compose` v2 and an engine that
+# answers (setting up the podman stack of ../shared/tools/containers when
+# none does), free ports, and tearing a project down with its logs on
+# failure.  The caller defines say, pass and fail, and sets project, root,
+# work, stack_up (1 once `up` ran) and compose_files (extra arguments,
+# e.g. (-f FILE), or empty).
+
+tool=
+started_tool=
+compose=()
+
+# Pick docker-compose v1 or `docker compose` v2.
+find_compose() {
+	if command -v docker-compose >/dev/null 2>&1; then
+		compose=(docker-compose -p "$project" "${compose_files[@]}")
+	elif command -v docker >/dev/null 2>&1 && docker compose version >/dev/null 2>&1; then
+		compose=(docker compose -p "$project" "${compose_files[@]}")
+	else
+		return 1
+	fi
+}
+
+# Whether an engine answers (docker CLI if there is one, else through compose).
+engine_ok() {
+	if command -v docker >/dev/null 2>&1; then
+		docker info >/dev/null 2>&1
+	else
+		[ "${#compose[@]}" -gt 0 ] && "${compose[@]}" ps >/dev/null 2>&1
+	fi
+}
+
+# Find compose and an engine; without one, set up and start the containers
+# tool (remembering to stop it again if this test started it).
+compose_engine() {
+	local t state env_out
+	find_compose
+	if ! engine_ok; then
+		for t in "${KEEP_CONTAINERS_TOOL:-}" "$root/../shared/tools/containers" \
+		    "$root/../../shared/tools/containers"; do
+			[ -n "$t" ] && [ -f "$t" ] && { tool=$t; break; }
+		done
+		[ -n "$tool" ] || fail "no container engine answers (docker info failed)" \
+		    "and no containers tool at $root/../shared/tools/containers"
+		say "no engine answers; setting up $tool (log: $work/setup.log)"
+		sh "$tool" setup >"$work/setup.log" 2>&1 ||
+		    { tail -30 "$work/setup.log"; fail "containers setup failed"; }
+		state=${CTR_STATE:-/run/ctr-compat}
+		if ! { [ -f "$state/service.pid" ] && kill -0 "$(cat "$state/service.pid")" 2>/dev/null; }; then
+			started_tool=1
+		fi
+		env_out=$(sh "$tool" start) || fail "containers start failed"
+		eval "$env_out"
+		export DOCKER_HOST
+		find_compose || fail "no docker-compose or 'docker compose' after setup"
+		engine_ok || fail "the container engine still does not answer after setup" \
+		    "(DOCKER_HOST=${DOCKER_HOST:-unset})"
+	fi
+	[ "${#compose[@]}" -gt 0 ] || fail "neither docker-compose nor 'docker compose' is installed"
+	pass "container engine answers (${compose[0]}${DOCKER_HOST:+, DOCKER_HOST=$DOCKER_HOST})"
+}
+
+# True if something accepts connections on 127.0.0.1:$1.
+port_busy() {
+	timeout 2 bash -c "exec 9<>/dev/tcp/127.0.0.1/$1" 2>/dev/null
+}
+
+# Print a free TCP port, none of those given as arguments.
+free_port() {
+	local p taken
+	for _ in $(seq 1 50); do
+		p=$((14000 + RANDOM % 20000))
+		for taken in "$@"; do
+			[ "$p" = "$taken" ] && continue 2
+		done
+		if command -v ss >/dev/null 2>&1; then
+			ss -Htln "sport = :$p" 2>/dev/null | grep -q . && continue
+		fi
+		port_busy "$p" && continue
+		echo "$p"
+		return 0
+	done
+	return 1
+}
+
+# Tear the project down (after its state and logs if $stack_rc is not 0,
+# or leave it running with KEEP_CT_KEEP=1), then stop the containers tool
+# if this test started it.  A failed `down` sets stack_rc to 1.
+stack_down() {
+	if [ "$stack_up" = 1 ]; then
+		if [ "$stack_rc" != 0 ]; then
+			say "--- docker-compose ps ---"
+			"${compose[@]}" ps 2>&1
+			say "--- docker-compose logs (last 200 lines per service) ---"
+			"${compose[@]}" logs --no-color --tail=200 2>&1
+			say "--- end of logs ---"
+		fi
+		if [ "$stack_rc" != 0 ] && [ "${KEEP_CT_KEEP:-}" = 1 ]; then
+			say "KEEP_CT_KEEP=1: leaving project $project running;" \
+			    "remove it with: ${compose[*]} down -v"
+		else
+			say "tearing down project $project"
+			"${compose[@]}" down -v --remove-orphans >"$work/down.log" 2>&1 ||
+			    { cat "$work/down.log"; stack_rc=1; }
+		fi
+	fi
+	if [ -n "$started_tool" ]; then
+		say "stopping the container stack this test started"
+		sh "$tool" stop || true
+	fi
+}
