@@ -352,6 +352,14 @@ game_gmcp_ready(struct session *s)
 	pool_submit(game_pool, &j->job);
 }
 
+/* Count a line refused before any transaction (usage, abbreviation). */
+static void
+game_count_refused(const struct cmd_entry *cmd, uint64_t started)
+{
+	metrics_command(metrics_command_slot(cmd->name), METRICS_CMD_REFUSED,
+	    util_now_us() - started);
+}
+
 /*
  * A playing session's line: clean it, look the command up, check it, queue
  * the job.  The cleaning happens here, once, so no handler ever sees (and
@@ -399,16 +407,14 @@ game_command(struct session *s, const char *raw)
 		refused = false;	/* cmd_run checks, after the role */
 	else if (refused) {
 		game_refuse(s, "To %s, type the whole word.\n", name);
-		metrics_command(metrics_command_slot(cmd->name),
-		    METRICS_CMD_REFUSED, util_now_us() - started);
+		game_count_refused(cmd, started);
 		return;
 	}
 	if ((cmd->flags & CMD_ARGS) && *args == '\0' &&
 	    cmd->min_role <= role) {
 		game_refuse(s, "Usage: %s\n", cmd_usage(cmd, name, usage,
 		    sizeof usage));
-		metrics_command(metrics_command_slot(cmd->name),
-		    METRICS_CMD_REFUSED, util_now_us() - started);
+		game_count_refused(cmd, started);
 		return;
 	}
 	j = game_job(s, cmd, args);

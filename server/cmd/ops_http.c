@@ -288,6 +288,7 @@ ops_metrics(struct evhttp_request *req, void *arg)
 	buf_free(&b);
 }
 
+/* Route /readyz and /metrics; remember the start-up migrations. */
 void
 ops_http_start(struct event_base *base, struct pool *pool,
     struct pool *login_pool, const int *versions, int n)
@@ -302,6 +303,7 @@ ops_http_start(struct event_base *base, struct pool *pool,
 	http_route("/metrics", ops_metrics, NULL);
 }
 
+/* Answer the waiting /readyz requests; forget the migrations. */
 void
 ops_http_stop(void)
 {

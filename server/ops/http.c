@@ -69,6 +69,7 @@ http_not_found(struct evhttp_request *req, void *arg)
 	http_reply(req, 404, "text/plain; charset=utf-8", "not found\n");
 }
 
+/* Bind the port and serve /healthz. */
 bool
 http_start(struct event_base *base, const struct config *cfg)
 {

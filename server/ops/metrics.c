@@ -75,6 +75,7 @@ metrics_get(atomic_uint_fast64_t *c)
 	return atomic_load_explicit(c, memory_order_relaxed);
 }
 
+/* Record the start time and the command and task names. */
 void
 metrics_init(const char *const *commands, size_t ncommands,
     const char *const *tasks, size_t ntasks)
@@ -91,6 +92,7 @@ metrics_init(const char *const *commands, size_t ncommands,
 	    METRICS_MAX_TASKS;
 }
 
+/* A command name's slot, or -1. */
 int
 metrics_command_slot(const char *name)
 {
@@ -101,6 +103,7 @@ metrics_command_slot(const char *name)
 	return -1;
 }
 
+/* Count us in its bucket (not cumulative; the scrape adds up). */
 void
 metrics_hist_observe(struct metrics_hist *h, uint64_t us)
 {
@@ -113,6 +116,7 @@ metrics_hist_observe(struct metrics_hist *h, uint64_t us)
 	metrics_inc(&h->sum_us, us);
 }
 
+/* Count a command line and its duration. */
 void
 metrics_command(int slot, enum metrics_cmd_result r, uint64_t us)
 {
@@ -123,24 +127,28 @@ metrics_command(int slot, enum metrics_cmd_result r, uint64_t us)
 	metrics_hist_observe(&metrics_cmd_time[i], us);
 }
 
+/* Count a login attempt's outcome. */
 void
 metrics_login(enum metrics_login r)
 {
 	metrics_inc(&metrics_logins[r], 1);
 }
 
+/* Time a job's wait for a worker. */
 void
 metrics_pool_wait(enum metrics_pool p, uint64_t us)
 {
 	metrics_hist_observe(&metrics_pool_time[p], us);
 }
 
+/* Count committed messages. */
 void
 metrics_notify_sent(uint64_t n)
 {
 	metrics_inc(&metrics_sent, n);
 }
 
+/* Count a delivered message and time its delay. */
 void
 metrics_notify_received(uint64_t us)
 {
@@ -149,6 +157,7 @@ metrics_notify_received(uint64_t us)
 		metrics_hist_observe(&metrics_notify_time, us);
 }
 
+/* Count a task run here. */
 void
 metrics_tick_run(size_t task)
 {
@@ -156,12 +165,14 @@ metrics_tick_run(size_t task)
 		metrics_inc(&metrics_runs[task], 1);
 }
 
+/* Count a tick or task not run here. */
 void
 metrics_tick_skip(enum metrics_tick_skip why)
 {
 	metrics_inc(&metrics_skips[why], 1);
 }
 
+/* A path's route slot, or -1. */
 int
 metrics_http_path(const char *path)
 {
@@ -172,6 +183,7 @@ metrics_http_path(const char *path)
 	return -1;
 }
 
+/* Register a route's path. */
 void
 metrics_http_route(const char *path)
 {
@@ -179,6 +191,7 @@ metrics_http_route(const char *path)
 		metrics_paths[metrics_npaths++] = xstrdup(path);
 }
 
+/* Count an HTTP answer. */
 void
 metrics_http(int path_slot, int code)
 {
@@ -190,6 +203,7 @@ metrics_http(int path_slot, int code)
 	metrics_inc(&metrics_http_n[p][c], 1);
 }
 
+/* Write HELP and TYPE. */
 void
 metrics_family(struct buf *b, const char *name, const char *type,
     const char *help)
@@ -233,6 +247,7 @@ metrics_line(struct buf *b, const char *name, const char *const *labels,
 	buf_printf(b, " %.17g\n", v);
 }
 
+/* Write one sample with at most one label. */
 void
 metrics_sample(struct buf *b, const char *name, const char *label,
     const char *value, double v)
@@ -353,6 +368,7 @@ metrics_write_http(struct buf *b)
 	}
 }
 
+/* Write every series of this module. */
 void
 metrics_write(struct buf *b)
 {
