@@ -188,6 +188,16 @@ ops_count_playing(struct session *s, void *arg)
 		(*(int *)arg)++;
 }
 
+/* A gauge of both pools, read with fn. */
+static void
+ops_metrics_pools(struct buf *b, const char *name, const char *help,
+    size_t (*fn)(struct pool *))
+{
+	metrics_family(b, name, "gauge", help);
+	metrics_sample(b, name, "pool", "game", (double)fn(ops_pool));
+	metrics_sample(b, name, "pool", "login", (double)fn(ops_login_pool));
+}
+
 /* The sessions and the pools, read now. */
 static void
 ops_metrics_live(struct buf *b)
@@ -200,18 +210,10 @@ ops_metrics_live(struct buf *b)
 	metrics_sample(b, "keep_sessions", "state", "connected",
 	    session_count());
 	metrics_sample(b, "keep_sessions", "state", "playing", playing);
-	metrics_family(b, "keep_pool_queue_depth", "gauge", "Jobs waiting "
-	    "for a worker, by pool.");
-	metrics_sample(b, "keep_pool_queue_depth", "pool", "game",
-	    (double)pool_queued(ops_pool));
-	metrics_sample(b, "keep_pool_queue_depth", "pool", "login",
-	    (double)pool_queued(ops_login_pool));
-	metrics_family(b, "keep_pool_jobs", "gauge", "Jobs queued or running, "
-	    "not yet answered, by pool.");
-	metrics_sample(b, "keep_pool_jobs", "pool", "game",
-	    (double)pool_busy(ops_pool));
-	metrics_sample(b, "keep_pool_jobs", "pool", "login",
-	    (double)pool_busy(ops_login_pool));
+	ops_metrics_pools(b, "keep_pool_queue_depth", "Jobs waiting for a "
+	    "worker, by pool.", pool_queued);
+	ops_metrics_pools(b, "keep_pool_jobs", "Jobs queued or running, not "
+	    "yet answered, by pool.", pool_busy);
 }
 
 /* One per-statement family of the store's counters. */

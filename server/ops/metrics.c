@@ -92,15 +92,22 @@ metrics_init(const char *const *commands, size_t ncommands,
 	    METRICS_MAX_TASKS;
 }
 
+/* The index of name among n names, or -1. */
+static int
+metrics_find(const char *const *names, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(names[i], name) == 0)
+			return (int)i;
+	}
+	return -1;
+}
+
 /* A command name's slot, or -1. */
 int
 metrics_command_slot(const char *name)
 {
-	for (size_t i = 0; i < metrics_ncmds; i++) {
-		if (strcmp(metrics_cmd_names[i], name) == 0)
-			return (int)i;
-	}
-	return -1;
+	return metrics_find(metrics_cmd_names, metrics_ncmds, name);
 }
 
 /* Count us in its bucket (not cumulative; the scrape adds up). */
@@ -176,11 +183,7 @@ metrics_tick_skip(enum metrics_tick_skip why)
 int
 metrics_http_path(const char *path)
 {
-	for (size_t i = 0; i < metrics_npaths; i++) {
-		if (strcmp(metrics_paths[i], path) == 0)
-			return (int)i;
-	}
-	return -1;
+	return metrics_find(metrics_paths, metrics_npaths, path);
 }
 
 /* Register a route's path. */
@@ -244,7 +247,7 @@ metrics_line(struct buf *b, const char *name, const char *const *labels,
 	}
 	if (labels != NULL && labels[0] != NULL)
 		buf_add(b, "}");
-	buf_printf(b, " %.17g\n", v);
+	buf_printf(b, " %.15g\n", v);
 }
 
 /* Write one sample with at most one label. */
