@@ -66,6 +66,7 @@ static const struct bot_marker bot_markers[] = {
 	M("You sent too much too fast.", BLK_ERROR),
 	M("That line ", BLK_ERROR),
 	M("Keep is shutting down.", BLK_ERROR),
+	M("The server is restarting; please reconnect.", BLK_ERROR),
 	M("Wrong password.", BLK_BADPW),
 	M("Too many failed attempts.", BLK_BADPW),
 	M("A name is 3 to 16 letters", BLK_BADNAME),

@@ -38,19 +38,31 @@
 #include "cmd/cmd_ops.h"
 #include "cmd/game.h"
 #include "cmd/login.h"
+#include "cmd/ops_http.h"
 #include "cmd/tick.h"
 #include "net/session.h"
 #include "ops/config.h"
 #include "ops/http.h"
 #include "ops/log.h"
+#include "ops/metrics.h"
 #include "ops/util.h"
 
 /* Seconds between heartbeats; an instance silent for REAP_SECS is dead. */
 #define HEARTBEAT_SECS	10
 #define REAP_SECS	30
+/* Migrations remembered for /readyz at most. */
+#define SERVE_MIGRATIONS_MAX	1024
+/* What a SIGTERM tells the players (the `shutdown` command has its own). */
+#define SERVE_RESTARTING	"\nThe server is restarting; please reconnect.\n"
+/* Microseconds of shutdown_timeout kept back from the stop's tail, so that
+ * it ends before the watchdog's bound. */
+#define SERVE_TAIL_MARGIN_US	500000
 
 static struct config	 cfg;
 static char		 instance[STORE_UUID_LEN + 1];
+/* The migrations applied at start-up (equal to the files: preflight). */
+static int		 serve_versions[SERVE_MIGRATIONS_MAX];
+static int		 serve_nversions;
 /* What shutdown is doing, for the watchdog's last words. */
 static _Atomic(const char *) shutdown_phase = "draining sessions";
 
@@ -65,6 +77,8 @@ struct serve {
 	bool			 heartbeat_busy;
 	bool			 stopping;
 	uint64_t		 stop_started;
+	const char		*goodbye;	/* what the stop tells players */
+	struct store_gate	*gate;
 };
 
 struct heartbeat_job {
@@ -263,6 +277,26 @@ raise_nofile(void)
 }
 
 /*
+ * Remember the migrations applied (migrate_check has just found them equal
+ * to the files), which /readyz compares with the database's.
+ */
+static bool
+serve_remember_migrations(struct store *s)
+{
+	struct store_migration	*m = xcalloc(SERVE_MIGRATIONS_MAX, sizeof *m);
+	int			 n;
+
+	n = store_migrations_applied(s, m, SERVE_MIGRATIONS_MAX);
+	if (n < 0)
+		log_error("refusing to serve: %s", store_error(s));
+	for (int i = 0; i < n && i < SERVE_MIGRATIONS_MAX; i++)
+		serve_versions[i] = m[i].version;
+	serve_nversions = n < SERVE_MIGRATIONS_MAX ? n : SERVE_MIGRATIONS_MAX;
+	free(m);
+	return n >= 0;
+}
+
+/*
  * Start-up checks on a blocking connection, before the loop runs: the
  * database is durable, fully migrated, has a world; this instance is
  * registered and dead ones are reaped.
@@ -283,6 +317,8 @@ serve_preflight(void)
 		log_error("refusing to serve: %s", err);
 		goto out;
 	}
+	if (!serve_remember_migrations(s))
+		goto out;
 	if (store_world_counts(s, &rooms, &exits, &start) != STORE_OK) {
 		log_error("refusing to serve: %s", store_error(s));
 		goto out;
@@ -447,7 +483,7 @@ static void
 drain_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct serve	*sv = arg;
-	struct timeval	 tv = { 0, 50 * 1000 };
+	struct timeval	 tv = { 0, 50 * 1000 }, flush = { 0, 200 * 1000 };
 	uint64_t	 bound = (uint64_t)cfg.shutdown_timeout * 2000000 / 3;
 	size_t		 busy;
 
@@ -462,8 +498,9 @@ drain_cb(evutil_socket_t fd, short what, void *arg)
 		log_warn("shutdown: %zu jobs and %d sessions still open after "
 		    "%llu ms; closing them", busy, session_count(),
 		    (unsigned long long)bound / 1000);
-		session_close_all("\nKeep is shutting down.\n");
-		event_base_loopexit(sv->base, NULL);
+		session_close_all(sv->goodbye);
+		/* A moment for the goodbyes to reach the sockets. */
+		event_base_loopexit(sv->base, &flush);
 		return;
 	}
 	evtimer_add(sv->drain_ev, &tv);
@@ -478,6 +515,7 @@ serve_stop(struct serve *sv, const char *goodbye)
 {
 	sv->stopping = true;
 	sv->stop_started = util_now_us();
+	sv->goodbye = goodbye;
 	http_set_draining(true);
 	shutdown_watchdog_start();
 	tick_stop();
@@ -498,10 +536,9 @@ signal_cb(evutil_socket_t sig, short what, void *arg)
 		event_base_loopbreak(sv->base);
 		return;
 	}
-	log_info("signal %d: shutting down (at most %d s)", (int)sig,
+	log_info("signal %d: draining (at most %d s)", (int)sig,
 	    cfg.shutdown_timeout);
-	serve_stop(sv, "\nKeep is shutting down. Everything you did is "
-	    "saved; come back soon.\n");
+	serve_stop(sv, SERVE_RESTARTING);
 }
 
 /* The scheduled shutdown's time has come (the `shutdown` command). */
@@ -517,6 +554,97 @@ scheduled_stop(void *arg)
 	serve_stop(sv, OPS_SHUTDOWN_GOODBYE);
 }
 
+/*
+ * The stop's tail, on a thread of its own: stop the workers (the logouts
+ * queued by the drain run first), the listen thread, and deregister.
+ * Each may wait on a database that went silent.
+ */
+static void *
+serve_tail_main(void *arg)
+{
+	struct serve	*sv = arg;
+	struct store	*s;
+	char		 err[1024];
+
+	atomic_store(&shutdown_phase, "stopping the workers");
+	pool_destroy(sv->login_pool);
+	pool_destroy(sv->pool);
+	store_gate_free(sv->gate);
+	atomic_store(&shutdown_phase, "stopping the listen thread");
+	listen_stop(sv->bell);
+	/* The loop has stopped: blocking calls are fine now.  Without a
+	 * database the row stays; another instance reaps it. */
+	atomic_store(&shutdown_phase, "deregistering the instance");
+	if ((s = store_open(cfg.database_url, "keepd-stop",
+	    cfg.statement_timeout_ms, err, sizeof err)) == NULL)
+		log_warn("could not deregister: %s", err);
+	else {
+		if (store_instance_remove(s, instance) != STORE_OK)
+			log_warn("could not deregister: %s", store_error(s));
+		store_close(s);
+	}
+	atomic_store(&shutdown_phase, "done");
+	return NULL;
+}
+
+/*
+ * Run the stop's tail within shutdown_timeout of the signal (less a
+ * margin).  When the database is silent the tail cannot finish in time;
+ * the drain is over all the same (every session closed, nothing
+ * acknowledged is lost, the instance row is reaped by another keepd), so
+ * keepd exits 0 without waiting for it.  The watchdog stays the last
+ * resort for a loop that never ends.
+ */
+static void
+serve_finish(struct serve *sv)
+{
+	uint64_t	start = sv->stopping ? sv->stop_started : util_now_us();
+	uint64_t	bound = (uint64_t)cfg.shutdown_timeout * 1000000;
+	uint64_t	end = start + bound - SERVE_TAIL_MARGIN_US;
+	struct timespec	ts;
+	pthread_t	t;
+	int		rc;
+
+	if (pthread_create(&t, NULL, serve_tail_main, sv) != 0)
+		fatal("cannot start the shutdown thread");
+	clock_gettime(CLOCK_REALTIME, &ts);
+	if (end > util_now_us()) {
+		uint64_t	left = end - util_now_us();
+
+		ts.tv_sec += (time_t)(left / 1000000);
+		ts.tv_nsec += (long)(left % 1000000) * 1000;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+	}
+	if ((rc = pthread_timedjoin_np(t, NULL, &ts)) == 0)
+		return;
+	log_warn("shutdown: the database did not answer in time while %s; "
+	    "stopping without it", atomic_load(&shutdown_phase));
+	log_info("keepd stopped");
+	fflush(NULL);
+	_exit(0);
+}
+
+/* Name the command rows and ticker tasks for the metrics. */
+static void
+serve_metrics_init(void)
+{
+	static const char	*cmds[256], *tasks[16];
+	struct cmd_cursor	 c = CMD_CURSOR_INIT;
+	const struct cmd_entry	*cmd;
+	const char		*name;
+	size_t			 n = 0, nt;
+
+	while (cmd_next(&c, &name, &cmd) && n < nitems(cmds)) {
+		if (name == cmd->name)
+			cmds[n++] = name;
+	}
+	tick_task_names(tasks, nitems(tasks), &nt);
+	metrics_init(cmds, n, tasks, nt);
+}
+
 /* keepd serve */
 static int
 cmd_serve_main(void)
@@ -524,7 +652,6 @@ cmd_serve_main(void)
 	struct serve		 sv = { 0 };
 	struct timeval		 hb = { HEARTBEAT_SECS, 0 };
 	char			 err[1024];
-	struct store		*s;
 	struct store_gate	*gate;
 
 	if (cfg.database_url[0] == '\0')
@@ -538,7 +665,7 @@ cmd_serve_main(void)
 	evthread_use_pthreads();
 	sv.base = event_base_new();
 	/* Both pools behind one gate: an outage is probed and logged once. */
-	gate = store_gate_new(cfg.in_doubt_wait_ms);
+	gate = sv.gate = store_gate_new(cfg.in_doubt_wait_ms);
 	if ((sv.pool = pool_create(sv.base, cfg.database_url, cfg.workers,
 	    cfg.statement_timeout_ms, gate, err, sizeof err)) == NULL)
 		fatal("%s", err);
@@ -546,12 +673,17 @@ cmd_serve_main(void)
 	    cfg.login_workers, cfg.statement_timeout_ms, gate, err,
 	    sizeof err)) == NULL)
 		fatal("%s", err);
+	pool_set_metrics(sv.pool, METRICS_POOL_GAME);
+	pool_set_metrics(sv.login_pool, METRICS_POOL_LOGIN);
+	serve_metrics_init();
 	game_init(&cfg, sv.pool, instance);
 	login_set_hash_pool(sv.login_pool);
 	if (!session_listen(sv.base, &cfg, &game_session_cbs))
 		return 1;
 	if (!http_start(sv.base, &cfg))
 		return 1;
+	ops_http_start(sv.base, sv.pool, sv.login_pool, serve_versions,
+	    serve_nversions);
 	sv.bell = listen_start(sv.base, cfg.database_url,
 	    cfg.statement_timeout_ms, game_deliver, NULL);
 	sv.heartbeat_ev = event_new(sv.base, -1, EV_PERSIST, heartbeat_cb,
@@ -569,24 +701,9 @@ cmd_serve_main(void)
 	event_base_dispatch(sv.base);
 
 	session_stop_listening();
+	ops_http_stop();
 	http_stop();
-	atomic_store(&shutdown_phase, "stopping the workers");
-	pool_destroy(sv.login_pool);
-	pool_destroy(sv.pool);
-	store_gate_free(gate);
-	atomic_store(&shutdown_phase, "stopping the listen thread");
-	listen_stop(sv.bell);
-	/* The loop has stopped: blocking calls are fine now.  Without a
-	 * database the row stays; another instance reaps it. */
-	atomic_store(&shutdown_phase, "deregistering the instance");
-	if ((s = store_open(cfg.database_url, "keepd-stop",
-	    cfg.statement_timeout_ms, err, sizeof err)) == NULL)
-		log_warn("could not deregister: %s", err);
-	else {
-		if (store_instance_remove(s, instance) != STORE_OK)
-			log_warn("could not deregister: %s", store_error(s));
-		store_close(s);
-	}
+	serve_finish(&sv);
 	event_free(sv.heartbeat_ev);
 	event_free(sv.drain_ev);
 	event_free(sv.sig_term);
@@ -616,6 +733,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	(void)log_set_level(cfg.log_level);
+	(void)log_set_format(cfg.log_format);
 	log_hook_libevent();
 	if (sodium_init() < 0)
 		fatal("libsodium failed to initialise");

@@ -131,18 +131,25 @@ proxy_send_all(int fd, const char *buf, size_t len)
 }
 
 /* Bytes arrived on from; forward them to to (pass) or drop them (silent).
- * False when the pair should go. */
+ * up: they go to the database.  False when the pair should go. */
 static bool
-proxy_move(struct fault_proxy *p, int from, int to)
+proxy_move(struct fault_proxy *p, int from, int to, bool up)
 {
 	char	buf[16384];
 	ssize_t	n = recv(from, buf, sizeof buf, 0);
+	int	mode;
 
 	if (n < 0 && errno == EINTR)
 		return true;
 	if (n <= 0)
 		return false;
-	if (atomic_load(&p->mode) != FAULT_PASS || to < 0)
+	mode = atomic_load(&p->mode);
+	if (mode == FAULT_SILENT_AT_COMMIT && up &&
+	    memmem(buf, (size_t)n, "COMMIT", 6) != NULL) {
+		atomic_store(&p->mode, FAULT_SILENT);
+		return true;
+	}
+	if ((mode != FAULT_PASS && mode != FAULT_SILENT_AT_COMMIT) || to < 0)
 		return true;
 	return proxy_send_all(to, buf, (size_t)n);
 }
@@ -183,9 +190,11 @@ proxy_main(void *arg)
 			bool			 ok = true;
 
 			if (rc != 0)
-				ok = proxy_move(p, pp->client, pp->upstream);
+				ok = proxy_move(p, pp->client, pp->upstream,
+				    true);
 			if (ok && ru != 0)
-				ok = proxy_move(p, pp->upstream, pp->client);
+				ok = proxy_move(p, pp->upstream, pp->client,
+				    false);
 			if (!ok)
 				proxy_drop(p, i);
 		}

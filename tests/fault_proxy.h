@@ -14,7 +14,9 @@ enum fault_mode {
 	FAULT_PASS,	/* forward both ways */
 	FAULT_SILENT,	/* keep sockets open, forward nothing, drop what
 			 * arrives: packets dropped, no RST */
-	FAULT_RESET	/* close every connection, refuse new ones */
+	FAULT_RESET,	/* close every connection, refuse new ones */
+	FAULT_SILENT_AT_COMMIT	/* pass until a client sends bytes holding
+				 * "COMMIT"; drop them and go FAULT_SILENT */
 };
 
 struct fault_proxy;

@@ -79,6 +79,8 @@ TCase	*ops_dump_tcase(void);
 TCase	*tx_faults_db_tcase(void);
 /* The database-tier cases of build (tests/db/test_build.c). */
 TCase	*build_db_tcase(void);
+/* The HTTP port's ops endpoints, json logs, the drain (test_http_e2e.c). */
+Suite	*http_suite(void);
 
 /* The migrated test database's URL ($DATABASE_URL); aborts if unset. */
 const char	*test_db_url(void);

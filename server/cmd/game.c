@@ -21,6 +21,7 @@
 #include "net/session.h"
 #include "ops/config.h"
 #include "ops/log.h"
+#include "ops/metrics.h"
 #include "ops/util.h"
 
 static const struct config	*game_cfg;
@@ -55,6 +56,8 @@ struct cmd_job {
 						 * prompt, not the session's
 						 * one job in flight */
 	struct cmd_screen	 screen;	/* prompt, colour */
+	bool			 gated;		/* refused by the role gate */
+	uint64_t		 started;	/* the line's dispatch */
 };
 
 /* The row gmcp_ready runs: GMCP only, read-only, never typed. */
@@ -104,7 +107,8 @@ game_cmd_run(struct job *job, struct store *st)
 		json_decref(call.gmcp);
 	j->role = call.role;
 	/* Probing staff commands leaves a trace (answered as unknown). */
-	if (call.gated && j->result == TXR_ROLLED_BACK)
+	j->gated = call.gated && j->result == TXR_ROLLED_BACK;
+	if (j->gated)
 		log_session(LOG_INFO, j->sid, "%s refused by the role gate",
 		    j->cmd->name);
 	if (j->result == TXR_FAILED)
@@ -246,6 +250,22 @@ game_prompt(struct session *s)
 	    "> ");
 }
 
+/* keep_commands_total's result for a transaction's outcome. */
+static enum metrics_cmd_result
+game_metrics_result(const struct cmd_job *j)
+{
+	static const enum metrics_cmd_result	by_tx[TXR_COUNT] = {
+		[TXR_COMMITTED] = METRICS_CMD_OK,
+		[TXR_ROLLED_BACK] = METRICS_CMD_OK,
+		[TXR_FAILED] = METRICS_CMD_ERROR,
+		[TXR_UNAVAILABLE] = METRICS_CMD_UNAVAILABLE,
+		[TXR_ABORTED] = METRICS_CMD_ABORTED,
+		[TXR_IN_DOUBT] = METRICS_CMD_IN_DOUBT
+	};
+
+	return j->gated ? METRICS_CMD_DENIED : by_tx[j->result];
+}
+
 /* Loop thread: show the committed result, then the prompt. */
 static void
 game_cmd_done(struct job *job)
@@ -275,6 +295,9 @@ game_cmd_done(struct job *job)
 			game_prompt(s);
 		session_job_done(s);
 	}
+	if (!j->quiet)
+		metrics_command(metrics_command_slot(j->cmd->name),
+		    game_metrics_result(j), util_now_us() - j->started);
 	buf_free(&j->out);
 	json_decref(j->gmcp);
 	free(j->args);
@@ -329,6 +352,14 @@ game_gmcp_ready(struct session *s)
 	pool_submit(game_pool, &j->job);
 }
 
+/* Count a line refused before any transaction (usage, abbreviation). */
+static void
+game_count_refused(const struct cmd_entry *cmd, uint64_t started)
+{
+	metrics_command(metrics_command_slot(cmd->name), METRICS_CMD_REFUSED,
+	    util_now_us() - started);
+}
+
 /*
  * A playing session's line: clean it, look the command up, check it, queue
  * the job.  The cleaning happens here, once, so no handler ever sees (and
@@ -342,6 +373,7 @@ game_command(struct session *s, const char *raw)
 	char			 word[32], line[TELNET_MAX_LINE + 1];
 	char			 usage[128];
 	bool			 refused;
+	uint64_t		 started;
 	struct cmd_job		*j;
 	struct buf		 huh = { 0 };
 	enum role		 role = (enum role)login_role(s);
@@ -353,6 +385,7 @@ game_command(struct session *s, const char *raw)
 		game_prompt(s);
 		return;
 	}
+	started = util_now_us();
 	/*
 	 * Rows above the role the last command read are not offered here
 	 * (suggestions, usage); a word only such a row answers goes to the
@@ -366,21 +399,26 @@ game_command(struct session *s, const char *raw)
 		cmd_huh(&huh, word, role);
 		game_refuse(s, "%s", buf_str(&huh));
 		buf_free(&huh);
+		metrics_command(-1, METRICS_CMD_UNKNOWN, util_now_us() -
+		    started);
 		return;
 	}
 	if (cmd->min_role > role)
 		refused = false;	/* cmd_run checks, after the role */
 	else if (refused) {
 		game_refuse(s, "To %s, type the whole word.\n", name);
+		game_count_refused(cmd, started);
 		return;
 	}
 	if ((cmd->flags & CMD_ARGS) && *args == '\0' &&
 	    cmd->min_role <= role) {
 		game_refuse(s, "Usage: %s\n", cmd_usage(cmd, name, usage,
 		    sizeof usage));
+		game_count_refused(cmd, started);
 		return;
 	}
 	j = game_job(s, cmd, args);
+	j->started = started;
 	util_strlcpy(j->word, word, sizeof j->word);
 	session_job_start(s);
 	pool_submit(game_pool, &j->job);

@@ -25,6 +25,7 @@
 #include "net/session.h"
 #include "ops/config.h"
 #include "ops/log.h"
+#include "ops/metrics.h"
 #include "ops/util.h"
 
 #define LOGIN_MAX_FAILURES	3	/* per connection, then it is closed */
@@ -167,6 +168,32 @@ login_refused(struct session *s, struct login_job *j)
 	login_ask_name(s);
 }
 
+/* keep_logins_total: how a password check, a creation or a refused
+ * lookup ended (a lookup that found the name or not is no attempt yet). */
+static void
+login_count(const struct login_job *j)
+{
+	static const enum metrics_login	by_status[] = {
+		[LOGIN_OK] = METRICS_LOGIN_OK,
+		[LOGIN_UNKNOWN] = METRICS_LOGIN_WRONG_PASSWORD,
+		[LOGIN_WRONG] = METRICS_LOGIN_WRONG_PASSWORD,
+		[LOGIN_TAKEN] = METRICS_LOGIN_TAKEN,
+		[LOGIN_LOCKED] = METRICS_LOGIN_LOCKED,
+		[LOGIN_LIMIT] = METRICS_LOGIN_LIMIT,
+		[LOGIN_FAILED] = METRICS_LOGIN_ERROR,
+		[LOGIN_UNAVAILABLE] = METRICS_LOGIN_UNAVAILABLE,
+		[LOGIN_REFUSED] = METRICS_LOGIN_REFUSED
+	};
+
+	if (j->kind == LOGIN_LOGOUT || (j->kind == LOGIN_LOOKUP &&
+	    (j->status == LOGIN_OK || j->status == LOGIN_UNKNOWN)))
+		return;
+	if (j->kind == LOGIN_CREATE && j->status == LOGIN_OK)
+		metrics_login(METRICS_LOGIN_NEW);
+	else
+		metrics_login(by_status[j->status]);
+}
+
 /* Loop thread: continue the dialog with the job's outcome. */
 static void
 login_done(struct job *job)
@@ -175,6 +202,7 @@ login_done(struct job *job)
 	struct session		*s = session_find(j->sid);
 	struct login		*l;
 
+	login_count(j);
 	if (s == NULL || j->kind == LOGIN_LOGOUT)
 		goto out;
 	l = session_ud(s);
@@ -255,6 +283,7 @@ login_submit(struct session *s, enum login_kind kind)
 		if (pool_queued(pool) >= (size_t)login_cfg->login_queue) {
 			log_session(LOG_INFO, s->id, "login queue full (%d)",
 			    login_cfg->login_queue);
+			metrics_login(METRICS_LOGIN_BUSY);
 			explicit_bzero(l->password, sizeof l->password);
 			session_write(s, "Keep is busy; try again in a "
 			    "moment.\n");

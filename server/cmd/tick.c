@@ -12,6 +12,7 @@
 #include "cmd/cmd_util.h"
 #include "ops/config.h"
 #include "ops/log.h"
+#include "ops/metrics.h"
 #include "ops/util.h"
 
 /* How often the loop asks whether a task is due. */
@@ -36,6 +37,7 @@ static const struct tick_task tick_tasks[] = {
 struct tick_run {
 	const struct tick_task	*task;
 	int64_t			 runs;
+	int			 skip;	/* enum metrics_tick_skip, or -1 */
 };
 
 static struct pool		*tick_pool;
@@ -69,10 +71,14 @@ tick_task_tx(struct store *s, void *arg)
 	struct tick_run	*r = arg;
 	enum store_rc	 rc;
 
-	if ((rc = store_tick_lock(s)) != STORE_OK ||
-	    (rc = store_clock_claim(s, r->task->name, r->task->period_ms,
+	r->skip = METRICS_TICK_NOT_ELECTED;
+	if ((rc = store_tick_lock(s)) != STORE_OK)
+		return cmd_tx_rc(rc);
+	r->skip = METRICS_TICK_CLAIMED;
+	if ((rc = store_clock_claim(s, r->task->name, r->task->period_ms,
 	    &r->runs)) != STORE_OK)
 		return cmd_tx_rc(rc);
+	r->skip = -1;
 	return r->task->fn(s, r);
 }
 
@@ -107,14 +113,20 @@ tick_run(struct job *job, struct store *s)
 	}
 	for (size_t i = 0; i < nitems(tick_tasks); i++) {
 		struct tick_run	r = { .task = &tick_tasks[i] };
+		enum tx_result	res;
 
 		if (!tick_is_due(tick_tasks[i].name, due, n))
 			continue;
-		if (store_tx(s, false, tick_cfg->tx_retries, tick_task_tx, &r) ==
-		    TXR_FAILED)
+		res = store_tx(s, false, tick_cfg->tx_retries, tick_task_tx,
+		    &r);
+		if (res == TXR_FAILED)
 			log_error("tick %s failed: %s (SQLSTATE %s)",
 			    tick_tasks[i].name, store_error(s),
 			    store_sqlstate(s));
+		else if (res == TXR_COMMITTED && r.skip < 0)
+			metrics_tick_run(i);
+		else if (r.skip >= 0)
+			metrics_tick_skip((enum metrics_tick_skip)r.skip);
 	}
 }
 
@@ -135,13 +147,24 @@ tick_cb(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	(void)arg;
-	if (tick_busy)
+	if (tick_busy) {
+		metrics_tick_skip(METRICS_TICK_BUSY);
 		return;
+	}
 	j = xcalloc(1, sizeof *j);
 	j->run = tick_run;
 	j->done = tick_done;
 	tick_busy = true;
 	pool_submit(tick_pool, j);
+}
+
+/* The tasks' names, in keep_ticker_runs_total's order. */
+void
+tick_task_names(const char **names, size_t max, size_t *n)
+{
+	*n = 0;
+	for (size_t i = 0; i < nitems(tick_tasks) && i < max; i++)
+		names[(*n)++] = tick_tasks[i].name;
 }
 
 /* Start the tick timer on the loop. */

@@ -13,6 +13,8 @@ struct event_base;
 struct pool;
 struct config;
 
+/* The tasks' names (static) into names, at most max; *n how many. */
+void	tick_task_names(const char **names, size_t max, size_t *n);
 /* Start the tick timer on the loop. */
 void	tick_start(struct event_base *, struct pool *, const struct config *);
 /* Stop queueing ticks (shutdown). */

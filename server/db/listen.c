@@ -15,6 +15,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <event2/event.h>
@@ -23,6 +24,7 @@
 #include "db/listen.h"
 #include "db/store_int.h"
 #include "ops/log.h"
+#include "ops/metrics.h"
 #include "ops/util.h"
 
 /* Reconnect backoff: first wait, and the cap (recovery within a second). */
@@ -52,6 +54,22 @@ struct listen_thread {
 	char			*cursor;	/* the LISTEN thread only */
 };
 
+/*
+ * Count a message delivered: its delay is from created_at (the writing
+ * transaction's start, the database's clock) to now (this host's clock).
+ */
+static void
+listen_count(const struct store_message *m)
+{
+	struct timespec	ts;
+	int64_t		now;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	now = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+	metrics_notify_received(m->created_us > 0 && now > m->created_us ?
+	    (uint64_t)(now - m->created_us) : 0);
+}
+
 /* Loop thread: deliver every queued message, in order. */
 static void
 listen_deliver_cb(evutil_socket_t fd, short what, void *arg)
@@ -67,8 +85,10 @@ listen_deliver_cb(evutil_socket_t fd, short what, void *arg)
 	pthread_mutex_unlock(&l->lock);
 	for (; b != NULL; b = next) {
 		next = b->next;
-		for (size_t i = 0; i < b->n; i++)
+		for (size_t i = 0; i < b->n; i++) {
 			l->cb(&b->msgs[i], l->cb_arg);
+			listen_count(&b->msgs[i]);
+		}
 		store_message_free(b->msgs, b->n);
 		free(b);
 	}

@@ -19,6 +19,7 @@
 #include "db/pool.h"
 #include "db/store.h"
 #include "ops/log.h"
+#include "ops/metrics.h"
 #include "ops/util.h"
 
 struct pool_worker {
@@ -45,6 +46,7 @@ struct pool {
 	int			 n;	/* workers, and the spare after them */
 	struct pool_worker	*workers;
 	struct store_gate	*gate;	/* reachability, shared (the caller's) */
+	int			 metrics;	/* enum metrics_pool, or -1 */
 };
 
 /* Append a job to a singly linked queue. */
@@ -120,6 +122,9 @@ pool_worker_main(void *arg)
 		pthread_mutex_unlock(&p->lock);
 		if (j == NULL)
 			break;
+		if (p->metrics >= 0)
+			metrics_pool_wait((enum metrics_pool)p->metrics,
+			    util_now_us() - j->submitted);
 		j->run(j, w->store);
 		/* The spare keeps no connection into the next outage. */
 		if (w->spare)
@@ -174,6 +179,7 @@ pool_create(struct event_base *base, const char *url, int n, int timeout_ms,
 	p->n = n + 1;
 	p->workers = xcalloc((size_t)p->n, sizeof *p->workers);
 	p->gate = gate;
+	p->metrics = -1;
 	for (int i = 0; i < p->n; i++) {
 		struct pool_worker	*w = &p->workers[i];
 
@@ -201,10 +207,18 @@ pool_create(struct event_base *base, const char *url, int n, int timeout_ms,
 	return p;
 }
 
+/* Name the wait histogram the pool feeds. */
+void
+pool_set_metrics(struct pool *p, int which)
+{
+	p->metrics = which;
+}
+
 /* Queue a job. */
 void
 pool_submit(struct pool *p, struct job *j)
 {
+	j->submitted = util_now_us();
 	pthread_mutex_lock(&p->lock);
 	pool_push(&p->head, &p->tail, j);
 	p->queued++;

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct event_base;
 struct store;
@@ -25,6 +26,7 @@ struct job {
 	job_run_fn	 run;
 	job_done_fn	 done;
 	struct job	*next;
+	uint64_t	 submitted;	/* util_now_us at pool_submit */
 };
 
 struct pool;
@@ -37,6 +39,9 @@ struct pool;
 struct pool	*pool_create(struct event_base *, const char *url, int n,
 		    int timeout_ms, struct store_gate *gate, char *err,
 		    size_t errsz);
+/* Which keep_pool_wait_seconds histogram the pool feeds (enum
+ * metrics_pool); a pool without one feeds none. */
+void		 pool_set_metrics(struct pool *, int which);
 /* Queue a job; thread-safe. */
 void		 pool_submit(struct pool *, struct job *);
 /* Jobs queued or running, not yet handed back. */

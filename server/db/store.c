@@ -18,6 +18,7 @@
 #include "db/store_int.h"
 #include "ops/buf.h"
 #include "ops/log.h"
+#include "ops/metrics.h"
 #include "ops/util.h"
 
 struct store_counter {
@@ -26,6 +27,7 @@ struct store_counter {
 	atomic_ulong	 errors;
 	atomic_ulong	 rows;
 	atomic_ulong	 usec;
+	bool		 notifies;	/* writes a message to players */
 };
 
 static struct store_counter	 store_counters[STORE_MAX_STMTS + 1];
@@ -345,6 +347,8 @@ store_stmt_id(struct store_stmt *st)
 		if (id > STORE_MAX_STMTS)
 			fatal("store: more than %d statements", STORE_MAX_STMTS);
 		store_counters[id].name = st->name;
+		store_counters[id].notifies = strstr(st->sql,
+		    "INSERT INTO messages") != NULL;
 		atomic_store(&store_nstmts, id);
 		__atomic_store_n(&st->id, id, __ATOMIC_RELEASE);
 	}
@@ -545,6 +549,11 @@ store_exec(struct store *s, struct store_stmt *st, const char *const *params)
 		PQclear(res);
 		return NULL;
 	}
+	/* A message counts as sent when its transaction commits. */
+	if (c->notifies && s->in_tx)
+		s->notified++;
+	else if (c->notifies)
+		metrics_notify_sent(1);
 	if (status == PGRES_TUPLES_OK)
 		atomic_fetch_add(&c->rows, (unsigned long)PQntuples(res));
 	else

@@ -301,6 +301,7 @@ struct store_message {
 	char	*text;
 	char	 channel[8];		/* say, tell, shout, chat, emote, "" */
 	char	 talker[STORE_NAME_MAX + 1];	/* who spoke, with channel */
+	int64_t	 created_us;	/* created_at, Unix microseconds */
 };
 
 /* Tell every online character in a room but one (except; 0 for none). */

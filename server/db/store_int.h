@@ -56,6 +56,7 @@ struct store {
 	const char		*begin;	/* BEGIN not sent yet (see store_tx) */
 	bool			 want_xid; /* take the xid with BEGIN */
 	bool			 in_tx;	/* inside store_tx's function */
+	unsigned		 notified; /* messages written by this try */
 	char			 xid[STORE_XID_MAX]; /* this write tx's id */
 	int			 xid_pid;	/* the backend that holds it */
 	char			 incarnation[STORE_INCARNATION_MAX];

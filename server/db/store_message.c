@@ -44,7 +44,8 @@ static struct store_stmt st_message_read = {
 	"message_read",
 	"SELECT s.snap::text, m.id, m.kind, m.recipients::text,"
 	"  coalesce(m.kick_instance::text, ''), coalesce(m.kick_session, 0),"
-	"  m.text, coalesce(m.channel, ''), coalesce(m.talker, '')"
+	"  m.text, coalesce(m.channel, ''), coalesce(m.talker, ''),"
+	"  coalesce((extract(epoch FROM m.created_at) * 1000000)::bigint, 0)"
 	" FROM (SELECT pg_current_snapshot() AS snap) s"
 	" LEFT JOIN messages m ON m.xid >= pg_snapshot_xmin($1::pg_snapshot)"
 	"  AND NOT pg_visible_in_snapshot(m.xid, $1::pg_snapshot)"
@@ -90,6 +91,7 @@ store_message_row(const PGresult *res, int i, struct store_message *m)
 	m->text = xstrdup(PQgetvalue(res, i, 6));
 	store_get_str(res, i, 7, m->channel, sizeof m->channel);
 	store_get_str(res, i, 8, m->talker, sizeof m->talker);
+	m->created_us = store_get_int(res, i, 9);
 }
 
 /*

@@ -16,6 +16,7 @@
 
 #include "db/store_int.h"
 #include "ops/log.h"
+#include "ops/metrics.h"
 #include "ops/util.h"
 
 /* How COMMIT went. */
@@ -332,6 +333,8 @@ static enum tx_result
 store_tx_count(const struct store *s, enum tx_result r)
 {
 	atomic_fetch_add(&store_tx_counts[r], 1);
+	if (r == TXR_COMMITTED && s->notified > 0)
+		metrics_notify_sent(s->notified);
 	if (r == TXR_UNAVAILABLE)
 		store_gate_answered(s);
 	return r;
@@ -408,6 +411,7 @@ store_tx(struct store *s, bool read_only, int retries, store_tx_fn fn,
 	for (int attempt = 0;; attempt++) {
 		if (PQstatus(s->conn) != CONNECTION_OK && !store_reconnect(s))
 			return store_tx_count(s, TXR_UNAVAILABLE);
+		s->notified = 0;
 		r = store_tx_once(s, read_only, fn, arg, &lost);
 		if (r != TXR_FAILED)
 			return store_tx_count(s, r);

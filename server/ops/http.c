@@ -14,6 +14,7 @@
 #include "ops/config.h"
 #include "ops/http.h"
 #include "ops/log.h"
+#include "ops/metrics.h"
 
 #define HTTP_MAX_HEADERS	(16 * 1024)
 #define HTTP_MAX_BODY		(64 * 1024)
@@ -23,6 +24,17 @@ static struct evhttp	*http;
 static int		 http_bound;
 static bool		 draining;
 
+/* Count a request answered with code, by its path if that is a route. */
+void
+http_count(struct evhttp_request *req, int code)
+{
+	const struct evhttp_uri	*uri = evhttp_request_get_evhttp_uri(req);
+	const char		*path = uri != NULL ? evhttp_uri_get_path(uri) :
+				    NULL;
+
+	metrics_http(path != NULL ? metrics_http_path(path) : -1, code);
+}
+
 /* Answer with code, type and body. */
 void
 http_reply(struct evhttp_request *req, int code, const char *type,
@@ -30,6 +42,7 @@ http_reply(struct evhttp_request *req, int code, const char *type,
 {
 	struct evbuffer	*b = evbuffer_new();
 
+	http_count(req, code);
 	evhttp_add_header(evhttp_request_get_output_headers(req),
 	    "Content-Type", type);
 	evhttp_add_header(evhttp_request_get_output_headers(req),
@@ -56,6 +69,7 @@ http_not_found(struct evhttp_request *req, void *arg)
 	http_reply(req, 404, "text/plain; charset=utf-8", "not found\n");
 }
 
+/* Bind the port and serve /healthz. */
 bool
 http_start(struct event_base *base, const struct config *cfg)
 {
@@ -97,8 +111,10 @@ http_server(void)
 void
 http_route(const char *path, http_handler_fn fn, void *arg)
 {
-	if (http != NULL)
-		evhttp_set_cb(http, path, fn, arg);
+	if (http == NULL)
+		return;
+	metrics_http_route(path);
+	evhttp_set_cb(http, path, fn, arg);
 }
 
 int

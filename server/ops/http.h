@@ -33,6 +33,9 @@ bool		 http_draining(void);
 /* Answer with a status, a content type and a body (text). */
 void		 http_reply(struct evhttp_request *, int code,
 		    const char *type, const char *body);
+/* Count a request in keep_http_requests_total (http_reply does; a
+ * handler that answers otherwise, a stream, calls it itself). */
+void		 http_count(struct evhttp_request *, int code);
 /* Close the port (at shutdown). */
 void		 http_stop(void);
 

@@ -1,6 +1,7 @@
 /*
  * log.c — levelled log lines on stderr, with control bytes escaped so a
- * player's input can never forge a log line or a terminal escape.
+ * player's input can never forge a log line or a terminal escape; or, with
+ * log_format json, one JSON object per line (jansson escapes).
  */
 #include <pthread.h>
 #include <stdarg.h>
@@ -10,10 +11,12 @@
 #include <time.h>
 
 #include <event2/event.h>
+#include <jansson.h>
 
 #include "log.h"
 
 static enum log_level	 log_min = LOG_INFO;
+static bool		 log_json;
 static pthread_mutex_t	 log_lock = PTHREAD_MUTEX_INITIALIZER;
 static const char	*log_names[] = { "debug", "info", "warn", "error" };
 
@@ -30,12 +33,55 @@ log_set_level(const char *name)
 	return false;
 }
 
+/* Choose text or json lines; returns false for an unknown name. */
+bool
+log_set_format(const char *name)
+{
+	if (strcmp(name, "text") != 0 && strcmp(name, "json") != 0)
+		return false;
+	log_json = strcmp(name, "json") == 0;
+	return true;
+}
+
+/*
+ * Write one JSON line: {"ts", "level", "msg", "session"}.  A message that
+ * is not UTF-8 (a player's bytes) goes with those bytes as "?".
+ */
+static void
+log_write_json(enum log_level level, const char *stamp, long ms,
+    uint64_t sid, const char *prefix, char *raw)
+{
+	char	 ts[48], msg[2100];
+	json_t	*o, *m;
+	char	*line;
+
+	snprintf(ts, sizeof ts, "%s.%03ldZ", stamp, ms);
+	snprintf(msg, sizeof msg, "%s%s", prefix, raw);
+	if ((m = json_string(msg)) == NULL) {
+		for (unsigned char *p = (unsigned char *)msg; *p != '\0'; p++)
+			if (*p >= 0x80)
+				*p = '?';
+		m = json_string(msg);
+	}
+	o = json_pack("{s:s, s:s, s:o}", "ts", ts, "level", log_names[level],
+	    "msg", m != NULL ? m : json_string(""));
+	if (sid != 0)
+		json_object_set_new(o, "session", json_integer((json_int_t)sid));
+	line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	pthread_mutex_lock(&log_lock);
+	fprintf(stderr, "%s\n", line != NULL ? line : "{}");
+	fflush(stderr);
+	pthread_mutex_unlock(&log_lock);
+	free(line);
+	json_decref(o);
+}
+
 /* Write one formatted line with an optional prefix, escaping control bytes. */
 static void
-log_write(enum log_level level, const char *prefix, const char *fmt,
-    va_list ap)
+log_write(enum log_level level, uint64_t sid, const char *prefix,
+    const char *fmt, va_list ap)
 {
-	char		 raw[2048], clean[4096], stamp[32];
+	char		 raw[2048], clean[4096], stamp[32], sp[32] = "";
 	struct timespec	 ts;
 	struct tm	 tm;
 	size_t		 o = 0;
@@ -43,6 +89,16 @@ log_write(enum log_level level, const char *prefix, const char *fmt,
 	if (level < log_min)
 		return;
 	vsnprintf(raw, sizeof raw, fmt, ap);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (log_json) {
+		log_write_json(level, stamp, ts.tv_nsec / 1000000, sid, prefix,
+		    raw);
+		return;
+	}
+	if (sid != 0)
+		snprintf(sp, sizeof sp, "[s%llu] ", (unsigned long long)sid);
 	for (const unsigned char *p = (const unsigned char *)raw;
 	    *p != '\0' && o < sizeof clean - 5; p++) {
 		if (*p < 0x20 || *p == 0x7f)
@@ -52,12 +108,9 @@ log_write(enum log_level level, const char *prefix, const char *fmt,
 			clean[o++] = (char)*p;
 	}
 	clean[o] = '\0';
-	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &tm);
 	pthread_mutex_lock(&log_lock);
-	fprintf(stderr, "%s.%03ldZ %-5s %s%s\n", stamp, ts.tv_nsec / 1000000,
-	    log_names[level], prefix, clean);
+	fprintf(stderr, "%s.%03ldZ %-5s %s%s%s\n", stamp, ts.tv_nsec / 1000000,
+	    log_names[level], sp, prefix, clean);
 	fflush(stderr);
 	pthread_mutex_unlock(&log_lock);
 }
@@ -69,7 +122,7 @@ log_msg(enum log_level level, const char *fmt, ...)
 	va_list	ap;
 
 	va_start(ap, fmt);
-	log_write(level, "", fmt, ap);
+	log_write(level, 0, "", fmt, ap);
 	va_end(ap);
 }
 
@@ -77,12 +130,10 @@ log_msg(enum log_level level, const char *fmt, ...)
 void
 log_session(enum log_level level, uint64_t sid, const char *fmt, ...)
 {
-	char	prefix[32];
 	va_list	ap;
 
-	snprintf(prefix, sizeof prefix, "[s%llu] ", (unsigned long long)sid);
 	va_start(ap, fmt);
-	log_write(level, prefix, fmt, ap);
+	log_write(level, sid, "", fmt, ap);
 	va_end(ap);
 }
 
@@ -93,7 +144,7 @@ fatal(const char *fmt, ...)
 	va_list	ap;
 
 	va_start(ap, fmt);
-	log_write(LOG_ERROR, "fatal: ", fmt, ap);
+	log_write(LOG_ERROR, 0, "fatal: ", fmt, ap);
 	va_end(ap);
 	exit(1);
 }

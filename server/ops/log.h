@@ -12,6 +12,8 @@ enum log_level { LOG_DEBUG, LOG_INFO, LOG_WARN, LOG_ERROR };
 
 /* Set the lowest level written; returns false for an unknown name. */
 bool	log_set_level(const char *);
+/* "text" (the default) or "json" lines; returns false for an unknown name. */
+bool	log_set_format(const char *);
 /* Route libevent's own messages into this module. */
 void	log_hook_libevent(void);
 /* Write one line at a level. */

@@ -1310,10 +1310,9 @@ START_TEST(test_sigterm)
 	    " %lld", pid), 1);
 
 	status = keepd_stop(&k, SIGTERM);
-	want(&a, "\r\nKeep is shutting down. Everything you did is saved; "
-	    "come back soon.\r\n");
+	want(&a, "\r\nThe server is restarting; please reconnect.\r\n");
 	ck_assert(client_wait_closed(&a, WAIT_MS));
-	want(&b, "Keep is shutting down.");
+	want(&b, "The server is restarting; please reconnect.");
 	ck_assert(client_wait_closed(&b, WAIT_MS));
 	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
 	    "keepd exit status %d", status);

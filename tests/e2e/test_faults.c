@@ -436,6 +436,55 @@ START_TEST(test_fault_pg_crash_repeated)
 }
 END_TEST
 
+/*
+ * A command queued behind a worker that is chasing an in-doubt COMMIT gets
+ * its answer once the database is known to be down, not when the chase
+ * ends: one worker, a 30 s in-doubt wait, and the network going silent on
+ * the first COMMIT.  Before the pool's spare, the login below waited the
+ * whole chase (CI saw it as the silent-network row's login probe missing
+ * its 15 s).
+ */
+START_TEST(test_fault_queue_behind_doubt)
+{
+	struct fault_proxy	*px;
+	struct keepd		 k;
+	struct client		 a, b;
+	char			 sock[256], url[256], an[17], bn[17];
+	long long		 t0, waited;
+	bool			 told;
+
+	pg_socket_path(sock, sizeof sock);
+	px = fault_proxy_start(sock);
+	pg_tcp_url(url, sizeof url, fault_proxy_port(px));
+	keepd_start_url(&k, "{\"listen_address\": \"127.0.0.1\","
+	    " \"workers\": 1, \"argon2_ops\": 1, \"argon2_mem_kib\": 64,"
+	    " \"statement_timeout_ms\": 1000, \"in_doubt_wait_ms\": 30000"
+	    TEST_LIMITS "}", url);
+	client_player(&a, k.port, an, "Doubt", "probe word");
+	client_quiet(&a, 100);
+	test_name(bn, "Queued");
+	client_connect(&b, k.port);
+	client_want(&b, "Name: \xff\xf9", 10000, NULL, 0);
+
+	fault_proxy_set(px, FAULT_SILENT_AT_COMMIT);
+	client_send(&a, "say held at the commit");
+	usleep(300 * 1000);
+	t0 = now_ms();
+	client_send(&b, bn);
+	told = client_expect(&b, FAULT_LOGIN_OUTAGE, 12000, NULL, 0);
+	waited = now_ms() - t0;
+	fault_proxy_set(px, FAULT_PASS);
+	faults_note("%-16s a login queued behind an in-doubt chase answered "
+	    "in %lld ms", "queue vs doubt", waited);
+	ck_assert_msg(told, "a login queued behind an in-doubt COMMIT was not "
+	    "told to come back within 12 s (the chase lasts 30 s)");
+	client_close(&a);
+	client_close(&b);
+	ck_assert_int_eq(keepd_stop(&k, SIGTERM), 0);
+	fault_proxy_stop(px);
+}
+END_TEST
+
 /* The fault suite: every row of docs/reliability.md's database matrix. */
 Suite *
 faults_suite(void)
@@ -453,6 +502,12 @@ faults_suite(void)
 	tcase_add_test(tc, test_fault_net_reset);
 	tcase_add_test(tc, test_fault_pg_crash_repeated);
 	tcase_add_test(tc, test_fault_kill9_repeated);
+	suite_add_tcase(s, tc);
+	/* A case of its own, so that CK_RUN_CASE=doubt runs it alone. */
+	tc = tcase_create("doubt");
+	tcase_set_timeout(tc, 90);
+	tcase_add_checked_fixture(tc, pg_ensure_up, NULL);
+	tcase_add_test(tc, test_fault_queue_behind_doubt);
 	suite_add_tcase(s, tc);
 	return s;
 }
