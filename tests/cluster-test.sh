@@ -14,26 +14,12 @@
 #
 # Environment: KEEP_CT_TIMEOUT  seconds to wait for the cluster to answer (180)
 #              KEEP_CT_KEEP=1   leave the stack running on failure
-set -uo pipefail
-export LC_ALL=C
-
-root=$(cd "$(dirname "$0")/.." && pwd)
-cd "$root" || exit 1
-
+cd "$(dirname "$0")/.." || exit 1
+test_name=cluster-test
 project=keepcl$$
+compose_files=(-f config/cluster/docker-compose.yml)
+. tests/compose-lib.sh
 timeout_s=${KEEP_CT_TIMEOUT:-180}
-work=$(mktemp -d "${TMPDIR:-/tmp}/keep-cluster-test.XXXXXX") || exit 1
-t_start=$SECONDS
-failed=0
-stack_up=0
-up_failed=0
-
-say()  { printf 'cluster-test: %s\n' "$*"; }
-pass() { printf 'PASS: %s\n' "$*"; }
-fail() { printf 'FAIL: %s\n' "$*"; failed=1; exit 1; }
-
-compose_files=(-f "$root/config/cluster/docker-compose.yml")
-. "$root/tests/compose-lib.sh"
 
 # Private image tags, so that another test's build of keep:latest cannot
 # swap the image under this one; removed at the end (the layers stay cached).
@@ -41,29 +27,14 @@ export KEEP_IMAGE=$project-keepd:latest
 export KEEP_HAPROXY_IMAGE=$project-haproxy:latest
 export KEEP_PROMETHEUS_IMAGE=$project-prometheus:latest
 
-cleanup() {
-	local rc=$?
-	[ "$failed" = 1 ] && rc=1
-	stack_rc=$rc
-	stack_down
-	rc=$stack_rc
-	if [ "$stack_up" = 1 ] && command -v docker >/dev/null 2>&1 &&
-	    ! { [ "$rc" != 0 ] && [ "${KEEP_CT_KEEP:-}" = 1 ]; }; then
-		docker rmi "$KEEP_IMAGE" "$KEEP_HAPROXY_IMAGE" \
-		    "$KEEP_PROMETHEUS_IMAGE" >/dev/null 2>&1
-	fi
-	if [ "$rc" = 0 ]; then
-		rm -rf "$work"
-		printf 'PASS: cluster-test (%ds)\n' $((SECONDS - t_start))
-	else
-		[ "$up_failed" = 1 ] && { say "--- tail of the build/up log ---"; tail -40 "$work/up.log"; }
-		printf 'FAIL: cluster-test (%ds); files kept in %s\n' \
-		    $((SECONDS - t_start)) "$work"
-	fi
-	exit "$rc"
+# Remove the private tags unless the stack was left running.
+after_down() {
+	[ "$stack_up" = 1 ] && command -v docker >/dev/null 2>&1 || return 0
+	[ "$1" != 0 ] && [ "${KEEP_CT_KEEP:-}" = 1 ] && return 0
+	docker rmi "$KEEP_IMAGE" "$KEEP_HAPROXY_IMAGE" \
+	    "$KEEP_PROMETHEUS_IMAGE" >/dev/null 2>&1
+	return 0
 }
-trap cleanup EXIT
-trap 'failed=1; exit 1' INT TERM HUP
 
 command -v python3 >/dev/null 2>&1 || fail "python3 is needed for the clients"
 compose_engine

@@ -1,10 +1,47 @@
 # What tests/compose-test.sh and tests/cluster-test.sh share (sourced by
-# bash): finding docker-compose v1 or `docker compose` v2 and an engine that
-# answers (setting up the podman stack of ../shared/tools/containers when
-# none does), free ports, and tearing a project down with its logs on
-# failure.  The caller defines say, pass and fail, and sets project, root,
-# work, stack_up (1 once `up` ran) and compose_files (extra arguments,
-# e.g. (-f FILE), or empty).
+# bash, from the repository's root): the messages, a work directory and the
+# EXIT trap that tears the project down (with its state and logs on
+# failure), finding docker-compose v1 or `docker compose` v2 and an engine
+# that answers (setting up the podman stack of ../shared/tools/containers
+# when none does), and free ports.  The caller sets test_name, project and
+# compose_files (extra arguments, e.g. (-f FILE), or empty) before sourcing,
+# sets stack_up=1 when it runs `up`, and may define before_down (run first
+# by the trap) and after_down (run after the tear-down with the status).
+
+set -uo pipefail
+export LC_ALL=C
+root=$(pwd)
+work=$(mktemp -d "${TMPDIR:-/tmp}/keep-$test_name.XXXXXX") || exit 1
+t_start=$SECONDS
+failed=0
+stack_up=0
+up_failed=0
+
+say()  { printf '%s: %s\n' "$test_name" "$*"; }
+pass() { printf 'PASS: %s\n' "$*"; }
+fail() { printf 'FAIL: %s\n' "$*"; failed=1; exit 1; }
+
+# The EXIT trap: hooks, tear-down, the verdict with the time taken.
+finish() {
+	local rc=$?
+	[ "$failed" = 1 ] && rc=1
+	declare -F before_down >/dev/null && before_down
+	stack_rc=$rc
+	stack_down
+	rc=$stack_rc
+	declare -F after_down >/dev/null && after_down "$rc"
+	if [ "$rc" = 0 ]; then
+		rm -rf "$work"
+		printf 'PASS: %s (%ds)\n' "$test_name" $((SECONDS - t_start))
+	else
+		[ "$up_failed" = 1 ] && { say "--- tail of the build/up log ---"; tail -40 "$work/up.log"; }
+		printf 'FAIL: %s (%ds); files kept in %s\n' "$test_name" \
+		    $((SECONDS - t_start)) "$work"
+	fi
+	exit "$rc"
+}
+trap finish EXIT
+trap 'failed=1; exit 1' INT TERM HUP
 
 tool=
 started_tool=

@@ -10,48 +10,17 @@
 #
 # Environment: KEEP_CT_TIMEOUT  seconds to wait for keepd to answer (120)
 #              KEEP_CT_KEEP=1   leave the stack running on failure
-set -uo pipefail
-export LC_ALL=C
-
-root=$(cd "$(dirname "$0")/.." && pwd)
-cd "$root" || exit 1
-
+cd "$(dirname "$0")/.." || exit 1
+test_name=compose-test
 project=keepct$$
-timeout_s=${KEEP_CT_TIMEOUT:-120}
-work=$(mktemp -d "${TMPDIR:-/tmp}/keep-compose-test.XXXXXX") || exit 1
-t_start=$SECONDS
-failed=0
-stack_up=0
-up_failed=0
-
-say()  { printf 'compose-test: %s\n' "$*"; }
-pass() { printf 'PASS: %s\n' "$*"; }
-fail() { printf 'FAIL: %s\n' "$*"; failed=1; exit 1; }
-
-# --- cleanup ----------------------------------------------------------------
-
 compose_files=()
-. "$root/tests/compose-lib.sh"
+. tests/compose-lib.sh
+timeout_s=${KEEP_CT_TIMEOUT:-120}
 
-cleanup() {
-	local rc=$?
-	[ "$failed" = 1 ] && rc=1
+# The telnet session of the test, if one is open.
+before_down() {
 	session_close 2>/dev/null
-	stack_rc=$rc
-	stack_down
-	rc=$stack_rc
-	if [ "$rc" = 0 ]; then
-		rm -rf "$work"
-		printf 'PASS: compose-test (%ds)\n' $((SECONDS - t_start))
-	else
-		[ "$up_failed" = 1 ] && { say "--- tail of the build/up log ---"; tail -40 "$work/up.log"; }
-		printf 'FAIL: compose-test (%ds); files kept in %s\n' \
-		    $((SECONDS - t_start)) "$work"
-	fi
-	exit "$rc"
 }
-trap cleanup EXIT
-trap 'failed=1; exit 1' INT TERM HUP
 
 # --- the container engine and free ports --------------------------------------
 

@@ -25,6 +25,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.parse
 import urllib.request
 
 PORT = int(os.environ["KEEP_CL_PORT"])
@@ -491,7 +492,9 @@ def scenario_kill(admin, players):
     for p in on_victim:
         r = results.get(p["name"])
         if not check(isinstance(r, tuple), "%s reconnected through HAProxy "
-                     "after the kill (%s)" % (p["name"], r)):
+                     "after the kill%s" % (p["name"], "" if
+                                           isinstance(r, tuple) else
+                                           ": %s" % r)):
             continue
         closed_ms, back_ms = r
         worst = max(worst, back_ms)
@@ -706,26 +709,47 @@ def scenario_rolling(admin, players):
 
 # --- 6. Prometheus ----------------------------------------------------------
 
-def scenario_prometheus():
-    say("6. Prometheus scrapes all three keepd")
-    url = ("http://127.0.0.1:%d/api/v1/query?query=up%%7Bjob%%3D%%22keepd"
-           "%%22%%7D" % PROM_PORT)
-    deadline = now() + 30
+def prom_query(query, done, timeout=30):
+    """Ask Prometheus until done({instance: value}) or the time is up;
+    return the last answer (None if none came)."""
+    url = "http://127.0.0.1:%d/api/v1/query?%s" % (
+        PROM_PORT, urllib.parse.urlencode({"query": query}))
+    deadline = now() + timeout
     got = None
     while now() < deadline:
         try:
             with urllib.request.urlopen(url, timeout=3) as r:
                 body = json.load(r)
-            got = {x["metric"]["instance"]: x["value"][1]
+            got = {x["metric"].get("instance", "?"): x["value"][1]
                    for x in body["data"]["result"]}
-            if len(got) == 3 and all(v == "1" for v in got.values()):
+            if done(got):
                 break
         except (OSError, ValueError, KeyError):
             pass
         time.sleep(1)
+    return got
+
+
+def scenario_prometheus(players):
+    say("6. Prometheus scrapes all three keepd")
+    got = prom_query('up{job="keepd"}', lambda g: len(g) == 3 and
+                     all(v == "1" for v in g.values()))
     check(got is not None and len(got) == 3 and
           all(v == "1" for v in got.values()),
           "Prometheus: up{job=\"keepd\"} is 1 for three targets (%r)" % got)
+    # The players (and the admin) as each keepd's /metrics counts them.
+    want = len(players) + 1
+    got = prom_query('keep_sessions{job="keepd",state="playing"}',
+                     lambda g: sum(float(v) for v in g.values()) == want)
+    total = sum(float(v) for v in got.values()) if got else 0
+    figure("keep_sessions{state=\"playing\"} by keepd, as Prometheus "
+           "scraped it: %s" % (", ".join("%s %s" % kv for kv in
+                                         sorted(got.items())) if got else
+                               "none"))
+    check(total == want and len([v for v in got.values()
+                                 if float(v) > 0]) >= 2,
+          "Prometheus counts the %d players of the cluster, on more than "
+          "one keepd (sum %.0f)" % (want, total))
 
 
 def main():
@@ -747,7 +771,7 @@ def main():
         scenario_ticker,
         lambda: scenario_kill(admin, players),
         lambda: scenario_rolling(admin, players),
-        scenario_prometheus,
+        lambda: scenario_prometheus(players),
     ]
     for step in steps:
         try:
