@@ -141,6 +141,25 @@ stack_up=1
 pass "docker-compose up --build -d took $((SECONDS - t0))s"
 wait_for_keepd "start"
 
+# The HTTP port, published on the host's loopback: /readyz answers 200 once
+# keepd is ready (the healthcheck asks the same inside the container).
+http_status() {
+	local line
+	exec 4<>"/dev/tcp/127.0.0.1/$http_port" || return 1
+	printf 'GET %s HTTP/1.0\r\n\r\n' "$1" >&4
+	IFS= read -r -t 5 line <&4
+	exec 4<&- 4>&-
+	line=${line#* }
+	echo "${line%% *}"
+}
+code=
+for _ in $(seq 1 30); do
+	code=$(http_status /readyz 2>/dev/null) && [ "$code" = 200 ] && break
+	sleep 1
+done
+[ "$code" = 200 ] || fail "GET /readyz on 127.0.0.1:$http_port answered '$code', not 200"
+pass "GET /readyz on the published HTTP port 127.0.0.1:$http_port: 200"
+
 letters=abcdefghijklmnopqrstuvwxyz
 name=Ct
 for _ in 1 2 3 4 5 6 7 8; do name+=${letters:RANDOM % 26:1}; done

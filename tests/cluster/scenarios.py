@@ -413,11 +413,14 @@ def scenario_ticker():
           "(%s)" % inst)
 
     def runs():
-        return {r[0]: int(r[1]) for r in psql(
-            "SELECT name, runs FROM world_clock")}
-    r0, t0 = runs(), now()
+        """The runs of each task and the database's clock when read (the
+        window is measured there: a slow docker exec does not widen it)."""
+        rows = psql("SELECT name, runs, extract(epoch FROM "
+                    "clock_timestamp()) FROM world_clock")
+        return {r[0]: int(r[1]) for r in rows}, float(rows[0][2])
+    r0, t0 = runs()
     time.sleep(12)
-    r1, t1 = runs(), now()
+    r1, t1 = runs()
     secs = t1 - t0
     for task, period in sorted(TICK_PERIODS.items()):
         d = r1.get(task, 0) - r0.get(task, 0)
@@ -623,6 +626,24 @@ class Probe:
             time.sleep(max(0, 0.2 - (now() - t0)))
 
 
+def watch_server(k, seen, timeout=10.0):
+    """Sample HAProxy's state of keepd k every 50 ms until it is DOWN;
+    append (time, state) to seen at each change."""
+    deadline = now() + timeout
+    last = None
+    while now() < deadline:
+        try:
+            st = haproxy_servers().get(k, ("?", ""))[0]
+        except OSError:
+            st = "?"
+        if st != last:
+            seen.append((now(), st))
+            last = st
+        if st.startswith("DOWN"):
+            return
+        time.sleep(0.05)
+
+
 def scenario_rolling(admin, players):
     say("5. rolling restart of the three keepd (SIGTERM one at a time) "
         "under load")
@@ -636,9 +657,16 @@ def scenario_rolling(admin, players):
         # docker stop: SIGTERM, then wait for the exit (SIGKILL only after
         # 30 s); a stopped container is not restarted by its policy.
         t0 = now()
+        seen = []
+        watch = threading.Thread(target=watch_server, args=(k, seen))
+        watch.start()
         rc, out = docker("stop", "-t", "30", container(k), timeout=60)
         drained = (now() - t0) * 1000
         check(rc == 0, "docker stop %s (SIGTERM)" % k)
+        watch.join(10)
+        check(seen and seen[-1][1].startswith("DOWN"),
+              "HAProxy took %s out: %s" % (k, " -> ".join(
+                  "%s at %.0f ms" % (st, (t - t0) * 1000) for t, st in seen)))
         rc, code = docker("inspect", "-f", "{{.State.ExitCode}}",
                           container(k))
         code = code.strip()
