@@ -49,12 +49,7 @@ export KEEP_PUBLISH_PORT=$port KEEP_HAPROXY_STATS_PORT=$stats_port \
 
 say "project $project; telnet (HAProxy) on $port, HAProxy stats on" \
     "$stats_port, Prometheus on $prom_port; work dir $work"
-say "building and starting the cluster (log: $work/up.log)"
-t0=$SECONDS
-stack_up=1
-"${compose[@]}" up --build -d >"$work/up.log" 2>&1 ||
-    { up_failed=1; fail "docker-compose up --build -d failed"; }
-pass "docker-compose up --build -d took $((SECONDS - t0))s"
+stack_start "the cluster"
 
 # HAProxy answers with a keepd's Name: prompt once one keepd is ready.
 t0=$SECONDS

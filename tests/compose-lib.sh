@@ -97,6 +97,17 @@ compose_engine() {
 	pass "container engine answers (${compose[0]}${DOCKER_HOST:+, DOCKER_HOST=$DOCKER_HOST})"
 }
 
+# Build and start the project ($1 names it in the message), the output in
+# $work/up.log.
+stack_start() {
+	local t0=$SECONDS
+	say "building and starting $1 (log: $work/up.log)"
+	stack_up=1
+	"${compose[@]}" up --build -d >"$work/up.log" 2>&1 ||
+	    { up_failed=1; fail "docker-compose up --build -d failed"; }
+	pass "docker-compose up --build -d took $((SECONDS - t0))s"
+}
+
 # True if something accepts connections on 127.0.0.1:$1.
 port_busy() {
 	timeout 2 bash -c "exec 9<>/dev/tcp/127.0.0.1/$1" 2>/dev/null

@@ -133,12 +133,7 @@ wait_for_keepd() {
 # --- the test ---------------------------------------------------------------
 
 say "project $project, published port $port, work dir $work"
-say "building and starting the stack (log: $work/up.log)"
-t0=$SECONDS
-stack_up=1
-"${compose[@]}" up --build -d >"$work/up.log" 2>&1 ||
-    { up_failed=1; fail "docker-compose up --build -d failed"; }
-pass "docker-compose up --build -d took $((SECONDS - t0))s"
+stack_start "the stack"
 wait_for_keepd "start"
 
 # The HTTP port, published on the host's loopback: /readyz answers 200 once
