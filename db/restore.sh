@@ -5,7 +5,8 @@
 #
 #   db/restore.sh [options] BACKUP_DIR DATA_DIR
 #
-#   --wal-archive DIR    the WAL archive (what archive_command copied to)
+#   --wal-archive DIR    the WAL archive (what archive_command copied to:
+#                        segments as they are, or gzipped as NAME.gz)
 #   --target-time TIME   recover up to TIME and no further, e.g.
 #                        '2026-12-02 12:40:01.123456+00'; commits after it
 #                        are not replayed.  Needs --wal-archive.
@@ -77,7 +78,7 @@ if [ -n "$archive" ]; then
 	/*) ;;
 	*) archive=$(cd "$archive" && pwd) ;;
 	esac
-	ls "$archive" | grep -q '^[0-9A-F]\{24\}$' ||
+	ls "$archive" | grep -Eq '^[0-9A-F]{24}(\.gz)?$' ||
 	    die "$archive holds no WAL segment: is archive_command copying there?"
 fi
 if [ -e "$data" ] && [ -n "$(ls -A "$data")" ]; then
@@ -119,7 +120,7 @@ fi
 	echo "# Added by db/restore.sh $(date -u '+%Y-%m-%d %H:%M:%S UTC') from $backup"
 	echo "archive_mode = 'off'"
 	if [ -n "$archive" ]; then
-		echo "restore_command = $(pg_quote "cp \"$archive/%f\" \"%p\"")"
+		echo "restore_command = $(pg_quote "f=\"$archive/%f\"; if [ -f \"\$f.gz\" ]; then gunzip -c \"\$f.gz\" >\"%p\"; else cp \"\$f\" \"%p\"; fi")"
 		if [ -n "$target" ]; then
 			echo "recovery_target_time = $(pg_quote "$target")"
 		fi

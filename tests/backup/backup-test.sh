@@ -124,7 +124,8 @@ print("Bk" + "".join(random.choice(string.ascii_lowercase) for _ in range(8)))'
 # 1. WAL archiving on the source cluster.
 src=$DATABASE_URL
 q "$src" "ALTER SYSTEM SET archive_mode = on" >/dev/null
-q "$src" "ALTER SYSTEM SET archive_command = 'test ! -f $archive/%f && cp %p $archive/%f'" >/dev/null
+# The archive_command of config/compose/wal-archive.yml.
+q "$src" "ALTER SYSTEM SET archive_command = 'a=$archive/%f.gz; test ! -f \$a && gzip -c %p >\$a.tmp && sync \$a.tmp && mv \$a.tmp \$a'" >/dev/null
 db/pg.sh restart "$src_dir" || fail "the source cluster did not restart"
 [ "$(q "$src" "SHOW archive_mode")" = on ] || fail "archive_mode is not on"
 ok "WAL archiving on (archive_mode = on, archive_command into $archive)"
@@ -216,7 +217,7 @@ target=$(q "$src" "SET TimeZone = 'UTC'; SELECT at FROM audit_log
     fail "the audit time $target is before the time noted ($before)"
 seg=$(q "$src" "SELECT pg_walfile_name(pg_switch_wal())")
 end=$(($(date +%s) + 20))
-while [ ! -f "$archive/$seg" ]; do
+while [ ! -f "$archive/$seg.gz" ]; do
 	[ "$(date +%s)" -le "$end" ] || fail "WAL segment $seg not archived in 20 s"
 	sleep 0.2
 done
