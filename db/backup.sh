@@ -124,7 +124,7 @@ done
 if [ -n "$only_verify" ]; then
 	[ -d "$only_verify" ] || die "$only_verify: no such backup directory"
 	vb=$(pg_bin pg_verifybackup)
-	[ -n "$vb" ] || die "pg_verifybackup not found (apt-get install postgresql-15, or KEEP_PG_BINDIR=...)"
+	[ -n "$vb" ] || die "pg_verifybackup not found (apt-get install postgresql-client-15, or KEEP_PG_BINDIR=...)"
 	verify_backup "$only_verify" "$vb" || die "$only_verify: the backup is damaged or incomplete (see above)"
 	echo "$me: $only_verify: verified"
 	exit 0
