@@ -54,7 +54,7 @@ pg_bin() {
 		dirs=$KEEP_PG_BINDIR
 	else
 		dirs=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null |
-		    sort -t/ -k4 -rn | tr '\n' ':')$PATH
+		    sort -t/ -k5 -rn | tr '\n' ':')$PATH
 	fi
 	old_ifs=$IFS
 	IFS=:
