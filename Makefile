@@ -138,13 +138,16 @@ psql: db-start
 # A short fuzzing run first; after the Check binary, the real TinTin++
 # against keepd (tests/clients/tintin.sh, on a cluster of its own: port
 # 5436 or KEEP_TINTIN_PG_PORT), then a real plain telnet
-# (tests/clients/telnet.sh: port 5437 or KEEP_TELNET_PG_PORT), whose
-# summary line is the last.
+# (tests/clients/telnet.sh: port 5437 or KEEP_TELNET_PG_PORT), then
+# db/backup.sh's backup restored into fresh clusters, plain and to a point
+# in time (tests/backup/backup-test.sh: ports 5449, 5447 and 5446, or
+# KEEP_BACKUP_PG_PORT, KEEP_BACKUP_RESTORE_PORT, KEEP_BACKUP_PITR_PORT).
 test: deps fuzz-build $(BUILD)/keepd $(BUILD)/keep-tests $(BUILD)/keep-bench
 	@sh tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_TEST_SECS)
 	@sh tests/run.sh $(BUILD)
 	@sh tests/clients/tintin.sh $(BUILD)
 	@sh tests/clients/telnet.sh $(BUILD)
+	@sh tests/backup/backup-test.sh $(BUILD)
 
 # The pure tier: tests/unit and the rules of server/game/, with no
 # database to reach (DATABASE_URL is taken away, so a suite that needs one
