@@ -725,6 +725,9 @@ def scenario_rolling(admin, players):
             load.restart_notices))
     check(len(rc) > 0, "players were moved by the restarts (%d "
           "reconnects)" % len(rc))
+    check(load.restart_notices == len(rc),
+          "every player moved read that the server was restarting (%d of "
+          "%d)" % (load.restart_notices, len(rc)))
     figure("probe through HAProxy every 200 ms: %d answered Name:, %d "
            "failed, slowest %.0f ms" %
            (probe.ok, len(probe.failed), probe.worst_ms))
