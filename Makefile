@@ -140,6 +140,7 @@ test: deps fuzz-build $(BUILD)/keepd $(BUILD)/keep-tests $(BUILD)/keep-bench
 	@sh tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_TEST_SECS)
 	@sh tests/run.sh $(BUILD)
 	@sh tests/clients/tintin.sh $(BUILD)
+	@sh tests/web/dashboard.sh $(BUILD)
 	@sh tests/clients/telnet.sh $(BUILD)
 
 # The pure tier: tests/unit and the rules of server/game/, with no

@@ -23,6 +23,7 @@
 #include "db/store.h"
 #include "cmd/dash.h"
 #include "cmd/dash_int.h"
+#include "net/color.h"
 #include "ops/log.h"
 #include "ops/util.h"
 
@@ -183,9 +184,13 @@ dash_event(const struct store_message *m)
 
 	if (dash_sse_n == 0 || !dash_event_public(m))
 		return;
+	/* Without the colour marks (the page shows plain text). */
+	text = xstrdup(m->text != NULL ? m->text : "");
+	color_strip(text);
 	o = json_pack("{s:I,s:s,s:s,s:s,s:s,s:I}", "id", (json_int_t)m->id,
 	    "kind", m->kind, "channel", m->channel, "talker", m->talker,
-	    "text", m->text != NULL ? m->text : "", "heard", (json_int_t)m->nto);
+	    "text", text, "heard", (json_int_t)m->nto);
+	free(text);
 	if (o == NULL)
 		return;
 	data = json_dumps(o, JSON_COMPACT);
