@@ -52,6 +52,7 @@ main(void)
 		{ "talk", talk_suite, 0 },
 		{ "screen", screen_suite, 0 },
 		{ "clients", clients_suite, 0 },
+		{ "dash", dash_suite, 0 },
 	};
 	const char	*only = getenv("KEEP_SUITE");
 	const char	*tier = getenv("KEEP_TIER");

@@ -5,8 +5,11 @@
  * public ones (says, emotes, room messages such as arrivals and
  * departures, logins and logouts, combat, shouts and chat; not tells,
  * private notices or kicks) to each open stream.  At most DASH_SSE_MAX
- * streams; one whose client does not read (DASH_SSE_BUF_MAX bytes
- * waiting) is dropped.  Every DASH_SSE_PING_SECS a comment keeps the
+ * streams.  A stream whose client does not read is dropped: at once when
+ * DASH_SSE_HARD_MAX bytes wait for it, or when more than DASH_SSE_SOFT_MAX
+ * have waited for DASH_SSE_SOFT_SECS (a burst of messages is handed over
+ * in one turn of the loop, so a client that reads may briefly hold more
+ * than the soft bound).  Every DASH_SSE_PING_SECS a comment keeps the
  * connection open and each stream's session is read again: a stream whose
  * row is gone or whose character is no longer staff is ended.
  */
@@ -28,7 +31,9 @@
 #include "ops/util.h"
 
 #define DASH_SSE_MAX		16
-#define DASH_SSE_BUF_MAX	(256 * 1024)
+#define DASH_SSE_SOFT_MAX	(256 * 1024)
+#define DASH_SSE_SOFT_SECS	5
+#define DASH_SSE_HARD_MAX	(4 * 1024 * 1024)
 #define DASH_SSE_PING_SECS	15
 
 /* One open stream (id 0: a free slot). */
@@ -37,6 +42,8 @@ struct dash_sse {
 	struct evhttp_request	*req;
 	struct evhttp_connection *evcon;
 	char			 hash[DASH_HEX + 1];
+	uint64_t		 over_since;	/* past the soft bound since
+						 * (us), or 0 */
 };
 
 static struct dash_sse	 dash_sse[DASH_SSE_MAX];
@@ -69,16 +76,35 @@ dash_sse_drop(struct dash_sse *c, const char *why)
 	evhttp_connection_free(evcon);
 }
 
+/* Whether a stream's client lags too far (len more bytes to come). */
+static bool
+dash_sse_lagging(struct dash_sse *c, size_t len)
+{
+	struct bufferevent	*bev = evhttp_connection_get_bufferevent(
+				    c->evcon);
+	size_t			 waiting;
+	uint64_t		 now = util_now_us();
+
+	if (bev == NULL)
+		return false;
+	waiting = evbuffer_get_length(bufferevent_get_output(bev)) + len;
+	if (waiting <= DASH_SSE_SOFT_MAX) {
+		c->over_since = 0;
+		return false;
+	}
+	if (c->over_since == 0)
+		c->over_since = now;
+	return waiting > DASH_SSE_HARD_MAX ||
+	    now - c->over_since > DASH_SSE_SOFT_SECS * 1000000ULL;
+}
+
 /* Send text to a stream, or drop it when its client lags too far. */
 static void
 dash_sse_send(struct dash_sse *c, const char *text, size_t len)
 {
-	struct bufferevent	*bev = evhttp_connection_get_bufferevent(
-				    c->evcon);
-	struct evbuffer		*b;
+	struct evbuffer	*b;
 
-	if (bev != NULL && evbuffer_get_length(bufferevent_get_output(bev)) +
-	    len > DASH_SSE_BUF_MAX) {
+	if (dash_sse_lagging(c, len)) {
 		dash_sse_drop(c, "the client is not reading");
 		return;
 	}
