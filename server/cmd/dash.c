@@ -109,10 +109,9 @@ dash_read_tx(struct store *st, void *arg)
 	if (rc == STORE_NONE || !dash_role_ok(j->who.role))
 		return TX_COMMIT;
 	j->valid = true;
-	if (j->what == DASH_MAP)
-		rc = store_dash_map(st, &j->json);
-	else if (j->what == DASH_LIVE)
-		rc = store_dash_live(st, &j->json);
+	if (j->what == DASH_MAP || j->what == DASH_LIVE)
+		rc = store_dash_read(st, j->what == DASH_MAP ? STORE_DASH_MAP :
+		    STORE_DASH_LIVE, &j->json);
 	return rc == STORE_ERR ? TX_ERROR : TX_COMMIT;
 }
 
@@ -401,28 +400,11 @@ dash_signed_in(struct evhttp_request *req, enum dash_what what)
 	dash_submit(j, dash_pool);
 }
 
-/* GET /dashboard */
+/* GET /dashboard, /api/map, /api/live (arg: the enum dash_what). */
 static void
-dash_route_page(struct evhttp_request *req, void *arg)
+dash_route_signed_in(struct evhttp_request *req, void *arg)
 {
-	(void)arg;
-	dash_signed_in(req, DASH_PAGE);
-}
-
-/* GET /api/map */
-static void
-dash_route_map(struct evhttp_request *req, void *arg)
-{
-	(void)arg;
-	dash_signed_in(req, DASH_MAP);
-}
-
-/* GET /api/live */
-static void
-dash_route_live(struct evhttp_request *req, void *arg)
-{
-	(void)arg;
-	dash_signed_in(req, DASH_LIVE);
+	dash_signed_in(req, *(enum dash_what *)arg);
 }
 
 /* GET /events */
@@ -568,6 +550,8 @@ void
 dash_start(struct event_base *base, const struct config *cfg,
     struct pool *pool, struct pool *login_pool)
 {
+	static enum dash_what	what[] = { DASH_PAGE, DASH_MAP, DASH_LIVE };
+
 	if (http_server() == NULL)
 		return;
 	dash_cfg = cfg;
@@ -578,9 +562,9 @@ dash_start(struct event_base *base, const struct config *cfg,
 	http_route("/", dash_route_root, NULL);
 	http_route("/login", dash_route_login, NULL);
 	http_route("/logout", dash_route_logout, NULL);
-	http_route("/dashboard", dash_route_page, NULL);
-	http_route("/api/map", dash_route_map, NULL);
-	http_route("/api/live", dash_route_live, NULL);
+	http_route("/dashboard", dash_route_signed_in, &what[0]);
+	http_route("/api/map", dash_route_signed_in, &what[1]);
+	http_route("/api/live", dash_route_signed_in, &what[2]);
 	http_route("/events", dash_route_events, NULL);
 	dash_sse_start(base);
 	log_info("dashboard: http://%s:%d/dashboard (files from %s)",

@@ -75,21 +75,6 @@ store_dash_session_end(struct store *s, const char *hash_hex)
 	return store_exec_changed(s, &st_dash_end, p);
 }
 
-/* Run a statement whose one row and column is JSON text; copy it out. */
-static enum store_rc
-store_dash_json(struct store *s, struct store_stmt *st, char **json)
-{
-	PGresult	*res;
-
-	*json = NULL;
-	if ((res = store_exec(s, st, NULL)) == NULL)
-		return STORE_ERR;
-	if (PQntuples(res) == 1)
-		*json = xstrdup(PQgetvalue(res, 0, 0));
-	PQclear(res);
-	return *json != NULL ? STORE_OK : STORE_NONE;
-}
-
 static struct store_stmt st_dash_map = {
 	"dash_map",
 	"SELECT json_build_object("
@@ -102,13 +87,6 @@ static struct store_stmt st_dash_map = {
 	"  'dir', direction, 'to', to_room) ORDER BY room_id, direction)"
 	"  FROM exits), '[]'))::text", 0, 0
 };
-
-/* The world's areas, rooms and exits as JSON. */
-enum store_rc
-store_dash_map(struct store *s, char **json)
-{
-	return store_dash_json(s, &st_dash_map, json);
-}
 
 static struct store_stmt st_dash_live = {
 	"dash_live",
@@ -135,9 +113,19 @@ static struct store_stmt st_dash_live = {
 	"  '[]'))::text", 0, 0
 };
 
-/* Who is online, NPCs per room, recent audit entries, instances. */
+/* One of the pages' views as JSON (malloc'd into *json). */
 enum store_rc
-store_dash_live(struct store *s, char **json)
+store_dash_read(struct store *s, enum store_dash_view view, char **json)
 {
-	return store_dash_json(s, &st_dash_live, json);
+	struct store_stmt	*st = view == STORE_DASH_MAP ? &st_dash_map :
+				    &st_dash_live;
+	PGresult		*res;
+
+	*json = NULL;
+	if ((res = store_exec(s, st, NULL)) == NULL)
+		return STORE_ERR;
+	if (PQntuples(res) == 1)
+		*json = xstrdup(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return *json != NULL ? STORE_OK : STORE_NONE;
 }

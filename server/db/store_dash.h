@@ -37,17 +37,18 @@ enum store_rc	 store_dash_session_get(struct store *, const char *hash_hex,
 /* Delete a session (sign-out); STORE_NONE when there was none. */
 enum store_rc	 store_dash_session_end(struct store *, const char *hash_hex)
 		    STORE_MUST_CHECK;
-/*
- * The world's areas, rooms and exits as a JSON object (malloc'd into
- * *json): {"areas":[{id,name}],"rooms":[{id,area,title}],
- * "exits":[{from,dir,to}]}.
- */
-enum store_rc	 store_dash_map(struct store *, char **json) STORE_MUST_CHECK;
-/*
- * What changes (malloc'd JSON): {"online":[{name,room,idle,addr,instance,
- * host,pid}], "npcs":{room: count}, "audit":[{id,at,actor,role,action,
- * command}] (the last 20), "instances":[{id,host,pid,seen}]}.
- */
-enum store_rc	 store_dash_live(struct store *, char **json) STORE_MUST_CHECK;
+/* What the pages show, as JSON built by PostgreSQL. */
+enum store_dash_view {
+	/* {"areas":[{id,name}], "rooms":[{id,area,title,start}],
+	 * "exits":[{from,dir,to}]} */
+	STORE_DASH_MAP,
+	/* {"online":[{name,role,room,idle,addr,instance,host,pid}],
+	 * "npcs":{room: count}, "audit":[{id,at,source,actor,role,action,
+	 * command}] (the last 20), "instances":[{id,host,pid,seen}]} */
+	STORE_DASH_LIVE
+};
+/* One of the views as JSON (malloc'd into *json). */
+enum store_rc	 store_dash_read(struct store *, enum store_dash_view,
+		    char **json) STORE_MUST_CHECK;
 
 #endif

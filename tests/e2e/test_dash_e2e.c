@@ -29,6 +29,10 @@
 #define DASH_WAIT_MS	10000
 #define DASH_RESP_MAX	(256 * 1024)
 
+/* The suite's keepd (one for all its tests) and a response to read. */
+static struct keepd	 dash_k;
+static struct resp	*r;
+
 /* One HTTP response. */
 struct resp {
 	int	code;
@@ -73,7 +77,7 @@ http_send_all(int fd, const char *buf, size_t len)
  */
 static int
 http_do(int port, const char *method, const char *path, const char *cookie,
-    const char *body, struct resp *r)
+    const char *body, struct resp *x)
 {
 	char	req[16384];
 	int	fd = http_connect(port, DASH_WAIT_MS);
@@ -91,26 +95,26 @@ http_do(int port, const char *method, const char *path, const char *cookie,
 	http_send_all(fd, req, strlen(req));
 	if (body != NULL)
 		http_send_all(fd, body, strlen(body));
-	while (len < sizeof r->raw - 1 &&
-	    (n = read(fd, r->raw + len, sizeof r->raw - 1 - len)) > 0)
+	while (len < sizeof x->raw - 1 &&
+	    (n = read(fd, x->raw + len, sizeof x->raw - 1 - len)) > 0)
 		len += (size_t)n;
 	close(fd);
-	r->raw[len] = '\0';
-	ck_assert_msg(sscanf(r->raw, "HTTP/1.1 %d", &r->code) == 1,
-	    "no HTTP response to %s %s: %s", method, path, printable(r->raw));
-	end = strstr(r->raw, "\r\n\r\n");
+	x->raw[len] = '\0';
+	ck_assert_msg(sscanf(x->raw, "HTTP/1.1 %d", &x->code) == 1,
+	    "no HTTP response to %s %s: %s", method, path, printable(x->raw));
+	end = strstr(x->raw, "\r\n\r\n");
 	ck_assert_ptr_nonnull(end);
-	snprintf(r->head, sizeof r->head, "%.*s", (int)(end - r->raw),
-	    r->raw);
-	r->body = end + 4;
-	return r->code;
+	snprintf(x->head, sizeof x->head, "%.*s", (int)(end - x->raw),
+	    x->raw);
+	x->body = end + 4;
+	return x->code;
 }
 
 /* The value of a cookie set by the response (up to ';') into out. */
 static bool
-resp_cookie(const struct resp *r, const char *name, char *out, size_t sz)
+resp_cookie(const struct resp *x, const char *name, char *out, size_t sz)
 {
-	const char	*p = strstr(r->head, fmt("Set-Cookie: %s=", name));
+	const char	*p = strstr(x->head, fmt("Set-Cookie: %s=", name));
 
 	if (p == NULL)
 		return false;
@@ -121,11 +125,11 @@ resp_cookie(const struct resp *r, const char *name, char *out, size_t sz)
 
 /* The value of a hidden csrf field in a page into out (65 bytes). */
 static void
-page_csrf(const struct resp *r, char *out)
+page_csrf(const struct resp *x, char *out)
 {
-	const char	*p = strstr(r->body, "name=\"csrf\" value=\"");
+	const char	*p = strstr(x->body, "name=\"csrf\" value=\"");
 
-	ck_assert_msg(p != NULL, "no csrf field in %s", r->body);
+	ck_assert_msg(p != NULL, "no csrf field in %s", x->body);
 	p += strlen("name=\"csrf\" value=\"");
 	snprintf(out, 65, "%.*s", (int)strcspn(p, "\""), p);
 	ck_assert_uint_eq(strlen(out), 64);
@@ -150,45 +154,45 @@ dash_char(struct keepd *k, char name[17], const char *role)
 static void
 dash_login_csrf(struct keepd *k, char *csrf)
 {
-	struct resp	*r = malloc(sizeof *r);
+	struct resp	*x = malloc(sizeof *x);
 
-	ck_assert_int_eq(http_do(k->http_port, "GET", "/login", NULL, NULL, r),
+	ck_assert_int_eq(http_do(k->http_port, "GET", "/login", NULL, NULL, x),
 	    200);
-	ck_assert(resp_cookie(r, "keep_csrf", csrf, 65));
+	ck_assert(resp_cookie(x, "keep_csrf", csrf, 65));
 	ck_assert_uint_eq(strlen(csrf), 64);
-	ck_assert_ptr_nonnull(strstr(r->body, fmt("value=\"%s\"", csrf)));
-	free(r);
+	ck_assert_ptr_nonnull(strstr(x->body, fmt("value=\"%s\"", csrf)));
+	free(x);
 }
 
 /* Sign in as name; the session token into token (65 bytes). */
 static void
 dash_signin(struct keepd *k, const char *name, char *token)
 {
-	struct resp	*r = malloc(sizeof *r);
+	struct resp	*x = malloc(sizeof *x);
 	char		 csrf[65];
 
 	dash_login_csrf(k, csrf);
 	ck_assert_int_eq(http_do(k->http_port, "POST", "/login",
 	    fmt("keep_csrf=%s", csrf), fmt("name=%s&password=%s&csrf=%s", name,
-	    DASH_PASSWORD, csrf), r), 303);
-	ck_assert_ptr_nonnull(strstr(r->head, "Location: /dashboard"));
-	ck_assert(resp_cookie(r, "keep_dash", token, 65));
+	    DASH_PASSWORD, csrf), x), 303);
+	ck_assert_ptr_nonnull(strstr(x->head, "Location: /dashboard"));
+	ck_assert(resp_cookie(x, "keep_dash", token, 65));
 	ck_assert_uint_eq(strlen(token), 64);
-	ck_assert_ptr_nonnull(strstr(r->head, "HttpOnly"));
-	ck_assert_ptr_nonnull(strstr(r->head, "SameSite=Strict"));
-	free(r);
+	ck_assert_ptr_nonnull(strstr(x->head, "HttpOnly"));
+	ck_assert_ptr_nonnull(strstr(x->head, "SameSite=Strict"));
+	free(x);
 }
 
 /* The status of a GET with the session cookie token (or none: NULL). */
 static int
 dash_get(struct keepd *k, const char *path, const char *token)
 {
-	struct resp	*r = malloc(sizeof *r);
+	struct resp	*x = malloc(sizeof *x);
 	int		 code;
 
 	code = http_do(k->http_port, "GET", path, token != NULL ?
-	    fmt("keep_dash=%s", token) : NULL, NULL, r);
-	free(r);
+	    fmt("keep_dash=%s", token) : NULL, NULL, x);
+	free(x);
 	return code;
 }
 
@@ -203,20 +207,17 @@ dash_rows(const char *name)
 /* Without a session: pages go to /login, the rest is 401, nothing shown. */
 START_TEST(test_dash_no_session)
 {
-	struct keepd	 k;
-	struct resp	*r = malloc(sizeof *r);
 	char		 bogus[65];
 
-	keepd_start(&k, NULL);
-	ck_assert_int_eq(http_do(k.http_port, "GET", "/dashboard", NULL, NULL,
+	ck_assert_int_eq(http_do(dash_k.http_port, "GET", "/dashboard", NULL, NULL,
 	    r), 303);
 	ck_assert_ptr_nonnull(strstr(r->head, "Location: /login"));
 	ck_assert_ptr_null(strstr(r->body, "csrf"));
-	ck_assert_int_eq(http_do(k.http_port, "GET", "/", NULL, NULL, r), 303);
+	ck_assert_int_eq(http_do(dash_k.http_port, "GET", "/", NULL, NULL, r), 303);
 	for (int i = 0; i < 3; i++) {
 		const char	*path[] = { "/api/map", "/api/live", "/events" };
 
-		ck_assert_int_eq(http_do(k.http_port, "GET", path[i], NULL,
+		ck_assert_int_eq(http_do(dash_k.http_port, "GET", path[i], NULL,
 		    NULL, r), 401);
 		ck_assert_ptr_null(strstr(r->body, "rooms"));
 	}
@@ -224,61 +225,54 @@ START_TEST(test_dash_no_session)
 	for (int i = 0; i < 64; i++)
 		bogus[i] = "0123456789abcdef"[rand31() % 16];
 	bogus[64] = '\0';
-	ck_assert_int_eq(dash_get(&k, "/api/live", bogus), 401);
-	ck_assert_int_eq(dash_get(&k, "/dashboard", bogus), 303);
-	ck_assert_int_eq(http_do(k.http_port, "POST", "/logout", NULL,
+	ck_assert_int_eq(dash_get(&dash_k, "/api/live", bogus), 401);
+	ck_assert_int_eq(dash_get(&dash_k, "/dashboard", bogus), 303);
+	ck_assert_int_eq(http_do(dash_k.http_port, "POST", "/logout", NULL,
 	    "csrf=x", r), 401);
 	/* The pages are not files anyone can fetch. */
-	ck_assert_int_eq(dash_get(&k, "/static/dashboard.html", NULL), 404);
-	keepd_stop(&k, SIGTERM);
-	free(r);
+	ck_assert_int_eq(dash_get(&dash_k, "/static/dashboard.html", NULL), 404);
 }
 END_TEST
 
 /* The forms refuse a missing or wrong CSRF token and change nothing. */
 START_TEST(test_dash_csrf)
 {
-	struct keepd	 k;
-	struct resp	*r = malloc(sizeof *r);
 	char		 name[17], csrf[65], token[65], page[65];
 	const char	*form;
 
-	keepd_start(&k, NULL);
-	dash_char(&k, name, "admin");
-	dash_login_csrf(&k, csrf);
+	dash_char(&dash_k, name, "admin");
+	dash_login_csrf(&dash_k, csrf);
 	form = fmt("name=%s&password=%s", name, DASH_PASSWORD);
 	/* Sign-in: no field, a wrong field, no cookie. */
-	ck_assert_int_eq(http_do(k.http_port, "POST", "/login",
+	ck_assert_int_eq(http_do(dash_k.http_port, "POST", "/login",
 	    fmt("keep_csrf=%s", csrf), form, r), 403);
 	ck_assert_ptr_null(strstr(r->head, "keep_dash="));
-	ck_assert_int_eq(http_do(k.http_port, "POST", "/login",
+	ck_assert_int_eq(http_do(dash_k.http_port, "POST", "/login",
 	    fmt("keep_csrf=%s", csrf), fmt("name=%s&password=%s&csrf=%064d",
 	    name, DASH_PASSWORD, 7), r), 403);
-	ck_assert_int_eq(http_do(k.http_port, "POST", "/login", NULL,
+	ck_assert_int_eq(http_do(dash_k.http_port, "POST", "/login", NULL,
 	    fmt("name=%s&password=%s&csrf=%s", name, DASH_PASSWORD, csrf), r),
 	    403);
 	ck_assert_int_eq(dash_rows(name), 0);
 	/* Sign-out: the session's own token only. */
-	dash_signin(&k, name, token);
+	dash_signin(&dash_k, name, token);
 	ck_assert_int_eq(dash_rows(name), 1);
-	ck_assert_int_eq(http_do(k.http_port, "GET", "/dashboard",
+	ck_assert_int_eq(http_do(dash_k.http_port, "GET", "/dashboard",
 	    fmt("keep_dash=%s", token), NULL, r), 200);
 	ck_assert_ptr_nonnull(strstr(r->body, name));
 	page_csrf(r, page);
 	ck_assert_str_ne(page, token);
-	ck_assert_int_eq(http_do(k.http_port, "POST", "/logout",
+	ck_assert_int_eq(http_do(dash_k.http_port, "POST", "/logout",
 	    fmt("keep_dash=%s", token), "", r), 403);
-	ck_assert_int_eq(http_do(k.http_port, "POST", "/logout",
+	ck_assert_int_eq(http_do(dash_k.http_port, "POST", "/logout",
 	    fmt("keep_dash=%s", token), fmt("csrf=%s", csrf), r), 403);
 	ck_assert_int_eq(dash_rows(name), 1);
-	ck_assert_int_eq(dash_get(&k, "/api/live", token), 200);
-	ck_assert_int_eq(http_do(k.http_port, "POST", "/logout",
+	ck_assert_int_eq(dash_get(&dash_k, "/api/live", token), 200);
+	ck_assert_int_eq(http_do(dash_k.http_port, "POST", "/logout",
 	    fmt("keep_dash=%s", token), fmt("csrf=%s", page), r), 303);
 	ck_assert_ptr_nonnull(strstr(r->head, "Location: /login"));
 	ck_assert_int_eq(dash_rows(name), 0);
-	ck_assert_int_eq(dash_get(&k, "/api/live", token), 401);
-	keepd_stop(&k, SIGTERM);
-	free(r);
+	ck_assert_int_eq(dash_get(&dash_k, "/api/live", token), 401);
 }
 END_TEST
 
@@ -288,15 +282,13 @@ END_TEST
  */
 START_TEST(test_dash_session_row)
 {
-	struct keepd	k;
 	char		name[17], token[65];
 
-	keepd_start(&k, NULL);
-	dash_char(&k, name, "owner");
-	dash_signin(&k, name, token);
-	ck_assert_int_eq(dash_get(&k, "/api/live", token), 200);
-	ck_assert_int_eq(dash_get(&k, "/api/map", token), 200);
-	ck_assert_int_eq(dash_get(&k, "/dashboard", token), 200);
+	dash_char(&dash_k, name, "owner");
+	dash_signin(&dash_k, name, token);
+	ck_assert_int_eq(dash_get(&dash_k, "/api/live", token), 200);
+	ck_assert_int_eq(dash_get(&dash_k, "/api/map", token), 200);
+	ck_assert_int_eq(dash_get(&dash_k, "/dashboard", token), 200);
 	ck_assert_int_eq(sqlv("SELECT count(*) FROM dash_sessions WHERE"
 	    " encode(token_hash, 'hex') = '%s' OR token_hash::text LIKE '%%%s%%'",
 	    token, token), 0);
@@ -307,21 +299,20 @@ START_TEST(test_dash_session_row)
 	sqlf("UPDATE dash_sessions SET created_at = now() - interval '13 hours',"
 	    " expires_at = now() - interval '1 hour' WHERE character_id ="
 	    " (SELECT id FROM characters WHERE name = '%s')", name);
-	ck_assert_int_eq(dash_get(&k, "/api/live", token), 401);
-	ck_assert_int_eq(dash_get(&k, "/dashboard", token), 303);
+	ck_assert_int_eq(dash_get(&dash_k, "/api/live", token), 401);
+	ck_assert_int_eq(dash_get(&dash_k, "/dashboard", token), 303);
 
-	dash_signin(&k, name, token);
-	ck_assert_int_eq(dash_get(&k, "/api/live", token), 200);
+	dash_signin(&dash_k, name, token);
+	ck_assert_int_eq(dash_get(&dash_k, "/api/live", token), 200);
 	sqlf("DELETE FROM dash_sessions WHERE character_id ="
 	    " (SELECT id FROM characters WHERE name = '%s')", name);
-	ck_assert_int_eq(dash_get(&k, "/api/live", token), 401);
+	ck_assert_int_eq(dash_get(&dash_k, "/api/live", token), 401);
 
-	dash_signin(&k, name, token);
-	ck_assert_int_eq(dash_get(&k, "/api/live", token), 200);
+	dash_signin(&dash_k, name, token);
+	ck_assert_int_eq(dash_get(&dash_k, "/api/live", token), 200);
 	sqlf("UPDATE characters SET role = 'builder' WHERE name = '%s'", name);
-	ck_assert_int_eq(dash_get(&k, "/api/live", token), 401);
-	ck_assert_int_eq(dash_get(&k, "/events", token), 401);
-	keepd_stop(&k, SIGTERM);
+	ck_assert_int_eq(dash_get(&dash_k, "/api/live", token), 401);
+	ck_assert_int_eq(dash_get(&dash_k, "/events", token), 401);
 }
 END_TEST
 
@@ -329,54 +320,47 @@ END_TEST
  * the one refusal, no session; the wrong password counted like telnet's. */
 START_TEST(test_dash_bad_input)
 {
-	struct keepd	 k;
-	struct resp	*r = malloc(sizeof *r);
 	char		 admin[17], player[17], csrf[65], cookie[80], *big;
 	long long	 wrong;
 
-	keepd_start(&k, NULL);
-	dash_char(&k, admin, "admin");
-	dash_char(&k, player, "player");
-	dash_login_csrf(&k, csrf);
+	dash_char(&dash_k, admin, "admin");
+	dash_char(&dash_k, player, "player");
+	dash_login_csrf(&dash_k, csrf);
 	snprintf(cookie, sizeof cookie, "keep_csrf=%s", csrf);
 	big = malloc(5001);
 	memset(big, 'a', 5000);
 	memcpy(big, "name=", 5);
 	big[5000] = '\0';
-	ck_assert_int_eq(http_do(k.http_port, "POST", "/login", cookie, big,
+	ck_assert_int_eq(http_do(dash_k.http_port, "POST", "/login", cookie, big,
 	    r), 413);
 	free(big);
 	wrong = sqlv("SELECT count(*) FROM logins WHERE outcome ="
 	    " 'wrong_password' AND name = '%s'", admin);
-	ck_assert_int_eq(http_do(k.http_port, "POST", "/login", cookie,
+	ck_assert_int_eq(http_do(dash_k.http_port, "POST", "/login", cookie,
 	    fmt("name=%s&password=wrong&csrf=%s", admin, csrf), r), 401);
 	ck_assert_ptr_nonnull(strstr(r->body, "Wrong name or password."));
 	ck_assert_int_eq(sqlv("SELECT count(*) FROM logins WHERE outcome ="
 	    " 'wrong_password' AND name = '%s'", admin), wrong + 1);
-	ck_assert_int_eq(http_do(k.http_port, "POST", "/login", cookie,
+	ck_assert_int_eq(http_do(dash_k.http_port, "POST", "/login", cookie,
 	    fmt("name=%s&password=%s&csrf=%s", player, DASH_PASSWORD, csrf),
 	    r), 401);
 	ck_assert_ptr_nonnull(strstr(r->body, "Wrong name or password."));
-	ck_assert_int_eq(http_do(k.http_port, "POST", "/login", cookie,
+	ck_assert_int_eq(http_do(dash_k.http_port, "POST", "/login", cookie,
 	    fmt("name=%s&password=x&csrf=%s", "Abcdefghijklmnopqrstuvwxyz",
 	    csrf), r), 401);
 	ck_assert_ptr_nonnull(strstr(r->body, "Wrong name or password."));
-	ck_assert_int_eq(http_do(k.http_port, "POST", "/login", cookie,
+	ck_assert_int_eq(http_do(dash_k.http_port, "POST", "/login", cookie,
 	    fmt("name=%s&password=%%ff%%fe&csrf=%s", admin, csrf), r), 401);
 	ck_assert_ptr_null(strstr(r->head, "keep_dash="));
 	ck_assert_int_eq(dash_rows(admin) + dash_rows(player), 0);
-	ck_assert_int_eq(http_do(k.http_port, "GET", "/logout", NULL, NULL,
+	ck_assert_int_eq(http_do(dash_k.http_port, "GET", "/logout", NULL, NULL,
 	    r), 405);
-	keepd_stop(&k, SIGTERM);
-	free(r);
 }
 END_TEST
 
 /* /static/ serves web_dir's files and nothing else. */
 START_TEST(test_dash_static)
 {
-	struct keepd	 k;
-	struct resp	*r = malloc(sizeof *r);
 	const char	*bad[] = { "/static/../../etc/passwd",
 			    "/static/..%2f..%2fetc%2fpasswd",
 			    "/static/%2e%2e/%2e%2e/etc/passwd",
@@ -384,29 +368,25 @@ START_TEST(test_dash_static)
 			    "/static//etc/passwd", "/static/dash.css/..",
 			    "/static/.", "/static/", "/../etc/passwd" };
 
-	keepd_start(&k, NULL);
-	ck_assert_int_eq(http_do(k.http_port, "GET", "/static/dash.css", NULL,
+	ck_assert_int_eq(http_do(dash_k.http_port, "GET", "/static/dash.css", NULL,
 	    NULL, r), 200);
 	ck_assert_ptr_nonnull(strstr(r->head, "Content-Type: text/css"));
 	ck_assert_ptr_nonnull(strstr(r->head, "X-Content-Type-Options: "
 	    "nosniff"));
-	ck_assert_int_eq(http_do(k.http_port, "GET", "/static/dash.js", NULL,
+	ck_assert_int_eq(http_do(dash_k.http_port, "GET", "/static/dash.js", NULL,
 	    NULL, r), 200);
 	ck_assert_ptr_nonnull(strstr(r->head, "Content-Type: text/javascript"));
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-		ck_assert_msg(http_do(k.http_port, "GET", bad[i], NULL, NULL,
+		ck_assert_msg(http_do(dash_k.http_port, "GET", bad[i], NULL, NULL,
 		    r) == 404, "%s: %d", bad[i], r->code);
 		ck_assert_ptr_null(strstr(r->body, "root:"));
 	}
-	keepd_stop(&k, SIGTERM);
-	free(r);
 }
 END_TEST
 
 /* The event stream: a committed say reaches it; a tell does not. */
 START_TEST(test_dash_events)
 {
-	struct keepd	 k;
 	struct client	*a = calloc(1, sizeof *a), *b = calloc(1, sizeof *b);
 	char		 admin[17], na[17], nb[17], token[65], req[512];
 	char		*buf = malloc(DASH_RESP_MAX);
@@ -414,15 +394,14 @@ START_TEST(test_dash_events)
 	long long	 end;
 	int		 fd;
 
-	keepd_start(&k, NULL);
-	dash_char(&k, admin, "admin");
-	dash_signin(&k, admin, token);
-	fd = http_connect(k.http_port, 500);
+	dash_char(&dash_k, admin, "admin");
+	dash_signin(&dash_k, admin, token);
+	fd = http_connect(dash_k.http_port, 500);
 	snprintf(req, sizeof req, "GET /events HTTP/1.1\r\nHost: x\r\n"
 	    "Cookie: keep_dash=%s\r\n\r\n", token);
 	http_send_all(fd, req, strlen(req));
-	client_player(a, k.port, na, "Speak", DASH_PASSWORD);
-	client_player(b, k.port, nb, "Hear", DASH_PASSWORD);
+	client_player(a, dash_k.port, na, "Speak", DASH_PASSWORD);
+	client_player(b, dash_k.port, nb, "Hear", DASH_PASSWORD);
 	client_send(b, fmt("tell %s a secret for you", na));
 	client_want(a, "a secret for you", DASH_WAIT_MS, NULL, 0);
 	client_send(a, "say the stream hears this");
@@ -458,7 +437,6 @@ START_TEST(test_dash_events)
 	ck_assert_ptr_null(strstr(buf, "a secret for you"));
 	client_close(a);
 	client_close(b);
-	keepd_stop(&k, SIGTERM);
 	free(a);
 	free(b);
 	free(buf);
@@ -471,25 +449,23 @@ END_TEST
  */
 START_TEST(test_dash_slow_client)
 {
-	struct keepd		 k;
 	struct sockaddr_in	 sa = { .sin_family = AF_INET };
 	char			 admin[17], token[65], req[512], buf[4096];
 	int			 slow, fast, small = 2048;
 	long long		 end, got = 0;
 
-	keepd_start(&k, NULL);
-	dash_char(&k, admin, "admin");
-	dash_signin(&k, admin, token);
+	dash_char(&dash_k, admin, "admin");
+	dash_signin(&dash_k, admin, token);
 	snprintf(req, sizeof req, "GET /events HTTP/1.1\r\nHost: x\r\n"
 	    "Cookie: keep_dash=%s\r\n\r\n", token);
 	/* The slow one: a tiny receive window, and it never reads. */
 	slow = socket(AF_INET, SOCK_STREAM, 0);
 	setsockopt(slow, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
-	sa.sin_port = htons((uint16_t)k.http_port);
+	sa.sin_port = htons((uint16_t)dash_k.http_port);
 	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	ck_assert_int_eq(connect(slow, (struct sockaddr *)&sa, sizeof sa), 0);
 	http_send_all(slow, req, strlen(req));
-	fast = http_connect(k.http_port, 200);
+	fast = http_connect(dash_k.http_port, 200);
 	http_send_all(fast, req, strlen(req));
 	usleep(500 * 1000);
 	/* About 8 MB of committed messages, in ten transactions. */
@@ -507,9 +483,9 @@ START_TEST(test_dash_slow_client)
 				got += n;
 		}
 	}
-	while (now_ms() < end && keepd_log_lines(&k, "not reading") == 0)
+	while (now_ms() < end && keepd_log_lines(&dash_k, "not reading") == 0)
 		usleep(100 * 1000);
-	ck_assert_int_eq(keepd_log_lines(&k, "dropped: the client is not "
+	ck_assert_int_eq(keepd_log_lines(&dash_k, "dropped: the client is not "
 	    "reading"), 1);
 	/* The reading one got everything. */
 	while (now_ms() < end && got < 4000LL * 2000) {
@@ -522,10 +498,25 @@ START_TEST(test_dash_slow_client)
 	    "bytes", got);
 	close(slow);
 	close(fast);
-	ck_assert_int_eq(dash_get(&k, "/api/live", token), 200);
-	keepd_stop(&k, SIGTERM);
+	ck_assert_int_eq(dash_get(&dash_k, "/api/live", token), 200);
 }
 END_TEST
+
+/* Start the suite's keepd (once, before the tests). */
+static void
+dash_setup(void)
+{
+	keepd_start(&dash_k, NULL);
+	r = malloc(sizeof *r);
+}
+
+/* Stop it. */
+static void
+dash_teardown(void)
+{
+	keepd_stop(&dash_k, SIGTERM);
+	free(r);
+}
 
 Suite *
 dash_suite(void)
@@ -534,6 +525,7 @@ dash_suite(void)
 	TCase	*tc = tcase_create("dash_e2e");
 
 	tcase_set_timeout(tc, 90);
+	tcase_add_unchecked_fixture(tc, dash_setup, dash_teardown);
 	tcase_add_test(tc, test_dash_no_session);
 	tcase_add_test(tc, test_dash_csrf);
 	tcase_add_test(tc, test_dash_session_row);
