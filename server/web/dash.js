@@ -149,7 +149,21 @@ function drawMap(data) {
 	}
 	for (const e of data.exits) {
 		const a = rooms.get(e.from), b = rooms.get(e.to);
-		if (!a || !b || a.area !== b.area || e.from > e.to &&
+		if (a && b && a.area !== b.area) {
+			/* To another area: a stub that way, named. */
+			const d = STEP[e.dir] || [1, 1];
+			const cx = a.x + BOX_W / 2 + d[0] * (BOX_W / 2 + 8);
+			const cy = a.y + BOX_H / 2 + d[1] * (BOX_H / 2 + 8);
+			edges.appendChild(svg("line", { class: "exit out",
+			    x1: a.x + BOX_W / 2 + d[0] * BOX_W / 2,
+			    y1: a.y + BOX_H / 2 + d[1] * BOX_H / 2,
+			    x2: cx, y2: cy }));
+			boxes.appendChild(svg("text", { class: "exit-label",
+			    x: cx + 3, y: cy + (d[1] < 0 ? -2 : 10) },
+			    "→ " + (names.get(b.area) || b.area)));
+			continue;
+		}
+		if (!a || !b || e.from > e.to &&
 		    (exitsFrom.get(e.to) || []).some(x => x.to === e.from))
 			continue;
 		edges.appendChild(svg("line", {
@@ -222,7 +236,8 @@ function showLive(live) {
 	    "(" + w.online.length + ", " + w.instances.length + " keepd)";
 	document.querySelector("#audit tbody").replaceChildren(
 	    ...w.audit.map(a => row([a.at, a.actor + (a.role ? " (" + a.role +
-	    ")" : ""), a.action, a.command])));
+	    ")" : ""), a.action, a.command.length > 80 ?
+	    a.command.slice(0, 79) + "…" : a.command])));
 	const s = live.stats;
 	const top = s.statements.slice().sort((a, b) => b.calls - a.calls)
 	    .slice(0, 8);
