@@ -483,17 +483,16 @@ dash_route_login(struct evhttp_request *req, void *arg)
 	j = dash_job_new(req, DASH_LOGIN);
 	ok = dash_login_fields(req, j, &q);
 	evhttp_clear_headers(&q);
-	if (!ok || dash_busy(req)) {
-		free(j);
-		return;
-	}
-	if (pool_queued(dash_login_pool) >= (size_t)dash_cfg->login_queue) {
+	if (ok && !dash_busy(req)) {
+		if (pool_queued(dash_login_pool) <
+		    (size_t)dash_cfg->login_queue) {
+			dash_submit(j, dash_login_pool);
+			return;
+		}
 		dash_text(req, 503, "Keep is busy; try again in a moment.\n");
-		sodium_memzero(j, sizeof *j);
-		free(j);
-		return;
 	}
-	dash_submit(j, dash_login_pool);
+	sodium_memzero(j, sizeof *j);
+	free(j);
 }
 
 /* POST /logout: the session's CSRF token, then the row deleted. */

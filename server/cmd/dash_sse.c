@@ -98,6 +98,21 @@ dash_sse_lagging(struct dash_sse *c, size_t len)
 	    now - c->over_since > DASH_SSE_SOFT_SECS * 1000000ULL;
 }
 
+/* End a stream cleanly: what is queued is sent, then the connection
+ * closes (the reply says Connection: close). */
+static void
+dash_sse_end(struct dash_sse *c)
+{
+	struct evhttp_request	*req = c->req;
+
+	log_info("dashboard: event stream %llu ended: the session ended",
+	    (unsigned long long)c->id);
+	evhttp_connection_set_closecb(c->evcon, NULL, NULL);
+	memset(c, 0, sizeof *c);
+	dash_sse_n--;
+	evhttp_send_reply_end(req);
+}
+
 /* Send text to a stream, or drop it when its client lags too far. */
 static void
 dash_sse_send(struct dash_sse *c, const char *text, size_t len)
@@ -143,6 +158,8 @@ dash_sse_open(struct evhttp_request *req, const char *hash)
 	dash_headers(req);
 	evhttp_add_header(evhttp_request_get_output_headers(req),
 	    "Content-Type", "text/event-stream");
+	evhttp_add_header(evhttp_request_get_output_headers(req),
+	    "Connection", "close");
 	evhttp_send_reply_start(req, 200, "OK");
 	evhttp_connection_set_closecb(c->evcon, dash_sse_closed, c);
 	dash_sse_send(c, hello, sizeof hello - 1);
@@ -159,7 +176,7 @@ dash_sse_checked(uint64_t sse_id, bool valid)
 			continue;
 		dash_sse_send(&dash_sse[i], bye, sizeof bye - 1);
 		if (dash_sse[i].id == sse_id)
-			dash_sse_drop(&dash_sse[i], "the session ended");
+			dash_sse_end(&dash_sse[i]);
 	}
 }
 

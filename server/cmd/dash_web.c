@@ -180,6 +180,7 @@ dash_form(struct evhttp_request *req, struct evkeyvalq *q)
 	struct evbuffer	*in = evhttp_request_get_input_buffer(req);
 	size_t		 len = evbuffer_get_length(in);
 	char		 body[DASH_BODY_MAX + 1];
+	bool		 ok;
 
 	TAILQ_INIT(q);
 	if (len > DASH_BODY_MAX) {
@@ -188,14 +189,14 @@ dash_form(struct evhttp_request *req, struct evkeyvalq *q)
 	}
 	evbuffer_copyout(in, body, len);
 	body[len] = '\0';
-	if (memchr(body, '\0', len) != NULL ||
-	    evhttp_parse_query_str(body, q) != 0) {
+	ok = memchr(body, '\0', len) == NULL &&
+	    evhttp_parse_query_str(body, q) == 0;
+	sodium_memzero(body, sizeof body);
+	if (!ok) {
 		evhttp_clear_headers(q);
 		dash_text(req, 400, "malformed form\n");
-		return false;
 	}
-	sodium_memzero(body, sizeof body);
-	return true;
+	return ok;
 }
 
 /* The loaded file named name, or NULL. */

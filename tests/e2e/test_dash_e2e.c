@@ -8,7 +8,8 @@
  * token; bad input is bounded (an oversized body 413, a long name or a
  * wrong password the one refusal); /static/ serves only web_dir's files
  * (no path traversal); and the event stream carries committed messages
- * only, and drops a client that does not read.
+ * only, drops a client that does not read, and ends when the session's
+ * row is deleted.
  * The browser side is tests/web/dashboard.sh.
  */
 #include <errno.h>
@@ -502,6 +503,42 @@ START_TEST(test_dash_slow_client)
 }
 END_TEST
 
+/*
+ * An open event stream is read again every 15 s: once its row is deleted
+ * in psql, the stream says signedout and ends.
+ */
+START_TEST(test_dash_stream_revoked)
+{
+	char		 admin[17], token[65], req[512];
+	char		*buf = malloc(DASH_RESP_MAX);
+	size_t		 len = 0;
+	long long	 end;
+	ssize_t		 n = 1;
+	int		 fd;
+
+	dash_char(&dash_k, admin, "admin");
+	dash_signin(&dash_k, admin, token);
+	fd = http_connect(dash_k.http_port, 500);
+	snprintf(req, sizeof req, "GET /events HTTP/1.1\r\nHost: x\r\n"
+	    "Cookie: keep_dash=%s\r\n\r\n", token);
+	http_send_all(fd, req, strlen(req));
+	usleep(300 * 1000);
+	sqlf("DELETE FROM dash_sessions WHERE character_id ="
+	    " (SELECT id FROM characters WHERE name = '%s')", admin);
+	end = now_ms() + 25000;
+	while (now_ms() < end && n != 0 && len < DASH_RESP_MAX - 1) {
+		if ((n = read(fd, buf + len, DASH_RESP_MAX - 1 - len)) > 0)
+			len += (size_t)n;
+	}
+	buf[len] = '\0';
+	close(fd);
+	ck_assert_msg(n == 0, "the stream is still open: %s", printable(buf));
+	ck_assert_ptr_nonnull(strstr(buf, "text/event-stream"));
+	ck_assert_ptr_nonnull(strstr(buf, "event: signedout"));
+	free(buf);
+}
+END_TEST
+
 /* Start the suite's keepd (once, before the tests). */
 static void
 dash_setup(void)
@@ -533,6 +570,7 @@ dash_suite(void)
 	tcase_add_test(tc, test_dash_static);
 	tcase_add_test(tc, test_dash_events);
 	tcase_add_test(tc, test_dash_slow_client);
+	tcase_add_test(tc, test_dash_stream_revoked);
 	suite_add_tcase(s, tc);
 	return s;
 }
