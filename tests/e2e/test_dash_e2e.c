@@ -205,6 +205,22 @@ dash_rows(const char *name)
 	    " ON c.id = d.character_id WHERE c.name = '%s'", name);
 }
 
+/* A new admin signed in (name, token) with /events open: its socket. */
+static int
+dash_stream(char name[17], char token[65])
+{
+	char	req[512];
+	int	fd;
+
+	dash_char(&dash_k, name, "admin");
+	dash_signin(&dash_k, name, token);
+	fd = http_connect(dash_k.http_port, 500);
+	snprintf(req, sizeof req, "GET /events HTTP/1.1\r\nHost: x\r\n"
+	    "Cookie: keep_dash=%s\r\n\r\n", token);
+	http_send_all(fd, req, strlen(req));
+	return fd;
+}
+
 /* Without a session: pages go to /login, the rest is 401, nothing shown. */
 START_TEST(test_dash_no_session)
 {
@@ -389,18 +405,13 @@ END_TEST
 START_TEST(test_dash_events)
 {
 	struct client	*a = calloc(1, sizeof *a), *b = calloc(1, sizeof *b);
-	char		 admin[17], na[17], nb[17], token[65], req[512];
+	char		 admin[17], na[17], nb[17], token[65];
 	char		*buf = malloc(DASH_RESP_MAX);
 	size_t		 len = 0;
 	long long	 end;
 	int		 fd;
 
-	dash_char(&dash_k, admin, "admin");
-	dash_signin(&dash_k, admin, token);
-	fd = http_connect(dash_k.http_port, 500);
-	snprintf(req, sizeof req, "GET /events HTTP/1.1\r\nHost: x\r\n"
-	    "Cookie: keep_dash=%s\r\n\r\n", token);
-	http_send_all(fd, req, strlen(req));
+	fd = dash_stream(admin, token);
 	client_player(a, dash_k.port, na, "Speak", DASH_PASSWORD);
 	client_player(b, dash_k.port, nb, "Hear", DASH_PASSWORD);
 	client_send(b, fmt("tell %s a secret for you", na));
@@ -509,19 +520,14 @@ END_TEST
  */
 START_TEST(test_dash_stream_revoked)
 {
-	char		 admin[17], token[65], req[512];
+	char		 admin[17], token[65];
 	char		*buf = malloc(DASH_RESP_MAX);
 	size_t		 len = 0;
 	long long	 end;
 	ssize_t		 n = 1;
 	int		 fd;
 
-	dash_char(&dash_k, admin, "admin");
-	dash_signin(&dash_k, admin, token);
-	fd = http_connect(dash_k.http_port, 500);
-	snprintf(req, sizeof req, "GET /events HTTP/1.1\r\nHost: x\r\n"
-	    "Cookie: keep_dash=%s\r\n\r\n", token);
-	http_send_all(fd, req, strlen(req));
+	fd = dash_stream(admin, token);
 	usleep(300 * 1000);
 	sqlf("DELETE FROM dash_sessions WHERE character_id ="
 	    " (SELECT id FROM characters WHERE name = '%s')", admin);
