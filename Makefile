@@ -146,6 +146,7 @@ test: deps fuzz-build $(BUILD)/keepd $(BUILD)/keep-tests $(BUILD)/keep-bench
 	@sh tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_TEST_SECS)
 	@sh tests/run.sh $(BUILD)
 	@sh tests/clients/tintin.sh $(BUILD)
+	@sh tests/web/dashboard.sh $(BUILD)
 	@sh tests/clients/telnet.sh $(BUILD)
 	@sh tests/backup/backup-test.sh $(BUILD)
 

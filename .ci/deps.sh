@@ -16,8 +16,10 @@ build_pkgs="gcc libc6-dev make pkg-config libpq-dev libevent-dev libjansson-dev 
 runtime_pkgs="libpq5 libevent-2.1-7 libevent-pthreads-2.1-7 libjansson4 libsodium23 libunistring2 zlib1g"
 # clang and its runtime (libFuzzer, sanitizers) build make test's fuzz run;
 # python3 runs bench/drift.py (the bench suite) and bench/report.py;
-# tmux and tintin++ run the real TinTin++ client (tests/clients/tintin.sh).
-test_pkgs="postgresql postgresql-client util-linux procps clang libclang-rt-14-dev python3 tmux tintin++ telnet"
+# tmux and tintin++ run the real TinTin++ client (tests/clients/tintin.sh);
+# chromium and python3-websocket the dashboard's browser test
+# (tests/web/dashboard.sh).
+test_pkgs="postgresql postgresql-client util-linux procps clang libclang-rt-14-dev python3 tmux tintin++ telnet chromium python3-websocket"
 
 case $mode in
 build)   want=$build_pkgs ;;

@@ -36,6 +36,7 @@
 #include "db/world_dump.h"
 #include "cmd/cmd.h"
 #include "cmd/cmd_ops.h"
+#include "cmd/dash.h"
 #include "cmd/game.h"
 #include "cmd/login.h"
 #include "cmd/ops_http.h"
@@ -684,6 +685,7 @@ cmd_serve_main(void)
 		return 1;
 	ops_http_start(sv.base, sv.pool, sv.login_pool, serve_versions,
 	    serve_nversions);
+	dash_start(sv.base, &cfg, sv.pool, sv.login_pool);
 	sv.bell = listen_start(sv.base, cfg.database_url,
 	    cfg.statement_timeout_ms, game_deliver, NULL);
 	sv.heartbeat_ev = event_new(sv.base, -1, EV_PERSIST, heartbeat_cb,

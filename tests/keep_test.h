@@ -63,6 +63,8 @@ Suite	*talk_suite(void);
 TCase	*talk_e2e_tcase(void);
 /* Mudlet's wire behaviour against keepd (tests/e2e/test_clients_e2e.c). */
 Suite	*clients_suite(void);
+/* The admin dashboard over HTTP (tests/e2e/test_dash_e2e.c). */
+Suite	*dash_suite(void);
 
 /* The rules suite's test cases, one per file of tests/unit/test_rules_*.c. */
 TCase	*rules_item_tcase(void);

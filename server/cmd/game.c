@@ -14,6 +14,7 @@
 #include "cmd/cmd_gate.h"
 #include "cmd/cmd_talk.h"
 #include "cmd/cmd_mssp.h"
+#include "cmd/dash.h"
 #include "cmd/game.h"
 #include "cmd/login.h"
 #include "game/text.h"
@@ -513,6 +514,7 @@ void
 game_deliver(const struct store_message *m, void *arg)
 {
 	(void)arg;
+	dash_event(m);
 	if (m->kick_instance[0] != '\0')
 		game_deliver_kick(m);
 	else

@@ -485,6 +485,33 @@ login_lower_priority(void)
 		log_warn("login: cannot lower the login workers' priority");
 }
 
+/* Another door's password check: login_check_tx on the calling worker. */
+int
+login_check_password(struct store *st, const char *name, const char *addr,
+    const char *password, struct store_char *ch)
+{
+	struct login_job	*j = xcalloc(1, sizeof *j);
+	enum login_status	 status = LOGIN_WRONG;
+	enum tx_result		 r;
+	size_t			 chars;
+
+	login_lower_priority();
+	util_strlcpy(j->name, name, sizeof j->name);
+	util_strlcpy(j->addr, addr, sizeof j->addr);
+	if (login_nfc(password, j->password, sizeof j->password, &chars) &&
+	    chars <= LOGIN_PASSWORD_MAX) {
+		r = store_tx(st, false, login_cfg->tx_retries, login_check_tx,
+		    j);
+		status = login_tx_status(r, j->status);
+	}
+	*ch = j->ch;
+	explicit_bzero(j, sizeof *j);
+	free(j);
+	if (status == LOGIN_FAILED || status == LOGIN_UNAVAILABLE)
+		return -1;
+	return status == LOGIN_OK ? 1 : 0;
+}
+
 /* Worker: run a login job. */
 void
 login_run(struct job *job, struct store *st)

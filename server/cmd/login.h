@@ -13,11 +13,22 @@
 struct config;
 struct pool;
 struct session;
+struct store;
+struct store_char;
 
 /* Wire the dialog to the pool. */
 void	login_init(const struct config *, struct pool *, const char *instance);
 /* Run password checks and hashing on their own pool from now on. */
 void	login_set_hash_pool(struct pool *);
+/*
+ * Another door's password check (the dashboard's sign-in), the dialog's
+ * own: the lock, Argon2id, failures counted and recorded per character
+ * and address.  Run it on a login worker.  name is normalised, password
+ * valid UTF-8.  1: right (the character in *ch); 0: wrong, unknown,
+ * locked, banned or too long; -1: the database failed or is out of reach.
+ */
+int	login_check_password(struct store *, const char *name,
+	    const char *addr, const char *password, struct store_char *ch);
 /* Greet a new connection (its dialog starts) and ask for its name. */
 void	login_start(struct session *);
 /* Whether the session's dialog is over: it plays. */

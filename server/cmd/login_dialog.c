@@ -352,7 +352,7 @@ login_confirm(struct session *s, const char *line)
  * decomposed is the same password) into out; its length in characters in
  * *chars.  False when it does not fit.  The line is valid UTF-8 already.
  */
-static bool
+bool
 login_nfc(const char *line, char *out, size_t outsz, size_t *chars)
 {
 	uint8_t	*n;

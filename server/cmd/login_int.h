@@ -68,6 +68,11 @@ extern struct pool		*login_pool;		/* the game's workers */
 extern struct pool		*login_hash_pool;	/* password work */
 extern char			 login_instance[STORE_UUID_LEN + 1];
 
+/*
+ * Normalise a password (valid UTF-8) to NFC into out, its length in
+ * characters in *chars; false when it does not fit (login_dialog.c).
+ */
+bool	login_nfc(const char *line, char *out, size_t outsz, size_t *chars);
 /* Worker: run a login job (its done is login_dialog.c's). */
 void	login_run(struct job *, struct store *);
 
