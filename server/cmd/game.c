@@ -58,7 +58,7 @@ struct cmd_job {
 						 * one job in flight */
 	struct cmd_screen	 screen;	/* prompt, colour */
 	bool			 gated;		/* refused by the role gate */
-	uint64_t		 started;	/* the line's dispatch */
+	uint64_t		 started;	/* the line's receipt */
 };
 
 /* The row gmcp_ready runs: GMCP only, read-only, never typed. */
@@ -386,7 +386,7 @@ game_command(struct session *s, const char *raw)
 		game_prompt(s);
 		return;
 	}
-	started = util_now_us();
+	started = s->line_at != 0 ? s->line_at : util_now_us();
 	/*
 	 * Rows above the role the last command read are not offered here
 	 * (suggestions, usage); a word only such a row answers goes to the

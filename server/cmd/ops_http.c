@@ -109,11 +109,15 @@ ops_probe_run(struct job *job, struct store *st)
 
 	applied = xcalloc(OPS_MIGRATIONS_MAX, sizeof *applied);
 	n = store_migrations_applied(st, applied, OPS_MIGRATIONS_MAX);
-	if (n < 0)
-		snprintf(p->reason, sizeof p->reason, "database: %s%s\n",
+	if (n < 0) {
+		snprintf(p->reason, sizeof p->reason - 1, "database: %s%s",
 		    store_unavailable(st) ? "out of reach: " : "",
 		    store_error(st));
-	else {
+		/* One line, whatever the error text holds. */
+		p->reason[strcspn(p->reason, "\r\n")] = '\0';
+		strcat(p->reason, "\n");
+	} else {
+		n = n < OPS_MIGRATIONS_MAX ? n : OPS_MIGRATIONS_MAX;
 		ops_migrations_compare(applied, n, &pending, &unknown);
 		if (pending > 0)
 			snprintf(p->reason, sizeof p->reason,

@@ -170,7 +170,7 @@ session_queue_clear(struct session *s)
 	int	max = session_cfg->max_queued_lines;
 
 	for (; s->qlen > 0; s->qlen--) {
-		free(s->queue[s->qhead]);
+		free(s->queue[s->qhead].text);
 		s->qhead = (s->qhead + 1) % max;
 	}
 }
@@ -183,7 +183,8 @@ session_run_queue(struct session *s)
 	char	*line;
 
 	while (!s->busy && !s->closing && s->qlen > 0) {
-		line = s->queue[s->qhead];
+		line = s->queue[s->qhead].text;
+		s->line_at = s->queue[s->qhead].at;
 		s->qhead = (s->qhead + 1) % max;
 		s->qlen--;
 		session_cb->line(s, line);
@@ -246,7 +247,8 @@ session_enqueue(struct session *s, const char *line)
 		}
 		return;
 	}
-	s->queue[(s->qhead + s->qlen) % max] = xstrdup(line);
+	s->queue[(s->qhead + s->qlen) % max] = (struct session_line){
+		.text = xstrdup(line), .at = util_now_us() };
 	s->qlen++;
 	session_run_queue(s);
 }

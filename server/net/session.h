@@ -49,6 +49,12 @@ struct session_caps {
 	bool		 eor;		/* prompts end in IAC EOR */
 };
 
+/* A queued input line and when it arrived (util_now_us). */
+struct session_line {
+	char		*text;
+	uint64_t	 at;
+};
+
 struct session {
 	uint64_t		 id;
 	struct bufferevent	*bev;
@@ -62,8 +68,11 @@ struct session {
 	bool			 echo_off;	/* we said WILL ECHO */
 	bool			 freeing;	/* queued for the deferred free */
 
-	char			**queue;	/* lines waiting for busy */
+	struct session_line	*queue;		/* lines waiting for busy */
 	int			 qhead, qlen;
+	/* When the line being handed to the line callback arrived
+	 * (util_now_us): a command's latency starts there. */
+	uint64_t		 line_at;
 	int			 flood_dropped;
 	bool			 flood_warned;
 

@@ -315,7 +315,7 @@ metrics_write_commands(struct buf *b)
 		}
 	}
 	metrics_family(b, "keep_command_duration_seconds", "histogram",
-	    "From a command line's dispatch to its reply written to the "
+	    "From a command line's receipt to its reply written to the "
 	    "session.");
 	for (size_t i = 0; i <= metrics_ncmds; i++) {
 		uint64_t	n = 0;

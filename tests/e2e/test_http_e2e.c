@@ -370,6 +370,43 @@ lock_waited(int ms)
 }
 
 /*
+ * A command's latency starts at the line's receipt: a look queued behind
+ * a move held 700 ms on a lock counts those 700 ms.
+ */
+START_TEST(test_metrics_queued_latency)
+{
+	static struct http_answer	a;
+	struct keepd			k;
+	struct client			c;
+	char				name[17];
+	PGconn				*lock;
+
+	keepd_start(&k, NULL);
+	client_player(&c, k.port, name, "Queue", "secret words");
+	client_quiet(&c, 50);
+	lock = lock_char(name);
+	client_send(&c, "north");
+	client_send(&c, "look");
+	ck_assert(lock_waited(WAIT_MS));
+	usleep(700 * 1000);
+	PQclear(PQexec(lock, "COMMIT"));
+	PQfinish(lock);
+	client_want(&c, "Market", WAIT_MS, NULL, 0);
+	client_want(&c, HPROMPT, WAIT_MS, NULL, 0);
+	client_want(&c, HPROMPT, WAIT_MS, NULL, 0);
+	scrape(&k, &a);
+	ck_assert(metric(a.body, "keep_command_duration_seconds_count{command="
+	    "\"look\"}") == 1);
+	ck_assert_msg(metric(a.body, "keep_command_duration_seconds_bucket{"
+	    "command=\"look\",le=\"0.5\"}") == 0, "the queued look took "
+	    "under 0.5 s: %s", strstr(a.body, "keep_command_duration_seconds_"
+	    "sum{command=\"look\"}"));
+	client_close(&c);
+	keepd_stop(&k, SIGTERM);
+}
+END_TEST
+
+/*
  * SIGTERM while a player's command waits on a lock: the telnet port closes
  * at once, /readyz says "draining" (/healthz still ok), the command
  * commits and answers, then the player reads the restart message; keepd
@@ -505,6 +542,7 @@ http_suite(void)
 	tcase_add_test(tc, test_metrics_move);
 	tcase_add_test(tc, test_readyz_database);
 	tcase_add_test(tc, test_readyz_migrations);
+	tcase_add_test(tc, test_metrics_queued_latency);
 	tcase_add_test(tc, test_drain);
 	tcase_add_test(tc, test_drain_database_silent);
 	tcase_add_test(tc, test_json_log);
