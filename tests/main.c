@@ -53,6 +53,7 @@ main(void)
 		{ "screen", screen_suite, 0 },
 		{ "clients", clients_suite, 0 },
 		{ "http", http_suite, 0 },
+		{ "proxyproto", proxyproto_suite, 0 },
 	};
 	const char	*only = getenv("KEEP_SUITE");
 	const char	*tier = getenv("KEEP_TIER");
