@@ -83,6 +83,8 @@ TCase	*build_db_tcase(void);
 Suite	*http_suite(void);
 /* The PROXY protocol v1 from trusted proxies (test_proxyproto_e2e.c). */
 Suite	*proxyproto_suite(void);
+/* The PROXY header parser, trusted networks, their keys (test_proxy.c). */
+Suite	*proxy_unit_suite(void);
 
 /* The migrated test database's URL ($DATABASE_URL); aborts if unset. */
 const char	*test_db_url(void);

@@ -42,7 +42,8 @@ proxy_parse_tcp(char *line, char *host, size_t hostsz)
 	int		 family, n = 0;
 
 	/* Single spaces only: strtok would accept runs of them. */
-	if (strstr(line, "  ") != NULL || line[strlen(line) - 1] == ' ')
+	if (line[0] == ' ' || strstr(line, "  ") != NULL ||
+	    line[strlen(line) - 1] == ' ')
 		return PROXY_BAD;
 	for (char *p = strtok_r(line, " ", &save); p != NULL;
 	    p = strtok_r(NULL, " ", &save)) {
