@@ -4,7 +4,9 @@
  * flag belongs to session_job_start and session_job_done), timers, closing
  * and deferred freeing.  Each line is vetted (rate, bytes, the log of
  * refusals) by session_input.c first; output and its bound are in
- * session_output.c.  What a session means to the game is the callbacks'
+ * session_output.c.  A trusted proxy's connection becomes a session only
+ * once its PROXY header has named the client (session_proxy.c, then
+ * session_admit).  What a session means to the game is the callbacks'
  * business (struct session_cbs) and its ud's.
  */
 #include <errno.h>

@@ -295,18 +295,22 @@ START_TEST(test_pp_connection_cap)
 END_TEST
 
 /* A client from 127.0.0.2, not a trusted proxy, is a direct client: the
- * offers and Name: at once; a PROXY line from it is only a bad name, and
- * its address is its own. */
+ * offers and Name: at once, while the trusted 127.0.0.1 beside it is
+ * still waiting for its header; a PROXY line from it is only a bad name,
+ * and its address is its own. */
 START_TEST(test_pp_untrusted_direct)
 {
 	struct keepd	k;
-	struct client	c;
+	struct client	c, t;
 	char		out[4096];
 
 	keepd_start(&k, PP_CONFIG);
+	pp_connect(&t, k.port, NULL);
 	ck_assert(client_try_connect_from(&c, k.port, "127.0.0.2"));
 	client_want(&c, OFFERS, 2000, NULL, 0);
 	client_want(&c, "Name: " GA, 2000, NULL, 0);
+	pp_silent(&t, 300);
+	client_close(&t);
 	client_send(&c, "PROXY TCP4 203.0.113.7 127.0.0.1 5555 4000");
 	client_want(&c, "Name: " GA, PP_WAIT_MS, out, sizeof out);
 	ck_assert_msg(strstr(out, "Welcome") == NULL && strstr(out,
