@@ -6,8 +6,9 @@
 # other, one session per character across the cluster, the ticker runs once,
 # a SIGKILLed keepd's players are back within 2 s with everything they were
 # told, a rolling restart under load loses no acknowledged command and never
-# leaves the world unreachable, Prometheus scrapes all three.  Tears it all
-# down.  Needs bash, python3 and a Docker-compatible engine with
+# leaves the world unreachable, Prometheus scrapes all three; and `users`
+# shows each player's own address (HAProxy's PROXY header), not HAProxy's.
+# Tears it all down.  Needs bash, python3 and a Docker-compatible engine with
 # docker-compose (v1) or `docker compose` (v2); without an engine it sets up
 # the podman stack of ../shared/tools/containers (see CONTAINERS.md there)
 # and stops it again at the end.
@@ -26,6 +27,9 @@ timeout_s=${KEEP_CT_TIMEOUT:-180}
 export KEEP_IMAGE=$project-keepd:latest
 export KEEP_HAPROXY_IMAGE=$project-haproxy:latest
 export KEEP_PROMETHEUS_IMAGE=$project-prometheus:latest
+# config/cluster/keep.json with max_new_characters_per_address lifted: the
+# test creates its characters from one address (tests/cluster/keep.json).
+export KEEP_CLUSTER_CONFIG=$PWD/tests/cluster/keep.json
 
 # Remove the private tags unless the stack was left running.
 after_down() {

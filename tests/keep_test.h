@@ -83,6 +83,10 @@ TCase	*tx_faults_db_tcase(void);
 TCase	*build_db_tcase(void);
 /* The HTTP port's ops endpoints, json logs, the drain (test_http_e2e.c). */
 Suite	*http_suite(void);
+/* The PROXY protocol v1 from trusted proxies (test_proxyproto_e2e.c). */
+Suite	*proxyproto_suite(void);
+/* The PROXY header parser, trusted networks, their keys (test_proxy.c). */
+Suite	*proxy_unit_suite(void);
 
 /* The migrated test database's URL ($DATABASE_URL); aborts if unset. */
 const char	*test_db_url(void);

@@ -54,6 +54,8 @@ main(void)
 		{ "clients", clients_suite, 0 },
 		{ "http", http_suite, 0 },
 		{ "dash", dash_suite, 0 },
+		{ "proxyproto", proxyproto_suite, 0 },
+		{ "proxy_unit", proxy_unit_suite, 1 },
 	};
 	const char	*only = getenv("KEEP_SUITE");
 	const char	*tier = getenv("KEEP_TIER");

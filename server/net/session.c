@@ -4,7 +4,9 @@
  * flag belongs to session_job_start and session_job_done), timers, closing
  * and deferred freeing.  Each line is vetted (rate, bytes, the log of
  * refusals) by session_input.c first; output and its bound are in
- * session_output.c.  What a session means to the game is the callbacks'
+ * session_output.c.  A trusted proxy's connection becomes a session only
+ * once its PROXY header has named the client (session_proxy.c, then
+ * session_admit).  What a session means to the game is the callbacks'
  * business (struct session_cbs) and its ud's.
  */
 #include <errno.h>
@@ -475,6 +477,8 @@ session_refuse(evutil_socket_t fd, const char *msg)
 static struct event	*session_refusal_ev;
 static unsigned		 session_refusals[2];
 
+static struct session	*session_open(int, const char *, const char *);
+
 /* The refusal interval ended: write the summary, if there is one. */
 static void
 session_refusal_cb(evutil_socket_t fd, short what, void *arg)
@@ -524,30 +528,54 @@ session_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
 	else if (sa->sa_family == AF_INET6)
 		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)sa)->sin6_addr,
 		    host, sizeof host);
-	if (session_n >= session_cfg->max_connections) {
+	if (session_n + session_proxy_pending() >=
+	    session_cfg->max_connections) {
 		if (session_refusal_count(0))
 			log_warn("session: refused %s: %d connections (the "
-			    "maximum)", host, session_n);
+			    "maximum)", host, session_n +
+			    session_proxy_pending());
 		session_refuse(fd, "Keep is full right now; please try again "
 		    "in a few minutes.\r\n");
 		return;
 	}
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	/* A trusted proxy's: its PROXY header first names the client. */
+	if (session_proxy_accept(fd, sa, host))
+		return;
+	session_admit(fd, host, NULL, NULL, 0);
+}
+
+/* A connection from host (via a proxy, or NULL): the per-address limit,
+ * then the session, fed the bytes that followed the PROXY header. */
+void
+session_admit(evutil_socket_t fd, const char *host, const char *via,
+    const void *data, size_t len)
+{
+	struct session	*s;
+
+	if (session_goodbye != NULL) {
+		evutil_closesocket(fd);
+		return;
+	}
 	if (!peer_add(host, session_cfg->max_connections_per_address)) {
 		if (session_refusal_count(1))
-			log_warn("session: refused %s: %d connections from it "
-			    "(the maximum)", host,
+			log_warn("session: refused %s%s%s: %d connections from "
+			    "it (the maximum)", host, via != NULL ?
+			    " via proxy " : "", via != NULL ? via : "",
 			    session_cfg->max_connections_per_address);
 		session_refuse(fd, "Too many connections from your address; "
 		    "please close one and try again.\r\n");
 		return;
 	}
-	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-	session_open_fd(fd, host);
+	s = session_open(fd, host, via);
+	if (len > 0 && !s->closing)
+		telnet_feed(&s->telnet, data, len);
 }
 
-/* A session on a connected socket from host: the open callback has run. */
-struct session *
-session_open_fd(int fd, const char *host)
+/* A session on a connected socket from host (via a proxy, or NULL): the
+ * open callback has run. */
+static struct session *
+session_open(int fd, const char *host, const char *via)
 {
 	struct session	*s;
 	struct timeval	 tv = { session_cfg->login_timeout, 0 };
@@ -570,10 +598,21 @@ session_open_fd(int fd, const char *host)
 	telnet_init(&s->telnet, session_telnet_cb, s);
 	tsearch(s, &session_by_id, session_cmp_id);
 	session_n++;
-	log_session(LOG_INFO, s->id, "connection from %s", host);
+	if (via != NULL)
+		log_session(LOG_INFO, s->id, "connection from %s (via proxy %s)",
+		    host, via);
+	else
+		log_session(LOG_INFO, s->id, "connection from %s", host);
 	session_proto_open(s);
 	session_cb->open(s);
 	return s;
+}
+
+/* A session on a connected socket from host: the open callback has run. */
+struct session *
+session_open_fd(int fd, const char *host)
+{
+	return session_open(fd, host, NULL);
 }
 
 /* Resume accepting after running out of file descriptors. */
@@ -673,6 +712,7 @@ session_stop_listening(void)
 		evconnlistener_free(session_listener);
 		session_listener = NULL;
 	}
+	session_proxy_close_all();
 	if (session_refusal_ev != NULL) {
 		session_refusal_cb(-1, 0, NULL);
 		event_free(session_refusal_ev);

@@ -7,7 +7,11 @@
 
 #include <zlib.h>
 
+#include <event2/util.h>
+
 #include "net/session.h"
+
+struct sockaddr;
 
 /* GMCP modules a client may enable at once, and the longest name kept. */
 #define SESSION_GMCP_MODS	64
@@ -52,6 +56,23 @@ void	session_reprompt(struct session *);
 /* Close the socket now, dropping unsent output; free the session (the
  * close callback) once no job is in flight. */
 void	session_release(struct session *);
+
+/*
+ * A connection whose client is host (the header's address, if it came
+ * through a trusted proxy; via names the proxy, else NULL): refuse it if
+ * host has max_connections_per_address already, else open its session and
+ * feed it the len bytes at data that came after the PROXY header.
+ */
+void	session_admit(evutil_socket_t fd, const char *host, const char *via,
+	    const void *data, size_t len);
+/* A new connection from sa (text host): true if it is a trusted proxy's
+ * and now waits for its PROXY header (session_proxy.c); false: direct. */
+bool	session_proxy_accept(evutil_socket_t fd, const struct sockaddr *sa,
+	    const char *host);
+/* Connections waiting for their PROXY header. */
+int	session_proxy_pending(void);
+/* Close every connection still waiting for its PROXY header. */
+void	session_proxy_close_all(void);
 
 /* Raw bytes for the peer, within the output bound (session_output.c);
  * compressed and flushed (Z_SYNC_FLUSH) once MCCP2 is on. */

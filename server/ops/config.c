@@ -14,6 +14,7 @@
 
 #include <jansson.h>
 
+#include "ops/cidr.h"
 #include "ops/config.h"
 #include "ops/util.h"
 
@@ -26,6 +27,7 @@
 enum config_type {
 	CONFIG_INT,
 	CONFIG_STRING,
+	CONFIG_BOOL,
 };
 
 /*
@@ -45,6 +47,10 @@ struct config_key {
 	bool			 ascii;		/* printable ASCII only */
 	const char		*env;
 	const char		*help;
+	/* A string's own check (may be NULL): false, with a reason in err. */
+	bool			(*check)(const char *, char *err, size_t errsz);
+	bool			 list;	/* a JSON array of strings is joined
+					 * with ", " */
 };
 
 #define CONFIG_INT_KEY(n, d, lo, hi, e, h) {				\
@@ -57,6 +63,18 @@ struct config_key {
 	.def_str = (d), .min = (lo), .max = CONFIG_STRING_MAX,		\
 	.choices = (c), .env = (e), .help = (h) }
 
+#define CONFIG_BOOL_KEY(n, d, h) {					\
+	.name = #n, .type = CONFIG_BOOL,				\
+	.offset = offsetof(struct config, n),				\
+	.def_int = (d), .min = 0, .max = 1, .help = (h) }
+
+/* A list of networks (ops/cidr.h), as a string or a JSON array. */
+#define CONFIG_CIDR_KEY(n, h) {						\
+	.name = #n, .type = CONFIG_STRING,				\
+	.offset = offsetof(struct config, n),				\
+	.def_str = "", .min = 0, .max = CONFIG_STRING_MAX,		\
+	.check = config_check_cidrs, .list = true, .help = (h) }
+
 /* A string shown to MUD listings (MSSP): printable ASCII, bounded; may be
  * "" (left out). */
 #define CONFIG_MSSP_KEY(n, d, lo, h) {					\
@@ -64,6 +82,16 @@ struct config_key {
 	.offset = offsetof(struct config, n),				\
 	.def_str = (d), .min = (lo), .max = CONFIG_MSSP_MAX,		\
 	.ascii = true, .help = (h) }
+
+/* Whether text is a list of networks cidr_list_parse accepts. */
+static bool
+config_check_cidrs(const char *text, char *err, size_t errsz)
+{
+	struct cidr	list[CIDR_LIST_MAX];
+	size_t		n;
+
+	return cidr_list_parse(text, list, &n, err, errsz);
+}
 
 static const char *const config_log_levels[] = {
 	"debug", "info", "warn", "error", NULL
@@ -178,6 +206,10 @@ static const struct config_key config_keys[] = {
 	    "Directory of the dashboard's HTML, CSS and JavaScript files."),
 	CONFIG_STR_KEY(log_format, "text", 1, config_log_formats, NULL,
 	    "Log lines as text (one line per event) or json (one object each)."),
+	CONFIG_BOOL_KEY(proxy_protocol, false,
+	    "Connections from trusted_proxies start with a PROXY v1 header."),
+	CONFIG_CIDR_KEY(trusted_proxies,
+	    "Addresses/networks (a list, or comma-separated) of PROXY senders."),
 };
 
 /* Write one formatted line into err, if there is room for one. */
@@ -232,6 +264,13 @@ config_int(struct config *cfg, const struct config_key *k)
 	return (int *)(void *)((char *)cfg + k->offset);
 }
 
+/* The bool field of cfg that row k describes. */
+static bool *
+config_bool(struct config *cfg, const struct config_key *k)
+{
+	return (bool *)(void *)((char *)cfg + k->offset);
+}
+
 /* The string field of cfg that row k describes. */
 static char **
 config_str(struct config *cfg, const struct config_key *k)
@@ -264,6 +303,8 @@ config_defaults(struct config *cfg)
 		k = &config_keys[i];
 		if (k->type == CONFIG_INT)
 			*config_int(cfg, k) = (int)k->def_int;
+		else if (k->type == CONFIG_BOOL)
+			*config_bool(cfg, k) = k->def_int != 0;
 		else
 			*config_str(cfg, k) = xstrdup(k->def_str);
 	}
@@ -334,9 +375,41 @@ config_set_str(struct config *cfg, const struct config_key *k, const char *v,
 		    config_show(v, show, sizeof show));
 		return false;
 	}
+	if (k->check != NULL && !k->check(v, list, sizeof list)) {
+		config_err(err, errsz, "%s: %s", what, list);
+		return false;
+	}
 	free(*config_str(cfg, k));
 	*config_str(cfg, k) = xstrdup(v);
 	return true;
+}
+
+/* Set list key k from a JSON array of strings v, joined with ", ". */
+static bool
+config_set_list(struct config *cfg, const struct config_key *k, json_t *v,
+    const char *what, char *err, size_t errsz)
+{
+	char	*joined = xstrdup(""), *next;
+	json_t	*item;
+	size_t	 i;
+	bool	 ok;
+
+	json_array_foreach(v, i, item) {
+		if (!json_is_string(item) || strlen(json_string_value(item)) >
+		    CONFIG_STRING_MAX) {
+			config_err(err, errsz, "%s must be a string or an array"
+			    " of strings", what);
+			free(joined);
+			return false;
+		}
+		next = xasprintf("%s%s%s", joined, i > 0 ? ", " : "",
+		    json_string_value(item));
+		free(joined);
+		joined = next;
+	}
+	ok = config_set_str(cfg, k, joined, what, err, errsz);
+	free(joined);
+	return ok;
 }
 
 /* Set key k from JSON value v (borrowed), checking its type. */
@@ -352,6 +425,16 @@ config_set_json(struct config *cfg, const struct config_key *k, json_t *v,
 		return config_set_int(cfg, k, json_integer_value(v), what, err,
 		    errsz);
 	}
+	if (k->type == CONFIG_BOOL) {
+		if (!json_is_boolean(v)) {
+			config_err(err, errsz, "%s must be true or false", what);
+			return false;
+		}
+		*config_bool(cfg, k) = json_is_true(v);
+		return true;
+	}
+	if (k->list && json_is_array(v))
+		return config_set_list(cfg, k, v, what, err, errsz);
 	if (!json_is_string(v)) {
 		config_err(err, errsz, "%s must be a string", what);
 		return false;
@@ -520,6 +603,12 @@ config_print_key(FILE *fp, const struct config_key *k)
 	if (k->type == CONFIG_INT)
 		fprintf(fp, "%s (integer, default %lld, %lld..%lld", k->name,
 		    k->def_int, k->min, k->max);
+	else if (k->type == CONFIG_BOOL)
+		fprintf(fp, "%s (boolean, default %s", k->name,
+		    k->def_int ? "true" : "false");
+	else if (k->list)
+		fprintf(fp, "%s (string or array of strings, default \"%s\"",
+		    k->name, k->def_str);
 	else if (k->choices != NULL)
 		fprintf(fp, "%s (string, default \"%s\", one of %s", k->name,
 		    k->def_str, config_choices(k, list, sizeof list));
@@ -571,6 +660,8 @@ config_key_is_default(const struct config *cfg, size_t i)
 	p = (const char *)cfg + k->offset;
 	if (k->type == CONFIG_INT)
 		return *(const int *)(const void *)p == k->def_int;
+	if (k->type == CONFIG_BOOL)
+		return *(const bool *)(const void *)p == (k->def_int != 0);
 	p = *(char *const *)(const void *)p;
 	return p != NULL && strcmp(p, k->def_str) == 0;
 }

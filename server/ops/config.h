@@ -63,6 +63,8 @@ struct config {
 	int	 http_port;		/* 4080; env KEEP_HTTP_PORT; 0: off */
 	char	*web_dir;		/* "server/web": the dashboard's files */
 	char	*log_format;		/* "text": text|json */
+	bool	 proxy_protocol;	/* false: PROXY v1 from trusted_proxies */
+	char	*trusted_proxies;	/* "": networks, comma-separated */
 };
 
 /* The longest MSSP text value in the configuration, in bytes. */

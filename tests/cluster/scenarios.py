@@ -313,12 +313,58 @@ class Admin:
                 out[w[0]] = h.group(1)
         return out
 
+    def addresses(self):
+        """{character name: address} of every session, from `users`."""
+        m = command(self.t, "users", r"(?s)Name +Role.*?\n(.*?)(\d+) online on",
+                    15)
+        out = {}
+        for line in m.group(1).splitlines():
+            w = line.split()
+            if len(w) >= 3 and re.search(r"\(\w+\)\s*$", line):
+                out[w[0]] = w[2]
+        return out
+
     def relogin(self):
         try:
             self.t.close()
         except Exception:
             pass
         self.t = login(self.name, self.pw, timeout=20)
+
+
+# --- 0. players' own addresses through HAProxy (the PROXY protocol) ---------
+
+def scenario_addresses(admin, players):
+    say("0. `users` shows each player's own address, not HAProxy's")
+    rc, out = docker("inspect", "-f", "{{range .NetworkSettings.Networks}}"
+                     "{{.IPAddress}} {{end}}", container("haproxy"))
+    proxy_ips = set(out.split()) if rc == 0 else set()
+    check(rc == 0 and proxy_ips, "HAProxy's container address(es): %s" %
+          " ".join(sorted(proxy_ips)) if proxy_ips else out.strip())
+    addrs = admin.addresses()
+    names = [admin.name] + [p["name"] for p in players]
+    seen = set(addrs.get(n) for n in names)
+    check(len(seen) == 1 and None not in seen and not seen & proxy_ips,
+          "`users` shows all %d players (%s) from %s, not from HAProxy "
+          "(%s)" % (len(names), ", ".join(names[:3]) + ", ...",
+                    " ".join(sorted(str(a) for a in seen)),
+                    " ".join(sorted(proxy_ips))))
+    addr = addrs.get(admin.name)
+    # HAProxy's tcplog line of each connection starts with the client's
+    # address: the one `users` must show.
+    rc, log = docker("logs", container("haproxy"))
+    clients = set(re.findall(r"^(\S+):\d+ \[", log, re.M))
+    check(addr in clients,
+          "HAProxy's log has %s as a client address (it saw: %s)" %
+          (addr, " ".join(sorted(clients)[:5])))
+    hits = []
+    for k in KEEPDS:
+        rc, log = docker("logs", container(k))
+        hits += re.findall(r"connection from (\S+) \(via proxy (\S+)\)",
+                           log)
+    check(hits and all(h[0] == addr and h[1] in proxy_ips for h in hits),
+          "keepd logged %d connections from %s via proxy %s" %
+          (len(hits), addr, " ".join(sorted(set(h[1] for h in hits)))))
 
 
 # --- 1. players on different keepd hear each other ---------------------------
@@ -797,6 +843,7 @@ def main():
     check(True, "admin %s and players %s created through HAProxy" %
           (admin.name, ", ".join(p["name"] for p in players)))
     steps = [
+        lambda: scenario_addresses(admin, players),
         lambda: scenario_hear(admin, players),
         lambda: scenario_one_session(admin, players[0]),
         scenario_ticker,
