@@ -718,6 +718,11 @@ def scenario_rolling(admin, players):
         code = code.strip()
         check(code == "0", "%s drained and exited with status 0 after "
               "SIGTERM (status %s, %.0f ms)" % (k, code, drained))
+        if drained > 3000:
+            # A drain that ran into its bound: show what keepd said.
+            rc, log = docker("logs", "--tail", "40", container(k))
+            say("%s took %.0f ms to drain; its last log lines:\n%s" %
+                (k, drained, log))
         rc, out = docker("start", container(k))
         check(rc == 0, "docker start %s" % k)
         ok = wait_servers(KEEPDS, 90)
