@@ -706,6 +706,7 @@ cmd_serve_main(void)
 	ops_http_stop();
 	http_stop();
 	serve_finish(&sv);
+	dash_stop();
 	event_free(sv.heartbeat_ev);
 	event_free(sv.drain_ev);
 	event_free(sv.sig_term);

@@ -569,3 +569,10 @@ dash_start(struct event_base *base, const struct config *cfg,
 	log_info("dashboard: http://%s:%d/dashboard (files from %s)",
 	    cfg->http_address, http_port(), cfg->web_dir);
 }
+
+/* The loop has stopped: free the stream's timer. */
+void
+dash_stop(void)
+{
+	dash_sse_stop();
+}

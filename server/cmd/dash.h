@@ -21,5 +21,7 @@ void	dash_start(struct event_base *, const struct config *, struct pool *,
 	    struct pool *login_pool);
 /* A committed message (from game_deliver): to the event stream. */
 void	dash_event(const struct store_message *);
+/* The loop has stopped: free what dash_start made. */
+void	dash_stop(void);
 
 #endif

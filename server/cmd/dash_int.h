@@ -66,6 +66,8 @@ void	dash_sse_open(struct evhttp_request *, const char *hash);
 bool	dash_sse_room(void);
 /* Start the heartbeat (and session re-check) timer. */
 void	dash_sse_start(struct event_base *);
+/* Free the timer (the loop has stopped). */
+void	dash_sse_stop(void);
 /* Re-check a stream's session (dash.c); done calls dash_sse_checked. */
 void	dash_session_recheck(uint64_t sse_id, const char *hash);
 /* A stream's session was re-checked: drop it when no longer valid. */

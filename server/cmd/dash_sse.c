@@ -210,6 +210,15 @@ dash_sse_start(struct event_base *base)
 	event_add(dash_sse_timer, &tv);
 }
 
+/* Free the heartbeat timer (the loop has stopped). */
+void
+dash_sse_stop(void)
+{
+	if (dash_sse_timer != NULL)
+		event_free(dash_sse_timer);
+	dash_sse_timer = NULL;
+}
+
 /* Whether a message is for the stream: public, not a kick. */
 static bool
 dash_event_public(const struct store_message *m)
