@@ -183,6 +183,7 @@ dash_conn_closed(struct evhttp_connection *evcon, void *arg)
 	struct dash_job	*j = arg;
 
 	(void)evcon;
+	dash_req_orphaned(j->req);
 	j->req = NULL;
 }
 

@@ -68,6 +68,9 @@ bool	dash_sse_room(void);
 void	dash_sse_start(struct event_base *);
 /* Free the timer (the loop has stopped). */
 void	dash_sse_stop(void);
+/* A request's connection closed before its answer: free the request if
+ * libevent left it to us (dash_web.c). */
+void	dash_req_orphaned(struct evhttp_request *);
 /* Re-check a stream's session (dash.c); done calls dash_sse_checked. */
 void	dash_session_recheck(uint64_t sse_id, const char *hash);
 /* A stream's session was re-checked: drop it when no longer valid. */

@@ -59,6 +59,7 @@ dash_sse_closed(struct evhttp_connection *evcon, void *arg)
 	struct dash_sse	*c = arg;
 
 	(void)evcon;
+	dash_req_orphaned(c->req);
 	memset(c, 0, sizeof *c);
 	dash_sse_n--;
 }

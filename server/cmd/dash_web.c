@@ -60,6 +60,20 @@ dash_headers(struct evhttp_request *req)
 	    "img-src 'self' data:; frame-ancestors 'none'; form-action 'self'");
 }
 
+/*
+ * The connection of a request closed before the answer was complete.  When
+ * the client went away, libevent has detached the request from the
+ * connection and waits for the answer to free it; no answer will come, so
+ * free it here.  A request still attached (the whole port is being freed)
+ * goes with its connection.
+ */
+void
+dash_req_orphaned(struct evhttp_request *req)
+{
+	if (req != NULL && evhttp_request_get_connection(req) == NULL)
+		evhttp_request_free(req);
+}
+
 /* Answer with a body of len bytes and the dashboard's security headers. */
 void
 dash_send(struct evhttp_request *req, int code, const char *type,
