@@ -633,14 +633,15 @@ static void
 serve_metrics_init(void)
 {
 	static const char	*cmds[256], *tasks[16];
-	struct cmd_cursor	 c = CMD_CURSOR_INIT;
-	const struct cmd_entry	*cmd;
-	const char		*name;
+	const struct cmd_entry	*rows;
+	int			 nrows;
 	size_t			 n = 0, nt;
 
-	while (cmd_next(&c, &name, &cmd) && n < nitems(cmds)) {
-		if (name == cmd->name)
-			cmds[n++] = name;
+	/* In the table's order: a row's slot is its cmd_index(). */
+	rows = cmd_table(&nrows);
+	while (n < (size_t)nrows && n < nitems(cmds)) {
+		cmds[n] = rows[n].name;
+		n++;
 	}
 	tick_task_names(tasks, nitems(tasks), &nt);
 	metrics_init(cmds, n, tasks, nt);

@@ -300,6 +300,13 @@ cmd_table(int *n)
 	return cmd_entries;
 }
 
+/* A row's index in the table. */
+int
+cmd_index(const struct cmd_entry *cmd)
+{
+	return (int)(cmd - cmd_entries);
+}
+
 /*
  * The next name in the table's order: a row's name, then every alias (of
  * any row) that stands after it.  False at the end.

@@ -151,6 +151,8 @@ void			 cmd_split(const char *line, char *word, size_t wordsz,
 bool			 cmd_role_parse(const char *, enum role *);
 /* The table's rows. */
 const struct cmd_entry	*cmd_table(int *n);
+/* A row's index in the table (its slot in the metrics). */
+int			 cmd_index(const struct cmd_entry *);
 
 /*
  * One command for one session's character (what a job carries), and what

@@ -297,7 +297,7 @@ game_cmd_done(struct job *job)
 		session_job_done(s);
 	}
 	if (!j->quiet)
-		metrics_command(metrics_command_slot(j->cmd->name),
+		metrics_command(cmd_index(j->cmd),
 		    game_metrics_result(j), util_now_us() - j->started);
 	buf_free(&j->out);
 	json_decref(j->gmcp);
@@ -357,7 +357,7 @@ game_gmcp_ready(struct session *s)
 static void
 game_count_refused(const struct cmd_entry *cmd, uint64_t started)
 {
-	metrics_command(metrics_command_slot(cmd->name), METRICS_CMD_REFUSED,
+	metrics_command(cmd_index(cmd), METRICS_CMD_REFUSED,
 	    util_now_us() - started);
 }
 

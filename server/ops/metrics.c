@@ -103,13 +103,6 @@ metrics_find(const char *const *names, size_t n, const char *name)
 	return -1;
 }
 
-/* A command name's slot, or -1. */
-int
-metrics_command_slot(const char *name)
-{
-	return metrics_find(metrics_cmd_names, metrics_ncmds, name);
-}
-
 /* Count us in its bucket (not cumulative; the scrape adds up). */
 void
 metrics_hist_observe(struct metrics_hist *h, uint64_t us)

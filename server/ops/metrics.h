@@ -70,9 +70,8 @@ enum metrics_tick_skip {
  * strings, kept); call once before anything counts. */
 void	metrics_init(const char *const *commands, size_t ncommands,
 	    const char *const *tasks, size_t ntasks);
-/* The slot of a command name given to metrics_init, or -1 ("unknown"). */
-int	metrics_command_slot(const char *name);
-/* One command line answered after us microseconds; slot -1 is "unknown". */
+/* One command line answered after us microseconds; slot is the command's
+ * index among the names given to metrics_init, -1 for "unknown". */
 void	metrics_command(int slot, enum metrics_cmd_result, uint64_t us);
 /* One login attempt ended. */
 void	metrics_login(enum metrics_login);
