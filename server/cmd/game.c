@@ -59,6 +59,8 @@ struct cmd_job {
 	struct cmd_screen	 screen;	/* prompt, colour */
 	bool			 gated;		/* refused by the role gate */
 	uint64_t		 started;	/* the line's receipt */
+	uint64_t		 run_start;	/* a worker took it */
+	uint64_t		 run_end;	/* its transaction ended */
 };
 
 /* The row gmcp_ready runs: GMCP only, read-only, never typed. */
@@ -98,7 +100,9 @@ game_cmd_run(struct job *job, struct store *st)
 			    .role = ROLE_PLAYER, .gmcp_want = j->gmcp_want,
 			    .last_room = j->last_room };
 
+	j->run_start = util_now_us();
 	j->result = cmd_run(st, &call, game_cfg->tx_retries);
+	j->run_end = util_now_us();
 	j->close = call.close;
 	j->screen = call.screen;
 	/* Only what committed is shown (or a read-only look's rollback). */
@@ -267,6 +271,30 @@ game_metrics_result(const struct cmd_job *j)
 	return j->gated ? METRICS_CMD_DENIED : by_tx[j->result];
 }
 
+/*
+ * A command slower than slow_command_ms, logged with where its time went:
+ * behind the session's previous command (from the line's arrival to its
+ * job's submission), waiting for a worker, in its transaction (retries
+ * included), and handed back to the loop.  The stalls p99.9 shows.
+ */
+static void
+game_slow(const struct cmd_job *j, uint64_t now)
+{
+	uint64_t	total = now - j->started;
+
+	if (game_cfg->slow_command_ms == 0 ||
+	    total < (uint64_t)game_cfg->slow_command_ms * 1000 ||
+	    j->run_start == 0)
+		return;
+	log_session(LOG_WARN, j->sid, "slow command %s: %.1f ms (behind the "
+	    "previous %.1f, queued %.1f, transaction %.1f, hand-back %.1f; "
+	    "%zu jobs queued now)", j->cmd->name, (double)total / 1000,
+	    (double)(j->job.submitted - j->started) / 1000,
+	    (double)(j->run_start - j->job.submitted) / 1000,
+	    (double)(j->run_end - j->run_start) / 1000,
+	    (double)(now - j->run_end) / 1000, pool_queued(game_pool));
+}
+
 /* Loop thread: show the committed result, then the prompt. */
 static void
 game_cmd_done(struct job *job)
@@ -296,9 +324,13 @@ game_cmd_done(struct job *job)
 			game_prompt(s);
 		session_job_done(s);
 	}
-	if (!j->quiet)
+	if (!j->quiet) {
+		uint64_t	now = util_now_us();
+
 		metrics_command(cmd_index(j->cmd),
-		    game_metrics_result(j), util_now_us() - j->started);
+		    game_metrics_result(j), now - j->started);
+		game_slow(j, now);
+	}
 	buf_free(&j->out);
 	json_decref(j->gmcp);
 	free(j->args);

@@ -93,6 +93,15 @@ tick_is_due(const char *name, char due[][32], int n)
 	return false;
 }
 
+/* A task's transaction slower than slow_command_ms: logged, with its time. */
+static void
+tick_slow(const char *name, uint64_t us)
+{
+	if (tick_cfg->slow_command_ms > 0 &&
+	    us >= (uint64_t)tick_cfg->slow_command_ms * 1000)
+		log_warn("slow ticker task %s: %.1f ms", name, (double)us / 1000);
+}
+
 /*
  * Worker: run every task that is due.  One cheap read finds them, so an
  * idle world costs one statement a poll; the claim in tick_task_tx is what
@@ -114,11 +123,14 @@ tick_run(struct job *job, struct store *s)
 	for (size_t i = 0; i < nitems(tick_tasks); i++) {
 		struct tick_run	r = { .task = &tick_tasks[i] };
 		enum tx_result	res;
+		uint64_t	start;
 
 		if (!tick_is_due(tick_tasks[i].name, due, n))
 			continue;
+		start = util_now_us();
 		res = store_tx(s, false, tick_cfg->tx_retries, tick_task_tx,
 		    &r);
+		tick_slow(tick_tasks[i].name, util_now_us() - start);
 		if (res == TXR_FAILED)
 			log_error("tick %s failed: %s (SQLSTATE %s)",
 			    tick_tasks[i].name, store_error(s),

@@ -138,6 +138,8 @@ static const struct config_key config_keys[] = {
 	    "PostgreSQL statement_timeout for worker connections, in ms."),
 	CONFIG_INT_KEY(in_doubt_wait_ms, 10000, 0, 600000, NULL,
 	    "How long to find out if a COMMIT whose answer was lost took, ms."),
+	CONFIG_INT_KEY(slow_command_ms, 250, 0, 600000, NULL,
+	    "A command or ticker task slower than this is logged (ms; 0 off)."),
 	CONFIG_INT_KEY(argon2_ops, 2, 1, 10, NULL,
 	    "Argon2id passes for password hashing (libsodium opslimit)."),
 	CONFIG_INT_KEY(argon2_mem_kib, 19456, 8, 1048576, NULL,

@@ -27,6 +27,7 @@ struct config {
 	int	 tx_retries;		/* 5; 0..100 */
 	int	 statement_timeout_ms;	/* 5000; 100..600000 */
 	int	 in_doubt_wait_ms;	/* 10000; 0..600000 */
+	int	 slow_command_ms;	/* 250; 0..600000 (0: never logged) */
 	int	 argon2_ops;		/* 2; 1..10 (libsodium opslimit) */
 	int	 argon2_mem_kib;	/* 19456; 8..1048576 (libsodium memlimit / 1024) */
 	int	 login_workers;		/* 2; 1..64: threads that hash passwords */

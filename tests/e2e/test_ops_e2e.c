@@ -5,10 +5,11 @@
  * (every session gets the goodbye and is logged out) and exit 0; a keepd
  * started after the time does not shut down again; in the last minute
  * players cannot log in; an owner's `shutdown
- * now` stops it at once.
+ * now` stops it at once.  And the slow-command log (slow_command_ms).
  */
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -189,6 +190,65 @@ START_TEST(test_ops_shutdown_cluster)
 }
 END_TEST
 
+/* The number after key on keepd's first log line holding line; -1 if none. */
+static double
+ops_log_number(const struct keepd *k, const char *line, const char *key)
+{
+	FILE	*f = fopen(k->log, "r");
+	char	 buf[1024];
+	double	 v = -1;
+
+	ck_assert(f != NULL);
+	while (v < 0 && fgets(buf, sizeof buf, f) != NULL) {
+		const char	*p;
+
+		if (strstr(buf, line) != NULL && (p = strstr(buf, key)) != NULL)
+			v = strtod(p + strlen(key), NULL);
+	}
+	fclose(f);
+	return v;
+}
+
+/*
+ * slow_command_ms: a command held 400 ms on a row lock is logged with its
+ * time and where it went (the transaction); a fast one is not.
+ */
+START_TEST(test_ops_slow_command_logged)
+{
+	struct keepd	 k;
+	struct client	 c;
+	char		 name[17], sql[160], out[4096];
+	double		 tx;
+	PGconn		*lock;
+	PGresult	*res;
+
+	keepd_start(&k, TEST_CONFIG(", \"slow_command_ms\": 200"));
+	client_player(&c, k.port, name, "Slow", OPS_PASSWORD);
+	ck_assert(client_cmd(&c, "look", out, sizeof out));
+	ck_assert_int_eq(keepd_log_lines(&k, "slow command"), 0);
+
+	lock = PQconnectdb(test_db_url());
+	ck_assert(PQstatus(lock) == CONNECTION_OK);
+	PQclear(PQexec(lock, "BEGIN"));
+	snprintf(sql, sizeof sql, "SELECT 1 FROM characters WHERE name = '%s'"
+	    " FOR UPDATE", name);
+	res = PQexec(lock, sql);
+	ck_assert(PQresultStatus(res) == PGRES_TUPLES_OK);
+	PQclear(res);
+	client_send(&c, "color on");
+	usleep(400 * 1000);
+	PQclear(PQexec(lock, "COMMIT"));
+	PQfinish(lock);
+	client_want(&c, "Colour is ", 5000, NULL, 0);
+	client_quiet(&c, 100);
+	ck_assert_int_eq(keepd_log_lines(&k, "slow command color: "), 1);
+	tx = ops_log_number(&k, "slow command color: ", "transaction ");
+	ck_assert_msg(tx >= 300 && tx < 5000, "transaction %.1f ms", tx);
+	client_close(&c);
+	ck_assert_int_eq(keepd_stop(&k, SIGTERM), 0);
+}
+END_TEST
+
 /* The end-to-end cases of the ops suite. */
 TCase *
 ops_e2e_tcase(void)
@@ -197,5 +257,6 @@ ops_e2e_tcase(void)
 
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_ops_shutdown_cluster);
+	tcase_add_test(tc, test_ops_slow_command_logged);
 	return tc;
 }
