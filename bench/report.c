@@ -200,9 +200,9 @@ report_slow_json(const struct bench *b, const struct slowest *s)
 		v[j] = t;
 	}
 	for (int i = 0; i < n; i++) {
-		json_t	*o = json_pack("{s:f,s:f}", "ms",
+		json_t	*o = json_pack("{s:f,s:I}", "ms",
 			    (double)v[i].lat / 1000, "sent_ms",
-			    (double)(v[i].sent / 1000));
+			    (json_int_t)(v[i].sent / 1000));
 
 		if (v[i].bot != BENCH_NONE) {
 			(void)bench_bot_name(b->prefix, v[i].bot, name);

@@ -424,9 +424,16 @@ throughput)
 		kb "tp-$m" 200 Bench window --mode closed --mix "$mix" \
 		    --warmup "$WARM" --duration "$DUR" --admin "$admin:$PW"
 		pgb "pg-$m" 200 $files
-		# The same mix on the scripts of before issue 12.
-		pgb "base-$m" 200 $(for f in $files; do echo "baseline/$f"; done)
-		ran throughput "$m" 200 "tp-$m" "pg-$m" "base-$m"
+		# The same mix on the scripts of before issue 12, for the
+		# mixes with a target against them (look, say, mixed).
+		base=-
+		case $m in
+		look|say|mixed)
+			base=base-$m
+			pgb "$base" 200 $(for f in $files; do
+			    echo "baseline/$f"; done) ;;
+		esac
+		ran throughput "$m" 200 "tp-$m" "pg-$m" "$base"
 	done ;;
 one)
 	# One player: its look's latency against pgbench's at one client.

@@ -17,6 +17,9 @@
 
 /* How often the loop asks whether a task is due. */
 #define TICK_POLL_MS	500
+/* A task's transaction this slow is logged (warn): what the bench's
+ * stalls listing lines up with the slowest commands. */
+#define TICK_SLOW_MS	50
 /* Messages pruned at most per run of the messages task. */
 #define TICK_PRUNE_BATCH	20000
 
@@ -114,11 +117,16 @@ tick_run(struct job *job, struct store *s)
 	for (size_t i = 0; i < nitems(tick_tasks); i++) {
 		struct tick_run	r = { .task = &tick_tasks[i] };
 		enum tx_result	res;
+		uint64_t	t0, ms;
 
 		if (!tick_is_due(tick_tasks[i].name, due, n))
 			continue;
+		t0 = util_now_us();
 		res = store_tx(s, false, tick_cfg->tx_retries, tick_task_tx,
 		    &r);
+		if ((ms = (util_now_us() - t0) / 1000) >= TICK_SLOW_MS)
+			log_warn("tick: %s took %llu ms", tick_tasks[i].name,
+			    (unsigned long long)ms);
 		if (res == TXR_FAILED)
 			log_error("tick %s failed: %s (SQLSTATE %s)",
 			    tick_tasks[i].name, store_error(s),
