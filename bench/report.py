@@ -692,14 +692,32 @@ def clock(ms):
         ".%03d" % (ms % 1000)
 
 
-def stalls(d, top=10, before=1000, after=200):
-    """Every run's slowest commands, each with the logged events from
-    before ms before it was sent to after ms after its answer came."""
+def episodes(slow):
+    """The slowest commands grouped into episodes: runs of commands whose
+    time in flight (sent to answered) overlaps, in time order."""
+    out = []
+    for s in sorted(slow, key=lambda s: s["sent_ms"]):
+        t0 = int(s["sent_ms"])
+        t1 = t0 + int(s["ms"])
+        if out and t0 <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], t1)
+            out[-1][2].append(s)
+        else:
+            out.append([t0, t1, [s]])
+    return out
+
+
+def stalls(d, before=1000, after=200):
+    """Every run's slowest commands, grouped into episodes (commands in
+    flight at the same time), each with the logged events from before ms
+    before it began to after ms after it ended."""
     events = log_events(d)
-    out = ["Slowest commands per run (keep-bench: send time UTC, latency, "
-           "kind, bot) and, indented, what postgres.log (checkpoints, "
-           "autovacuum, statements and lock waits over 50 ms) and keepd.log "
-           "show from %d ms before to %d ms after" % (before, after)]
+    out = ["Slowest commands per run (keep-bench's 20 slowest, grouped into "
+           "episodes of commands in flight at the same time; UTC) and, "
+           "indented, what postgres.log (checkpoints, autovacuum, statements "
+           "and lock waits over 50 ms), keepd.log (ticker runs over 50 ms, "
+           "warnings) and keep-bench's own loop (late by over 5 ms) show "
+           "from %d ms before to %d ms after" % (before, after)]
     for r in runs_of(d):
         try:
             with open(os.path.join(d.path, r.kb + ".json")) as f:
@@ -715,13 +733,20 @@ def stalls(d, top=10, before=1000, after=200):
                    % (r.scenario, r.mix, r.bots, r.kv("total.p99_ms"),
                       r.kv("total.p999_ms"), r.kv("total.max_ms"), len(lag),
                       "%.1f" % lag[0]["ms"] if lag else "0"))
-        for s in slow[:top]:
-            t0 = int(s["sent_ms"])
-            t1 = t0 + int(s["ms"])
-            out.append("  %s %8.1f ms %-5s %s%s" % (
-                clock(t0), s["ms"], s.get("kind", "?"), s.get("bot", "?"),
-                "" if s.get("outcome", "ok") in ("ok", "refused") else
-                " (" + s["outcome"] + ")"))
+        for t0, t1, group in episodes(slow):
+            worst = max(group, key=lambda s: s["ms"])
+            kinds = {}
+            for s in group:
+                kinds[s.get("kind", "?")] = kinds.get(s.get("kind", "?"),
+                                                      0) + 1
+            out.append("  %s-%s  %d of them, worst %.1f ms (%s %s); %s%s"
+                       % (clock(t0), clock(t1)[3:], len(group), worst["ms"],
+                          worst.get("kind", "?"), worst.get("bot", "?"),
+                          ", ".join("%s %d" % kv for kv in
+                                    sorted(kinds.items())),
+                          "" if all(s.get("outcome", "ok") in
+                                    ("ok", "refused") for s in group)
+                          else " (timeouts or errors among them)"))
             for g in lag:
                 if t0 - before <= g["sent_ms"] <= t1 + after:
                     out.append("      %s keep-bench loop late %.1f ms"
@@ -775,7 +800,8 @@ def summary(path):
         print(line)
     tl = [targets_of(rs) for rs in allruns]
     print("")
-    print("Targets, per run (%s)" % " ".join(dirs))
+    print("Targets, the verdict of each run (%s); the figures are %s's"
+          % (" ".join(dirs), dirs[0]))
     n = max(len(t) for t in tl)
     verdicts = []
     for i in range(n):

@@ -480,6 +480,9 @@ scale)
 esac
 done
 
+# The slowest commands beside the logs (postgres.log copied now as well
+# as at the end, for the stalls listing).
+cp "$dir/postgres.log" "$out/postgres.log" 2>/dev/null || true
 python3 bench/report.py "$out" stalls >"$out/stalls.txt" 2>&1 || true
 fact hwm_kb "$(sed -n 's/^VmHWM:[^0-9]*\([0-9]*\).*/\1/p' \
     "/proc/${kpid:-0}/status" 2>/dev/null || true)"
