@@ -255,12 +255,14 @@ report_json(const struct bench *b, FILE *f)
 	    "throughput", secs > 0 ? (double)b->total.count / secs : 0.0,
 	    "total", report_kind_json(&b->total), "kinds", kinds);
 	json_object_set_new(o, "login", json_pack(
-	    "{s:I,s:I,s:I,s:f,s:f,s:f,s:f}",
+	    "{s:I,s:I,s:I,s:f,s:f,s:f,s:f,s:f,s:f}",
 	    "count", (json_int_t)b->logins,
 	    "failed", (json_int_t)b->login_failed,
 	    "reconnects", (json_int_t)b->reconnects, "seconds", ls,
 	    "p50_ms", report_ms(&b->login, 0.5),
+	    "p90_ms", report_ms(&b->login, 0.9),
 	    "p99_ms", report_ms(&b->login, 0.99),
+	    "p999_ms", report_ms(&b->login, 0.999),
 	    "max_ms", report_ms(&b->login, 1)));
 	json_object_set_new(o, "online", json_integer(b->online));
 	json_object_set_new(o, "active", json_integer(b->active));

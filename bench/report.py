@@ -319,7 +319,9 @@ class Run:
                 self.kv("login.count"))
             f.update({"keepd/s": cnt / secs if secs > 0 else None,
                       "p50ms": val(self.kv("login.p50_ms")),
+                      "p90ms": val(self.kv("login.p90_ms")),
                       "p99ms": val(self.kv("login.p99_ms")),
+                      "p99.9ms": val(self.kv("login.p999_ms")),
                       "maxms": val(self.kv("login.max_ms")),
                       "err+to": val(self.kv("login.failed"))})
         else:
