@@ -23,18 +23,20 @@ fewer it is a MISS, and the lines say how many were.  stalls: every run's
 slowest commands (keep-bench's "slowest") beside what PostgreSQL and
 keepd logged around them (DIR/postgres.log, DIR/keepd.log).  summary: the
 median and the spread of every figure of the runs DIR/run-1, run-2, ...
-(BENCH_REPEAT), and each target's verdicts; exits as tail would on the
-medians' verdicts (1 when a target's median run missed).
+(BENCH_REPEAT), and each target's verdict in every run; exits 1 when
+most runs missed a target or were DISTURBED for it, else 0.
 
 A .cpu file holds /proc samples, "start" and "end" lines of "UPTIME KEEPD
 POSTGRES GENERATOR HOST" (CPU ticks; "-" for a process not followed) and
 an "rss KB" line (keepd's resident memory at the end); without start and
 end the window was not all inside the run.  Standard library only.
 """
+import calendar
 import json
 import os
 import re
 import sys
+import time
 
 TABLE = ("%-10s %-6s %5s %8s %9s %6s %5s %6s %6s %6s %7s %7s %6s %6s %6s "
          "%5s %4s %4s %4s")
@@ -657,7 +659,8 @@ def failed(targets):
 
 LOG_PG = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}) \S+ \[\d+\] "
                     r"(?:LOG|WARNING|ERROR):  (.*)")
-LOG_KEEPD = re.compile(r"^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3})Z (\S+) +(.*)")
+LOG_KEEPD = re.compile(r"^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3})Z "
+                       r"(\S+) +(.*)")
 PG_EVENTS = ("checkpoint", "automatic vacuum", "automatic analyze",
              "duration:", "still waiting", "acquired", "deadlock")
 
@@ -666,8 +669,6 @@ def log_events(d):
     """[(epoch ms, source, text)] of the lines of postgres.log that may
     explain a stall (checkpoints, autovacuum, slow statements, lock
     waits) and of every keepd.log line."""
-    import calendar
-    import time
     out = []
     for name, rx, fmt, src in (
             ("postgres.log", LOG_PG, "%Y-%m-%d %H:%M:%S", "postgres"),
@@ -689,7 +690,6 @@ def log_events(d):
 
 def clock(ms):
     """Epoch milliseconds as HH:MM:SS.mmm (UTC)."""
-    import time
     return time.strftime("%H:%M:%S", time.gmtime(ms // 1000)) + \
         ".%03d" % (ms % 1000)
 
