@@ -18,9 +18,12 @@
 #   make bench      keepd against pgbench running the same statements
 #                   (docs/performance.md); a benchmark, not a test.
 #                   bench/run.sh exits 0 when every target passes, 1 when
-#                   one misses, 2 when bench/*.sql drifted from the store
+#                   one misses or its window was DISTURBED by other
+#                   processes, 2 when bench/*.sql drifted from the store
 #                   or a run failed; make shows it as "Error 1"/"Error 2"
-#                   (and exits 2 itself for either, as make does)
+#                   (and exits 2 itself for either, as make does);
+#                   BENCH_REPEAT=3 make bench runs it three times and
+#                   prints the median and spread of every figure
 #   make fuzz       run the libFuzzer targets (tests/fuzz) FUZZ_SECS seconds
 #                   each (default 300) and merge what they learn into the
 #                   corpus; make test runs each for FUZZ_TEST_SECS (15)

@@ -99,12 +99,29 @@ enum outcome {
 #define BOT_TITLE	80
 #define BOT_NAME	17
 #define BENCH_ROOMS	64
+#define BENCH_SLOW	20	/* slowest commands kept for the report */
 
 /* One command on its way: when it left and what it was. */
 struct pend {
 	uint64_t	t;		/* µs, monotonic */
 	uint8_t		kind;
 	bool		measured;
+};
+
+/* One of the slowest commands of the window, or a stall of the loop. */
+struct slow {
+	uint64_t	lat;		/* µs */
+	uint64_t	sent;		/* µs since the epoch: wall clock */
+	uint32_t	bot;		/* index (BENCH_NONE: the loop itself) */
+	uint8_t		kind;
+	uint8_t		outcome;	/* enum outcome */
+};
+
+/* The BENCH_SLOW largest of a stream of values (n in use, min cached). */
+struct slowest {
+	struct slow	s[BENCH_SLOW];
+	int		n;
+	int		min;		/* index of the smallest when full */
 };
 
 struct bench;
@@ -123,6 +140,7 @@ struct bot {
 	bool			 must_flee;
 	bool			 get_drop;	/* next get kind is a drop */
 	bool			 in_room;	/* past an Exits line */
+	bool			 in_login;	/* counted in bench.inlogin */
 	uint8_t			 attempts;	/* failed tries in a row */
 	uint8_t			 name_prompts;	/* on this connection */
 	uint8_t			 tstate;	/* telnet parser */
@@ -170,9 +188,12 @@ struct bench {
 	const char		*host;
 	int			 port;
 	int			 nbots;
+	int			 active;	/* bots 0..active-1 send */
+	bool			 names;		/* --names: print, exit */
 	char			 prefix[11];
 	const char		*password;
 	double			 login_rate;
+	int			 login_inflight;	/* logins at once, at most */
 	enum mode		 mode;
 	double			 rate;
 	double			 duration;
@@ -208,6 +229,7 @@ struct bench {
 	/* Counters. */
 	int			 online;
 	int			 settled;
+	int			 inlogin;	/* connecting or logging in */
 	uint64_t		 logins, login_failed, reconnects;
 	uint64_t		 disconnects, skipped, unexpected, lost;
 	uint64_t		 notes;		/* blocks keepd sent unasked */
@@ -225,6 +247,10 @@ struct bench {
 	struct db_snap		 db0, db1, *dbcur;
 	bool			 db_refused;	/* no second dbstats */
 	struct rusage		 ru0, ru1, ru_end;
+	uint64_t		 wall0, mono0;	/* the clocks at start, µs */
+	uint64_t		 sweep_t;	/* the last sweep ran */
+	struct slowest		 slow;		/* slowest measured commands */
+	struct slowest		 stalls;	/* late sweeps in the window */
 	char			 samples[3][BOT_TITLE + 16];
 	int			 nsamples;
 };
@@ -249,11 +275,17 @@ uint64_t	bench_rand(uint64_t *state);
 void		bench_enqueue(struct bench *, struct bot *);
 /* A bot finished logging in and walking: count it ready once. */
 void		bench_bot_ready(struct bench *, struct bot *);
+/* Whether a bot sends commands (--active): the admin never does. */
+bool		bench_active(const struct bench *, const struct bot *);
+/* Wall-clock µs since the epoch of a monotonic time. */
+uint64_t	bench_wall(const struct bench *, uint64_t mono);
+/* Keep v among the BENCH_SLOW largest of s. */
+void		bench_slow_add(struct slowest *, const struct slow *v);
 /* A bot gave up: count it failed once. */
 void		bench_bot_failed(struct bench *, struct bot *, const char *why);
 /* Account one command's end (measured ones go into the report). */
-void		bench_record(struct bench *, const struct pend *, uint64_t now,
-		    enum outcome);
+void		bench_record(struct bench *, const struct bot *,
+		    const struct pend *, uint64_t now, enum outcome);
 /* Keep the first few unexpected answers to show at the end. */
 void		bench_unexpected(struct bench *, const struct bot *,
 		    const char *text);
@@ -281,6 +313,8 @@ void		bot_init(struct bot *, struct bench *, uint32_t idx,
 		    const char *name, bool admin);
 /* Open the connection and start the login dialog. */
 void		bot_connect(struct bot *);
+/* The bot is no longer connecting or logging in (counted once). */
+void		bot_login_over(struct bot *);
 /* The run started: a ready bot starts sending. */
 void		bot_start(struct bot *);
 /* Check the bot's deadlines (called ten times a second). */

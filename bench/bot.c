@@ -70,10 +70,21 @@ bot_init(struct bot *bot, struct bench *b, uint32_t idx, const char *name,
 	evtimer_assign(&bot->timer, b->base, bot_timer_cb, bot);
 }
 
+/* The bot is no longer connecting or logging in (counted once). */
+void
+bot_login_over(struct bot *bot)
+{
+	if (bot->in_login) {
+		bot->in_login = false;
+		bot->bench->inlogin--;
+	}
+}
+
 /* Free the connection (not the bot); the bot is offline afterwards. */
 static void
 bot_drop_conn(struct bot *bot)
 {
+	bot_login_over(bot);
 	evtimer_del(&bot->timer);
 	if (bot->bev != NULL) {
 		bufferevent_free(bot->bev);
@@ -134,7 +145,7 @@ bot_lost(struct bot *bot, enum outcome outcome, const char *why)
 		if (p.kind == KIND_DBSTATS)
 			bench_db_done(b, false);
 		else
-			bench_record(b, &p, now, outcome);
+			bench_record(b, bot, &p, now, outcome);
 	}
 	bot_drop_conn(bot);
 	if (b->phase != PHASE_DONE)
@@ -154,6 +165,8 @@ bot_connect(struct bot *bot)
 
 	bot_read_reset(bot);
 	bot->state = BOT_CONNECTING;
+	bot->in_login = true;
+	b->inlogin++;
 	bot->step_t = bot->login_t = bench_now();
 	bot->bev = bufferevent_socket_new(b->base, -1, BEV_OPT_CLOSE_ON_FREE);
 	if (bot->bev == NULL) {
@@ -391,6 +404,7 @@ bot_logged_in(struct bot *bot)
 	struct bench	*b = bot->bench;
 
 	bot->attempts = 0;
+	bot_login_over(bot);
 	if (!bot->admin) {
 		bot->online = true;
 		b->online++;
@@ -404,7 +418,9 @@ bot_logged_in(struct bot *bot)
 	} else
 		b->reconnects++;
 	bot->state = BOT_READY;
-	if (bot->admin || (b->mode == MODE_IDLE && b->nrooms == 0)) {
+	/* The admin and the idle (--active) stay where they logged in. */
+	if (!bench_active(b, bot) || (b->mode == MODE_IDLE &&
+	    b->nrooms == 0)) {
 		bench_bot_ready(b, bot);
 		return;
 	}
@@ -521,7 +537,7 @@ bot_answer(struct bot *bot, uint32_t flags)
 		bench_db_done(b, out == OUT_OK);
 		return;
 	}
-	bench_record(b, &p, bench_now(), out);
+	bench_record(b, bot, &p, bench_now(), out);
 	if (bot->state == BOT_SETUP)
 		bot_setup_step(bot);
 	else if (bot->state == BOT_RUNNING && b->mode == MODE_CLOSED &&

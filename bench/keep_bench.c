@@ -141,12 +141,50 @@ bench_count(struct kind_stats *ks, enum outcome out, uint64_t lat)
 	}
 }
 
-/* Account one command's end. */
+/* Wall-clock µs since the epoch of a monotonic time. */
+uint64_t
+bench_wall(const struct bench *b, uint64_t mono)
+{
+	return b->wall0 + mono - b->mono0;
+}
+
+/*
+ * Keep v among the BENCH_SLOW largest: fill, then replace the smallest
+ * kept when v is larger (a rescan of 20 only then, which is rare once the
+ * list holds the window's tail).
+ */
 void
-bench_record(struct bench *b, const struct pend *p, uint64_t now,
-    enum outcome out)
+bench_slow_add(struct slowest *s, const struct slow *v)
+{
+	if (s->n < BENCH_SLOW) {
+		s->s[s->n++] = *v;
+		if (s->n < BENCH_SLOW)
+			return;
+	} else if (v->lat <= s->s[s->min].lat)
+		return;
+	else
+		s->s[s->min] = *v;
+	s->min = 0;
+	for (int i = 1; i < s->n; i++) {
+		if (s->s[i].lat < s->s[s->min].lat)
+			s->min = i;
+	}
+}
+
+/* Whether a bot sends commands (--active): the admin never does. */
+bool
+bench_active(const struct bench *b, const struct bot *bot)
+{
+	return !bot->admin && bot->idx < (uint32_t)b->active;
+}
+
+/* Account one command's end; the slowest measured ones are kept. */
+void
+bench_record(struct bench *b, const struct bot *bot, const struct pend *p,
+    uint64_t now, enum outcome out)
 {
 	uint64_t	lat = now > p->t ? now - p->t : 0;
+	struct slow	v;
 
 	if (out == OUT_OK || out == OUT_REFUSED) {
 		hist_add(&b->ivl, lat);
@@ -157,6 +195,12 @@ bench_record(struct bench *b, const struct pend *p, uint64_t now,
 		b->all_timeouts++;
 	if (!p->measured || p->kind >= KIND_N)
 		return;
+	v.lat = lat;
+	v.sent = bench_wall(b, p->t);
+	v.bot = bot->idx;
+	v.kind = p->kind;
+	v.outcome = (uint8_t)out;
+	bench_slow_add(&b->slow, &v);
 	bench_count(&b->kinds[p->kind], out, lat);
 	bench_count(&b->total, out, lat);
 }
@@ -291,7 +335,8 @@ bench_logins_done(struct bench *b, uint64_t now)
 	}
 	bench_phase(b, PHASE_WARMUP, now);
 	for (int i = 0; i < b->nbots; i++) {
-		if (b->bots[i].state == BOT_READY)
+		if (b->bots[i].state == BOT_READY &&
+		    bench_active(b, &b->bots[i]))
 			bot_start(&b->bots[i]);
 	}
 }
@@ -378,6 +423,17 @@ bench_sweep_cb(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
+	/* The loop itself late by more than 5 ms: keep-bench stalled. */
+	if (b->phase == PHASE_MEASURE && b->sweep_t != 0 &&
+	    now > b->sweep_t + BENCH_SWEEP_MS * 1000 + 5000) {
+		struct slow	v = { .lat = now - b->sweep_t -
+				    BENCH_SWEEP_MS * 1000, .bot = BENCH_NONE,
+				    .sent = bench_wall(b, b->sweep_t +
+				    BENCH_SWEEP_MS * 1000) };
+
+		bench_slow_add(&b->stalls, &v);
+	}
+	b->sweep_t = now;
 	for (int i = 0; i < b->nall; i++) {
 		bot_sweep(&b->bots[i], now);
 		if (!b->bots[i].admin)
@@ -388,7 +444,11 @@ bench_sweep_cb(evutil_socket_t fd, short what, void *arg)
 		bench_progress(b, now);
 }
 
-/* The login rate limiter: start queued connections as tokens allow. */
+/*
+ * The login rate limiter: start queued connections as tokens allow, and
+ * no more than --login-inflight logging in at once, so that keepd's login
+ * queue never holds a login longer than the dialog's step timeout.
+ */
 static void
 bench_tick_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -403,7 +463,8 @@ bench_tick_cb(evutil_socket_t fd, short what, void *arg)
 	b->tok_t = now;
 	if (b->tokens > cap)
 		b->tokens = cap;
-	while (b->tokens >= 1 && b->qhead != BENCH_NONE) {
+	while (b->tokens >= 1 && b->qhead != BENCH_NONE &&
+	    b->inlogin < b->login_inflight) {
 		bot = &b->bots[b->qhead];
 		b->qhead = bot->qnext;
 		if (b->qhead == BENCH_NONE)
@@ -537,8 +598,18 @@ main(int argc, char **argv)
 {
 	static struct bench	b;
 	char			err[512];
+	struct timespec		ts;
 
 	options_parse(&b, argc, argv);
+	if (b.names) {
+		char	name[BOT_NAME];
+
+		for (int i = 0; i < b.nbots; i++) {
+			(void)bench_bot_name(b.prefix, (uint32_t)i, name);
+			printf("%s\n", name);
+		}
+		return fflush(stdout) == 0 ? 0 : 1;
+	}
 	if (b.nrooms > 0 && !map_load(&b.map, b.world, err, sizeof err)) {
 		fprintf(stderr, "keep-bench: --rooms: %s\n", err);
 		return 2;
@@ -554,6 +625,9 @@ main(int argc, char **argv)
 		return 1;
 	signal(SIGPIPE, SIG_IGN);
 	bench_nofile(b.nbots + 32);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	b.wall0 = (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+	b.mono0 = bench_now();
 	b.seed = bench_now() ^ ((uint64_t)getpid() << 32);
 	if ((b.base = event_base_new()) == NULL || !bench_make_bots(&b)) {
 		fprintf(stderr, "keep-bench: out of memory\n");

@@ -19,9 +19,14 @@ options_usage(FILE *f)
 	    "  --host H           keepd address (127.0.0.1)\n"
 	    "  --port P           keepd port (4000)\n"
 	    "  --bots N           bot connections (10)\n"
+	    "  --active N         only bots 0..N-1 send commands; the rest\n"
+	    "                     stay connected, idle (all)\n"
+	    "  --names            print the bots' names, one a line, and "
+	    "exit\n"
 	    "  --prefix STR       bot names are STR + letters (Bench)\n"
 	    "  --password PW      the bots' password (benchpass1)\n"
 	    "  --login-rate L     new logins started per second (50)\n"
+	    "  --login-inflight N logins under way at once, at most (256)\n"
 	    "  --mode M           closed, open or idle (closed)\n"
 	    "  --rate R           commands per second per bot, open mode (5)\n"
 	    "  --duration S       measured seconds (10)\n"
@@ -164,16 +169,20 @@ options_admin(struct bench *b, const char *arg)
 void
 options_parse(struct bench *b, int argc, char **argv)
 {
-	enum { O_HOST = 256, O_PORT, O_BOTS, O_PREFIX, O_PASSWORD, O_LRATE,
-	    O_MODE, O_RATE, O_DURATION, O_WARMUP, O_MIX, O_ROOMS, O_WORLD,
-	    O_TIMEOUT, O_JSON, O_ADMIN, O_HELP };
+	enum { O_HOST = 256, O_PORT, O_BOTS, O_ACTIVE, O_NAMES, O_PREFIX,
+	    O_PASSWORD, O_LRATE, O_LINFLIGHT, O_MODE, O_RATE, O_DURATION,
+	    O_WARMUP, O_MIX, O_ROOMS, O_WORLD, O_TIMEOUT, O_JSON, O_ADMIN,
+	    O_HELP };
 	static const struct option	opts[] = {
 		{ "host", required_argument, NULL, O_HOST },
 		{ "port", required_argument, NULL, O_PORT },
 		{ "bots", required_argument, NULL, O_BOTS },
+		{ "active", required_argument, NULL, O_ACTIVE },
+		{ "names", no_argument, NULL, O_NAMES },
 		{ "prefix", required_argument, NULL, O_PREFIX },
 		{ "password", required_argument, NULL, O_PASSWORD },
 		{ "login-rate", required_argument, NULL, O_LRATE },
+		{ "login-inflight", required_argument, NULL, O_LINFLIGHT },
 		{ "mode", required_argument, NULL, O_MODE },
 		{ "rate", required_argument, NULL, O_RATE },
 		{ "duration", required_argument, NULL, O_DURATION },
@@ -193,9 +202,11 @@ options_parse(struct bench *b, int argc, char **argv)
 	b->host = "127.0.0.1";
 	b->port = 4000;
 	b->nbots = 10;
+	b->active = -1;
 	snprintf(b->prefix, sizeof b->prefix, "Bench");
 	b->password = "benchpass1";
 	b->login_rate = 50;
+	b->login_inflight = 256;
 	b->mode = MODE_CLOSED;
 	b->rate = 5;
 	b->duration = 10;
@@ -214,6 +225,13 @@ options_parse(struct bench *b, int argc, char **argv)
 		case O_BOTS:
 			b->nbots = (int)options_num("bots", optarg, 1, 100000);
 			break;
+		case O_ACTIVE:
+			b->active = (int)options_num("active", optarg, 0,
+			    100000);
+			break;
+		case O_NAMES:
+			b->names = true;
+			break;
 		case O_PREFIX:
 			if (!options_letters(optarg, 1, 10))
 				options_bad("--prefix: 1 to 10 letters");
@@ -228,6 +246,10 @@ options_parse(struct bench *b, int argc, char **argv)
 		case O_LRATE:
 			b->login_rate = options_num("login-rate", optarg, 0.01,
 			    100000);
+			break;
+		case O_LINFLIGHT:
+			b->login_inflight = (int)options_num("login-inflight",
+			    optarg, 1, 100000);
 			break;
 		case O_MODE:
 			if (strcmp(optarg, "closed") == 0)
@@ -278,6 +300,8 @@ options_parse(struct bench *b, int argc, char **argv)
 	}
 	if (optind < argc)
 		options_bad("unexpected argument \"%s\"", argv[optind]);
+	if (b->active < 0 || b->active > b->nbots)
+		b->active = b->nbots;
 	if (!bench_bot_name(b->prefix, (uint32_t)b->nbots - 1, name))
 		options_bad("--bots %d: names would pass 16 letters; use a "
 		    "shorter --prefix", b->nbots);

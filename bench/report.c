@@ -4,6 +4,7 @@
  */
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <jansson.h>
 
@@ -125,6 +126,18 @@ report_text(const struct bench *b, FILE *f)
 		for (int i = 0; i < b->nsamples; i++)
 			fprintf(f, "  %s\n", b->samples[i]);
 	}
+	if (b->stalls.n > 0) {
+		uint64_t	worst = 0;
+
+		for (int i = 0; i < b->stalls.n; i++)
+			worst = b->stalls.s[i].lat > worst ?
+			    b->stalls.s[i].lat : worst;
+		fprintf(f, "keep-bench stalls: its loop ran late by over 5 ms "
+		    "%d%s times in the window, at worst %.1f ms (its own "
+		    "latency figures include those)\n", b->stalls.n,
+		    b->stalls.n == BENCH_SLOW ? " or more" : "",
+		    (double)worst / 1000);
+	}
 	if (b->db0.ok && b->db1.ok) {
 		uint64_t	st = b->db1.statements - b->db0.statements;
 		uint64_t	rt = b->db1.round_trips - b->db0.round_trips;
@@ -148,7 +161,7 @@ report_text(const struct bench *b, FILE *f)
 static json_t *
 report_kind_json(const struct kind_stats *ks)
 {
-	return json_pack("{s:I,s:I,s:I,s:I,s:f,s:f,s:f,s:f,s:f}",
+	return json_pack("{s:I,s:I,s:I,s:I,s:f,s:f,s:f,s:f,s:f,s:f}",
 	    "count", (json_int_t)ks->count,
 	    "refused", (json_int_t)ks->refused,
 	    "errors", (json_int_t)ks->errors,
@@ -157,7 +170,51 @@ report_kind_json(const struct kind_stats *ks)
 	    "p90_ms", report_ms(&ks->h, 0.9),
 	    "p99_ms", report_ms(&ks->h, 0.99),
 	    "p999_ms", report_ms(&ks->h, 0.999),
-	    "max_ms", report_ms(&ks->h, 1));
+	    "max_ms", report_ms(&ks->h, 1),
+	    "mean_ms", round(hist_mean(&ks->h)) / 1000);
+}
+
+static const char *const report_outcomes[] = {
+	"ok", "refused", "error", "timeout"
+};
+
+/*
+ * The slowest commands (or the loop's stalls) as a JSON array, slowest
+ * first: latency, wall-clock send time (ms since the epoch), kind, bot.
+ */
+static json_t *
+report_slow_json(const struct bench *b, const struct slowest *s)
+{
+	json_t		*a = json_array();
+	struct slow	 v[BENCH_SLOW];
+	int		 n = s->n;
+	char		 name[BOT_NAME];
+
+	memcpy(v, s->s, sizeof v[0] * (size_t)n);
+	for (int i = 1; i < n; i++) {	/* insertion sort, 20 at most */
+		struct slow	t = v[i];
+		int		j = i;
+
+		for (; j > 0 && v[j - 1].lat < t.lat; j--)
+			v[j] = v[j - 1];
+		v[j] = t;
+	}
+	for (int i = 0; i < n; i++) {
+		json_t	*o = json_pack("{s:f,s:I}", "ms",
+			    (double)v[i].lat / 1000, "sent_ms",
+			    (json_int_t)(v[i].sent / 1000));
+
+		if (v[i].bot != BENCH_NONE) {
+			(void)bench_bot_name(b->prefix, v[i].bot, name);
+			json_object_set_new(o, "kind", json_string(
+			    bench_kind_names[v[i].kind]));
+			json_object_set_new(o, "outcome", json_string(
+			    report_outcomes[v[i].outcome]));
+			json_object_set_new(o, "bot", json_string(name));
+		}
+		json_array_append_new(a, o);
+	}
+	return a;
 }
 
 /* The dbstats deltas as JSON. */
@@ -198,14 +255,19 @@ report_json(const struct bench *b, FILE *f)
 	    "throughput", secs > 0 ? (double)b->total.count / secs : 0.0,
 	    "total", report_kind_json(&b->total), "kinds", kinds);
 	json_object_set_new(o, "login", json_pack(
-	    "{s:I,s:I,s:I,s:f,s:f,s:f,s:f}",
+	    "{s:I,s:I,s:I,s:f,s:f,s:f,s:f,s:f,s:f}",
 	    "count", (json_int_t)b->logins,
 	    "failed", (json_int_t)b->login_failed,
 	    "reconnects", (json_int_t)b->reconnects, "seconds", ls,
 	    "p50_ms", report_ms(&b->login, 0.5),
+	    "p90_ms", report_ms(&b->login, 0.9),
 	    "p99_ms", report_ms(&b->login, 0.99),
+	    "p999_ms", report_ms(&b->login, 0.999),
 	    "max_ms", report_ms(&b->login, 1)));
 	json_object_set_new(o, "online", json_integer(b->online));
+	json_object_set_new(o, "active", json_integer(b->active));
+	json_object_set_new(o, "slowest", report_slow_json(b, &b->slow));
+	json_object_set_new(o, "stalls", report_slow_json(b, &b->stalls));
 	json_object_set_new(o, "disconnects", json_integer(
 	    (json_int_t)b->disconnects));
 	json_object_set_new(o, "skipped", json_integer(

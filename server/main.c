@@ -268,6 +268,11 @@ raise_nofile(void)
 			log_info("open files limit raised from %llu to %llu",
 			    (unsigned long long)old,
 			    (unsigned long long)rl.rlim_cur);
+		else {
+			log_warn("open files limit stays %llu: %s",
+			    (unsigned long long)old, strerror(errno));
+			rl.rlim_cur = old;
+		}
 	} else
 		log_info("open files limit is %llu (the hard limit)",
 		    (unsigned long long)rl.rlim_cur);

@@ -1,0 +1,33 @@
+-- score: one `score` command as keepd runs it, statement for statement.
+--
+-- Mirrors store_tx() in server/db/store_tx.c (BEGIN ISOLATION LEVEL
+-- REPEATABLE READ READ ONLY ... COMMIT: score is CMD_READ) and
+-- cmd_run() -> store_char_load() (st_char_load, CHAR_COLS in
+-- server/db/store_char.c); cmd_score() itself only formats that row.  The
+-- SQL is copied from the statement, one C string fragment per line, with
+-- $n replaced by pgbench variables.  When it changes, update this file:
+-- bench/run.sh compares the text and warns when they differ.
+--
+-- Round trips as in keepd: store_tx() sends BEGIN along with the first
+-- statement in one pipeline (store_exec_pipelined in server/db/store.c),
+-- which \startpipeline ... \endpipeline reproduces; every other statement,
+-- COMMIT included, is a round trip of its own.  Run with -M prepared, as
+-- keepd prepares its statements.
+--
+-- Variables (bench/run.sh passes them with -D): lo, n = the pgbench
+-- characters' ids lo .. lo+n-1, all online.
+\set id random(:lo, :lo + :n - 1)
+\startpipeline
+BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;
+SELECT id, name, role, room_id,
+ char_hp(hp, max_hp, hp_at, fighting_id), max_hp, coins,
+ coalesce(session_instance::text, ''), coalesce(session_id, 0),
+ level, xp, coalesce(fighting_id, 0), proto_id IS NOT NULL,
+ CASE WHEN frozen_until > now() THEN mod_until(frozen_until)
+  ELSE '' END,
+ CASE WHEN muted_until > now() THEN mod_until(muted_until)
+  ELSE '' END, afk IS NOT NULL,
+ color, coalesce(prompt, '')
+ FROM characters WHERE id = :id;
+\endpipeline
+COMMIT;
