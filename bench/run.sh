@@ -67,7 +67,8 @@ SCENARIOS=${BENCH_SCENARIOS:-logins throughput one scaling latency crowd idle sc
 IDLE=5000		# the idle scenario's players
 SCALE=10000		# the scale scenario's players,
 ACTIVE=1000		# of whom this many send commands,
-SCALE_RATE=2		# at this rate each (open loop)
+SCALE_RATE=2		# at this rate each (open loop),
+SCALE_SIDE=50		# in a city of 50 x 50 rooms (bench/scale-world.psql)
 KEEPD=$top/$build/keepd
 KB=$top/$build/keep-bench
 CONF=$top/bench/keep-bench.json
@@ -260,10 +261,11 @@ ran() {
 	report run "$@" || failed=1
 }
 
-# copy_bots PREFIX N ROOM: make keep-bench's bots PREFIX.. 0..N-1 that do
-# not exist yet, as copies of Benchaa (its cheap password hash), each in
-# the room the SQL expression ROOM gives (r.ids: every room's id), in one
-# statement; the names come from keep-bench itself (--names).
+# copy_bots PREFIX N ROOM [WHERE]: make keep-bench's bots PREFIX.. 0..N-1
+# that do not exist yet, as copies of Benchaa (its cheap password hash),
+# each in the room the SQL expression ROOM gives (r.ids: the id of every
+# room, or of those WHERE picks), in one statement; the names come from
+# keep-bench itself (--names).
 copy_bots() {
 	"$KB" --names --prefix "$1" --bots "$2" |
 	    psql -XqAt -v ON_ERROR_STOP=1 "$url" \
@@ -272,7 +274,7 @@ copy_bots() {
 	    SELECT bn.name, h.password_hash, $3
 	    FROM bn, (SELECT password_hash FROM characters
 	        WHERE name = 'Benchaa') h,
-	        (SELECT array_agg(id ORDER BY id) AS ids FROM rooms) r
+	        (SELECT array_agg(id ORDER BY id) AS ids FROM rooms ${4-}) r
 	    WHERE NOT EXISTS (SELECT 1 FROM characters c
 	        WHERE lower(c.name) = lower(bn.name))" >/dev/null ||
 	    die "copying the $1 bots failed"
@@ -391,9 +393,14 @@ if [ "$nbots" -lt "$maxbots" ]; then
 fi
 case $SCENARIOS in
 *scale*)
-	# The scale scenario's players, spread over the whole world.
-	copy_bots Scale $SCALE "(r.ids[1 + floor(random() * cardinality(r.ids))::int])"
-	say "created $(q "SELECT count(*) FROM characters WHERE name LIKE 'Scale%'") Scale players in random rooms (copies)" ;;
+	# The scale scenario's players, spread over a city of their own
+	# (bench/scale-world.psql: 10,000 in the shipped 43 rooms would be
+	# ~230 to a room), each in a random one of its rooms.
+	psql -XqAt -v ON_ERROR_STOP=1 -v side=$SCALE_SIDE \
+	    -f bench/scale-world.psql "$url" >/dev/null ||
+	    die "bench/scale-world.psql failed"
+	copy_bots Scale $SCALE "(r.ids[1 + floor(random() * cardinality(r.ids))::int])" "WHERE area = 'benchcity'"
+	say "created $(q "SELECT count(*) FROM characters WHERE name LIKE 'Scale%'") Scale players in random rooms of a $SCALE_SIDE x $SCALE_SIDE city (copies)" ;;
 esac
 stop_keepd
 
