@@ -94,6 +94,15 @@ store_char_load(struct store *s, int64_t id, struct store_char *c)
 	return store_char_one(s, &st_char_load, p, c, 0, NULL, 0);
 }
 
+/* Send store_char_load's statement early, with the transaction's BEGIN. */
+void
+store_char_load_spec(struct store *s, int64_t id)
+{
+	const char	*p[] = { STORE_NUM(id) };
+
+	store_exec_spec(s, &st_char_load, p, false);
+}
+
 static struct store_stmt st_char_create = {
 	"char_create",
 	"INSERT INTO characters (name, password_hash, room_id,"
@@ -207,6 +216,16 @@ store_char_move(struct store *s, int64_t id, int32_t from, const char *dir,
 	}
 	PQclear(res);
 	return rc;
+}
+
+/* Send store_char_move's statement early, with the transaction's BEGIN. */
+void
+store_char_move_spec(struct store *s, int64_t id, int32_t from,
+    const char *dir)
+{
+	const char	*p[] = { STORE_NUM(id), STORE_NUM(from), dir };
+
+	store_exec_spec(s, &st_char_move, p, true);
 }
 
 /*
