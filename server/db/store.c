@@ -475,9 +475,13 @@ store_pipeline_results(struct store *s, struct store_slot *slot, int n,
 				PQclear(res);
 				return false;
 			}
+			/*
+			 * Skipped after a statement failed: a "no".  Any
+			 * other error (a lost connection) is no answer.
+			 */
 			if (slot[i].kind == SLOT_COMMIT && got == 1)
-				s->commit_sent = *failed ? COMMIT_REFUSED :
-				    store_commit_verdict(s, res);
+				s->commit_sent = st == PGRES_PIPELINE_ABORTED ?
+				    COMMIT_REFUSED : store_commit_verdict(s, res);
 			else if (st == PGRES_FATAL_ERROR ||
 			    st == PGRES_PIPELINE_ABORTED) {
 				if (!*failed)
