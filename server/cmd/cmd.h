@@ -276,6 +276,8 @@ enum tx_rc	cmd_show_room(struct cmd_ctx *, int32_t room);
  * Parse "N coins to NAME" (also "N coin NAME"); false with a reason for the
  * player in why.  Pure, for unit tests.
  */
+/* Whether give's args give coins (not an item). */
+bool		cmd_give_is_coins(const char *args);
 bool		cmd_parse_give(const char *args, int64_t *amount, char *name,
 		    size_t namesz, const char **why);
 

@@ -98,6 +98,35 @@ cmd_run_screen(struct cmd_ctx *ctx, struct cmd_call *call, enum tx_rc rc)
 }
 
 /*
+ * The reads whose statements depend on nothing the actor's row says but
+ * its id (or the room it was in): all go out with BEGIN and COMMIT, one
+ * round trip.  With GMCP, the screen may read more: COMMIT waits.
+ */
+static bool
+cmd_run_spec_read(struct store *st, const struct cmd_call *call)
+{
+	cmd_fn	fn = call->cmd->handler;
+
+	if (fn != cmd_score && fn != cmd_who && fn != cmd_inventory &&
+	    fn != cmd_equipment && (fn != cmd_exits || call->guess_room == 0))
+		return false;
+	store_char_load_spec(st, call->char_id);
+	if (fn == cmd_who)
+		store_char_who_spec(st);
+	else if (fn == cmd_inventory)
+		store_item_inventory_spec(st, call->char_id);
+	else if (fn == cmd_equipment)
+		store_item_equipment_spec(st, call->char_id);
+	else if (fn == cmd_exits) {
+		store_talk_exits_spec(st, call->guess_room);
+		store_talk_exits_spec(st, call->guess_room);
+	}
+	if (call->gmcp_want == 0)
+		store_spec_commit(st);
+	return true;
+}
+
+/*
  * Guesses for the first pipeline: the hot commands' statements, with the
  * room and name the session's last command left the actor with, go out
  * with BEGIN and the actor's row (docs/architecture.md, "Round trips").
@@ -110,9 +139,12 @@ static void
 cmd_run_spec(struct store *st, const struct cmd_call *call)
 {
 	cmd_fn		 fn = call->cmd->handler;
-	const char	*args = call->args != NULL ? call->args : "";
-	char		*others;
+	const char	*args = call->args != NULL ? call->args : "", *why;
+	char		*others, name[STORE_NAME_MAX + 1];
+	int64_t		 amount;
 
+	if (cmd_run_spec_read(st, call))
+		return;
 	if (call->guess_room == 0 || call->guess_name == NULL ||
 	    call->guess_name[0] == '\0')
 		return;
@@ -127,6 +159,10 @@ cmd_run_spec(struct store *st, const struct cmd_call *call)
 		store_notify_say_spec(st, call->guess_room, call->char_id,
 		    "say", call->guess_name, others, cmd_comm_room_rate());
 		free(others);
+	} else if (fn == cmd_give && cmd_give_is_coins(args) &&
+	    cmd_parse_give(args, &amount, name, sizeof name, &why)) {
+		store_char_load_spec(st, call->char_id);
+		store_char_in_room_spec(st, call->guess_room, name);
 	} else if (fn == cmd_move) {
 		store_char_load_spec(st, call->char_id);
 		store_char_move_spec(st, call->char_id, call->guess_room,

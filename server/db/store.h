@@ -243,6 +243,14 @@ void		 store_room_look_spec(struct store *, int32_t room,
 void		 store_notify_say_spec(struct store *, int32_t room,
 		    int64_t except, const char *channel, const char *talker,
 		    const char *text, int rate);
+/* The same for store_char_who, store_item_inventory, store_item_equipment
+ * and store_talk_exits. */
+void		 store_char_who_spec(struct store *);
+void		 store_char_in_room_spec(struct store *, int32_t room,
+		    const char *name);
+void		 store_item_inventory_spec(struct store *, int64_t id);
+void		 store_item_equipment_spec(struct store *, int64_t id);
+void		 store_talk_exits_spec(struct store *, int32_t room);
 /*
  * The guesses queued are the whole of this read-only transaction: COMMIT
  * rides in their pipeline (one round trip).

@@ -296,6 +296,15 @@ store_char_in_room(struct store *s, int32_t room, const char *name,
 	return store_char_one(s, &st_char_in_room, p, c, 0, NULL, 0);
 }
 
+/* Send store_char_in_room's statement early, with BEGIN. */
+void
+store_char_in_room_spec(struct store *s, int32_t room, const char *name)
+{
+	const char	*p[] = { STORE_NUM(room), name };
+
+	store_exec_spec(s, &st_char_in_room, p, false);
+}
+
 /*
  * who's lines: the name, " [AFK]" or " [AFK: message]" when away, and
  * " (idle 5m)" past a minute without input (last_input_at, written by
@@ -337,4 +346,11 @@ store_char_who(struct store *s, char *out, size_t outsz, int *n)
 	}
 	PQclear(res);
 	return STORE_OK;
+}
+
+/* Send store_char_who's statement early, with BEGIN. */
+void
+store_char_who_spec(struct store *s)
+{
+	store_exec_spec(s, &st_char_who, NULL, false);
 }

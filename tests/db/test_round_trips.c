@@ -79,6 +79,34 @@ START_TEST(test_rt_look)
 }
 END_TEST
 
+/* score, who, inventory, equipment and exits: one round trip each. */
+START_TEST(test_rt_reads)
+{
+	static const char	*cmds[] = { "score", "who", "inventory",
+				    "equipment", "exits" };
+	struct world		w;
+	struct store_char	me;
+	struct run		r, plain;
+	int32_t			a, b;
+	uint64_t		before;
+
+	world_open(&w);
+	rt_rooms(&w, &a, &b);
+	new_char(&w, "Rtr", a, &me);
+	for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
+		rt_run(&w, &me, cmds[i], "", 0, &plain);
+		before = round_trips();
+		rt_run(&w, &me, cmds[i], "", a, &r);
+		ck_assert_msg(round_trips() - before == 1, "%s: %llu round "
+		    "trips", cmds[i], (unsigned long long)(round_trips() -
+		    before));
+		ck_assert_int_eq(r.result, TXR_COMMITTED);
+		ck_assert_str_eq(r.out, plain.out);
+	}
+	store_close(w.s);
+}
+END_TEST
+
 /* N says cost 2N round trips; the room hears every one. */
 START_TEST(test_rt_say)
 {
@@ -139,6 +167,42 @@ START_TEST(test_rt_move)
 	ck_assert_int_eq(sqlv("SELECT count(*) FROM messages WHERE room_id = %d"
 	    " AND %lld = ANY (recipients) AND strpos(text, '%s arrives') > 0",
 	    b, (long long)sb.id, me.name), 5);
+	store_close(w.s);
+}
+END_TEST
+
+/*
+ * give N coins: four round trips (BEGIN with the row and the receiver,
+ * the lock, the transfer, the message with the row again and COMMIT),
+ * once its statements are prepared on the connection.
+ */
+START_TEST(test_rt_give)
+{
+	struct world		w;
+	struct store_char	me, them;
+	struct run		r;
+	int32_t			a, b;
+	uint64_t		before;
+	char			args[64];
+
+	world_open(&w);
+	rt_rooms(&w, &a, &b);
+	new_char(&w, "Rtj", a, &me);
+	new_char(&w, "Rtk", a, &them);
+	sqlf("UPDATE characters SET coins = 100 WHERE id = %lld",
+	    (long long)me.id);
+	snprintf(args, sizeof args, "3 coins to %s", them.name);
+	rt_run(&w, &me, "give", args, a, &r);	/* prepares on this connection */
+	before = round_trips();
+	for (int i = 0; i < 5; i++) {
+		rt_run(&w, &me, "give", args, a, &r);
+		ck_assert_int_eq(r.result, TXR_COMMITTED);
+		ck_assert_ptr_nonnull(strstr(r.out, "You give 3 coins"));
+	}
+	ck_assert_int_eq(round_trips() - before, 20);
+	ck_assert_int_eq(coins_of(me.id), 82);
+	ck_assert_int_eq(sqlv("SELECT count(*) FROM messages WHERE kind ="
+	    " 'char' AND %lld = ANY (recipients)", (long long)them.id), 6);
 	store_close(w.s);
 }
 END_TEST
@@ -231,8 +295,10 @@ round_trips_suite(void)
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_rt_look);
+	tcase_add_test(tc, test_rt_reads);
 	tcase_add_test(tc, test_rt_say);
 	tcase_add_test(tc, test_rt_move);
+	tcase_add_test(tc, test_rt_give);
 	tcase_add_test(tc, test_rt_wrong_guess);
 	tcase_add_test(tc, test_rt_takeover);
 	suite_add_tcase(s, tc);
