@@ -14,11 +14,15 @@
 -- changes, update this file: bench/run.sh compares the text and warns when
 -- they differ.
 --
--- Round trips as in keepd: store_tx() sends BEGIN along with the first
--- statement in one pipeline (store_exec_pipelined in server/db/store.c),
--- which \startpipeline ... \endpipeline reproduces; every other statement,
--- COMMIT included, is a round trip of its own.  Run with -M prepared, as
--- keepd prepares its statements.
+-- Round trips as in keepd (issue 12): cmd_run_spec() in
+-- server/cmd/cmd_run.c queues the move (st_char_move, from the room the
+-- session's last command saw), so it goes out with BEGIN, the transaction
+-- id (store_xid_sql) and the character's row in one pipeline (store_q_flush
+-- in server/db/store.c).  The two room messages wait in the queue
+-- (store_exec_defer) and go out with the look of the room entered and
+-- COMMIT (store_commit_with_next): the second round trip.  \startpipeline
+-- ... \endpipeline reproduces both.  Run with -M prepared, as keepd
+-- prepares its statements.
 --
 -- A move needs the character's current room and an exit of it, and pgbench
 -- cannot read the room from char_load (its unnamed column
@@ -26,15 +30,18 @@
 -- pgbench client walks its own character, id wlo + client_id, back and
 -- forth between two rooms joined both ways: from wfrom through wdir to wto,
 -- then back through wback.  run.sh puts the walkers in wfrom before each
--- run; m counts this client's moves (odd: out, even: back).  The \gset on
--- the UPDATE only checks that the move happened (no row is an error).
+-- run; m counts this client's moves (odd: out, even: back).  (pgbench
+-- allows no \gset in a pipeline: a move that failed would go unnoticed.)
 --
 -- Other variables: none = 0; go_leave, go_arrive, back_leave, back_arrive
 -- = the texts keepd would send.
 \set m :m + 1
 \set id :wlo + :client_id
+\if :m % 2 = 1
 \startpipeline
 BEGIN;
+SELECT pg_current_xact_id(), pg_postmaster_start_time()::text || ' ' ||
+ coalesce(pg_stat_get_bgwriter_stat_reset_time()::text, '');
 SELECT id, name, role, room_id,
  char_hp(hp, max_hp, hp_at, fighting_id), max_hp, coins,
  coalesce(session_instance::text, ''), coalesce(session_id, 0),
@@ -45,12 +52,12 @@ SELECT id, name, role, room_id,
   ELSE '' END, afk IS NOT NULL,
  color, coalesce(prompt, '')
  FROM characters WHERE id = :id;
-\endpipeline
-\if :m % 2 = 1
 UPDATE characters c SET room_id = e.to_room FROM exits e
  WHERE c.id = :id AND c.room_id = :wfrom AND e.room_id = :wfrom
   AND e.direction = :wdir
- RETURNING e.to_room \gset
+ RETURNING e.to_room;
+\endpipeline
+\startpipeline
 WITH m AS (INSERT INTO messages (kind, room_id, recipients, text)
   SELECT 'room', :wfrom, r.ids, :go_leave FROM (SELECT array_agg(id) AS ids
    FROM characters WHERE room_id = :wfrom AND id <> :id AND id <> :none
@@ -93,11 +100,29 @@ SELECT r.id, r.title, r.description,
     GROUP BY i.proto_id, i.name) g),
  r.coins
  FROM rooms r WHERE r.id = :wto;
+COMMIT;
+\endpipeline
 \else
+\startpipeline
+BEGIN;
+SELECT pg_current_xact_id(), pg_postmaster_start_time()::text || ' ' ||
+ coalesce(pg_stat_get_bgwriter_stat_reset_time()::text, '');
+SELECT id, name, role, room_id,
+ char_hp(hp, max_hp, hp_at, fighting_id), max_hp, coins,
+ coalesce(session_instance::text, ''), coalesce(session_id, 0),
+ level, xp, coalesce(fighting_id, 0), proto_id IS NOT NULL,
+ CASE WHEN frozen_until > now() THEN mod_until(frozen_until)
+  ELSE '' END,
+ CASE WHEN muted_until > now() THEN mod_until(muted_until)
+  ELSE '' END, afk IS NOT NULL,
+ color, coalesce(prompt, '')
+ FROM characters WHERE id = :id;
 UPDATE characters c SET room_id = e.to_room FROM exits e
  WHERE c.id = :id AND c.room_id = :wto AND e.room_id = :wto
   AND e.direction = :wback
- RETURNING e.to_room \gset
+ RETURNING e.to_room;
+\endpipeline
+\startpipeline
 WITH m AS (INSERT INTO messages (kind, room_id, recipients, text)
   SELECT 'room', :wto, r.ids, :back_leave FROM (SELECT array_agg(id) AS ids
    FROM characters WHERE room_id = :wto AND id <> :id AND id <> :none
@@ -140,5 +165,6 @@ SELECT r.id, r.title, r.description,
     GROUP BY i.proto_id, i.name) g),
  r.coins
  FROM rooms r WHERE r.id = :wfrom;
-\endif
 COMMIT;
+\endpipeline
+\endif
