@@ -37,7 +37,6 @@
 \set id :glo + 2 * :client_id
 \set to :id + 1
 \set room :rlo + ((:id - :lo) / 2) % :nr
-\if :client_id = 0
 \startpipeline
 BEGIN;
 SELECT pg_current_xact_id(), pg_postmaster_start_time()::text || ' ' ||
@@ -52,6 +51,7 @@ SELECT id, name, role, room_id,
   ELSE '' END, afk IS NOT NULL,
  color, coalesce(prompt, '')
  FROM characters WHERE id = :id;
+\if :client_id = 0
 SELECT id, name, role, room_id,
  char_hp(hp, max_hp, hp_at, fighting_id), max_hp, coins,
  coalesce(session_instance::text, ''), coalesce(session_id, 0),
@@ -64,22 +64,7 @@ SELECT id, name, role, room_id,
  FROM characters
  WHERE room_id = :room AND lower(name) = lower(:to_name0)
   AND session_instance IS NOT NULL;
-\endpipeline
 \elif :client_id = 1
-\startpipeline
-BEGIN;
-SELECT pg_current_xact_id(), pg_postmaster_start_time()::text || ' ' ||
- coalesce(pg_stat_get_bgwriter_stat_reset_time()::text, '');
-SELECT id, name, role, room_id,
- char_hp(hp, max_hp, hp_at, fighting_id), max_hp, coins,
- coalesce(session_instance::text, ''), coalesce(session_id, 0),
- level, xp, coalesce(fighting_id, 0), proto_id IS NOT NULL,
- CASE WHEN frozen_until > now() THEN mod_until(frozen_until)
-  ELSE '' END,
- CASE WHEN muted_until > now() THEN mod_until(muted_until)
-  ELSE '' END, afk IS NOT NULL,
- color, coalesce(prompt, '')
- FROM characters WHERE id = :id;
 SELECT id, name, role, room_id,
  char_hp(hp, max_hp, hp_at, fighting_id), max_hp, coins,
  coalesce(session_instance::text, ''), coalesce(session_id, 0),
@@ -92,22 +77,7 @@ SELECT id, name, role, room_id,
  FROM characters
  WHERE room_id = :room AND lower(name) = lower(:to_name1)
   AND session_instance IS NOT NULL;
-\endpipeline
 \elif :client_id = 2
-\startpipeline
-BEGIN;
-SELECT pg_current_xact_id(), pg_postmaster_start_time()::text || ' ' ||
- coalesce(pg_stat_get_bgwriter_stat_reset_time()::text, '');
-SELECT id, name, role, room_id,
- char_hp(hp, max_hp, hp_at, fighting_id), max_hp, coins,
- coalesce(session_instance::text, ''), coalesce(session_id, 0),
- level, xp, coalesce(fighting_id, 0), proto_id IS NOT NULL,
- CASE WHEN frozen_until > now() THEN mod_until(frozen_until)
-  ELSE '' END,
- CASE WHEN muted_until > now() THEN mod_until(muted_until)
-  ELSE '' END, afk IS NOT NULL,
- color, coalesce(prompt, '')
- FROM characters WHERE id = :id;
 SELECT id, name, role, room_id,
  char_hp(hp, max_hp, hp_at, fighting_id), max_hp, coins,
  coalesce(session_instance::text, ''), coalesce(session_id, 0),
@@ -120,22 +90,7 @@ SELECT id, name, role, room_id,
  FROM characters
  WHERE room_id = :room AND lower(name) = lower(:to_name2)
   AND session_instance IS NOT NULL;
-\endpipeline
 \elif :client_id = 3
-\startpipeline
-BEGIN;
-SELECT pg_current_xact_id(), pg_postmaster_start_time()::text || ' ' ||
- coalesce(pg_stat_get_bgwriter_stat_reset_time()::text, '');
-SELECT id, name, role, room_id,
- char_hp(hp, max_hp, hp_at, fighting_id), max_hp, coins,
- coalesce(session_instance::text, ''), coalesce(session_id, 0),
- level, xp, coalesce(fighting_id, 0), proto_id IS NOT NULL,
- CASE WHEN frozen_until > now() THEN mod_until(frozen_until)
-  ELSE '' END,
- CASE WHEN muted_until > now() THEN mod_until(muted_until)
-  ELSE '' END, afk IS NOT NULL,
- color, coalesce(prompt, '')
- FROM characters WHERE id = :id;
 SELECT id, name, role, room_id,
  char_hp(hp, max_hp, hp_at, fighting_id), max_hp, coins,
  coalesce(session_instance::text, ''), coalesce(session_id, 0),
@@ -148,22 +103,7 @@ SELECT id, name, role, room_id,
  FROM characters
  WHERE room_id = :room AND lower(name) = lower(:to_name3)
   AND session_instance IS NOT NULL;
-\endpipeline
 \elif :client_id = 4
-\startpipeline
-BEGIN;
-SELECT pg_current_xact_id(), pg_postmaster_start_time()::text || ' ' ||
- coalesce(pg_stat_get_bgwriter_stat_reset_time()::text, '');
-SELECT id, name, role, room_id,
- char_hp(hp, max_hp, hp_at, fighting_id), max_hp, coins,
- coalesce(session_instance::text, ''), coalesce(session_id, 0),
- level, xp, coalesce(fighting_id, 0), proto_id IS NOT NULL,
- CASE WHEN frozen_until > now() THEN mod_until(frozen_until)
-  ELSE '' END,
- CASE WHEN muted_until > now() THEN mod_until(muted_until)
-  ELSE '' END, afk IS NOT NULL,
- color, coalesce(prompt, '')
- FROM characters WHERE id = :id;
 SELECT id, name, role, room_id,
  char_hp(hp, max_hp, hp_at, fighting_id), max_hp, coins,
  coalesce(session_instance::text, ''), coalesce(session_id, 0),
@@ -176,22 +116,7 @@ SELECT id, name, role, room_id,
  FROM characters
  WHERE room_id = :room AND lower(name) = lower(:to_name4)
   AND session_instance IS NOT NULL;
-\endpipeline
 \elif :client_id = 5
-\startpipeline
-BEGIN;
-SELECT pg_current_xact_id(), pg_postmaster_start_time()::text || ' ' ||
- coalesce(pg_stat_get_bgwriter_stat_reset_time()::text, '');
-SELECT id, name, role, room_id,
- char_hp(hp, max_hp, hp_at, fighting_id), max_hp, coins,
- coalesce(session_instance::text, ''), coalesce(session_id, 0),
- level, xp, coalesce(fighting_id, 0), proto_id IS NOT NULL,
- CASE WHEN frozen_until > now() THEN mod_until(frozen_until)
-  ELSE '' END,
- CASE WHEN muted_until > now() THEN mod_until(muted_until)
-  ELSE '' END, afk IS NOT NULL,
- color, coalesce(prompt, '')
- FROM characters WHERE id = :id;
 SELECT id, name, role, room_id,
  char_hp(hp, max_hp, hp_at, fighting_id), max_hp, coins,
  coalesce(session_instance::text, ''), coalesce(session_id, 0),
@@ -204,22 +129,7 @@ SELECT id, name, role, room_id,
  FROM characters
  WHERE room_id = :room AND lower(name) = lower(:to_name5)
   AND session_instance IS NOT NULL;
-\endpipeline
 \elif :client_id = 6
-\startpipeline
-BEGIN;
-SELECT pg_current_xact_id(), pg_postmaster_start_time()::text || ' ' ||
- coalesce(pg_stat_get_bgwriter_stat_reset_time()::text, '');
-SELECT id, name, role, room_id,
- char_hp(hp, max_hp, hp_at, fighting_id), max_hp, coins,
- coalesce(session_instance::text, ''), coalesce(session_id, 0),
- level, xp, coalesce(fighting_id, 0), proto_id IS NOT NULL,
- CASE WHEN frozen_until > now() THEN mod_until(frozen_until)
-  ELSE '' END,
- CASE WHEN muted_until > now() THEN mod_until(muted_until)
-  ELSE '' END, afk IS NOT NULL,
- color, coalesce(prompt, '')
- FROM characters WHERE id = :id;
 SELECT id, name, role, room_id,
  char_hp(hp, max_hp, hp_at, fighting_id), max_hp, coins,
  coalesce(session_instance::text, ''), coalesce(session_id, 0),
@@ -232,22 +142,7 @@ SELECT id, name, role, room_id,
  FROM characters
  WHERE room_id = :room AND lower(name) = lower(:to_name6)
   AND session_instance IS NOT NULL;
-\endpipeline
 \elif :client_id = 7
-\startpipeline
-BEGIN;
-SELECT pg_current_xact_id(), pg_postmaster_start_time()::text || ' ' ||
- coalesce(pg_stat_get_bgwriter_stat_reset_time()::text, '');
-SELECT id, name, role, room_id,
- char_hp(hp, max_hp, hp_at, fighting_id), max_hp, coins,
- coalesce(session_instance::text, ''), coalesce(session_id, 0),
- level, xp, coalesce(fighting_id, 0), proto_id IS NOT NULL,
- CASE WHEN frozen_until > now() THEN mod_until(frozen_until)
-  ELSE '' END,
- CASE WHEN muted_until > now() THEN mod_until(muted_until)
-  ELSE '' END, afk IS NOT NULL,
- color, coalesce(prompt, '')
- FROM characters WHERE id = :id;
 SELECT id, name, role, room_id,
  char_hp(hp, max_hp, hp_at, fighting_id), max_hp, coins,
  coalesce(session_instance::text, ''), coalesce(session_id, 0),
@@ -260,8 +155,8 @@ SELECT id, name, role, room_id,
  FROM characters
  WHERE room_id = :room AND lower(name) = lower(:to_name7)
   AND session_instance IS NOT NULL;
-\endpipeline
 \endif
+\endpipeline
 SELECT id, coins FROM characters WHERE id = :id OR id = :to
  ORDER BY id FOR UPDATE;
 UPDATE characters SET coins = coins +

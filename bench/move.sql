@@ -37,7 +37,6 @@
 -- = the texts keepd would send.
 \set m :m + 1
 \set id :wlo + :client_id
-\if :m % 2 = 1
 \startpipeline
 BEGIN;
 SELECT pg_current_xact_id(), pg_postmaster_start_time()::text || ' ' ||
@@ -52,12 +51,20 @@ SELECT id, name, role, room_id,
   ELSE '' END, afk IS NOT NULL,
  color, coalesce(prompt, '')
  FROM characters WHERE id = :id;
+\if :m % 2 = 1
 UPDATE characters c SET room_id = e.to_room FROM exits e
  WHERE c.id = :id AND c.room_id = :wfrom AND e.room_id = :wfrom
   AND e.direction = :wdir
  RETURNING e.to_room;
+\else
+UPDATE characters c SET room_id = e.to_room FROM exits e
+ WHERE c.id = :id AND c.room_id = :wto AND e.room_id = :wto
+  AND e.direction = :wback
+ RETURNING e.to_room;
+\endif
 \endpipeline
 \startpipeline
+\if :m % 2 = 1
 WITH m AS (INSERT INTO messages (kind, room_id, recipients, text)
   SELECT 'room', :wfrom, r.ids, :go_leave FROM (SELECT array_agg(id) AS ids
    FROM characters WHERE room_id = :wfrom AND id <> :id AND id <> :none
@@ -100,29 +107,7 @@ SELECT r.id, r.title, r.description,
     GROUP BY i.proto_id, i.name) g),
  r.coins
  FROM rooms r WHERE r.id = :wto;
-COMMIT;
-\endpipeline
 \else
-\startpipeline
-BEGIN;
-SELECT pg_current_xact_id(), pg_postmaster_start_time()::text || ' ' ||
- coalesce(pg_stat_get_bgwriter_stat_reset_time()::text, '');
-SELECT id, name, role, room_id,
- char_hp(hp, max_hp, hp_at, fighting_id), max_hp, coins,
- coalesce(session_instance::text, ''), coalesce(session_id, 0),
- level, xp, coalesce(fighting_id, 0), proto_id IS NOT NULL,
- CASE WHEN frozen_until > now() THEN mod_until(frozen_until)
-  ELSE '' END,
- CASE WHEN muted_until > now() THEN mod_until(muted_until)
-  ELSE '' END, afk IS NOT NULL,
- color, coalesce(prompt, '')
- FROM characters WHERE id = :id;
-UPDATE characters c SET room_id = e.to_room FROM exits e
- WHERE c.id = :id AND c.room_id = :wto AND e.room_id = :wto
-  AND e.direction = :wback
- RETURNING e.to_room;
-\endpipeline
-\startpipeline
 WITH m AS (INSERT INTO messages (kind, room_id, recipients, text)
   SELECT 'room', :wto, r.ids, :back_leave FROM (SELECT array_agg(id) AS ids
    FROM characters WHERE room_id = :wto AND id <> :id AND id <> :none
@@ -165,6 +150,6 @@ SELECT r.id, r.title, r.description,
     GROUP BY i.proto_id, i.name) g),
  r.coins
  FROM rooms r WHERE r.id = :wfrom;
+\endif
 COMMIT;
 \endpipeline
-\endif
