@@ -51,6 +51,17 @@ rt_rooms(struct world *w, int32_t *a, int32_t *b)
 	    " (%d, 'north', %d), (%d, 'south', %d)", *a, *b, *b, *a);
 }
 
+/* A world with the two rooms and two characters online in the first. */
+static void
+rt_setup(struct world *w, int32_t *a, int32_t *b, struct store_char *me,
+    struct store_char *other)
+{
+	world_open(w);
+	rt_rooms(w, a, b);
+	new_char(w, "Rta", *a, me);
+	new_char(w, "Rtb", *a, other);
+}
+
 /* N looks cost N round trips, and show what a look without guesses does. */
 START_TEST(test_rt_look)
 {
@@ -60,10 +71,7 @@ START_TEST(test_rt_look)
 	int32_t			a, b;
 	uint64_t		before;
 
-	world_open(&w);
-	rt_rooms(&w, &a, &b);
-	new_char(&w, "Rtl", a, &me);
-	new_char(&w, "Rtm", a, &other);
+	rt_setup(&w, &a, &b, &me, &other);
 	rt_run(&w, &me, "look", "", 0, &plain);
 	ck_assert_ptr_nonnull(strstr(plain.out, "Round Trip South"));
 	ck_assert_ptr_nonnull(strstr(plain.out, other.name));
@@ -117,10 +125,7 @@ START_TEST(test_rt_say)
 	uint64_t		before;
 	char			text[64];
 
-	world_open(&w);
-	rt_rooms(&w, &a, &b);
-	new_char(&w, "Rts", a, &me);
-	new_char(&w, "Rtt", a, &other);
+	rt_setup(&w, &a, &b, &me, &other);
 	snprintf(text, sizeof text, "rt%d", rand31());
 	before = round_trips();
 	for (int i = 0; i < 10; i++) {
@@ -145,10 +150,7 @@ START_TEST(test_rt_move)
 	int32_t			a, b;
 	uint64_t		before;
 
-	world_open(&w);
-	rt_rooms(&w, &a, &b);
-	new_char(&w, "Rtv", a, &me);
-	new_char(&w, "Rtw", a, &sa);
+	rt_setup(&w, &a, &b, &me, &sa);
 	new_char(&w, "Rtx", b, &sb);
 	before = round_trips();
 	for (int i = 0; i < 10; i++) {
@@ -185,10 +187,7 @@ START_TEST(test_rt_give)
 	uint64_t		before;
 	char			args[64];
 
-	world_open(&w);
-	rt_rooms(&w, &a, &b);
-	new_char(&w, "Rtj", a, &me);
-	new_char(&w, "Rtk", a, &them);
+	rt_setup(&w, &a, &b, &me, &them);
 	sqlf("UPDATE characters SET coins = 100 WHERE id = %lld",
 	    (long long)me.id);
 	snprintf(args, sizeof args, "3 coins to %s", them.name);
@@ -220,10 +219,7 @@ START_TEST(test_rt_wrong_guess)
 	int32_t			a, b;
 	char			text[64];
 
-	world_open(&w);
-	rt_rooms(&w, &a, &b);
-	new_char(&w, "Rtg", a, &me);
-	new_char(&w, "Rth", a, &sa);
+	rt_setup(&w, &a, &b, &me, &sa);
 	new_char(&w, "Rti", b, &sb);
 	sqlf("UPDATE characters SET room_id = %d WHERE id = %lld", b,
 	    (long long)me.id);
@@ -264,10 +260,7 @@ START_TEST(test_rt_takeover)
 	const char		*cmds[] = { "look", "say", "north" };
 	char			text[64];
 
-	world_open(&w);
-	rt_rooms(&w, &a, &b);
-	new_char(&w, "Rto", a, &me);
-	new_char(&w, "Rtp", a, &sa);
+	rt_setup(&w, &a, &b, &me, &sa);
 	snprintf(text, sizeof text, "to%d", rand31());
 	sqlf("UPDATE characters SET session_id = session_id + 1 WHERE id ="
 	    " %lld", (long long)me.id);
