@@ -786,8 +786,9 @@ store_exec(struct store *s, struct store_stmt *st, const char *const *params)
 	PGresult		*res = NULL;
 	ExecStatusType		 status;
 
+	/* In a transaction, a first PREPARE rides with its statement too. */
 	if (s->in_tx && (s->begin != NULL || s->nq > 0 || s->commit_next ||
-	    s->commit_sent != COMMIT_NONE)) {
+	    s->commit_sent != COMMIT_NONE || !s->prepared[id])) {
 		res = store_q_exec(s, st, params);
 		if (res == NULL) {
 			if (s->error[0] == '\0')
