@@ -162,6 +162,9 @@ def store_sql(root):
     for _, s in runs.values():
         if re.fullmatch(r"(BEGIN|COMMIT)[A-Z ]*", s):
             tx.add(s)
+        # store_xid_sql: a write's first pipeline takes its xid with it.
+        if s.startswith("SELECT pg_current_xact_id(), "):
+            stmts[norm(s)] = "store_xid_sql"
     return stmts, tx
 
 

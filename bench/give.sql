@@ -11,11 +11,16 @@
 -- with $n replaced by pgbench variables.  When any of them changes, update
 -- this file: bench/run.sh compares the text and warns when they differ.
 --
--- Round trips as in keepd: store_tx() sends BEGIN along with the first
--- statement in one pipeline (store_exec_pipelined in server/db/store.c),
--- which \startpipeline ... \endpipeline reproduces; every other statement,
--- COMMIT included, is a round trip of its own.  Run with -M prepared, as
--- keepd prepares its statements.
+-- Round trips as in keepd (issue 12): cmd_run_spec() in
+-- server/cmd/cmd_run.c queues char_in_room (the receiver, in the room the
+-- session's last command saw), so it goes out with BEGIN, the transaction
+-- id (store_xid_sql) and the character's row in one pipeline (store_q_flush
+-- in server/db/store.c); the lock and the transfer are a round trip each
+-- (the rules read their answers); the message waits in the queue
+-- (store_exec_defer) and goes out with the giver's row read again for the
+-- prompt and COMMIT (store_commit_with_next in cmd_run_screen): four round
+-- trips.  \startpipeline ... \endpipeline reproduces the pipelines.  Run
+-- with -M prepared, as keepd prepares its statements.
 --
 -- char_in_room needs the receiver's name, and pgbench can only get strings
 -- from -D (it cannot \gset a row with char_load's unnamed column).  So
@@ -34,6 +39,8 @@
 \set room :rlo + ((:id - :lo) / 2) % :nr
 \startpipeline
 BEGIN;
+SELECT pg_current_xact_id(), pg_postmaster_start_time()::text || ' ' ||
+ coalesce(pg_stat_get_bgwriter_stat_reset_time()::text, '');
 SELECT id, name, role, room_id,
  char_hp(hp, max_hp, hp_at, fighting_id), max_hp, coins,
  coalesce(session_instance::text, ''), coalesce(session_id, 0),
@@ -44,7 +51,6 @@ SELECT id, name, role, room_id,
   ELSE '' END, afk IS NOT NULL,
  color, coalesce(prompt, '')
  FROM characters WHERE id = :id;
-\endpipeline
 \if :client_id = 0
 SELECT id, name, role, room_id,
  char_hp(hp, max_hp, hp_at, fighting_id), max_hp, coins,
@@ -150,12 +156,14 @@ SELECT id, name, role, room_id,
  WHERE room_id = :room AND lower(name) = lower(:to_name7)
   AND session_instance IS NOT NULL;
 \endif
+\endpipeline
 SELECT id, coins FROM characters WHERE id = :id OR id = :to
  ORDER BY id FOR UPDATE;
 UPDATE characters SET coins = coins +
   CASE WHEN id = :id THEN -:amount::bigint ELSE :amount::bigint END
  WHERE id = :id OR id = :to
  RETURNING id, coins;
+\startpipeline
 WITH m AS (INSERT INTO messages (kind, recipients, text)
   VALUES ('char', ARRAY[:to::bigint], :give_text) RETURNING 1)
  SELECT pg_notify('keep', '') WHERE EXISTS (SELECT 1 FROM m);
@@ -172,3 +180,4 @@ SELECT id, name, role, room_id,
  color, coalesce(prompt, '')
  FROM characters WHERE id = :id;
 COMMIT;
+\endpipeline

@@ -14,11 +14,15 @@
 -- changes, update this file: bench/run.sh compares the text and warns when
 -- they differ.
 --
--- Round trips as in keepd: store_tx() sends BEGIN along with the first
--- statement in one pipeline (store_exec_pipelined in server/db/store.c),
--- which \startpipeline ... \endpipeline reproduces; every other statement,
--- COMMIT included, is a round trip of its own.  Run with -M prepared, as
--- keepd prepares its statements.
+-- Round trips as in keepd (issue 12): cmd_run_spec() in
+-- server/cmd/cmd_run.c queues the move (st_char_move, from the room the
+-- session's last command saw), so it goes out with BEGIN, the transaction
+-- id (store_xid_sql) and the character's row in one pipeline (store_q_flush
+-- in server/db/store.c).  The two room messages wait in the queue
+-- (store_exec_defer) and go out with the look of the room entered and
+-- COMMIT (store_commit_with_next): the second round trip.  \startpipeline
+-- ... \endpipeline reproduces both.  Run with -M prepared, as keepd
+-- prepares its statements.
 --
 -- A move needs the character's current room and an exit of it, and pgbench
 -- cannot read the room from char_load (its unnamed column
@@ -26,8 +30,8 @@
 -- pgbench client walks its own character, id wlo + client_id, back and
 -- forth between two rooms joined both ways: from wfrom through wdir to wto,
 -- then back through wback.  run.sh puts the walkers in wfrom before each
--- run; m counts this client's moves (odd: out, even: back).  The \gset on
--- the UPDATE only checks that the move happened (no row is an error).
+-- run; m counts this client's moves (odd: out, even: back).  (pgbench
+-- allows no \gset in a pipeline: a move that failed would go unnoticed.)
 --
 -- Other variables: none = 0; go_leave, go_arrive, back_leave, back_arrive
 -- = the texts keepd would send.
@@ -35,6 +39,8 @@
 \set id :wlo + :client_id
 \startpipeline
 BEGIN;
+SELECT pg_current_xact_id(), pg_postmaster_start_time()::text || ' ' ||
+ coalesce(pg_stat_get_bgwriter_stat_reset_time()::text, '');
 SELECT id, name, role, room_id,
  char_hp(hp, max_hp, hp_at, fighting_id), max_hp, coins,
  coalesce(session_instance::text, ''), coalesce(session_id, 0),
@@ -45,12 +51,20 @@ SELECT id, name, role, room_id,
   ELSE '' END, afk IS NOT NULL,
  color, coalesce(prompt, '')
  FROM characters WHERE id = :id;
-\endpipeline
 \if :m % 2 = 1
 UPDATE characters c SET room_id = e.to_room FROM exits e
  WHERE c.id = :id AND c.room_id = :wfrom AND e.room_id = :wfrom
   AND e.direction = :wdir
- RETURNING e.to_room \gset
+ RETURNING e.to_room;
+\else
+UPDATE characters c SET room_id = e.to_room FROM exits e
+ WHERE c.id = :id AND c.room_id = :wto AND e.room_id = :wto
+  AND e.direction = :wback
+ RETURNING e.to_room;
+\endif
+\endpipeline
+\startpipeline
+\if :m % 2 = 1
 WITH m AS (INSERT INTO messages (kind, room_id, recipients, text)
   SELECT 'room', :wfrom, r.ids, :go_leave FROM (SELECT array_agg(id) AS ids
    FROM characters WHERE room_id = :wfrom AND id <> :id AND id <> :none
@@ -94,10 +108,6 @@ SELECT r.id, r.title, r.description,
  r.coins
  FROM rooms r WHERE r.id = :wto;
 \else
-UPDATE characters c SET room_id = e.to_room FROM exits e
- WHERE c.id = :id AND c.room_id = :wto AND e.room_id = :wto
-  AND e.direction = :wback
- RETURNING e.to_room \gset
 WITH m AS (INSERT INTO messages (kind, room_id, recipients, text)
   SELECT 'room', :wto, r.ids, :back_leave FROM (SELECT array_agg(id) AS ids
    FROM characters WHERE room_id = :wto AND id <> :id AND id <> :none
@@ -142,3 +152,4 @@ SELECT r.id, r.title, r.description,
  FROM rooms r WHERE r.id = :wfrom;
 \endif
 COMMIT;
+\endpipeline

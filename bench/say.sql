@@ -9,11 +9,15 @@
 -- replaced by pgbench variables.  When any of them changes, update this
 -- file: bench/run.sh compares the text and warns when they differ.
 --
--- Round trips as in keepd: store_tx() sends BEGIN along with the first
--- statement in one pipeline (store_exec_pipelined in server/db/store.c),
--- which \startpipeline ... \endpipeline reproduces; every other statement,
--- COMMIT included, is a round trip of its own.  Run with -M prepared, as
--- keepd prepares its statements.
+-- Round trips as in keepd (issue 12): cmd_run_spec() in
+-- server/cmd/cmd_run.c queues the say's statement, its parameters from the
+-- room and name the session's last command saw, so it goes out with BEGIN,
+-- the transaction id (store_xid_sql: the in-doubt chase needs it before a
+-- COMMIT whose answer may be lost) and the character's row in one pipeline
+-- (store_q_flush in server/db/store.c); COMMIT is the second round trip
+-- (store_commit in server/db/store_tx.c).  \startpipeline ... \endpipeline
+-- reproduces the pipeline.  Run with -M prepared, as keepd prepares its
+-- statements.
 --
 -- Variables (bench/run.sh passes them with -D): lo, n = the pgbench
 -- characters' ids lo .. lo+n-1, all online; rlo, nr = the block of rooms
@@ -27,6 +31,8 @@
 \set room :rlo + ((:id - :lo) / 2) % :nr
 \startpipeline
 BEGIN;
+SELECT pg_current_xact_id(), pg_postmaster_start_time()::text || ' ' ||
+ coalesce(pg_stat_get_bgwriter_stat_reset_time()::text, '');
 SELECT id, name, role, room_id,
  char_hp(hp, max_hp, hp_at, fighting_id), max_hp, coins,
  coalesce(session_instance::text, ''), coalesce(session_id, 0),
@@ -37,7 +43,6 @@ SELECT id, name, role, room_id,
   ELSE '' END, afk IS NOT NULL,
  color, coalesce(prompt, '')
  FROM characters WHERE id = :id;
-\endpipeline
 WITH n AS (SELECT count(*) >= :rate AS noisy FROM (SELECT 1 FROM messages
   WHERE kind = 'say' AND room_id = :room
   AND created_at > now() - interval '1 second' LIMIT :rate) x),
@@ -49,4 +54,5 @@ WITH n AS (SELECT count(*) >= :rate AS noisy FROM (SELECT 1 FROM messages
   WHERE r.ids IS NOT NULL AND NOT n.noisy RETURNING 1)
  SELECT n.noisy, (SELECT pg_notify('keep', '')
  WHERE EXISTS (SELECT 1 FROM m)) IS NOT NULL FROM n;
+\endpipeline
 COMMIT;

@@ -8,11 +8,13 @@
 -- $n replaced by pgbench variables.  When it changes, update this file:
 -- bench/run.sh compares the text and warns when they differ.
 --
--- Round trips as in keepd: store_tx() sends BEGIN along with the first
--- statement in one pipeline (store_exec_pipelined in server/db/store.c),
--- which \startpipeline ... \endpipeline reproduces; every other statement,
--- COMMIT included, is a round trip of its own.  Run with -M prepared, as
--- keepd prepares its statements.
+-- Round trips as in keepd (issue 12): cmd_run_spec() in
+-- server/cmd/cmd_run.c queues the command's statements (store_exec_spec in
+-- server/db/store.c) and store_spec_commit() lets COMMIT ride with them, so
+-- BEGIN, the character's row, the command's statements and COMMIT go out in
+-- one pipeline (store_q_flush): one round trip, which \startpipeline ...
+-- \endpipeline reproduces.  Run with -M prepared, as keepd prepares its
+-- statements.
 --
 -- Variables (bench/run.sh passes them with -D): lo, n = the pgbench
 -- characters' ids lo .. lo+n-1, all online.
@@ -29,5 +31,5 @@ SELECT id, name, role, room_id,
   ELSE '' END, afk IS NOT NULL,
  color, coalesce(prompt, '')
  FROM characters WHERE id = :id;
-\endpipeline
 COMMIT;
+\endpipeline

@@ -244,7 +244,9 @@ run_call(struct store *s, struct run *r, int retries)
 			    run_row(r->cmd), .char_id = r->id,
 			    .instance = r->inst, .sid = (uint64_t)r->sid,
 			    .args = r->args, .out = &out,
-			    .gmcp_want = run_gmcp_want };
+			    .gmcp_want = run_gmcp_want,
+			    .guess_room = r->guess_room,
+			    .guess_name = r->guess_name };
 
 	r->result = cmd_run(s, &call, retries);
 	r->rc = run_rc(r->result);

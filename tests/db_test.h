@@ -42,6 +42,8 @@ struct run {
 	char			 prompt[CMD_PROMPT_OUT];	/* as computed,
 						 * with its colour markup */
 	char			 color[8];	/* the stored setting */
+	int32_t			 guess_room;	/* the call's guesses, as the */
+	const char		*guess_name;	/* session would pass them */
 };
 /*
  * The GMCP packages run_call builds (enum cmd_gmcp_want; 0 by default:

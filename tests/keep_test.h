@@ -87,6 +87,8 @@ Suite	*http_suite(void);
 Suite	*proxyproto_suite(void);
 /* The PROXY header parser, trusted networks, their keys (test_proxy.c). */
 Suite	*proxy_unit_suite(void);
+/* Round trips per command, and wrong guesses (test_round_trips.c). */
+Suite	*round_trips_suite(void);
 
 /* The migrated test database's URL ($DATABASE_URL); aborts if unset. */
 const char	*test_db_url(void);

@@ -56,6 +56,7 @@ main(void)
 		{ "dash", dash_suite, 0 },
 		{ "proxyproto", proxyproto_suite, 0 },
 		{ "proxy_unit", proxy_unit_suite, 1 },
+		{ "round_trips", round_trips_suite, 0 },
 	};
 	const char	*only = getenv("KEEP_SUITE");
 	const char	*tier = getenv("KEEP_TIER");

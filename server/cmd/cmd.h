@@ -62,6 +62,7 @@ struct cmd_screen {
 	char	prompt[CMD_PROMPT_OUT];
 	char	color[8];
 	int32_t	room;		/* the character's room */
+	char	name[STORE_NAME_MAX + 1];	/* the character's name */
 };
 
 /*
@@ -178,6 +179,9 @@ struct cmd_call {
 	int32_t			 last_room;	/* of the last Room.Info sent
 						 * (0: none) */
 	struct cmd_screen	 screen;	/* set: prompt, colour */
+	int32_t			 guess_room;	/* the actor's room and name */
+	const char		*guess_name;	/* as the last command saw
+						 * them (0, NULL: unknown) */
 };
 
 /*
@@ -272,6 +276,8 @@ enum tx_rc	cmd_show_room(struct cmd_ctx *, int32_t room);
  * Parse "N coins to NAME" (also "N coin NAME"); false with a reason for the
  * player in why.  Pure, for unit tests.
  */
+/* Whether give's args give coins (not an item). */
+bool		cmd_give_is_coins(const char *args);
 bool		cmd_parse_give(const char *args, int64_t *amount, char *name,
 		    size_t namesz, const char **why);
 

@@ -79,7 +79,7 @@ cmd_parse_give(const char *args, int64_t *amount, char *name, size_t namesz,
  * or its second word is "coin(s)" ("give seven coins to Bob" is then a
  * usage error, not an item called "seven").
  */
-static bool
+bool
 cmd_give_is_coins(const char *args)
 {
 	char	 w[64], *end;

@@ -27,6 +27,13 @@ cmd_comm_room_rate(void)
 	return cmd_room_rate;
 }
 
+/* What the room hears of name's say (the caller frees it). */
+char *
+cmd_say_others(const char *name, const char *args)
+{
+	return xasprintf(CM_CYAN "%s says, '%s'" CM_RESET, name, args);
+}
+
 /* say <text>: everyone online in the room hears it, unless it is noisy. */
 enum tx_rc
 cmd_say(struct cmd_ctx *ctx, const char *args)
@@ -34,8 +41,7 @@ cmd_say(struct cmd_ctx *ctx, const char *args)
 	char		*others, *self;
 	enum tx_rc	 rc;
 
-	others = xasprintf(CM_CYAN "%s says, '%s'" CM_RESET, ctx->me.name,
-	    args);
+	others = cmd_say_others(ctx->me.name, args);
 	self = xasprintf(CM_CYAN "You say, '%s'" CM_RESET, args);
 	rc = cmd_talk_room(ctx, "say", others, self);
 	free(others);

@@ -50,6 +50,9 @@ cmd_move_dir(struct cmd_ctx *ctx, const char *dir)
 	if (store_notify_room(ctx->store, to, ctx->me.id, msg) != STORE_OK)
 		return TX_ERROR;
 	ctx->me.room_id = to;
+	/* Without GMCP the look is the last statement: COMMIT rides. */
+	if (ctx->gmcp_want == 0)
+		store_commit_with_next(ctx->store);
 	return cmd_show_room(ctx, to);
 }
 

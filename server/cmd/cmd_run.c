@@ -3,6 +3,7 @@
  * on a worker for every command, and the database tests run for theirs.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmd/cmd.h"
@@ -74,6 +75,8 @@ cmd_run_keeps_me(const struct cmd_entry *cmd)
  * The screen after the handler: a write that committed may have changed
  * the actor (hp, coins, room, settings), so its row is read again for the
  * prompt and Char.*; a read, or a refusal, shows the row it loaded.
+ * Without GMCP that read is the transaction's last statement, so COMMIT
+ * rides in its pipeline (with any room messages still queued).
  */
 static enum tx_rc
 cmd_run_screen(struct cmd_ctx *ctx, struct cmd_call *call, enum tx_rc rc)
@@ -81,13 +84,90 @@ cmd_run_screen(struct cmd_ctx *ctx, struct cmd_call *call, enum tx_rc rc)
 	enum tx_rc	src;
 
 	if (rc == TX_COMMIT && !(call->cmd->flags & CMD_READ) &&
-	    !cmd_run_keeps_me(call->cmd) &&
-	    store_char_load(ctx->store, ctx->me.id, &ctx->me) == STORE_ERR)
-		return TX_ERROR;
+	    !cmd_run_keeps_me(call->cmd)) {
+		if (ctx->gmcp_want == 0)
+			store_commit_with_next(ctx->store);
+		if (store_char_load(ctx->store, ctx->me.id, &ctx->me) ==
+		    STORE_ERR)
+			return TX_ERROR;
+	}
 	src = cmd_screen_end(ctx, &call->screen, call->last_room,
 	    rc == TX_COMMIT && cmd_run_moves_items(call->cmd),
 	    call->cmd->handler == cmd_gmcp_state);
 	return src == TX_COMMIT ? rc : src;
+}
+
+/*
+ * The reads whose statements depend on nothing the actor's row says but
+ * its id (or the room it was in): all go out with BEGIN and COMMIT, one
+ * round trip.  With GMCP, the screen may read more: COMMIT waits.
+ */
+static bool
+cmd_run_spec_read(struct store *st, const struct cmd_call *call)
+{
+	cmd_fn	fn = call->cmd->handler;
+
+	if (fn != cmd_score && fn != cmd_who && fn != cmd_inventory &&
+	    fn != cmd_equipment && (fn != cmd_exits || call->guess_room == 0))
+		return false;
+	store_char_load_spec(st, call->char_id);
+	if (fn == cmd_who)
+		store_char_who_spec(st);
+	else if (fn == cmd_inventory)
+		store_item_inventory_spec(st, call->char_id);
+	else if (fn == cmd_equipment)
+		store_item_equipment_spec(st, call->char_id);
+	else if (fn == cmd_exits) {
+		store_talk_exits_spec(st, call->guess_room);
+		store_talk_exits_spec(st, call->guess_room);
+	}
+	if (call->gmcp_want == 0)
+		store_spec_commit(st);
+	return true;
+}
+
+/*
+ * Guesses for the first pipeline: the hot commands' statements, with the
+ * room and name the session's last command left the actor with, go out
+ * with BEGIN and the actor's row (docs/architecture.md, "Round trips").
+ * look is then one round trip (its COMMIT rides too, without GMCP), say
+ * and a move two.  A guess the command does not make exactly is rolled
+ * back and the command run again without guesses (store_tx), so a wrong
+ * one costs time, never a different outcome.
+ */
+static void
+cmd_run_spec(struct store *st, const struct cmd_call *call)
+{
+	cmd_fn		 fn = call->cmd->handler;
+	const char	*args = call->args != NULL ? call->args : "", *why;
+	char		*others, name[STORE_NAME_MAX + 1];
+	int64_t		 amount;
+
+	if (cmd_run_spec_read(st, call))
+		return;
+	if (call->guess_room == 0 || call->guess_name == NULL ||
+	    call->guess_name[0] == '\0')
+		return;
+	if (fn == cmd_look && args[strspn(args, " ")] == '\0') {
+		store_char_load_spec(st, call->char_id);
+		store_room_look_spec(st, call->guess_room, call->char_id);
+		if (call->gmcp_want == 0)
+			store_spec_commit(st);
+	} else if (fn == cmd_say && args[0] != '\0') {
+		others = cmd_say_others(call->guess_name, args);
+		store_char_load_spec(st, call->char_id);
+		store_notify_say_spec(st, call->guess_room, call->char_id,
+		    "say", call->guess_name, others, cmd_comm_room_rate());
+		free(others);
+	} else if (fn == cmd_give && cmd_give_is_coins(args) &&
+	    cmd_parse_give(args, &amount, name, sizeof name, &why)) {
+		store_char_load_spec(st, call->char_id);
+		store_char_in_room_spec(st, call->guess_room, name);
+	} else if (fn == cmd_move) {
+		store_char_load_spec(st, call->char_id);
+		store_char_move_spec(st, call->char_id, call->guess_room,
+		    call->cmd->data);
+	}
 }
 
 /*
@@ -111,6 +191,7 @@ cmd_run_tx(struct store *st, void *arg)
 	call->close = false;
 	call->gated = false;
 	call->screen.prompt[0] = '\0';
+	cmd_run_spec(st, call);
 	if ((src = store_char_load(st, call->char_id, &ctx.me)) != STORE_OK) {
 		call->close = src == STORE_NONE;
 		return cmd_refuse_rc(&ctx, src,

@@ -262,6 +262,7 @@ cmd_screen_end(struct cmd_ctx *ctx, struct cmd_screen *scr,
 	    sizeof scr->prompt);
 	util_strlcpy(scr->color, ctx->me.color, sizeof scr->color);
 	scr->room = ctx->room_sent ? ctx->room_sent_id : ctx->me.room_id;
+	util_strlcpy(scr->name, ctx->me.name, sizeof scr->name);
 	if (ctx->gmcp_want == 0)
 		return TX_COMMIT;
 	/* Moved without a Room.Info (a death, a transfer): send it now. */

@@ -13,6 +13,8 @@
 
 /* The says (and emotes) a room may hear in a second (cmd_comm.c). */
 int		cmd_comm_room_rate(void);
+/* What the room hears of name's say (the caller frees it). */
+char		*cmd_say_others(const char *name, const char *args);
 enum tx_rc	cmd_tell(struct cmd_ctx *, const char *);
 enum tx_rc	cmd_reply(struct cmd_ctx *, const char *);
 enum tx_rc	cmd_emote(struct cmd_ctx *, const char *);

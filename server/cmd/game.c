@@ -53,6 +53,8 @@ struct cmd_job {
 	enum tx_result		 result;
 	unsigned		 gmcp_want;	/* snapshot on the loop */
 	int32_t			 last_room;	/* of the last Room.Info */
+	int32_t			 guess_room;	/* the last command's room */
+	char			 guess_name[STORE_NAME_MAX + 1];
 	bool			 quiet;		/* gmcp_ready's: no text, no
 						 * prompt, not the session's
 						 * one job in flight */
@@ -98,7 +100,9 @@ game_cmd_run(struct job *job, struct store *st)
 			    .args = j->args, .word = j->word,
 			    .addr = j->addr, .out = &j->out,
 			    .role = ROLE_PLAYER, .gmcp_want = j->gmcp_want,
-			    .last_room = j->last_room };
+			    .last_room = j->last_room,
+			    .guess_room = j->guess_room,
+			    .guess_name = j->guess_name };
 
 	j->run_start = util_now_us();
 	j->result = cmd_run(st, &call, game_cfg->tx_retries);
@@ -240,6 +244,10 @@ game_screen_done(struct session *s, const struct cmd_screen *scr,
 		/* The client has the Room.Info of this room by now. */
 		if (want & CMD_GMCP_ROOM)
 			ls->room = scr->room;
+		/* The next command's guesses (cmd_run_spec). */
+		ls->guess_room = scr->room;
+		util_strlcpy(ls->guess_name, scr->name,
+		    sizeof ls->guess_name);
 		game_apply_color(s, scr->color);
 	}
 	game_send_gmcp(s, gmcp);
@@ -365,6 +373,11 @@ game_job(struct session *s, const struct cmd_entry *cmd, const char *args)
 	util_strlcpy(j->addr, s->peer, sizeof j->addr);
 	j->gmcp_want = game_gmcp_want(s);
 	j->last_room = ls != NULL ? ls->room : 0;
+	if (ls != NULL) {
+		j->guess_room = ls->guess_room;
+		util_strlcpy(j->guess_name, ls->guess_name,
+		    sizeof j->guess_name);
+	}
 	return j;
 }
 

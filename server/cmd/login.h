@@ -49,6 +49,8 @@ void	login_set_role(struct session *, int role);
 struct login_screen {
 	char	 prompt[CMD_PROMPT_OUT];	/* "" before the first */
 	int32_t	 room;
+	int32_t	 guess_room;	/* where the last command left the actor */
+	char	 guess_name[STORE_NAME_MAX + 1];	/* and its name */
 	json_t	*vitals;
 	json_t	*status;
 };

@@ -375,47 +375,130 @@ store_keep_xid(struct store *s, const PGresult *res)
 	}
 }
 
+static bool	store_ready(struct store *);
+
+/* What one query of a pipeline is. */
+struct store_slot {
+	enum { SLOT_BEGIN, SLOT_XID, SLOT_PREP, SLOT_EXEC, SLOT_COMMIT } kind;
+	struct store_q	*q;
+};
+
+/* Whether a queued statement is st with these parameters. */
+static bool
+store_q_match(const struct store_q *q, const struct store_stmt *st,
+    const char *const *params)
+{
+	if (q->st != st)
+		return false;
+	for (int i = 0; i < st->nparams; i++) {
+		if ((q->params[i] == NULL) != (params[i] == NULL) ||
+		    (params[i] != NULL && strcmp(q->params[i], params[i]) != 0))
+			return false;
+	}
+	return true;
+}
+
+/* Queue st with copies of its parameters; NULL when the queue is full. */
+static struct store_q *
+store_q_add(struct store *s, struct store_stmt *st, const char *const *params,
+    int kind)
+{
+	struct store_q	*q;
+
+	if (s->nq == STORE_MAX_QUEUE)
+		return NULL;
+	q = &s->q[s->nq++];
+	memset(q, 0, sizeof *q);
+	q->st = st;
+	q->kind = kind;
+	for (int i = 0; i < st->nparams; i++)
+		q->params[i] = params[i] != NULL ? xstrdup(params[i]) : NULL;
+	(void)store_stmt_id(st);
+	return q;
+}
+
+/* Free one queued statement (from i) and close the gap. */
+static void
+store_q_remove(struct store *s, int i)
+{
+	struct store_q	*q = &s->q[i];
+
+	for (int k = 0; k < q->st->nparams; k++)
+		free(q->params[k]);
+	PQclear(q->res);
+	memmove(q, q + 1, (size_t)(s->nq - i - 1) * sizeof *q);
+	s->nq--;
+}
+
+/* Drop what went out and is done with: all but guesses not yet taken. */
+static void
+store_q_compact(struct store *s)
+{
+	for (int i = s->nq - 1; i >= 0; i--) {
+		if (s->q[i].sent && (s->q[i].kind != Q_SPEC || s->q[i].taken))
+			store_q_remove(s, i);
+	}
+}
+
+/* Forget the queue and whatever answers in it were not taken. */
+void
+store_q_reset(struct store *s)
+{
+	while (s->nq > 0)
+		store_q_remove(s, s->nq - 1);
+	s->commit_next = false;
+	s->commit_sent = COMMIT_NONE;
+}
+
 /*
- * Read the results of a pipeline of nq queries and its sync.  Each query
+ * Read the answers of a pipeline's n queries and its sync.  Each query
  * gives one result (an error, or PIPELINE_ABORTED after one) and then NULL;
  * a NULL where a result is due means the pipeline is broken (the connection
  * died, or libpq gave up on it), and nothing more will come: the loop ends
- * there instead of waiting for results that never arrive.  Keeps the result
- * of query keep in *out; false when the pipeline did not end in its sync.
+ * there instead of waiting for results that never arrive.  False when the
+ * pipeline did not end in its sync.
  */
 static bool
-store_pipeline_results(struct store *s, int nq, int keep, int xid, int prep,
-    PGresult **out, bool *failed, bool *prepared)
+store_pipeline_results(struct store *s, struct store_slot *slot, int n,
+    bool *failed)
 {
 	PGresult	*res;
 	bool		 synced;
 
-	for (int q = 0; q < nq; q++) {
-		int	n = 0;
+	for (int i = 0; i < n; i++) {
+		int	got = 0;
 
 		while ((res = store_get_result(s)) != NULL) {
 			ExecStatusType	st = PQresultStatus(res);
 
-			if (++n > 2) {	/* one result, at most an echo */
+			if (++got > 2) {	/* one result, at most an echo */
 				PQclear(res);
 				return false;
 			}
-			if (st == PGRES_FATAL_ERROR ||
+			/*
+			 * Skipped after a statement failed: a "no".  Any
+			 * other error (a lost connection) is no answer.
+			 */
+			if (slot[i].kind == SLOT_COMMIT && got == 1)
+				s->commit_sent = st == PGRES_PIPELINE_ABORTED ?
+				    COMMIT_REFUSED : store_commit_verdict(s, res);
+			else if (st == PGRES_FATAL_ERROR ||
 			    st == PGRES_PIPELINE_ABORTED) {
 				if (!*failed)
 					store_set_result_error(s, res);
 				*failed = true;
-			} else if (q == xid)
+			} else if (slot[i].kind == SLOT_XID)
 				store_keep_xid(s, res);
-			else if (q == prep)
-				*prepared = true;
-			else if (q == keep && *out == NULL && !*failed) {
-				*out = res;
+			else if (slot[i].kind == SLOT_PREP)
+				s->prepared[slot[i].q->st->id] = true;
+			else if (slot[i].kind == SLOT_EXEC &&
+			    slot[i].q->res == NULL && !*failed) {
+				slot[i].q->res = res;
 				continue;
 			}
 			PQclear(res);
 		}
-		if (n == 0)
+		if (got == 0)
 			return false;
 	}
 	res = store_get_result(s);
@@ -424,60 +507,233 @@ store_pipeline_results(struct store *s, int nq, int keep, int xid, int prep,
 	return synced;
 }
 
-/*
- * The first statement of a transaction travels with its BEGIN (and its
- * PREPARE, the first time) in one pipeline: one round trip instead of two
- * or three.  A write transaction's pipeline also asks for its transaction
- * id, which the runner needs if the answer to its COMMIT is ever lost.
- * Returns the statement's result, or NULL with the first error; a pipeline
- * that did not end cleanly drops the connection.
- */
-static PGresult *
-store_exec_pipelined(struct store *s, struct store_stmt *st, int id,
-    const char *const *params)
+/* Count what a pipeline's statements (from) did, as store_exec would. */
+static void
+store_q_count(struct store *s, int from, uint64_t usec)
 {
-	PGresult	*out = NULL;
-	int		 nq = 0, xid = -1, prep = -1, exec;
-	bool		 sent, failed = false, prepared = false;
-	const char	*begin = s->begin;
+	for (int i = from; i < s->nq; i++) {
+		struct store_q		*q = &s->q[i];
+		struct store_counter	*c = &store_counters[q->st->id];
+		ExecStatusType		 status = PQresultStatus(q->res);
 
-	s->begin = NULL;
+		atomic_fetch_add(&c->calls, 1);
+		atomic_fetch_add(&c->usec, usec);
+		if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
+			atomic_fetch_add(&c->errors, 1);
+			continue;
+		}
+		if (c->notifies)
+			s->notified++;
+		atomic_fetch_add(&c->rows, status == PGRES_TUPLES_OK ?
+		    (unsigned long)PQntuples(q->res) :
+		    strtoul(PQcmdTuples(q->res), NULL, 10));
+	}
+}
+
+/* Put the unsent queue (and BEGIN, the xid, COMMIT) in a pipeline. */
+static int
+store_q_send(struct store *s, struct store_slot *slot, bool *sent)
+{
+	PGconn		*c = s->conn;
+	int		 n = 0;
+	bool		 prepping[STORE_MAX_STMTS + 1] = { 0 };
+
+	if (s->begin != NULL) {
+		slot[n++].kind = SLOT_BEGIN;
+		*sent = *sent && PQsendQueryParams(c, s->begin, 0, NULL, NULL,
+		    NULL, NULL, 0);
+		if (s->want_xid) {
+			slot[n++].kind = SLOT_XID;
+			*sent = *sent && PQsendQueryParams(c, store_xid_sql, 0,
+			    NULL, NULL, NULL, NULL, 0);
+		}
+		s->begin = NULL;
+	}
+	for (int i = 0; i < s->nq; i++) {
+		struct store_q	*q = &s->q[i];
+
+		if (q->sent)
+			continue;
+		q->sent = true;
+		if (!s->prepared[q->st->id] && !prepping[q->st->id]) {
+			prepping[q->st->id] = true;
+			slot[n].q = q;
+			slot[n++].kind = SLOT_PREP;
+			*sent = *sent && PQsendPrepare(c, q->st->name,
+			    q->st->sql, q->st->nparams, NULL);
+		}
+		slot[n].q = q;
+		slot[n++].kind = SLOT_EXEC;
+		*sent = *sent && PQsendQueryPrepared(c, q->st->name,
+		    q->st->nparams, (const char *const *)q->params, NULL, NULL,
+		    0);
+	}
+	return n;
+}
+
+/*
+ * Send in one pipeline what the transaction has queued: the pending BEGIN
+ * (and the xid of a write), the queued statements in order, and COMMIT
+ * when commit_next says this is the transaction's last.  One round trip.
+ * The COMMIT's verdict is kept in commit_sent (the runner reads it; the
+ * fault hook may break the connection around it, as around store_commit).
+ * False, with the first error, when a statement failed or the pipeline
+ * broke (then the connection is dropped).
+ */
+bool
+store_q_flush(struct store *s)
+{
+	struct store_slot	 slot[2 * STORE_MAX_QUEUE + 3];
+	uint64_t		 start = util_now_us();
+	int			 n, fault = 0, from = 0;
+	bool			 sent = true, failed = false, commit;
+
+	while (from < s->nq && s->q[from].sent)
+		from++;
+	commit = s->commit_next;
+	s->commit_next = false;
+	store_count_round_trip();
+	if (!store_ready(s)) {
+		if (commit)
+			s->commit_sent = COMMIT_UNSENT;
+		return false;
+	}
 	if (!PQenterPipelineMode(s->conn)) {
 		store_set_result_error(s, NULL);
 		store_drop(s);
-		return NULL;
+		return false;
 	}
-	sent = PQsendQueryParams(s->conn, begin, 0, NULL, NULL, NULL, NULL, 0);
-	nq++;
-	if (s->want_xid) {
-		xid = nq++;
-		sent = sent && PQsendQueryParams(s->conn, store_xid_sql, 0,
-		    NULL, NULL, NULL, NULL, 0);
+	n = store_q_send(s, slot, &sent);
+	if (commit) {
+		fault = store_fault_pick(s);
+		if (fault == 1)
+			store_fault_break(s);
+		slot[n++].kind = SLOT_COMMIT;
+		sent = sent && PQsendQueryParams(s->conn, "COMMIT", 0, NULL,
+		    NULL, NULL, NULL, 0);
+		s->commit_sent = COMMIT_IN_DOUBT;
 	}
-	if (!s->prepared[id]) {
-		prep = nq++;
-		sent = sent && PQsendPrepare(s->conn, st->name, st->sql,
-		    st->nparams, NULL);
+	sent = sent && PQpipelineSync(s->conn);
+	if (sent && fault == 2) {
+		(void)PQflush(s->conn);
+		store_fault_break(s);
 	}
-	exec = nq++;
-	sent = sent && PQsendQueryPrepared(s->conn, st->name, st->nparams,
-	    params, NULL, NULL, 0);
-	if (!sent || !PQpipelineSync(s->conn) ||
-	    !store_pipeline_results(s, nq, exec, xid, prep, &out, &failed,
-	    &prepared) || !PQexitPipelineMode(s->conn)) {
+	if (!sent || !store_pipeline_results(s, slot, n, &failed) ||
+	    !PQexitPipelineMode(s->conn)) {
 		if (!failed)
 			store_set_result_error(s, NULL);
-		PQclear(out);
+		if (commit && s->commit_sent != COMMIT_DONE)
+			s->commit_sent = COMMIT_IN_DOUBT;
 		store_drop(s);
+		failed = true;
+	}
+	store_q_count(s, from, util_now_us() - start);
+	return !failed;
+}
+
+/*
+ * Take the answer of a statement that went out early, if it is the one the
+ * transaction asks for now; a guess that went out and is not asked for
+ * marks the try for a rerun without guesses (spec_miss).  Returns whether
+ * st was in the queue (*res its answer, or NULL on error).
+ */
+static bool
+store_q_take(struct store *s, struct store_stmt *st, const char *const *params,
+    PGresult **res)
+{
+	int	i;
+
+	*res = NULL;
+	for (i = 0; i < s->nq && (s->q[i].kind != Q_SPEC || s->q[i].taken);
+	    i++)
+		;
+	if (i == s->nq || !s->q[i].sent) {
+		if (s->commit_sent == COMMIT_NONE)
+			return false;
+	} else if (store_q_match(&s->q[i], st, params)) {
+		s->q[i].taken = true;
+		*res = s->q[i].res;
+		s->q[i].res = NULL;
+		if (*res == NULL && s->error[0] == '\0')
+			store_set_error(s, "08006", "no answer in the pipeline");
+		return true;
+	}
+	s->spec_miss = true;
+	store_set_error(s, "KS000", "a statement sent early was not the one "
+	    "run: running the transaction again");
+	return true;
+}
+
+/*
+ * Run st inside a transaction whose next pipeline has something in it
+ * (BEGIN, guesses, deferred statements or COMMIT): the answer of a guess
+ * that matches, or st sent with all of them in one round trip.  Guesses
+ * not yet sent that st does not match are dropped (free).
+ */
+static PGresult *
+store_q_exec(struct store *s, struct store_stmt *st, const char *const *params)
+{
+	struct store_q	*q = NULL;
+	PGresult	*res;
+
+	if (store_q_take(s, st, params, &res)) {
+		store_q_compact(s);
+		return res;
+	}
+	for (int i = 0; i < s->nq && q == NULL;) {
+		if (s->q[i].kind != Q_SPEC || s->q[i].sent)
+			i++;
+		else if (store_q_match(&s->q[i], st, params))
+			q = &s->q[i];
+		else		/* a guess gone wrong before it went out */
+			store_q_remove(s, i);
+	}
+	if (q == NULL && (q = store_q_add(s, st, params, Q_NOW)) == NULL) {
+		store_set_error(s, "54000", "store: statement queue full");
 		return NULL;
 	}
-	if (prepared)
-		s->prepared[id] = true;
-	if (failed) {
-		PQclear(out);
-		return NULL;
+	q->taken = true;
+	q->kind = Q_NOW;
+	if (!store_q_flush(s))
+		res = NULL;
+	else {
+		res = q->res;
+		q->res = NULL;
 	}
-	return out;
+	store_q_compact(s);
+	return res;
+}
+
+/* Queue a statement whose answer is only checked (see store_int.h). */
+enum store_rc
+store_exec_defer(struct store *s, struct store_stmt *st,
+    const char *const *params)
+{
+	PGresult	*res;
+
+	if (s->in_tx && s->nq < STORE_MAX_QUEUE - 1 &&
+	    s->commit_sent == COMMIT_NONE) {
+		(void)store_q_add(s, st, params, Q_DEFER);
+		return STORE_OK;
+	}
+	if ((res = store_exec(s, st, params)) == NULL)
+		return STORE_ERR;
+	PQclear(res);
+	return STORE_OK;
+}
+
+/* Queue a guess for the first pipeline (see store_int.h). */
+void
+store_exec_spec(struct store *s, struct store_stmt *st,
+    const char *const *params, bool writes)
+{
+	struct store_q	*q;
+
+	if (!s->in_tx || s->begin == NULL || s->spec_off ||
+	    s->nq >= STORE_MAX_QUEUE - 1)
+		return;
+	if ((q = store_q_add(s, st, params, Q_SPEC)) != NULL)
+		q->writes = writes;
 }
 
 /* Prepare a statement on this connection unless it is already. */
@@ -530,11 +786,20 @@ store_exec(struct store *s, struct store_stmt *st, const char *const *params)
 	PGresult		*res = NULL;
 	ExecStatusType		 status;
 
+	/* In a transaction, a first PREPARE rides with its statement too. */
+	if (s->in_tx && (s->begin != NULL || s->nq > 0 || s->commit_next ||
+	    s->commit_sent != COMMIT_NONE || !s->prepared[id])) {
+		res = store_q_exec(s, st, params);
+		if (res == NULL) {
+			if (s->error[0] == '\0')
+				store_set_result_error(s, NULL);
+			return NULL;
+		}
+		return res;
+	}
 	store_count_round_trip();
 	if (!store_ready(s))
 		res = NULL;
-	else if (s->begin != NULL)
-		res = store_exec_pipelined(s, st, id, params);
 	else if (store_prepare(s, st, id))
 		res = store_collect(s, PQsendQueryPrepared(s->conn, st->name,
 		    st->nparams, params, NULL, NULL, 0) == 1);

@@ -229,6 +229,38 @@ enum store_rc	 store_char_by_name(struct store *, const char *name,
 		    struct store_char *, char *hash, size_t hashsz)
 		    STORE_MUST_CHECK;
 /* Load a character by id. */
+/*
+ * Guesses (store_exec_spec in store_int.h): send the statement of
+ * store_char_load, store_char_move, store_room_look or store_notify_say
+ * with these parameters in the transaction's first pipeline, before the
+ * handler asks for it; a guess not asked for runs the try again without.
+ */
+void		 store_char_load_spec(struct store *, int64_t id);
+void		 store_char_move_spec(struct store *, int64_t id, int32_t from,
+		    const char *dir);
+void		 store_room_look_spec(struct store *, int32_t room,
+		    int64_t viewer);
+void		 store_notify_say_spec(struct store *, int32_t room,
+		    int64_t except, const char *channel, const char *talker,
+		    const char *text, int rate);
+/* The same for store_char_who, store_item_inventory, store_item_equipment
+ * and store_talk_exits. */
+void		 store_char_who_spec(struct store *);
+void		 store_char_in_room_spec(struct store *, int32_t room,
+		    const char *name);
+void		 store_item_inventory_spec(struct store *, int64_t id);
+void		 store_item_equipment_spec(struct store *, int64_t id);
+void		 store_talk_exits_spec(struct store *, int32_t room);
+/*
+ * The guesses queued are the whole of this read-only transaction: COMMIT
+ * rides in their pipeline (one round trip).
+ */
+void		 store_spec_commit(struct store *);
+/*
+ * The next statement is this transaction's last: COMMIT rides in its
+ * pipeline (a write's xid was taken in its first).  Nothing may run after.
+ */
+void		 store_commit_with_next(struct store *);
 enum store_rc	 store_char_load(struct store *, int64_t id,
 		    struct store_char *) STORE_MUST_CHECK;
 /*

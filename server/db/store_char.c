@@ -94,6 +94,15 @@ store_char_load(struct store *s, int64_t id, struct store_char *c)
 	return store_char_one(s, &st_char_load, p, c, 0, NULL, 0);
 }
 
+/* Send store_char_load's statement early, with the transaction's BEGIN. */
+void
+store_char_load_spec(struct store *s, int64_t id)
+{
+	const char	*p[] = { STORE_NUM(id) };
+
+	store_exec_spec(s, &st_char_load, p, false);
+}
+
 static struct store_stmt st_char_create = {
 	"char_create",
 	"INSERT INTO characters (name, password_hash, room_id,"
@@ -209,6 +218,16 @@ store_char_move(struct store *s, int64_t id, int32_t from, const char *dir,
 	return rc;
 }
 
+/* Send store_char_move's statement early, with the transaction's BEGIN. */
+void
+store_char_move_spec(struct store *s, int64_t id, int32_t from,
+    const char *dir)
+{
+	const char	*p[] = { STORE_NUM(id), STORE_NUM(from), dir };
+
+	store_exec_spec(s, &st_char_move, p, true);
+}
+
 /*
  * Both rows are locked in one statement, in id order, so two opposite
  * transfers queue behind each other instead of deadlocking.
@@ -277,6 +296,15 @@ store_char_in_room(struct store *s, int32_t room, const char *name,
 	return store_char_one(s, &st_char_in_room, p, c, 0, NULL, 0);
 }
 
+/* Send store_char_in_room's statement early, with BEGIN. */
+void
+store_char_in_room_spec(struct store *s, int32_t room, const char *name)
+{
+	const char	*p[] = { STORE_NUM(room), name };
+
+	store_exec_spec(s, &st_char_in_room, p, false);
+}
+
 /*
  * who's lines: the name, " [AFK]" or " [AFK: message]" when away, and
  * " (idle 5m)" past a minute without input (last_input_at, written by
@@ -318,4 +346,11 @@ store_char_who(struct store *s, char *out, size_t outsz, int *n)
 	}
 	PQclear(res);
 	return STORE_OK;
+}
+
+/* Send store_char_who's statement early, with BEGIN. */
+void
+store_char_who_spec(struct store *s)
+{
+	store_exec_spec(s, &st_char_who, NULL, false);
 }

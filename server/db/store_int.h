@@ -40,6 +40,34 @@
 	" coalesce(pg_stat_get_bgwriter_stat_reset_time()::text, '')"
 #define STORE_INCARNATION_MAX	80
 
+/* How a COMMIT went (store_tx.c; COMMIT_NONE: not sent yet). */
+enum store_commit {
+	COMMIT_NONE,
+	COMMIT_DONE,		/* committed */
+	COMMIT_REFUSED,		/* the server answered: rolled back */
+	COMMIT_UNSENT,		/* the connection was gone before it was sent */
+	COMMIT_IN_DOUBT		/* sent (maybe), answer lost */
+};
+
+/* Statements a transaction may queue for its next pipeline. */
+#define STORE_MAX_QUEUE	8
+
+/*
+ * A queued statement (store.c, "Pipelines"): deferred (its answer is only
+ * checked: room messages), speculative (sent before the handler asks for
+ * it; its answer waits for a store_exec of the same statement with the
+ * same parameters) or the statement being run now.
+ */
+struct store_q {
+	struct store_stmt	*st;
+	char			*params[STORE_MAX_PARAMS]; /* copies */
+	PGresult		*res;		/* its answer, until taken */
+	enum { Q_DEFER, Q_SPEC, Q_NOW } kind;
+	bool			 sent;
+	bool			 taken;
+	bool			 writes;	/* a speculative write */
+};
+
 /*
  * One connection and the transaction on it.  Only store.c (connections,
  * statements) and store_tx.c (the transaction runner) touch the fields.
@@ -60,6 +88,12 @@ struct store {
 	char			 xid[STORE_XID_MAX]; /* this write tx's id */
 	int			 xid_pid;	/* the backend that holds it */
 	char			 incarnation[STORE_INCARNATION_MAX];
+	struct store_q		 q[STORE_MAX_QUEUE]; /* the next pipeline */
+	int			 nq;
+	bool			 commit_next; /* COMMIT rides with it */
+	enum store_commit	 commit_sent; /* how a ridden COMMIT went */
+	bool			 spec_off; /* this try runs nothing early */
+	bool			 spec_miss; /* a guess was wrong: run again */
 	char			 error[512];
 	char			 sqlstate[6];
 };
@@ -146,6 +180,34 @@ void		 store_count_round_trip(void);
 uint64_t	 store_round_trips_total(void);
 /* The query that takes a write transaction's xid and the incarnation. */
 extern const char	 store_xid_sql[];
+/*
+ * Queue a statement to travel in the transaction's next pipeline, its
+ * answer only checked there (an error fails the transaction): messages
+ * whose result the rules do not need.  Outside a transaction it runs now.
+ */
+enum store_rc	 store_exec_defer(struct store *, struct store_stmt *,
+		    const char *const *params) STORE_MUST_CHECK;
+/*
+ * Queue a statement the transaction is expected to run next, to travel in
+ * its first pipeline (with BEGIN); writes says it changes rows.  Its
+ * answer is used only if the transaction then runs the same statement
+ * with the same parameters, in the order queued; otherwise the try is
+ * rolled back and run again without guesses (store_tx).  A no-op once the
+ * first statement went out.
+ */
+void		 store_exec_spec(struct store *, struct store_stmt *,
+		    const char *const *params, bool writes);
+/* Whether a COMMIT's first result says it committed (store_tx.c). */
+enum store_commit store_commit_verdict(struct store *, PGresult *);
+/* Whether the test-only fault hook breaks this COMMIT: 0 no, 1 before
+ * sending it, 2 after (store_tx.c). */
+int		 store_fault_pick(const struct store *);
+/* Break the connection under libpq's feet, as a network fault would. */
+void		 store_fault_break(struct store *);
+/* Forget the queue and whatever answers in it were not taken. */
+void		 store_q_reset(struct store *);
+/* Send the queue (and COMMIT when commit_next) now: false on error. */
+bool		 store_q_flush(struct store *) STORE_MUST_CHECK;
 /* Send a pending BEGIN (and take the xid) on its own; false on error. */
 bool		 store_begin_now(struct store *) STORE_MUST_CHECK;
 

@@ -449,6 +449,15 @@ store_item_inventory(struct store *s, int64_t id, struct store_item_set *set)
 	return store_item_listing(store_exec(s, &st_item_inventory, p), set);
 }
 
+/* Send store_item_inventory's statement early, with BEGIN. */
+void
+store_item_inventory_spec(struct store *s, int64_t id)
+{
+	const char	*p[] = { STORE_NUM(id) };
+
+	store_exec_spec(s, &st_item_inventory, p, false);
+}
+
 static struct store_stmt st_item_equipment = {
 	"item_equipment",
 	"SELECT i.worn_slot, coalesce(i.name, p.name), 1, i.id"
@@ -464,4 +473,13 @@ store_item_equipment(struct store *s, int64_t id, struct store_item_set *set)
 	const char	*p[] = { STORE_NUM(id) };
 
 	return store_item_listing(store_exec(s, &st_item_equipment, p), set);
+}
+
+/* Send store_item_equipment's statement early, with BEGIN. */
+void
+store_item_equipment_spec(struct store *s, int64_t id)
+{
+	const char	*p[] = { STORE_NUM(id) };
+
+	store_exec_spec(s, &st_item_equipment, p, false);
 }

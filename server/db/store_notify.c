@@ -30,12 +30,9 @@ store_notify_room2(struct store *s, int32_t room, int64_t except1,
 {
 	const char	*p[] = { STORE_NUM(room), STORE_NUM(except1),
 			    STORE_NUM(except2), text };
-	PGresult	*res;
-
-	if ((res = store_exec(s, &st_notify_room, p)) == NULL)
-		return STORE_ERR;
-	PQclear(res);
-	return STORE_OK;
+	
+	/* No rule reads its answer: it rides in the next pipeline. */
+	return store_exec_defer(s, &st_notify_room, p);
 }
 
 /* Tell every online character in a room but one (except; 0 for none). */
@@ -87,6 +84,17 @@ store_notify_say(struct store *s, int32_t room, int64_t except,
 	return rc;
 }
 
+/* Send store_notify_say's statement early, with the transaction's BEGIN. */
+void
+store_notify_say_spec(struct store *s, int32_t room, int64_t except,
+    const char *channel, const char *talker, const char *text, int rate)
+{
+	const char	*p[] = { STORE_NUM(room), STORE_NUM(except), text,
+			    STORE_NUM(rate), channel, talker };
+
+	store_exec_spec(s, &st_notify_say, p, true);
+}
+
 static struct store_stmt st_notify_char = {
 	"notify_char",
 	"WITH m AS (INSERT INTO messages (kind, recipients, text)"
@@ -99,12 +107,9 @@ enum store_rc
 store_notify_char(struct store *s, int64_t id, const char *text)
 {
 	const char	*p[] = { STORE_NUM(id), text };
-	PGresult	*res;
 
-	if ((res = store_exec(s, &st_notify_char, p)) == NULL)
-		return STORE_ERR;
-	PQclear(res);
-	return STORE_OK;
+	/* No rule reads its answer: it rides in the next pipeline. */
+	return store_exec_defer(s, &st_notify_char, p);
 }
 
 static struct store_stmt st_notify_kick = {

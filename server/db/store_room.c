@@ -77,6 +77,15 @@ store_room_look(struct store *s, int32_t room, int64_t viewer,
 	return rc;
 }
 
+/* Send store_room_look's statement early, with the transaction's BEGIN. */
+void
+store_room_look_spec(struct store *s, int32_t room, int64_t viewer)
+{
+	const char	*p[] = { STORE_NUM(room), STORE_NUM(viewer) };
+
+	store_exec_spec(s, &st_room_look, p, false);
+}
+
 static struct store_stmt st_room_insert = {
 	"room_insert",
 	"INSERT INTO rooms (id, area, title, description, is_start)"

@@ -257,3 +257,12 @@ store_talk_exits(struct store *s, int32_t room, store_mod_row_fn fn,
 
 	return store_mod_rows(s, &st_talk_exits, p, fn, arg);
 }
+
+/* Send store_talk_exits's statement early, with BEGIN. */
+void
+store_talk_exits_spec(struct store *s, int32_t room)
+{
+	const char	*p[] = { STORE_NUM(room) };
+
+	store_exec_spec(s, &st_talk_exits, p, false);
+}

@@ -19,14 +19,6 @@
 #include "ops/metrics.h"
 #include "ops/util.h"
 
-/* How COMMIT went. */
-enum store_commit {
-	COMMIT_DONE,		/* committed */
-	COMMIT_REFUSED,		/* the server answered: rolled back */
-	COMMIT_UNSENT,		/* the connection was gone before it was sent */
-	COMMIT_IN_DOUBT		/* sent (maybe), answer lost */
-};
-
 /* What the test-only fault hook does to one COMMIT. */
 enum store_fault {
 	FAULT_NONE,
@@ -90,8 +82,8 @@ store_sleep_ms(long ms)
 	nanosleep(&ts, NULL);
 }
 
-/* Whether the fault hook breaks this COMMIT, and how. */
-static enum store_fault
+/* Whether the fault hook breaks this COMMIT, and how (enum store_fault). */
+int
 store_fault_pick(const struct store *s)
 {
 	double	p = store_gate_fault(s);
@@ -103,7 +95,7 @@ store_fault_pick(const struct store *s)
 }
 
 /* Break the connection under libpq's feet, as a network fault would. */
-static void
+void
 store_fault_break(struct store *s)
 {
 	int	fd = PQsocket(s->conn);
@@ -118,7 +110,7 @@ store_fault_break(struct store *s)
  * a definite "no"; a lost connection's error (or 57P01 from a terminated
  * backend, which may come just after the commit) is no answer at all.
  */
-static enum store_commit
+enum store_commit
 store_commit_verdict(struct store *s, PGresult *res)
 {
 	if (res == NULL) {
@@ -148,7 +140,7 @@ store_commit_verdict(struct store *s, PGresult *res)
 static enum store_commit
 store_commit(struct store *s)
 {
-	enum store_fault	 fault = store_fault_pick(s);
+	enum store_fault	 fault = (enum store_fault)store_fault_pick(s);
 	enum store_commit	 rc;
 	PGresult		*res, *first = NULL;
 	int			 n = 0;
@@ -340,6 +332,79 @@ store_tx_count(const struct store *s, enum tx_result r)
 	return r;
 }
 
+/* Whether a guess that writes went out and was never asked for. */
+static bool
+store_spec_unused(const struct store *s)
+{
+	for (int i = 0; i < s->nq; i++) {
+		if (s->q[i].kind == Q_SPEC && s->q[i].sent && !s->q[i].taken &&
+		    s->q[i].writes)
+			return true;
+	}
+	return false;
+}
+
+/* Whether the queue holds statements not sent yet. */
+static bool
+store_q_unsent(const struct store *s)
+{
+	return s->nq > 0 && !s->q[s->nq - 1].sent;
+}
+
+/*
+ * Send COMMIT: with the statements still queued in one pipeline, or on its
+ * own.  A write whose BEGIN has not gone out sends it (and takes its xid)
+ * first, so the in-doubt chase always knows the xid of a COMMIT whose
+ * answer may be lost.
+ */
+static enum store_commit
+store_commit_queued(struct store *s, bool read_only)
+{
+	if (!store_q_unsent(s))
+		return store_commit(s);
+	if (s->begin != NULL && !read_only && !store_q_flush(s))
+		return COMMIT_UNSENT;
+	s->commit_next = true;
+	if (!store_q_flush(s) && s->commit_sent == COMMIT_NONE)
+		return COMMIT_UNSENT;
+	return s->commit_sent;
+}
+
+/*
+ * How a try ends once fn returned rc: the COMMIT that rode in a pipeline
+ * (commit_sent) decides a write whatever fn said, since it may have
+ * committed; otherwise COMMIT or ROLLBACK as fn asked.
+ */
+static enum tx_result
+store_tx_end(struct store *s, bool read_only, enum tx_rc rc, bool *lost)
+{
+	enum store_commit	v = s->commit_sent;
+
+	if (v == COMMIT_NONE && rc == TX_COMMIT && store_spec_unused(s))
+		s->spec_miss = true;
+	else if (v == COMMIT_NONE && rc == TX_COMMIT)
+		v = store_commit_queued(s, read_only);
+	else if (v == COMMIT_NONE && rc == TX_ROLLBACK) {
+		/* What fn read to refuse was read: the refusal stands. */
+		if (!store_exec_simple(s, "ROLLBACK"))
+			store_abort(s);
+		return TXR_ROLLED_BACK;
+	}
+	if (v == COMMIT_DONE && !read_only) {
+		if (rc != TX_COMMIT)
+			log_error("store: a statement ran after its "
+			    "transaction's COMMIT was sent: %s", s->error);
+		return TXR_COMMITTED;
+	}
+	if (v == COMMIT_IN_DOUBT && (!read_only || rc == TX_COMMIT))
+		return store_resolve(s, read_only);
+	if (v == COMMIT_DONE && !s->spec_miss && rc != TX_ERROR)
+		return rc == TX_COMMIT ? TXR_COMMITTED : TXR_ROLLED_BACK;
+	*lost = store_lost(s) || v == COMMIT_IN_DOUBT;
+	store_abort(s);
+	return TXR_FAILED;
+}
+
 /*
  * Run fn once in a transaction.  *lost tells whether it failed because the
  * connection was lost before COMMIT went out (so running it again is safe);
@@ -350,6 +415,7 @@ store_tx_once(struct store *s, bool read_only, store_tx_fn fn, void *arg,
     bool *lost)
 {
 	enum tx_rc	rc;
+	enum tx_result	r;
 
 	*lost = false;
 	s->error[0] = '\0';
@@ -362,12 +428,15 @@ store_tx_once(struct store *s, bool read_only, store_tx_fn fn, void *arg,
 	    "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN";
 	s->want_xid = !read_only;
 	s->xid[0] = '\0';
+	s->spec_miss = false;
+	store_q_reset(s);
 	s->in_tx = true;
 	rc = fn(s, arg);
 	s->in_tx = false;
-	if (s->begin != NULL) {
+	if (s->begin != NULL && (!store_q_unsent(s) || rc != TX_COMMIT)) {
 		/* No statement ran: there is nothing to end. */
 		s->begin = NULL;
+		store_q_reset(s);
 		if (rc == TX_COMMIT)
 			return TXR_COMMITTED;
 		if (rc == TX_ROLLBACK)
@@ -375,25 +444,9 @@ store_tx_once(struct store *s, bool read_only, store_tx_fn fn, void *arg,
 		*lost = store_lost(s);
 		return TXR_FAILED;
 	}
-	if (rc == TX_COMMIT) {
-		switch (store_commit(s)) {
-		case COMMIT_DONE:
-			return TXR_COMMITTED;
-		case COMMIT_IN_DOUBT:
-			return store_resolve(s, read_only);
-		case COMMIT_UNSENT:
-		case COMMIT_REFUSED:
-			break;
-		}
-	} else if (rc == TX_ROLLBACK) {
-		/* What fn read to refuse was read: the refusal stands. */
-		if (!store_exec_simple(s, "ROLLBACK"))
-			store_abort(s);
-		return TXR_ROLLED_BACK;
-	}
-	*lost = store_lost(s);
-	store_abort(s);
-	return TXR_FAILED;
+	r = store_tx_end(s, read_only, rc, lost);
+	store_q_reset(s);
+	return r;
 }
 
 /*
@@ -408,11 +461,18 @@ store_tx(struct store *s, bool read_only, int retries, store_tx_fn fn,
 	enum tx_result	r;
 	bool		lost;
 
+	s->spec_off = false;
 	for (int attempt = 0;; attempt++) {
 		if (PQstatus(s->conn) != CONNECTION_OK && !store_reconnect(s))
 			return store_tx_count(s, TXR_UNAVAILABLE);
 		s->notified = 0;
 		r = store_tx_once(s, read_only, fn, arg, &lost);
+		/* A wrong guess costs a try without guesses, not a retry. */
+		if (r == TXR_FAILED && s->spec_miss && !s->spec_off && !lost) {
+			s->spec_off = true;
+			attempt--;
+			continue;
+		}
 		if (r != TXR_FAILED)
 			return store_tx_count(s, r);
 		if (attempt >= retries)
@@ -429,6 +489,24 @@ store_tx(struct store *s, bool read_only, int retries, store_tx_fn fn,
 		if (!lost)
 			store_backoff(attempt);
 	}
+}
+
+/* COMMIT rides with the guesses of a read-only transaction. */
+void
+store_spec_commit(struct store *s)
+{
+	if (s->in_tx && s->begin != NULL && !s->want_xid && !s->spec_off &&
+	    s->nq > 0)
+		s->commit_next = true;
+}
+
+/* COMMIT rides with the next statement (after the first pipeline). */
+void
+store_commit_with_next(struct store *s)
+{
+	if (s->in_tx && s->begin == NULL && s->commit_sent == COMMIT_NONE &&
+	    !store_spec_unused(s))
+		s->commit_next = true;
 }
 
 /* Round trips to the database so far, and transactions by outcome. */
