@@ -37,9 +37,11 @@ SELECT name || CASE WHEN afk IS NULL THEN ''
   WHEN i.s >= 86400 THEN i.s / 86400 || 'd'
   WHEN i.s >= 3600 THEN i.s / 3600 || 'h'
   ELSE i.s / 60 || 'm' END || ')' END,
- count(*) OVER () FROM characters,
+ (SELECT count(*) FROM characters WHERE session_instance IS NOT NULL)
+ FROM (SELECT name, afk, last_input_at, last_login_at FROM characters
+  WHERE session_instance IS NOT NULL ORDER BY name LIMIT 200) c,
  LATERAL (SELECT greatest(0, extract(epoch FROM now() - coalesce(
   greatest(last_input_at, last_login_at), now())))::bigint AS s) i
- WHERE session_instance IS NOT NULL ORDER BY name LIMIT 200;
+ ORDER BY name;
 COMMIT;
 \endpipeline

@@ -306,7 +306,8 @@ store_char_in_room_spec(struct store *s, int32_t room, const char *name)
 }
 
 /*
- * who's lines: the name, " [AFK]" or " [AFK: message]" when away, and
+ * who's lines (the first 200 by name, from characters_online_name, 0023;
+ * the count is of all): the name, " [AFK]" or " [AFK: message]" when away, and
  * " (idle 5m)" past a minute without input (last_input_at, written by
  * each keepd's heartbeat; 0016), in the largest whole unit.
  */
@@ -318,10 +319,12 @@ static struct store_stmt st_char_who = {
 	"  WHEN i.s >= 86400 THEN i.s / 86400 || 'd'"
 	"  WHEN i.s >= 3600 THEN i.s / 3600 || 'h'"
 	"  ELSE i.s / 60 || 'm' END || ')' END,"
-	" count(*) OVER () FROM characters,"
+	" (SELECT count(*) FROM characters WHERE session_instance IS NOT NULL)"
+	" FROM (SELECT name, afk, last_input_at, last_login_at FROM characters"
+	"  WHERE session_instance IS NOT NULL ORDER BY name LIMIT 200) c,"
 	" LATERAL (SELECT greatest(0, extract(epoch FROM now() - coalesce("
 	"  greatest(last_input_at, last_login_at), now())))::bigint AS s) i"
-	" WHERE session_instance IS NOT NULL ORDER BY name LIMIT 200", 0, 0
+	" ORDER BY name", 0, 0
 };
 
 /* who's lines of online characters, '\n'-separated, sorted by name; count
