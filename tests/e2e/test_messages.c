@@ -13,6 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <libpq-fe.h>
+
 #include "db_test.h"
 #include "keep_test.h"
 
@@ -348,6 +350,173 @@ START_TEST(test_room_rate)
 }
 END_TEST
 
+/* A test connection that LISTENs on Keep's channel, to count bells. */
+static PGconn *
+bell_listener(void)
+{
+	PGconn		*c = PQconnectdb(test_db_url());
+	PGresult	*res;
+
+	ck_assert(PQstatus(c) == CONNECTION_OK);
+	res = PQexec(c, "LISTEN keep");
+	ck_assert(PQresultStatus(res) == PGRES_COMMAND_OK);
+	PQclear(res);
+	return c;
+}
+
+/* The NOTIFYs on Keep's channel that c received since its last count. */
+static int
+bells_heard(PGconn *c)
+{
+	PGnotify	*n;
+	int		 count = 0;
+
+	ck_assert(PQconsumeInput(c) == 1);
+	while ((n = PQnotifies(c)) != NULL) {
+		count++;
+		PQfreemem(n);
+	}
+	return count;
+}
+
+/*
+ * (g) The bell: a message-writing transaction rings no NOTIFY of its own;
+ * keepd rings at most one per message_bell_ms.  A say on A reaches B's
+ * player at once, and a burst of 60 says on A (as fast as one player can
+ * say them) rings no more than its length over the interval (+2), where
+ * ringing per transaction rang 60.  B hears all 60, once each, in order.
+ */
+START_TEST(test_bell_interval)
+{
+	struct keepd	k1, k2;
+	struct client	a, b;
+	char		an[17], bn[17];
+	int32_t		room = sql_room("msgtest", "Belfry", "Ropes.");
+	PGconn		*ear;
+	long long	start, took;
+	int		bells;
+
+	keepd_start(&k1, CONFIG(", \"room_message_rate\": 100000,"
+	    " \"message_bell_ms\": 100"));
+	keepd_start(&k2, CONFIG(", \"room_message_rate\": 100000"));
+	player_in(&a, k1.port, an, "Bella", room);
+	player_in(&b, k2.port, bn, "Bellb", room);
+	usleep(300 * 1000);
+	ear = bell_listener();
+
+	start = now_ms();
+	client_send_want(&a, "say ding 0", "You say, 'ding 0'", WAIT_MS);
+	client_want(&b, fmt("%s says, 'ding 0'", an), WAIT_MS, NULL, 0);
+	took = now_ms() - start;
+	ck_assert_msg(took < 200, "a say took %lld ms to reach the other "
+	    "keepd", took);
+	settle(&b, 200);
+	b.len = 0;
+	(void)bells_heard(ear);
+
+	start = now_ms();
+	for (int i = 0; i < 60; i++)
+		say_want(&a, fmt("say burst %d", i),
+		    fmt("You say, 'burst %d'", i));
+	took = now_ms() - start;
+	heard_once_in_order(&b, an, "burst", 60);
+	bells = bells_heard(ear);
+	ck_assert_msg(bells >= 1 && bells <= took / 100 + 2, "60 says in "
+	    "%lld ms rang %d bells (interval 100 ms)", took, bells);
+	PQfinish(ear);
+	client_close(&a);
+	client_close(&b);
+	keepd_stop(&k2, SIGTERM);
+	keepd_stop(&k1, SIGTERM);
+}
+END_TEST
+
+/*
+ * (h) Only what committed is delivered: a message rolled back (after a
+ * bell rang while it was pending, and after the listeners' catch-up read
+ * ran past it) never reaches anyone; the one committed after it does.
+ */
+START_TEST(test_bell_rollback)
+{
+	struct keepd	k1, k2;
+	struct client	a, b;
+	char		an[17], bn[17];
+	int32_t		room = sql_room("msgtest", "Undo Room", "Maybe.");
+	PGconn		*tx = PQconnectdb(test_db_url());
+	PGresult	*res;
+	char		sql[512];
+	char		got[8192];
+
+	ck_assert(PQstatus(tx) == CONNECTION_OK);
+	keepd_start(&k1, NULL);
+	keepd_start(&k2, NULL);
+	player_in(&a, k1.port, an, "Undoa", room);
+	player_in(&b, k2.port, bn, "Undob", room);
+	snprintf(sql, sizeof sql, "BEGIN; INSERT INTO messages (kind,"
+	    " recipients, text) SELECT 'char', array_agg(id), 'never said'"
+	    " FROM characters WHERE name IN ('%s', '%s')", an, bn);
+	res = PQexec(tx, sql);
+	ck_assert(PQresultStatus(res) == PGRES_COMMAND_OK);
+	PQclear(res);
+	/* Others commit and ring meanwhile; the catch-up reads pass. */
+	client_send_want(&a, "say still here", "You say, 'still here'",
+	    WAIT_MS);
+	client_want(&b, fmt("%s says, 'still here'", an), WAIT_MS, NULL, 0);
+	usleep(600 * 1000);
+	res = PQexec(tx, "ROLLBACK");
+	PQclear(res);
+	client_send_want(&b, "say after", "You say, 'after'", WAIT_MS);
+	client_want(&a, fmt("%s says, 'after'", bn), WAIT_MS, got,
+	    sizeof got);
+	ck_assert_msg(strstr(got, "never said") == NULL, "a rolled-back "
+	    "message was delivered: %s", printable(got));
+	settle(&a, 600);
+	settle(&b, 600);
+	ck_assert(memmem(a.buf, a.len, "never said", 10) == NULL);
+	ck_assert(memmem(b.buf, b.len, "never said", 10) == NULL);
+	PQfinish(tx);
+	client_close(&a);
+	client_close(&b);
+	keepd_stop(&k2, SIGTERM);
+	keepd_stop(&k1, SIGTERM);
+}
+END_TEST
+
+/*
+ * (i) A keepd killed right after COMMIT, before its bell (held back by a
+ * long message_bell_ms after the first), loses no message: the other keepd
+ * reads it on its own within message_catchup_ms (100 here) plus a read.
+ */
+START_TEST(test_bell_crash)
+{
+	struct keepd	k1, k2;
+	struct client	a, b;
+	char		an[17], bn[17];
+	int32_t		room = sql_room("msgtest", "Fall Room", "Steep.");
+	long long	start, took;
+
+	keepd_start(&k1, CONFIG(", \"message_bell_ms\": 1000"));
+	keepd_start(&k2, CONFIG(", \"message_catchup_ms\": 100"));
+	player_in(&a, k1.port, an, "Crasha", room);
+	player_in(&b, k2.port, bn, "Crashb", room);
+	usleep(1100 * 1000);
+	client_send_want(&a, "say first", "You say, 'first'", WAIT_MS);
+	client_want(&b, fmt("%s says, 'first'", an), WAIT_MS, NULL, 0);
+	/* The next bell may not ring for a second: kill before it. */
+	client_send_want(&a, "say last words", "You say, 'last words'",
+	    WAIT_MS);
+	start = now_ms();
+	keepd_stop(&k1, SIGKILL);
+	client_want(&b, fmt("%s says, 'last words'", an), WAIT_MS, NULL, 0);
+	took = now_ms() - start;
+	ck_assert_msg(took < 600, "the orphaned message took %lld ms",
+	    took);
+	client_close(&a);
+	client_close(&b);
+	keepd_stop(&k2, SIGTERM);
+}
+END_TEST
+
 #define WRITERS		6
 #define WRITES		40
 
@@ -497,6 +666,9 @@ messages_suite(void)
 	tcase_add_test(tc, test_prune_ticker);
 	tcase_add_test(tc, test_room_rate);
 	tcase_add_test(tc, test_reader_commit_order);
+	tcase_add_test(tc, test_bell_interval);
+	tcase_add_test(tc, test_bell_rollback);
+	tcase_add_test(tc, test_bell_crash);
 	suite_add_tcase(s, tc);
 	return s;
 }
