@@ -100,10 +100,9 @@ listen_deliver_cb(evutil_socket_t fd, short what, void *arg)
 	pthread_mutex_unlock(&l->lock);
 	for (; b != NULL; b = next) {
 		next = b->next;
-		for (size_t i = 0; i < b->n; i++) {
-			l->cb(&b->msgs[i], l->cb_arg);
+		l->cb(b->msgs, b->n, l->cb_arg);
+		for (size_t i = 0; i < b->n; i++)
 			listen_count(&b->msgs[i]);
-		}
 		store_message_free(b->msgs, b->n);
 		free(b);
 	}

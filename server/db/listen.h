@@ -12,8 +12,10 @@ struct event_base;
 struct listen_thread;
 struct store_message;
 
-/* Called on the loop thread with each message (borrowed). */
-typedef void (*listen_cb)(const struct store_message *, void *arg);
+/* Called on the loop thread with the n messages of one read, in order
+ * (borrowed). */
+typedef void (*listen_cb)(const struct store_message *, size_t n,
+    void *arg);
 
 /*
  * Start listening on url (statements bounded by timeout_ms); messages

@@ -59,6 +59,19 @@ settle(struct client *c, int ms)
 		;
 }
 
+/* Read until needle came and the line is quiet for 500 ms; all that came
+ * stays in c's buffer. */
+static void
+until_heard(struct client *c, const char *needle)
+{
+	for (long long end = now_ms() + WAIT_MS; now_ms() < end;) {
+		if (memmem(c->buf, c->len, needle, strlen(needle)) != NULL)
+			break;
+		settle(c, 100);
+	}
+	settle(c, 500);
+}
+
 /*
  * Check that c received "<speaker> says, '<prefix> i'" exactly once for
  * each i in 0..n-1, in that order: reads until the last one came and the
@@ -72,12 +85,7 @@ heard_once_in_order(struct client *c, const char *speaker, const char *prefix,
 	char		*text, *at;
 	size_t		 len;
 
-	for (long long end = now_ms() + WAIT_MS; now_ms() < end;) {
-		if (memmem(c->buf, c->len, last, strlen(last)) != NULL)
-			break;
-		settle(c, 100);
-	}
-	settle(c, 500);
+	until_heard(c, last);
 	len = c->len;
 	text = malloc(len + 1);
 	memcpy(text, c->buf, len);
@@ -517,6 +525,61 @@ START_TEST(test_bell_crash)
 }
 END_TEST
 
+/*
+ * (j) Fan-out in batches: ten messages one transaction wrote arrive in one
+ * read; a recipient gets the ten lines and then one prompt (not one prompt
+ * a line), in one piece; each recipient gets the text as its client needs
+ * it (one told NAWS 20 columns and gets it wrapped, the other not).
+ */
+START_TEST(test_batch_one_prompt)
+{
+	struct keepd	k;
+	struct client	b, c;
+	char		bn[17], cn[17];
+	int32_t		room = sql_room("msgtest", "Batch Room", "Stacked.");
+	const char	*tail = "number 9 of the ten\r\n" HPROMPT;
+	char		*text;
+
+	keepd_start(&k, NULL);
+	player_in(&b, k.port, bn, "Batchb", room);
+	player_in(&c, k.port, cn, "Batchc", room);
+	/* c: WILL NAWS, 20 columns by 24 rows. */
+	client_send_raw(&c, "\xff\xfb\x1f\xff\xfa\x1f\x00\x14\x00\x18"
+	    "\xff\xf0", 12);
+	client_send_want(&c, "look", PROMPT, WAIT_MS);
+	client_quiet(&b, 200);
+	client_quiet(&c, 200);
+	sqlf("WITH m AS (INSERT INTO messages (kind, recipients, text)"
+	    " SELECT 'char', (SELECT array_agg(id) FROM characters WHERE name"
+	    " IN ('%s', '%s')), 'batch line number ' || g || ' of the ten'"
+	    " FROM generate_series(0, 9) g RETURNING 1)"
+	    " SELECT pg_notify('keep', '') FROM m LIMIT 1", bn, cn);
+	until_heard(&b, "number 9 of the ten");
+	text = strndup(b.buf, b.len);
+	ck_assert_msg(str_count(text, "\xff\xf9") == 1, "%ld prompts for one "
+	    "batch: %s", str_count(text, "\xff\xf9"), printable(text));
+	ck_assert_msg(b.len >= strlen(tail) && memcmp(b.buf + b.len -
+	    strlen(tail), tail, strlen(tail)) == 0, "the prompt is not after "
+	    "the last line: %s", printable(text));
+	for (int i = 0; i < 10; i++)
+		ck_assert(strstr(text, fmt("\r\nbatch line number %d of the ten"
+		    "\r\n", i)) != NULL);
+	free(text);
+	until_heard(&c, "number 9");
+	text = strndup(c.buf, c.len);
+	ck_assert_msg(str_count(text, "\xff\xf9") == 1, "%s",
+	    printable(text));
+	for (int i = 0; i < 10; i++)
+		ck_assert_msg(strstr(text, fmt("batch line number %d\r\nof "
+		    "the ten\r\n", i)) != NULL, "not wrapped at 20: %s",
+		    printable(text));
+	free(text);
+	client_close(&b);
+	client_close(&c);
+	keepd_stop(&k, SIGTERM);
+}
+END_TEST
+
 #define WRITERS		6
 #define WRITES		40
 
@@ -669,6 +732,7 @@ messages_suite(void)
 	tcase_add_test(tc, test_bell_interval);
 	tcase_add_test(tc, test_bell_rollback);
 	tcase_add_test(tc, test_bell_crash);
+	tcase_add_test(tc, test_batch_one_prompt);
 	suite_add_tcase(s, tc);
 	return s;
 }
