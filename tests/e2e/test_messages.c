@@ -358,6 +358,35 @@ START_TEST(test_room_rate)
 }
 END_TEST
 
+/* Two keepd on one database, a player on each, in one room. */
+struct pair {
+	struct keepd	k1, k2;
+	struct client	a, b;	/* a on k1, b on k2 */
+	char		an[17], bn[17];
+};
+
+/* Start a pair (conf1, conf2: NULL or a configuration) with its players. */
+static void
+pair_start(struct pair *p, const char *conf1, const char *conf2,
+    const char *prefix, int32_t room)
+{
+	keepd_start(&p->k1, conf1);
+	keepd_start(&p->k2, conf2);
+	player_in(&p->a, p->k1.port, p->an, fmt("%sa", prefix), room);
+	player_in(&p->b, p->k2.port, p->bn, fmt("%sb", prefix), room);
+}
+
+/* Close the players and stop what runs of the pair (k1 unless gone). */
+static void
+pair_stop(struct pair *p, bool k1_gone)
+{
+	client_close(&p->a);
+	client_close(&p->b);
+	keepd_stop(&p->k2, SIGTERM);
+	if (!k1_gone)
+		keepd_stop(&p->k1, SIGTERM);
+}
+
 /* A test connection that LISTENs on Keep's channel, to count bells. */
 static PGconn *
 bell_listener(void)
@@ -396,46 +425,39 @@ bells_heard(PGconn *c)
  */
 START_TEST(test_bell_interval)
 {
-	struct keepd	k1, k2;
-	struct client	a, b;
-	char		an[17], bn[17];
-	int32_t		room = sql_room("msgtest", "Belfry", "Ropes.");
+	struct pair	p;
 	PGconn		*ear;
 	long long	start, took;
 	int		bells;
 
-	keepd_start(&k1, CONFIG(", \"room_message_rate\": 100000,"
-	    " \"message_bell_ms\": 100"));
-	keepd_start(&k2, CONFIG(", \"room_message_rate\": 100000"));
-	player_in(&a, k1.port, an, "Bella", room);
-	player_in(&b, k2.port, bn, "Bellb", room);
+	pair_start(&p, CONFIG(", \"room_message_rate\": 100000,"
+	    " \"message_bell_ms\": 100"),
+	    CONFIG(", \"room_message_rate\": 100000"), "Bell",
+	    sql_room("msgtest", "Belfry", "Ropes."));
 	usleep(300 * 1000);
 	ear = bell_listener();
 
 	start = now_ms();
-	client_send_want(&a, "say ding 0", "You say, 'ding 0'", WAIT_MS);
-	client_want(&b, fmt("%s says, 'ding 0'", an), WAIT_MS, NULL, 0);
+	client_send_want(&p.a, "say ding 0", "You say, 'ding 0'", WAIT_MS);
+	client_want(&p.b, fmt("%s says, 'ding 0'", p.an), WAIT_MS, NULL, 0);
 	took = now_ms() - start;
 	ck_assert_msg(took < 200, "a say took %lld ms to reach the other "
 	    "keepd", took);
-	settle(&b, 200);
-	b.len = 0;
+	settle(&p.b, 200);
+	p.b.len = 0;
 	(void)bells_heard(ear);
 
 	start = now_ms();
 	for (int i = 0; i < 60; i++)
-		say_want(&a, fmt("say burst %d", i),
+		say_want(&p.a, fmt("say burst %d", i),
 		    fmt("You say, 'burst %d'", i));
 	took = now_ms() - start;
-	heard_once_in_order(&b, an, "burst", 60);
+	heard_once_in_order(&p.b, p.an, "burst", 60);
 	bells = bells_heard(ear);
 	ck_assert_msg(bells >= 1 && bells <= took / 100 + 2, "60 says in "
 	    "%lld ms rang %d bells (interval 100 ms)", took, bells);
 	PQfinish(ear);
-	client_close(&a);
-	client_close(&b);
-	keepd_stop(&k2, SIGTERM);
-	keepd_stop(&k1, SIGTERM);
+	pair_stop(&p, false);
 }
 END_TEST
 
@@ -446,47 +468,40 @@ END_TEST
  */
 START_TEST(test_bell_rollback)
 {
-	struct keepd	k1, k2;
-	struct client	a, b;
-	char		an[17], bn[17];
-	int32_t		room = sql_room("msgtest", "Undo Room", "Maybe.");
+	struct pair	p;
 	PGconn		*tx = PQconnectdb(test_db_url());
 	PGresult	*res;
 	char		sql[512];
 	char		got[8192];
 
 	ck_assert(PQstatus(tx) == CONNECTION_OK);
-	keepd_start(&k1, NULL);
-	keepd_start(&k2, NULL);
-	player_in(&a, k1.port, an, "Undoa", room);
-	player_in(&b, k2.port, bn, "Undob", room);
+	pair_start(&p, NULL, NULL, "Undo", sql_room("msgtest", "Undo Room",
+	    "Maybe."));
 	snprintf(sql, sizeof sql, "BEGIN; INSERT INTO messages (kind,"
 	    " recipients, text) SELECT 'char', array_agg(id), 'never said'"
-	    " FROM characters WHERE name IN ('%s', '%s')", an, bn);
+	    " FROM characters WHERE name IN ('%s', '%s')", p.an, p.bn);
 	res = PQexec(tx, sql);
 	ck_assert(PQresultStatus(res) == PGRES_COMMAND_OK);
 	PQclear(res);
 	/* Others commit and ring meanwhile; the catch-up reads pass. */
-	client_send_want(&a, "say still here", "You say, 'still here'",
+	client_send_want(&p.a, "say still here", "You say, 'still here'",
 	    WAIT_MS);
-	client_want(&b, fmt("%s says, 'still here'", an), WAIT_MS, NULL, 0);
+	client_want(&p.b, fmt("%s says, 'still here'", p.an), WAIT_MS, NULL,
+	    0);
 	usleep(600 * 1000);
 	res = PQexec(tx, "ROLLBACK");
 	PQclear(res);
-	client_send_want(&b, "say after", "You say, 'after'", WAIT_MS);
-	client_want(&a, fmt("%s says, 'after'", bn), WAIT_MS, got,
+	client_send_want(&p.b, "say after", "You say, 'after'", WAIT_MS);
+	client_want(&p.a, fmt("%s says, 'after'", p.bn), WAIT_MS, got,
 	    sizeof got);
 	ck_assert_msg(strstr(got, "never said") == NULL, "a rolled-back "
 	    "message was delivered: %s", printable(got));
-	settle(&a, 600);
-	settle(&b, 600);
-	ck_assert(memmem(a.buf, a.len, "never said", 10) == NULL);
-	ck_assert(memmem(b.buf, b.len, "never said", 10) == NULL);
+	settle(&p.a, 600);
+	settle(&p.b, 600);
+	ck_assert(memmem(p.a.buf, p.a.len, "never said", 10) == NULL);
+	ck_assert(memmem(p.b.buf, p.b.len, "never said", 10) == NULL);
 	PQfinish(tx);
-	client_close(&a);
-	client_close(&b);
-	keepd_stop(&k2, SIGTERM);
-	keepd_stop(&k1, SIGTERM);
+	pair_stop(&p, false);
 }
 END_TEST
 
@@ -497,31 +512,26 @@ END_TEST
  */
 START_TEST(test_bell_crash)
 {
-	struct keepd	k1, k2;
-	struct client	a, b;
-	char		an[17], bn[17];
-	int32_t		room = sql_room("msgtest", "Fall Room", "Steep.");
+	struct pair	p;
 	long long	start, took;
 
-	keepd_start(&k1, CONFIG(", \"message_bell_ms\": 1000"));
-	keepd_start(&k2, CONFIG(", \"message_catchup_ms\": 100"));
-	player_in(&a, k1.port, an, "Crasha", room);
-	player_in(&b, k2.port, bn, "Crashb", room);
+	pair_start(&p, CONFIG(", \"message_bell_ms\": 1000"),
+	    CONFIG(", \"message_catchup_ms\": 100"), "Crash",
+	    sql_room("msgtest", "Fall Room", "Steep."));
 	usleep(1100 * 1000);
-	client_send_want(&a, "say first", "You say, 'first'", WAIT_MS);
-	client_want(&b, fmt("%s says, 'first'", an), WAIT_MS, NULL, 0);
+	client_send_want(&p.a, "say first", "You say, 'first'", WAIT_MS);
+	client_want(&p.b, fmt("%s says, 'first'", p.an), WAIT_MS, NULL, 0);
 	/* The next bell may not ring for a second: kill before it. */
-	client_send_want(&a, "say last words", "You say, 'last words'",
+	client_send_want(&p.a, "say last words", "You say, 'last words'",
 	    WAIT_MS);
 	start = now_ms();
-	keepd_stop(&k1, SIGKILL);
-	client_want(&b, fmt("%s says, 'last words'", an), WAIT_MS, NULL, 0);
+	keepd_stop(&p.k1, SIGKILL);
+	client_want(&p.b, fmt("%s says, 'last words'", p.an), WAIT_MS, NULL,
+	    0);
 	took = now_ms() - start;
 	ck_assert_msg(took < 600, "the orphaned message took %lld ms",
 	    took);
-	client_close(&a);
-	client_close(&b);
-	keepd_stop(&k2, SIGTERM);
+	pair_stop(&p, true);
 }
 END_TEST
 
