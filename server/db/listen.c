@@ -276,7 +276,8 @@ listen_serve(struct listen_thread *l, struct store *s)
 		/* Bells that came during the read are already in libpq. */
 		if ((due = listen_heard(conn)))
 			continue;
-		if (poll(pfd, 2, listen_wait_ms(l, util_now_us(), read_at)) <= 0)
+		now = util_now_us();
+		if (poll(pfd, 2, listen_wait_ms(l, now, read_at)) <= 0)
 			continue;
 		if (pfd[1].revents != 0) {
 			listen_drain(l);
