@@ -176,15 +176,13 @@ void		 session_printf(struct session *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 /* Send a prompt ending in IAC GA (or IAC EOR when agreed). */
 void		 session_prompt(struct session *, const char *);
-/* Text that arrives unasked (a say, an arrival): it gets its own line and
- * the prompt is shown again after it. */
-void		 session_notify(struct session *, const char *);
 /*
- * Notifications in a batch (the messages one read brought): for each
- * message, session_batch_message(text) once, then session_batch_text(s)
- * for each recipient (the text is rendered once per colour mode and width
- * and the bytes shared); then session_batch_end() gives each session that
- * got text its prompt once, after all of them.
+ * Text that arrives unasked (a say, an arrival), in batches (the messages
+ * one read brought), each on its own line.  For each message,
+ * session_batch_message(text) once, then session_batch_text(s) for each
+ * recipient (the text is rendered once per colour mode and width and the
+ * bytes shared); then session_batch_end() gives each session that got
+ * text its prompt once, after all of them.
  */
 void		 session_batch_message(const char *text);
 void		 session_batch_text(struct session *);

@@ -1,6 +1,7 @@
 /*
  * session_output.c — what a session sends: text with telnet escaping,
- * prompts ending in IAC GA (or EOR), unasked notifications, the echo
+ * prompts ending in IAC GA (or EOR), unasked notifications in batches
+ * (one prompt after a batch, each message rendered once), the echo
  * switch, and the output bound: keepd's buffer and the kernel's send queue
  * together stay under max_output_kib, or a client that does not read is
  * cut off.
@@ -407,19 +408,6 @@ session_prompt(struct session *s, const char *prompt)
 	session_out(s, ga, sizeof ga);
 	session_out_flush(s);
 	s->at_prompt = true;
-}
-
-/* Unasked text: its own line, then the prompt again. */
-void
-session_notify(struct session *s, const char *text)
-{
-	if (s->closing)
-		return;
-	if (s->at_prompt)
-		session_write(s, "\n");
-	session_write(s, text);
-	session_write(s, "\n");
-	session_reprompt(s);
 }
 
 /*
