@@ -509,7 +509,9 @@ session_batch_end(void)
 		if (s->closing)
 			continue;
 		session_reprompt(s);
-		session_out_flush(s);
+		/* A prompt flushed; a busy session got none. */
+		if (!s->at_prompt)
+			session_out_flush(s);
 	}
 	session_batch.head = NULL;
 }
