@@ -166,7 +166,7 @@ UPDATE characters SET coins = coins +
 \startpipeline
 WITH m AS (INSERT INTO messages (kind, recipients, text)
   VALUES ('char', ARRAY[:to::bigint], :give_text) RETURNING 1)
- SELECT pg_notify('keep', '') WHERE EXISTS (SELECT 1 FROM m);
+ SELECT 1 WHERE EXISTS (SELECT 1 FROM m);
 -- cmd_run_screen (issue 10): the actor's row again after the handler,
 -- for the prompt and GMCP from the row the command leaves.
 SELECT id, name, role, room_id,

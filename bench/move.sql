@@ -70,13 +70,13 @@ WITH m AS (INSERT INTO messages (kind, room_id, recipients, text)
    FROM characters WHERE room_id = :wfrom AND id <> :id AND id <> :none
    AND session_instance IS NOT NULL) r
   WHERE r.ids IS NOT NULL RETURNING 1)
- SELECT pg_notify('keep', '') WHERE EXISTS (SELECT 1 FROM m);
+ SELECT 1 WHERE EXISTS (SELECT 1 FROM m);
 WITH m AS (INSERT INTO messages (kind, room_id, recipients, text)
   SELECT 'room', :wto, r.ids, :go_arrive FROM (SELECT array_agg(id) AS ids
    FROM characters WHERE room_id = :wto AND id <> :id AND id <> :none
    AND session_instance IS NOT NULL) r
   WHERE r.ids IS NOT NULL RETURNING 1)
- SELECT pg_notify('keep', '') WHERE EXISTS (SELECT 1 FROM m);
+ SELECT 1 WHERE EXISTS (SELECT 1 FROM m);
 SELECT r.id, r.title, r.description,
  coalesce((SELECT string_agg(e.direction, ', ' ORDER BY
    array_position(ARRAY['north','east','south','west','up','down'],
@@ -113,13 +113,13 @@ WITH m AS (INSERT INTO messages (kind, room_id, recipients, text)
    FROM characters WHERE room_id = :wto AND id <> :id AND id <> :none
    AND session_instance IS NOT NULL) r
   WHERE r.ids IS NOT NULL RETURNING 1)
- SELECT pg_notify('keep', '') WHERE EXISTS (SELECT 1 FROM m);
+ SELECT 1 WHERE EXISTS (SELECT 1 FROM m);
 WITH m AS (INSERT INTO messages (kind, room_id, recipients, text)
   SELECT 'room', :wfrom, r.ids, :back_arrive FROM (SELECT array_agg(id) AS ids
    FROM characters WHERE room_id = :wfrom AND id <> :id AND id <> :none
    AND session_instance IS NOT NULL) r
   WHERE r.ids IS NOT NULL RETURNING 1)
- SELECT pg_notify('keep', '') WHERE EXISTS (SELECT 1 FROM m);
+ SELECT 1 WHERE EXISTS (SELECT 1 FROM m);
 SELECT r.id, r.title, r.description,
  coalesce((SELECT string_agg(e.direction, ', ' ORDER BY
    array_position(ARRAY['north','east','south','west','up','down'],

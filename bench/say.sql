@@ -4,7 +4,7 @@
 -- CMD_READ, its message row must commit), cmd_run() -> store_char_load()
 -- (st_char_load, CHAR_COLS in server/db/store_char.c), then cmd_say() ->
 -- store_notify_say() (st_notify_say in server/db/store_notify.c, with
--- STORE_CHANNEL 'keep' and NOTIFY_BELL written out).  The SQL is
+-- NOTIFY_BELL written out).  The SQL is
 -- copied from those statements, one C string fragment per line, with $n
 -- replaced by pgbench variables.  When any of them changes, update this
 -- file: bench/run.sh compares the text and warns when they differ.
@@ -52,7 +52,7 @@ WITH n AS (SELECT count(*) >= :rate AS noisy FROM (SELECT 1 FROM messages
    FROM characters WHERE room_id = :room AND id <> :id
    AND session_instance IS NOT NULL) r
   WHERE r.ids IS NOT NULL AND NOT n.noisy RETURNING 1)
- SELECT n.noisy, (SELECT pg_notify('keep', '')
+ SELECT n.noisy, (SELECT 1
  WHERE EXISTS (SELECT 1 FROM m)) IS NOT NULL FROM n;
 \endpipeline
 COMMIT;

@@ -693,7 +693,8 @@ cmd_serve_main(void)
 	    serve_nversions);
 	dash_start(sv.base, &cfg, sv.pool, sv.login_pool);
 	sv.bell = listen_start(sv.base, cfg.database_url,
-	    cfg.statement_timeout_ms, game_deliver, NULL);
+	    cfg.statement_timeout_ms, cfg.message_bell_ms,
+	    cfg.message_catchup_ms, game_deliver, NULL);
 	sv.heartbeat_ev = event_new(sv.base, -1, EV_PERSIST, heartbeat_cb,
 	    &sv);
 	event_add(sv.heartbeat_ev, &hb);

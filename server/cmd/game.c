@@ -511,13 +511,15 @@ const struct session_cbs game_session_cbs = {
  * Write a message to each of its recipients playing on this process
  * (a session's key is its character's id once it plays).  A talk line's
  * Comm.Channel.Text is the same for every recipient: built once, for the
- * first that wants it.
+ * first that wants it; the text's bytes are rendered once per colour mode
+ * and width (session_batch_text), the prompt comes at the batch's end.
  */
 static void
 game_deliver_to(const struct store_message *m)
 {
 	json_t	*comm = NULL;
 
+	session_batch_message(m->text);
 	for (size_t i = 0; i < m->nto; i++) {
 		struct session	*s = session_find_key(m->to[i]);
 
@@ -530,7 +532,7 @@ game_deliver_to(const struct store_message *m)
 				    m->talker, m->text);
 			session_gmcp(s, "Comm.Channel.Text", json_incref(comm));
 		}
-		session_notify(s, m->text);
+		session_batch_text(s);
 	}
 	json_decref(comm);
 }
@@ -554,14 +556,22 @@ game_deliver_kick(const struct store_message *m)
 	session_close(s, m->text);
 }
 
-/* A committed message from the listener: deliver it to local sessions. */
+/*
+ * Committed messages from the listener, in order: deliver them to local
+ * sessions; each session that got any shows its prompt once, at the end.
+ */
 void
-game_deliver(const struct store_message *m, void *arg)
+game_deliver(const struct store_message *msgs, size_t n, void *arg)
 {
 	(void)arg;
-	dash_event(m);
-	if (m->kick_instance[0] != '\0')
-		game_deliver_kick(m);
-	else
-		game_deliver_to(m);
+	for (size_t i = 0; i < n; i++) {
+		const struct store_message	*m = &msgs[i];
+
+		dash_event(m);
+		if (m->kick_instance[0] != '\0')
+			game_deliver_kick(m);
+		else
+			game_deliver_to(m);
+	}
+	session_batch_end();
 }

@@ -39,8 +39,8 @@ void	game_screen_done(struct session *, const struct cmd_screen *,
 	    unsigned want, json_t *gmcp);
 /* Show the session's last computed prompt. */
 void	game_prompt(struct session *);
-/* A committed message from the LISTEN thread: deliver it to local
- * sessions. */
-void	game_deliver(const struct store_message *, void *arg);
+/* The n committed messages of one read of the LISTEN thread: deliver them
+ * to local sessions, one prompt per session after all of them. */
+void	game_deliver(const struct store_message *, size_t n, void *arg);
 
 #endif

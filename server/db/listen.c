@@ -3,13 +3,19 @@
  *
  * Messages between players are rows (store_notify.c); a NOTIFY on Keep's
  * channel only says that there are new ones.  This thread holds its own
- * connection that LISTENs, and on each bell (all the bells that came
+ * connection that LISTENs, and on each wake (all the wakes that came
  * while it was busy count as one) reads every message committed since its
  * last read (store_message_read), then hands them to the loop thread in
- * that order.  After a reconnect it reads before it waits, so what
- * committed while it was away is delivered, once.  The thread may block on
- * its connection; the loop thread never does.
+ * that order.  It is woken by another keepd's NOTIFY, by this keepd's
+ * workers after a COMMIT that wrote messages (listen_bell: a pipe, no
+ * round trip through PostgreSQL), and by its own clock every
+ * message_catchup_ms.  For the other keepds it rings the bell (one NOTIFY)
+ * at most once per message_bell_ms, however many commits asked.  After a
+ * reconnect it reads before it waits, so what committed while it was away
+ * is delivered, once.  The thread may block on its connection; the loop
+ * thread never does.
  */
+#include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -52,7 +58,16 @@ struct listen_thread {
 	struct listen_batch	*head, *tail;
 	struct event		*ev;
 	char			*cursor;	/* the LISTEN thread only */
+	int			 wake[2];	/* workers → the thread */
+	atomic_bool		 woken;		/* a byte is in wake */
+	atomic_bool		 want_bell;	/* a commit asked to ring */
+	uint64_t		 bell_us;	/* least time between bells */
+	uint64_t		 catchup_us;	/* longest time between reads */
+	uint64_t		 rung_at;	/* the last bell (the thread) */
 };
+
+/* The running listen thread, for listen_bell (one a process). */
+static _Atomic(struct listen_thread *)	listen_active;
 
 /*
  * Count a message delivered: its delay is from created_at (the writing
@@ -85,10 +100,9 @@ listen_deliver_cb(evutil_socket_t fd, short what, void *arg)
 	pthread_mutex_unlock(&l->lock);
 	for (; b != NULL; b = next) {
 		next = b->next;
-		for (size_t i = 0; i < b->n; i++) {
-			l->cb(&b->msgs[i], l->cb_arg);
+		l->cb(b->msgs, b->n, l->cb_arg);
+		for (size_t i = 0; i < b->n; i++)
 			listen_count(&b->msgs[i]);
-		}
 		store_message_free(b->msgs, b->n);
 		free(b);
 	}
@@ -154,32 +168,123 @@ listen_connect(struct listen_thread *l, bool quiet)
 }
 
 /*
- * Catch up, then read on every bell until the connection fails or we are
- * stopped.  Bells that came together are one read.
+ * Any thread: a transaction of this process committed messages.  Wake the
+ * listen thread (one byte, whatever the number of commits before it reads)
+ * and ask it to ring the bell for the other keepds.
+ */
+void
+listen_bell(void)
+{
+	struct listen_thread	*l = atomic_load(&listen_active);
+	ssize_t			 w;
+
+	if (l == NULL)
+		return;
+	atomic_store(&l->want_bell, true);
+	if (!atomic_exchange(&l->woken, true))
+		w = write(l->wake[1], "", 1);
+	(void)w;
+}
+
+/* LISTEN thread: empty the wake pipe; the next listen_bell writes again. */
+static void
+listen_drain(struct listen_thread *l)
+{
+	char	buf[64];
+
+	while (read(l->wake[0], buf, sizeof buf) > 0)
+		;
+	atomic_store(&l->woken, false);
+}
+
+/*
+ * LISTEN thread: ring the bell if a commit asked and the last bell is at
+ * least bell_us old; false if the connection failed (the wish is kept for
+ * the next connection).
+ */
+static bool
+listen_ring(struct listen_thread *l, struct store *s, uint64_t now)
+{
+	if (!atomic_load(&l->want_bell) || now < l->rung_at + l->bell_us)
+		return true;
+	atomic_store(&l->want_bell, false);
+	if (store_message_bell(s) != STORE_OK) {
+		atomic_store(&l->want_bell, true);
+		return false;
+	}
+	l->rung_at = now;
+	metrics_bell_rung();
+	return true;
+}
+
+/* How long the thread may wait (ms) before it must ring or read. */
+static int
+listen_wait_ms(const struct listen_thread *l, uint64_t now, uint64_t read_at)
+{
+	uint64_t	due = read_at + l->catchup_us;
+
+	if (atomic_load(&l->want_bell) && l->rung_at + l->bell_us < due)
+		due = l->rung_at + l->bell_us;
+	return due <= now ? 0 : (int)((due - now + 999) / 1000);
+}
+
+/* Whether a NOTIFY came from another backend than ours (not our bell). */
+static bool
+listen_heard(PGconn *conn)
+{
+	PGnotify	*n;
+	bool		 heard = false;
+
+	while ((n = PQnotifies(conn)) != NULL) {
+		heard |= n->be_pid != PQbackendPID(conn);
+		PQfreemem(n);
+	}
+	return heard;
+}
+
+/*
+ * Catch up, then read on every wake (bell, local commit or the catch-up
+ * clock) until the connection fails or we are stopped; ring the bell as
+ * local commits ask.  Wakes that came together are one read.
  */
 static void
 listen_serve(struct listen_thread *l, struct store *s)
 {
 	PGconn		*conn = store_conn(s);
-	struct pollfd	 pfd = { .fd = PQsocket(conn), .events = POLLIN };
-	PGnotify	*n;
-	bool		 rung = true;
+	struct pollfd	 pfd[2] = {
+		{ .fd = PQsocket(conn), .events = POLLIN },
+		{ .fd = l->wake[0], .events = POLLIN },
+	};
+	uint64_t	 now, read_at = 0;
+	bool		 due = true;
 
 	while (!atomic_load(&l->stop)) {
-		if (rung && !listen_read(l, s)) {
-			log_warn("listen: reading messages: %s",
+		now = util_now_us();
+		if (!listen_ring(l, s, now)) {
+			log_warn("listen: ringing the bell: %s",
 			    store_error(s));
 			return;
 		}
-		rung = false;
-		/* Bells that came during the read are already in libpq. */
-		while ((n = PQnotifies(conn)) != NULL) {
-			rung = true;
-			PQfreemem(n);
+		if (due || now >= read_at + l->catchup_us) {
+			if (!listen_read(l, s)) {
+				log_warn("listen: reading messages: %s",
+				    store_error(s));
+				return;
+			}
+			read_at = now;
 		}
-		if (rung || poll(&pfd, 1, 250) <= 0 || pfd.revents == 0)
+		/* Bells that came during the read are already in libpq. */
+		if ((due = listen_heard(conn)))
 			continue;
-		if (!PQconsumeInput(conn) || PQstatus(conn) != CONNECTION_OK) {
+		now = util_now_us();
+		if (poll(pfd, 2, listen_wait_ms(l, now, read_at)) <= 0)
+			continue;
+		if (pfd[1].revents != 0) {
+			listen_drain(l);
+			due = true;
+		}
+		if (pfd[0].revents != 0 && (!PQconsumeInput(conn) ||
+		    PQstatus(conn) != CONNECTION_OK)) {
 			log_warn("listen: connection lost: %s",
 			    PQerrorMessage(conn));
 			return;
@@ -221,7 +326,7 @@ listen_main(void *arg)
  */
 struct listen_thread *
 listen_start(struct event_base *base, const char *url, int timeout_ms,
-    listen_cb cb, void *arg)
+    int bell_ms, int catchup_ms, listen_cb cb, void *arg)
 {
 	struct listen_thread	*l = xcalloc(1, sizeof *l);
 	struct store		*s;
@@ -231,6 +336,10 @@ listen_start(struct event_base *base, const char *url, int timeout_ms,
 	l->timeout_ms = timeout_ms;
 	l->cb = cb;
 	l->cb_arg = arg;
+	l->bell_us = (uint64_t)bell_ms * 1000;
+	l->catchup_us = (uint64_t)catchup_ms * 1000;
+	if (pipe2(l->wake, O_NONBLOCK | O_CLOEXEC) != 0)
+		fatal("listen: cannot make a pipe");
 	pthread_mutex_init(&l->lock, NULL);
 	l->ev = event_new(base, -1, 0, listen_deliver_cb, l);
 	if ((s = store_open(url, "keepd-listen-start", timeout_ms, err,
@@ -241,6 +350,7 @@ listen_start(struct event_base *base, const char *url, int timeout_ms,
 	}
 	if (pthread_create(&l->thread, NULL, listen_main, l) != 0)
 		fatal("listen: cannot start thread");
+	atomic_store(&listen_active, l);
 	return l;
 }
 
@@ -250,6 +360,7 @@ listen_stop(struct listen_thread *l)
 {
 	struct listen_batch	*b, *next;
 
+	atomic_store(&listen_active, NULL);
 	atomic_store(&l->stop, true);
 	pthread_join(l->thread, NULL);
 	for (b = l->head; b != NULL; b = next) {
@@ -258,6 +369,8 @@ listen_stop(struct listen_thread *l)
 		free(b);
 	}
 	event_free(l->ev);
+	close(l->wake[0]);
+	close(l->wake[1]);
 	pthread_mutex_destroy(&l->lock);
 	free(l->cursor);
 	free(l->url);

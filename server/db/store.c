@@ -15,6 +15,7 @@
 
 #include <sys/socket.h>
 
+#include "db/listen.h"
 #include "db/store_int.h"
 #include "ops/buf.h"
 #include "ops/log.h"
@@ -817,8 +818,10 @@ store_exec(struct store *s, struct store_stmt *st, const char *const *params)
 	/* A message counts as sent when its transaction commits. */
 	if (c->notifies && s->in_tx)
 		s->notified++;
-	else if (c->notifies)
+	else if (c->notifies) {
 		metrics_notify_sent(1);
+		listen_bell();
+	}
 	if (status == PGRES_TUPLES_OK)
 		atomic_fetch_add(&c->rows, (unsigned long)PQntuples(res));
 	else

@@ -368,6 +368,9 @@ enum store_rc	 store_message_read(struct store *, char **cursor,
 		    struct store_message **out, size_t *n) STORE_MUST_CHECK;
 /* Free n messages of store_message_read. */
 void		 store_message_free(struct store_message *, size_t n);
+/* Ring the cluster's bell: one NOTIFY on Keep's channel, in a transaction
+ * of its own (outside any other). */
+enum store_rc	 store_message_bell(struct store *) STORE_MUST_CHECK;
 /* Delete up to batch messages older than retention seconds. */
 enum store_rc	 store_message_prune(struct store *, int retention, int batch,
 		    int64_t *deleted) STORE_MUST_CHECK;

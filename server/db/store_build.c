@@ -374,8 +374,7 @@ static struct store_stmt st_build_evacuate_players = {
 	" n AS (INSERT INTO messages (kind, recipients, text)"
 	"  SELECT 'char', array_agg(id), 'The room dissolves around you.'"
 	"  FROM m WHERE online HAVING count(*) > 0 RETURNING 1),"
-	" b AS (SELECT pg_notify('" STORE_CHANNEL "', '')"
-	"  WHERE EXISTS (SELECT 1 FROM n))"
+	" b AS (SELECT 1 WHERE EXISTS (SELECT 1 FROM n))"
 	" SELECT count(*), coalesce(string_agg(name, ', ' ORDER BY name), ''),"
 	"  (SELECT count(*) FROM b) FROM m", 2, 0
 };

@@ -465,8 +465,7 @@ static struct store_stmt st_combat_notify = {
 	" m AS (INSERT INTO messages (kind, recipients, text)"
 	"  SELECT 'combat', array_agg(id ORDER BY id), text FROM r"
 	"  GROUP BY text ORDER BY min(first) RETURNING 1)"
-	" SELECT pg_notify('" STORE_CHANNEL "', '')"
-	" WHERE EXISTS (SELECT 1 FROM m)", 1, 0
+	" " NOTIFY_BELL, 1, 0
 };
 
 /* Send the messages in one statement. */

@@ -25,8 +25,7 @@ static struct store_stmt st_audit_begin = {
 	"   WHERE role IN ('admin', 'owner') AND id <> $1"
 	"   AND session_instance IS NOT NULL AND proto_id IS NULL) r"
 	"  WHERE r.ids IS NOT NULL RETURNING 1)"
-	" SELECT e.id, c.b, (SELECT pg_notify('" STORE_CHANNEL "', '')"
-	"  WHERE EXISTS (SELECT 1 FROM m)) IS NOT NULL FROM e, c", 7, 0
+	" SELECT e.id, c.b, (" NOTIFY_BELL ") IS NOT NULL FROM e, c", 7, 0
 };
 
 /* Whether text is an IPv4 or IPv6 address PostgreSQL's inet will take. */

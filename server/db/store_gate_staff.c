@@ -83,8 +83,7 @@ static struct store_stmt st_gate_wiznet = {
 	"   AND proto_id IS NULL) r"
 	"  WHERE r.ids IS NOT NULL RETURNING cardinality(recipients) AS n)"
 	" SELECT coalesce((SELECT n FROM m), 0),"
-	"  (SELECT pg_notify('" STORE_CHANNEL "', '')"
-	"   WHERE EXISTS (SELECT 1 FROM m)) IS NOT NULL", 2, 0
+	"  (" NOTIFY_BELL ") IS NOT NULL", 2, 0
 };
 
 /* Send text to every online staff character but except. */

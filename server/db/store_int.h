@@ -11,14 +11,21 @@
 
 #include "db/store.h"
 
-/* The one NOTIFY channel: store_notify.c and store_combat.c send on it,
- * listen.c listens on it. */
+/* The one NOTIFY channel: the listen thread rings it (store_message.c)
+ * and listens on it. */
 #define STORE_CHANNEL	"keep"
 
-/* Ring the bell when the data-modifying CTE m wrote a row. */
+/*
+ * The tail of a statement whose data-modifying CTE m writes messages: one
+ * row when m wrote one.  It rings nothing: a NOTIFY would take
+ * PostgreSQL's database-wide notify lock at COMMIT through the WAL flush,
+ * serialising every message-writing transaction.  The store marks a
+ * statement that inserts into messages (store.c), and after its COMMIT the
+ * listen thread is woken and rings the cluster's bell at most once per
+ * message_bell_ms (listen.c; docs/architecture.md, "Messages").
+ */
 #define NOTIFY_BELL \
-	"SELECT pg_notify('" STORE_CHANNEL "', '')" \
-	" WHERE EXISTS (SELECT 1 FROM m)"
+	"SELECT 1 WHERE EXISTS (SELECT 1 FROM m)"
 
 #define STORE_MAX_STMTS	512
 #define STORE_MAX_PARAMS 16

@@ -136,6 +136,28 @@ store_message_free(struct store_message *m, size_t n)
 	free(m);
 }
 
+/*
+ * The only NOTIFY Keep sends.  It carries nothing: a listener that hears it
+ * reads the table.  Rung alone, it takes the notify lock for a commit that
+ * flushes no WAL (the transaction has no xid).
+ */
+static struct store_stmt st_message_bell = {
+	"message_bell",
+	"SELECT pg_notify('" STORE_CHANNEL "', '')", 0, 0
+};
+
+/* Ring the cluster's bell (autocommit: its own short transaction). */
+enum store_rc
+store_message_bell(struct store *s)
+{
+	PGresult	*res;
+
+	if ((res = store_exec(s, &st_message_bell, NULL)) == NULL)
+		return STORE_ERR;
+	PQclear(res);
+	return STORE_OK;
+}
+
 static struct store_stmt st_message_prune = {
 	"message_prune",
 	"WITH d AS (DELETE FROM messages WHERE id IN (SELECT id FROM messages"

@@ -10,10 +10,6 @@
 #include "ops/buf.h"
 #include "ops/util.h"
 
-#define MOD_BELL \
-	"SELECT pg_notify('" STORE_CHANNEL "', '')" \
-	" WHERE EXISTS (SELECT 1 FROM m)"
-
 /* Run a statement; every row goes to fn as its columns' text. */
 enum store_rc
 store_mod_rows(struct store *s, struct store_stmt *st,
@@ -369,7 +365,7 @@ static struct store_stmt st_mod_wall = {
 	"WITH m AS (INSERT INTO messages (kind, recipients, text)"
 	"  SELECT 'char', array_agg(id), $1 FROM characters"
 	"  WHERE session_instance IS NOT NULL HAVING count(*) > 0"
-	"  RETURNING 1) " MOD_BELL, 1, 0
+	"  RETURNING 1) " NOTIFY_BELL, 1, 0
 };
 
 /* Tell every online character text. */

@@ -1,9 +1,9 @@
 /*
  * store_notify.c — messages to other players.  Each is a row of messages
  * written inside the command's transaction, its recipients resolved in the
- * same statement, so it exists only if the transaction commits; pg_notify
- * with an empty payload only rings the bell (PostgreSQL folds a
- * transaction's identical notifications into one).  Every keepd reads the
+ * same statement, so it exists only if the transaction commits; the
+ * statement rings no bell (NOTIFY_BELL, store_int.h): the worker wakes the
+ * listen thread after COMMIT, which rings the cluster's.  Every keepd reads the
  * rows it has not delivered (store_message.c, listen.c) and writes them to
  * its own sessions.
  *

@@ -14,6 +14,7 @@
 
 #include <sodium.h>
 
+#include "db/listen.h"
 #include "db/store_int.h"
 #include "ops/log.h"
 #include "ops/metrics.h"
@@ -325,8 +326,10 @@ static enum tx_result
 store_tx_count(const struct store *s, enum tx_result r)
 {
 	atomic_fetch_add(&store_tx_counts[r], 1);
-	if (r == TXR_COMMITTED && s->notified > 0)
+	if (r == TXR_COMMITTED && s->notified > 0) {
 		metrics_notify_sent(s->notified);
+		listen_bell();
+	}
 	if (r == TXR_UNAVAILABLE)
 		store_gate_answered(s);
 	return r;

@@ -67,6 +67,9 @@ struct session {
 	bool			 at_prompt;	/* last output was a prompt */
 	bool			 echo_off;	/* we said WILL ECHO */
 	bool			 freeing;	/* queued for the deferred free */
+	bool			 batched;	/* got text in this notification
+						 * batch (session_batch_*) */
+	struct session		*batch_next;	/* the batch's next session */
 
 	struct session_line	*queue;		/* lines waiting for busy */
 	int			 qhead, qlen;
@@ -173,9 +176,17 @@ void		 session_printf(struct session *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 /* Send a prompt ending in IAC GA (or IAC EOR when agreed). */
 void		 session_prompt(struct session *, const char *);
-/* Text that arrives unasked (a say, an arrival): it gets its own line and
- * the prompt is shown again after it. */
-void		 session_notify(struct session *, const char *);
+/*
+ * Text that arrives unasked (a say, an arrival), in batches (the messages
+ * one read brought), each on its own line.  For each message,
+ * session_batch_message(text) once, then session_batch_text(s) for each
+ * recipient (the text is rendered once per colour mode and width and the
+ * bytes shared); then session_batch_end() gives each session that got
+ * text its prompt once, after all of them.
+ */
+void		 session_batch_message(const char *text);
+void		 session_batch_text(struct session *);
+void		 session_batch_end(void);
 /* What negotiation learned about the client. */
 const struct session_caps *session_caps(const struct session *);
 /* How this session's text is coloured from now on (default COLOR_OFF:

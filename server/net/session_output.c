@@ -1,6 +1,7 @@
 /*
  * session_output.c — what a session sends: text with telnet escaping,
- * prompts ending in IAC GA (or EOR), unasked notifications, the echo
+ * prompts ending in IAC GA (or EOR), unasked notifications in batches
+ * (one prompt after a batch, each message rendered once), the echo
  * switch, and the output bound: keepd's buffer and the kernel's send queue
  * together stay under max_output_kib, or a client that does not read is
  * cut off.
@@ -197,9 +198,27 @@ session_mccp_end(struct session *s, bool finish)
 	s->caps.mccp2 = false;
 }
 
-/* Queue plain text for the peer: "\n" becomes CR LF, 0xFF is escaped. */
+/* Where rendered bytes go: a session's output, or a prepared payload. */
+typedef void (*session_sink)(void *, const void *, size_t);
+
+/* Sink: queue bytes on a session (session_out). */
 static void
-session_write_escaped(struct session *s, const char *text, size_t len)
+session_sink_out(void *arg, const void *data, size_t len)
+{
+	session_out(arg, data, len);
+}
+
+/* Sink: append bytes to an evbuffer (a payload prepared once). */
+static void
+session_sink_evbuffer(void *arg, const void *data, size_t len)
+{
+	evbuffer_add(arg, data, len);
+}
+
+/* Plain text to sink: "\n" becomes CR LF, 0xFF is escaped. */
+static void
+session_write_escaped(session_sink sink, void *arg, const char *text,
+    size_t len)
 {
 	uint8_t	 buf[1024];
 	size_t	 used, n;
@@ -208,7 +227,7 @@ session_write_escaped(struct session *s, const char *text, size_t len)
 		n = telnet_escape(text, len, buf, sizeof buf, &used);
 		if (used == 0)
 			break;
-		session_out(s, buf, n);
+		sink(arg, buf, n);
 		text += used;
 		len -= used;
 	}
@@ -291,6 +310,42 @@ session_wrap(const char *text, int width)
 }
 
 /*
+ * Text as the peer gets it, to sink: colour markup rendered for color (or
+ * dropped), wrapped to width columns (0: not wrapped), "\n" as CR LF,
+ * 0xFF escaped.
+ */
+static void
+session_render(const char *text, enum color_mode color, int width,
+    session_sink sink, void *arg)
+{
+	char	 buf[1024];
+	char	*wrapped = NULL;
+	size_t	 len = strlen(text), used, n;
+	int	 active = 0;
+
+	if (width > 0 && (wrapped = session_wrap(text, width)) != NULL) {
+		text = wrapped;
+		len = strlen(text);
+	}
+	if (strchr(text, COLOR_MARK) == NULL && strchr(text, '\x1b') == NULL)
+		session_write_escaped(sink, arg, text, len);
+	else {
+		const char	*p = text;
+
+		while (len > 0) {
+			n = color_render(p, len, color, buf, sizeof buf,
+			    &used, &active);
+			if (used == 0)
+				break;
+			session_write_escaped(sink, arg, buf, n);
+			p += used;
+			len -= used;
+		}
+	}
+	free(wrapped);
+}
+
+/*
  * Queue text for the peer (not flushed); colour markup is rendered for
  * the session (or dropped), "\n" becomes CR LF, 0xFF is escaped; wrapped
  * to the client's width if it told one (NAWS) and wrap is set.
@@ -298,35 +353,11 @@ session_wrap(const char *text, int width)
 static void
 session_text(struct session *s, const char *text, bool wrap)
 {
-	char	 buf[1024];
-	char	*wrapped = NULL;
-	size_t	 len = strlen(text), used, n;
-	int	 active = 0;
-
-	if (s->closing || len == 0)
+	if (s->closing || text[0] == '\0')
 		return;
 	s->at_prompt = false;
-	if (wrap && s->caps.width > 0 &&
-	    (wrapped = session_wrap(text, s->caps.width)) != NULL) {
-		text = wrapped;
-		len = strlen(text);
-	}
-	if (strchr(text, COLOR_MARK) == NULL && strchr(text, '\x1b') == NULL)
-		session_write_escaped(s, text, len);
-	else {
-		const char	*p = text;
-
-		while (len > 0) {
-			n = color_render(p, len, s->color, buf, sizeof buf,
-			    &used, &active);
-			if (used == 0)
-				break;
-			session_write_escaped(s, buf, n);
-			p += used;
-			len -= used;
-		}
-	}
-	free(wrapped);
+	session_render(text, s->color, wrap ? s->caps.width : 0,
+	    session_sink_out, s);
 }
 
 /*
@@ -379,17 +410,110 @@ session_prompt(struct session *s, const char *prompt)
 	s->at_prompt = true;
 }
 
-/* Unasked text: its own line, then the prompt again. */
-void
-session_notify(struct session *s, const char *text)
+/*
+ * A batch of notifications (session_batch_*).  One message's bytes are
+ * rendered once per distinct (colour mode, width) among its recipients
+ * (usually one or two variants) and copied to each; a session that got
+ * text is queued on the batch and gets one prompt and one compressor
+ * flush when the batch ends, however many messages it got.
+ */
+#define SESSION_VARIANTS	8
+
+struct session_variant {
+	enum color_mode	 color;
+	int		 width;
+	struct evbuffer	*bytes;	/* the text and its line end, rendered */
+};
+
+static struct {
+	const char		*text;	/* the message (borrowed) */
+	struct session_variant	 v[SESSION_VARIANTS];
+	size_t			 nv;
+	struct session		*head;	/* sessions that got text */
+} session_batch;
+
+/* The bytes of the current message for s's colour mode and width. */
+static struct evbuffer *
+session_batch_variant(const struct session *s)
 {
-	if (s->closing)
+	struct session_variant	*v;
+	size_t			 i;
+
+	for (i = 0; i < session_batch.nv; i++) {
+		v = &session_batch.v[i];
+		if (v->color == s->color && v->width == s->caps.width)
+			return v->bytes;
+	}
+	if (i == SESSION_VARIANTS)
+		return NULL;
+	v = &session_batch.v[session_batch.nv++];
+	v->color = s->color;
+	v->width = s->caps.width;
+	v->bytes = evbuffer_new();
+	session_render(session_batch.text, v->color, v->width,
+	    session_sink_evbuffer, v->bytes);
+	evbuffer_add(v->bytes, "\r\n", 2);
+	return v->bytes;
+}
+
+/* Start the next message of a batch: text (borrowed until the next call or
+ * session_batch_end) is what session_batch_text sends. */
+void
+session_batch_message(const char *text)
+{
+	for (size_t i = 0; i < session_batch.nv; i++)
+		evbuffer_free(session_batch.v[i].bytes);
+	session_batch.nv = 0;
+	session_batch.text = text;
+}
+
+/*
+ * Unasked text for s (the batch's current message): its own line, with
+ * no prompt yet: session_batch_end shows the prompt again once.
+ */
+void
+session_batch_text(struct session *s)
+{
+	struct evbuffer	*b;
+
+	if (s->closing || session_batch.text == NULL)
 		return;
 	if (s->at_prompt)
-		session_write(s, "\n");
-	session_write(s, text);
-	session_write(s, "\n");
-	session_reprompt(s);
+		session_out(s, "\r\n", 2);
+	s->at_prompt = false;
+	if ((b = session_batch_variant(s)) == NULL) {
+		/* More variants than kept: rendered for this session alone. */
+		session_text(s, session_batch.text, true);
+		session_out(s, "\r\n", 2);
+	} else
+		session_out(s, evbuffer_pullup(b, -1), evbuffer_get_length(b));
+	if (!s->batched && !s->closing) {
+		s->batched = true;
+		s->batch_next = session_batch.head;
+		session_batch.head = s;
+	}
+}
+
+/* The batch is over: each session that got text gets its prompt again and
+ * its compressed output flushed, once. */
+void
+session_batch_end(void)
+{
+	struct session	*s, *next;
+
+	session_batch_message(NULL);
+	for (s = session_batch.head; s != NULL; s = next) {
+		next = s->batch_next;
+		s->batched = false;
+		s->batch_next = NULL;
+		if (s->closing)
+			continue;
+		session_reprompt(s);
+		/* A prompt flushed; a busy session got none. */
+		if (!s->at_prompt)
+			session_out_flush(s);
+	}
+	session_batch.head = NULL;
 }
 
 /* Turn the client's local echo off (for a password) or back on. */

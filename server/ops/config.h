@@ -40,6 +40,8 @@ struct config {
 	char	*world_dir;		/* "db/world" */
 	char	*log_level;		/* "info": debug|info|warn|error */
 	int	 message_retention;	/* seconds, 3600; 1..2592000 */
+	int	 message_bell_ms;	/* 5; 0..1000 */
+	int	 message_catchup_ms;	/* 250; 10..60000 */
 	int	 room_message_rate;	/* says/room/second, 20; 1..1000000 */
 	int	 shutdown_timeout;	/* seconds, 15; 2..3600: SIGTERM to exit */
 	char	*telnet_offers;		/* "all": all|none, offers at connect */

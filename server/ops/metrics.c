@@ -52,6 +52,7 @@ static struct metrics_hist	 metrics_cmd_time[METRICS_MAX_COMMANDS + 1];
 static atomic_uint_fast64_t	 metrics_logins[METRICS_LOGIN_RESULTS];
 static struct metrics_hist	 metrics_pool_time[METRICS_POOLS];
 static atomic_uint_fast64_t	 metrics_sent, metrics_received;
+static atomic_uint_fast64_t	 metrics_bells;
 static struct metrics_hist	 metrics_notify_time;
 static atomic_uint_fast64_t	 metrics_runs[METRICS_MAX_TASKS];
 static atomic_uint_fast64_t	 metrics_skips[METRICS_TICK_SKIPS];
@@ -146,6 +147,13 @@ void
 metrics_notify_sent(uint64_t n)
 {
 	metrics_inc(&metrics_sent, n);
+}
+
+/* Count a cluster bell (one NOTIFY) rung by this keepd. */
+void
+metrics_bell_rung(void)
+{
+	metrics_inc(&metrics_bells, 1);
 }
 
 /* Count a delivered message and time its delay. */
@@ -388,6 +396,10 @@ metrics_write(struct buf *b)
 	    "Messages to players committed by this keepd.");
 	metrics_sample(b, "keep_notifications_sent_total", NULL, NULL,
 	    (double)metrics_get(&metrics_sent));
+	metrics_family(b, "keep_bells_total", "counter",
+	    "NOTIFYs rung by this keepd's listen thread for other keepds.");
+	metrics_sample(b, "keep_bells_total", NULL, NULL,
+	    (double)metrics_get(&metrics_bells));
 	metrics_family(b, "keep_notifications_received_total", "counter",
 	    "Committed messages read by this keepd's listener and delivered.");
 	metrics_sample(b, "keep_notifications_received_total", NULL, NULL,

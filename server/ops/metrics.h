@@ -79,6 +79,8 @@ void	metrics_login(enum metrics_login);
 void	metrics_pool_wait(enum metrics_pool, uint64_t us);
 /* n messages to players committed by this keepd. */
 void	metrics_notify_sent(uint64_t n);
+/* One cluster bell (NOTIFY) rung by the listen thread. */
+void	metrics_bell_rung(void);
 /* A message delivered here, us microseconds after it was written (0 when
  * unknown: counted, not timed). */
 void	metrics_notify_received(uint64_t us);

@@ -415,10 +415,12 @@ static const struct {
 	/* A script's statement edited. */
 	{ "bench/look.sql", "LIMIT 50) n)", "LIMIT 51) n)",
 	  "nearest is room_look" },
-	/* The channel renamed in the store (a check that compared a fixed
-	 * 'keep' to the scripts saw nothing). */
-	{ "server/db/store_int.h", "\"keep\"", "\"keep_bell\"",
-	  "pg_notify('keep_bell'" },
+	/* The string macro that ends the message statements (a check that
+	 * compared a fixed text to the scripts saw nothing). */
+	{ "server/db/store_int.h",
+	  "\"SELECT 1 WHERE EXISTS (SELECT 1 FROM m)\"",
+	  "\"SELECT 2 WHERE EXISTS (SELECT 1 FROM m)\"",
+	  "nearest is notify_say" },
 	/* A string macro the store's statements are built with. */
 	{ "server/db/store_char.c", "\"id, name, role, room_id,\"",
 	  "\"id, name, role, room_id, level,\"", "nearest is char_load" },

@@ -13,6 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <libpq-fe.h>
+
 #include "db_test.h"
 #include "keep_test.h"
 
@@ -57,6 +59,19 @@ settle(struct client *c, int ms)
 		;
 }
 
+/* Read until needle came and the line is quiet for 500 ms; all that came
+ * stays in c's buffer. */
+static void
+until_heard(struct client *c, const char *needle)
+{
+	for (long long end = now_ms() + WAIT_MS; now_ms() < end;) {
+		if (memmem(c->buf, c->len, needle, strlen(needle)) != NULL)
+			break;
+		settle(c, 100);
+	}
+	settle(c, 500);
+}
+
 /*
  * Check that c received "<speaker> says, '<prefix> i'" exactly once for
  * each i in 0..n-1, in that order: reads until the last one came and the
@@ -70,12 +85,7 @@ heard_once_in_order(struct client *c, const char *speaker, const char *prefix,
 	char		*text, *at;
 	size_t		 len;
 
-	for (long long end = now_ms() + WAIT_MS; now_ms() < end;) {
-		if (memmem(c->buf, c->len, last, strlen(last)) != NULL)
-			break;
-		settle(c, 100);
-	}
-	settle(c, 500);
+	until_heard(c, last);
 	len = c->len;
 	text = malloc(len + 1);
 	memcpy(text, c->buf, len);
@@ -348,6 +358,240 @@ START_TEST(test_room_rate)
 }
 END_TEST
 
+/* Two keepd on one database, a player on each, in one room. */
+struct pair {
+	struct keepd	k1, k2;
+	struct client	a, b;	/* a on k1, b on k2 */
+	char		an[17], bn[17];
+};
+
+/* Start a pair (conf1, conf2: NULL or a configuration) with its players. */
+static void
+pair_start(struct pair *p, const char *conf1, const char *conf2,
+    const char *prefix, int32_t room)
+{
+	keepd_start(&p->k1, conf1);
+	keepd_start(&p->k2, conf2);
+	player_in(&p->a, p->k1.port, p->an, fmt("%sa", prefix), room);
+	player_in(&p->b, p->k2.port, p->bn, fmt("%sb", prefix), room);
+}
+
+/* Close the players and stop what runs of the pair (k1 unless gone). */
+static void
+pair_stop(struct pair *p, bool k1_gone)
+{
+	client_close(&p->a);
+	client_close(&p->b);
+	keepd_stop(&p->k2, SIGTERM);
+	if (!k1_gone)
+		keepd_stop(&p->k1, SIGTERM);
+}
+
+/* A test connection that LISTENs on Keep's channel, to count bells. */
+static PGconn *
+bell_listener(void)
+{
+	PGconn		*c = PQconnectdb(test_db_url());
+	PGresult	*res;
+
+	ck_assert(PQstatus(c) == CONNECTION_OK);
+	res = PQexec(c, "LISTEN keep");
+	ck_assert(PQresultStatus(res) == PGRES_COMMAND_OK);
+	PQclear(res);
+	return c;
+}
+
+/* The NOTIFYs on Keep's channel that c received since its last count. */
+static int
+bells_heard(PGconn *c)
+{
+	PGnotify	*n;
+	int		 count = 0;
+
+	ck_assert(PQconsumeInput(c) == 1);
+	while ((n = PQnotifies(c)) != NULL) {
+		count++;
+		PQfreemem(n);
+	}
+	return count;
+}
+
+/*
+ * (g) The bell: a message-writing transaction rings no NOTIFY of its own;
+ * keepd rings at most one per message_bell_ms.  A say on A reaches B's
+ * player at once, and a burst of 60 says on A (as fast as one player can
+ * say them) rings no more than its length over the interval (+2), where
+ * ringing per transaction rang 60.  B hears all 60, once each, in order.
+ */
+START_TEST(test_bell_interval)
+{
+	struct pair	p;
+	PGconn		*ear;
+	long long	start, took;
+	int		bells;
+
+	pair_start(&p, CONFIG(", \"room_message_rate\": 100000,"
+	    " \"message_bell_ms\": 100"),
+	    CONFIG(", \"room_message_rate\": 100000"), "Bell",
+	    sql_room("msgtest", "Belfry", "Ropes."));
+	usleep(300 * 1000);
+	ear = bell_listener();
+
+	start = now_ms();
+	client_send_want(&p.a, "say ding 0", "You say, 'ding 0'", WAIT_MS);
+	client_want(&p.b, fmt("%s says, 'ding 0'", p.an), WAIT_MS, NULL, 0);
+	took = now_ms() - start;
+	ck_assert_msg(took < 200, "a say took %lld ms to reach the other "
+	    "keepd", took);
+	settle(&p.b, 200);
+	p.b.len = 0;
+	(void)bells_heard(ear);
+
+	start = now_ms();
+	for (int i = 0; i < 60; i++)
+		say_want(&p.a, fmt("say burst %d", i),
+		    fmt("You say, 'burst %d'", i));
+	took = now_ms() - start;
+	heard_once_in_order(&p.b, p.an, "burst", 60);
+	bells = bells_heard(ear);
+	/* One a started interval, the last one's after the burst, and one or
+	 * two for what the ticker's NPCs say meanwhile. */
+	ck_assert_msg(bells >= 1 && bells <= took / 100 + 4, "60 says in "
+	    "%lld ms rang %d bells (interval 100 ms)", took, bells);
+	PQfinish(ear);
+	pair_stop(&p, false);
+}
+END_TEST
+
+/*
+ * (h) Only what committed is delivered: a message rolled back (after a
+ * bell rang while it was pending, and after the listeners' catch-up read
+ * ran past it) never reaches anyone; the one committed after it does.
+ */
+START_TEST(test_bell_rollback)
+{
+	struct pair	p;
+	PGconn		*tx = PQconnectdb(test_db_url());
+	PGresult	*res;
+	char		sql[512];
+	char		got[8192];
+
+	ck_assert(PQstatus(tx) == CONNECTION_OK);
+	pair_start(&p, NULL, NULL, "Undo", sql_room("msgtest", "Undo Room",
+	    "Maybe."));
+	snprintf(sql, sizeof sql, "BEGIN; INSERT INTO messages (kind,"
+	    " recipients, text) SELECT 'char', array_agg(id), 'never said'"
+	    " FROM characters WHERE name IN ('%s', '%s')", p.an, p.bn);
+	res = PQexec(tx, sql);
+	ck_assert(PQresultStatus(res) == PGRES_COMMAND_OK);
+	PQclear(res);
+	/* Others commit and ring meanwhile; the catch-up reads pass. */
+	client_send_want(&p.a, "say still here", "You say, 'still here'",
+	    WAIT_MS);
+	client_want(&p.b, fmt("%s says, 'still here'", p.an), WAIT_MS, NULL,
+	    0);
+	usleep(600 * 1000);
+	res = PQexec(tx, "ROLLBACK");
+	PQclear(res);
+	client_send_want(&p.b, "say after", "You say, 'after'", WAIT_MS);
+	client_want(&p.a, fmt("%s says, 'after'", p.bn), WAIT_MS, got,
+	    sizeof got);
+	ck_assert_msg(strstr(got, "never said") == NULL, "a rolled-back "
+	    "message was delivered: %s", printable(got));
+	settle(&p.a, 600);
+	settle(&p.b, 600);
+	ck_assert(memmem(p.a.buf, p.a.len, "never said", 10) == NULL);
+	ck_assert(memmem(p.b.buf, p.b.len, "never said", 10) == NULL);
+	PQfinish(tx);
+	pair_stop(&p, false);
+}
+END_TEST
+
+/*
+ * (i) A keepd killed right after COMMIT, before its bell (held back by a
+ * long message_bell_ms after the first), loses no message: the other keepd
+ * reads it on its own within message_catchup_ms (100 here) plus a read.
+ */
+START_TEST(test_bell_crash)
+{
+	struct pair	p;
+	long long	start, took;
+
+	pair_start(&p, CONFIG(", \"message_bell_ms\": 1000"),
+	    CONFIG(", \"message_catchup_ms\": 100"), "Crash",
+	    sql_room("msgtest", "Fall Room", "Steep."));
+	usleep(1100 * 1000);
+	client_send_want(&p.a, "say first", "You say, 'first'", WAIT_MS);
+	client_want(&p.b, fmt("%s says, 'first'", p.an), WAIT_MS, NULL, 0);
+	/* The next bell may not ring for a second: kill before it. */
+	client_send_want(&p.a, "say last words", "You say, 'last words'",
+	    WAIT_MS);
+	start = now_ms();
+	keepd_stop(&p.k1, SIGKILL);
+	client_want(&p.b, fmt("%s says, 'last words'", p.an), WAIT_MS, NULL,
+	    0);
+	took = now_ms() - start;
+	ck_assert_msg(took < 600, "the orphaned message took %lld ms",
+	    took);
+	pair_stop(&p, true);
+}
+END_TEST
+
+/*
+ * (j) Fan-out in batches: ten messages one transaction wrote arrive in one
+ * read; a recipient gets the ten lines and then one prompt (not one prompt
+ * a line), in one piece; each recipient gets the text as its client needs
+ * it (one told NAWS 20 columns and gets it wrapped, the other not).
+ */
+START_TEST(test_batch_one_prompt)
+{
+	struct keepd	k;
+	struct client	b, c;
+	char		bn[17], cn[17];
+	int32_t		room = sql_room("msgtest", "Batch Room", "Stacked.");
+	const char	*tail = "number 9 of the ten\r\n" HPROMPT;
+	char		*text;
+
+	keepd_start(&k, NULL);
+	player_in(&b, k.port, bn, "Batchb", room);
+	player_in(&c, k.port, cn, "Batchc", room);
+	/* c: WILL NAWS, 20 columns by 24 rows. */
+	client_send_raw(&c, "\xff\xfb\x1f\xff\xfa\x1f\x00\x14\x00\x18"
+	    "\xff\xf0", 12);
+	client_send_want(&c, "look", PROMPT, WAIT_MS);
+	client_quiet(&b, 200);
+	client_quiet(&c, 200);
+	sqlf("WITH m AS (INSERT INTO messages (kind, recipients, text)"
+	    " SELECT 'char', (SELECT array_agg(id) FROM characters WHERE name"
+	    " IN ('%s', '%s')), 'batch line number ' || g || ' of the ten'"
+	    " FROM generate_series(0, 9) g RETURNING 1)"
+	    " SELECT pg_notify('keep', '') FROM m LIMIT 1", bn, cn);
+	until_heard(&b, "number 9 of the ten");
+	text = strndup(b.buf, b.len);
+	ck_assert_msg(str_count(text, "\xff\xf9") == 1, "%ld prompts for one "
+	    "batch: %s", str_count(text, "\xff\xf9"), printable(text));
+	ck_assert_msg(b.len >= strlen(tail) && memcmp(b.buf + b.len -
+	    strlen(tail), tail, strlen(tail)) == 0, "the prompt is not after "
+	    "the last line: %s", printable(text));
+	for (int i = 0; i < 10; i++)
+		ck_assert(strstr(text, fmt("\r\nbatch line number %d of the ten"
+		    "\r\n", i)) != NULL);
+	free(text);
+	until_heard(&c, "number 9");
+	text = strndup(c.buf, c.len);
+	ck_assert_msg(str_count(text, "\xff\xf9") == 1, "%s",
+	    printable(text));
+	for (int i = 0; i < 10; i++)
+		ck_assert_msg(strstr(text, fmt("batch line number %d\r\nof "
+		    "the ten\r\n", i)) != NULL, "not wrapped at 20: %s",
+		    printable(text));
+	free(text);
+	client_close(&b);
+	client_close(&c);
+	keepd_stop(&k, SIGTERM);
+}
+END_TEST
+
 #define WRITERS		6
 #define WRITES		40
 
@@ -497,6 +741,10 @@ messages_suite(void)
 	tcase_add_test(tc, test_prune_ticker);
 	tcase_add_test(tc, test_room_rate);
 	tcase_add_test(tc, test_reader_commit_order);
+	tcase_add_test(tc, test_bell_interval);
+	tcase_add_test(tc, test_bell_rollback);
+	tcase_add_test(tc, test_bell_crash);
+	tcase_add_test(tc, test_batch_one_prompt);
 	suite_add_tcase(s, tc);
 	return s;
 }
