@@ -45,7 +45,8 @@ SELECT id, name, role, room_id,
  FROM characters WHERE id = :id;
 WITH n AS (SELECT count(*) >= :rate AS noisy FROM (SELECT 1 FROM messages
   WHERE kind = 'say' AND room_id = :room
-  AND created_at > now() - interval '1 second' LIMIT :rate) x),
+  AND created_at > now() - interval '1 second'
+  ORDER BY room_id DESC, created_at DESC LIMIT :rate) x),
  m AS (INSERT INTO messages (kind, room_id, recipients, text, channel,
   talker) SELECT 'say', :room, r.ids, :say_text, :say_channel, :say_talker FROM n,
   (SELECT array_agg(id) AS ids

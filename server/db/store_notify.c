@@ -49,12 +49,18 @@ store_notify_room(struct store *s, int32_t room, int64_t except,
  * of them (a busy room costs no more than a quiet one); concurrent
  * says in one room do not see each other's uncommitted rows, so under
  * concurrency a room may get up to (writers - 1) more than the rate.
+ * The ORDER BY is the index's own order, newest first: it ties the plan to
+ * messages_room_says whatever the statistics say.  Planned from a table
+ * analysed while nearly empty, the generic plan of the same count used
+ * messages_created and read every message of the last second in every
+ * room for each say (make bench: 4,000 says/s, ~1 ms a say in pgbench).
  */
 static struct store_stmt st_notify_say = {
 	"notify_say",
 	"WITH n AS (SELECT count(*) >= $4 AS noisy FROM (SELECT 1 FROM messages"
 	"  WHERE kind = 'say' AND room_id = $1"
-	"  AND created_at > now() - interval '1 second' LIMIT $4) x),"
+	"  AND created_at > now() - interval '1 second'"
+	"  ORDER BY room_id DESC, created_at DESC LIMIT $4) x),"
 	" m AS (INSERT INTO messages (kind, room_id, recipients, text, channel,"
 	"  talker) SELECT 'say', $1, r.ids, $3, $5, $6 FROM n,"
 	"  (SELECT array_agg(id) AS ids"

@@ -57,12 +57,15 @@ store_talk_reply_to(struct store *s, int64_t id, char *name, size_t namesz)
 
 /*
  * The sender's lines of the last second, counted as the room rate counts
- * a room's says: at most rate rows read from each table.
+ * a room's says: at most rate rows read from each table, messages through
+ * messages_sender (its order in the ORDER BY ties the plan to it, as in
+ * notify_say).
  */
 static struct store_stmt st_talk_rate = {
 	"talk_rate",
 	"SELECT (SELECT count(*) FROM (SELECT 1 FROM messages"
 	"  WHERE sender_id = $1 AND created_at > now() - interval '1 second'"
+	"  ORDER BY sender_id DESC, created_at DESC"
 	"  LIMIT $2) a) + (SELECT count(*) FROM (SELECT 1 FROM offline_tells"
 	"  WHERE sender_id = $1 AND created_at > now() - interval '1 second'"
 	"  LIMIT $2) b) >= $2", 2, 0
