@@ -51,9 +51,9 @@ store_notify_room(struct store *s, int32_t room, int64_t except,
  * concurrency a room may get up to (writers - 1) more than the rate.
  * The ORDER BY is the index's own order, newest first: it ties the plan to
  * messages_room_says whatever the statistics say.  Planned from a table
- * analysed while nearly empty, the generic plan of the same count used
- * messages_created and read every message of the last second in every
- * room for each say (make bench: 4,000 says/s, ~1 ms a say in pgbench).
+ * analysed while nearly empty (make bench's), the generic plan of the
+ * same count used messages_created and read every message of the last
+ * second in every room for each say.
  */
 static struct store_stmt st_notify_say = {
 	"notify_say",
