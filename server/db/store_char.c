@@ -306,7 +306,7 @@ store_char_in_room_spec(struct store *s, int32_t room, const char *name)
 }
 
 /*
- * who's lines (the first 200 by name, from characters_online_name, 0023;
+ * who's lines (the first 200 by name, from characters_online_name, 0022;
  * the count is of all): the name, " [AFK]" or " [AFK: message]" when away, and
  * " (idle 5m)" past a minute without input (last_input_at, written by
  * each keepd's heartbeat; 0016), in the largest whole unit.
